@@ -1,0 +1,79 @@
+/** Public types shared by compile, run and the result shapes. */
+import type { Statement } from "./ast/nodes.js";
+import type { EqlWarning } from "./errors.js";
+import type { FunctionDef } from "./functions/types.js";
+
+/** A JSON event: nested objects, dotted keys or a mixture. */
+export type EqlEvent = Record<string, unknown>;
+
+/** Options that shape how a query is compiled and run. */
+export interface CompileOptions {
+  /** Field tested by `category where ...` (default `event.category`; arrays match on any element). */
+  eventCategoryField?: string;
+  /** Field that orders events (default `@timestamp`). */
+  timestampField?: string;
+  /** Secondary ordering field; events without it sort after those with it. */
+  tiebreakerField?: string;
+  /** Maximum number of results (default 10, as Elasticsearch). */
+  size?: number;
+  /** Which end of the ordered results to keep when there is no pipe (default `"tail"`). */
+  resultPosition?: "head" | "tail";
+  /**
+   * An Elasticsearch index mapping (`{ "properties": ... }` or `{ "mappings": { "properties": ... } }`).
+   * Gives aliases, `null_value`, and typed comparison for `ip`, `version` and `date` fields.
+   */
+  mapping?: unknown;
+  /** Extra or replacement functions, looked up case-insensitively before the standard table. */
+  functions?: readonly FunctionDef[];
+}
+
+/** Options for one run; they override the compile options. */
+export interface RunOptions {
+  size?: number;
+  resultPosition?: "head" | "tail";
+  /** Samples kept per join key (default 1). */
+  maxSamplesPerKey?: number;
+}
+
+/** An event in a result, shaped as Elasticsearch returns it. */
+export interface EventHit {
+  _index?: string;
+  _id?: string;
+  /** The original event object, unchanged. */
+  _source: EqlEvent;
+  /** Set on the placeholder of a missing-event stage in a sequence. */
+  missing?: true;
+}
+
+/** A completed sequence or a sample. */
+export interface SequenceHit {
+  join_keys: unknown[];
+  events: EventHit[];
+}
+
+/** The result of an event query. */
+export interface EventsResult {
+  events: EventHit[];
+}
+
+/** The result of a sequence or sample query. */
+export interface SequencesResult {
+  sequences: SequenceHit[];
+}
+
+/** A compiled query: compile once, evaluate many times. */
+export interface CompiledQuery {
+  /** The parsed statement. */
+  readonly statement: Statement;
+  /** Which kind of query this is. */
+  readonly kind: "event" | "sequence" | "sample";
+  /** Valid but suspicious constructs found while compiling. */
+  readonly warnings: readonly EqlWarning[];
+  /**
+   * Whether one event satisfies an event query (category and condition). Never throws.
+   * For sequences and samples it tells whether the event matches any of their terms.
+   */
+  matches(event: EqlEvent): boolean;
+  /** Run over events and return Elasticsearch-shaped results in Elasticsearch's order. */
+  run(events: Iterable<EqlEvent>, options?: RunOptions): EventsResult | SequencesResult;
+}
