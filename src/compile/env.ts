@@ -1,0 +1,29 @@
+/** The compile-time environment shared by the expression and query compilers. */
+import { EqlSemanticError, type EqlWarning, makeWarning } from "../errors.js";
+import type { FunctionDef } from "../functions/types.js";
+import type { Mapping } from "../mapping.js";
+import type { Span } from "../ast/nodes.js";
+
+/** What the compilers need to know besides the AST. */
+export interface CompileEnv {
+  readonly source: string;
+  readonly mapping: Mapping;
+  /**
+   * Names of the fields that exist in the data (mapping plus data), used to fold `?field` to null
+   * when the field exists nowhere. Null means "unknown": `?field` is then an ordinary field.
+   */
+  readonly knownFields: ReadonlySet<string> | null;
+  readonly functions: readonly FunctionDef[];
+  readonly timestampField: string;
+  readonly warnings: EqlWarning[];
+}
+
+/** Throw a semantic error at `span`. */
+export function fail(env: CompileEnv, code: string, reason: string, span: Span, hint?: string): never {
+  throw new EqlSemanticError(env.source, code, reason, span, hint);
+}
+
+/** Record a warning at `span`. */
+export function warn(env: CompileEnv, code: string, reason: string, span: Span, hint?: string): void {
+  env.warnings.push(makeWarning(env.source, code, reason, span, hint));
+}

@@ -1,0 +1,323 @@
+/**
+ * Compiles boolean expressions. Each leaf (comparison, `in`, `:`/like/regex, boolean function or
+ * field) is true for an event when at least one value of the expression makes it exactly true;
+ * `and`/`or`/`not` combine those per-event booleans. Sub-trees without fields are folded at compile
+ * time with three-valued logic, so a constant null survives into the connectives.
+ */
+import type { Compare, Expr, In, Literal, Match } from "../ast/nodes.js";
+import { ErrorCodes } from "../errors.js";
+import type { Scalar, StaticType } from "../functions/types.js";
+import { LuceneRegexError, compileLuceneRegex } from "../runtime/regex.js";
+import { foldCase } from "../runtime/text.js";
+import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
+import { compileWildcard, hasWildcard } from "../runtime/wildcard.js";
+import { type CompileEnv, fail, warn } from "./env.js";
+import { compileValue, type Value } from "./value.js";
+
+/** Three-valued truth. */
+export type Tri = boolean | null;
+
+/** A compiled boolean expression. */
+export interface Predicate {
+  readonly isConst: boolean;
+  readonly constant: Tri;
+  /** Evaluate for one event (only used when not constant). */
+  readonly test: (event: unknown) => Tri;
+}
+
+function constPred(value: Tri): Predicate {
+  return { isConst: true, constant: value, test: () => value };
+}
+
+function eventPred(test: (event: unknown) => Tri): Predicate {
+  return { isConst: false, constant: null, test };
+}
+
+const not3 = (v: Tri): Tri => (v === null ? null : !v);
+
+/** Compile a value and require it to be usable as an event condition. */
+function value(expr: Expr, env: CompileEnv): Value {
+  return compileValue(expr, env, boolAsValue);
+}
+
+function boolAsValue(expr: Expr, env: CompileEnv): Value {
+  const p = compilePredicate(expr, env);
+  if (p.isConst) {
+    return {
+      type: p.constant === null ? "null" : "boolean",
+      isConst: true,
+      constant: p.constant,
+      kind: "unknown",
+      each: (_e, visit) => visit(p.constant),
+    };
+  }
+  return { type: "boolean", isConst: false, constant: null, kind: "unknown", each: (e, visit) => visit(p.test(e)) };
+}
+
+/** A leaf: true when some value of `v` makes `t` exactly true. */
+function leaf(v: Value, t: ValueTest): Predicate {
+  if (v.isConst) return constPred(t(v.constant));
+  const visit = (x: Scalar) => t(x) === true;
+  const reader = v.reader;
+  if (reader) {
+    // Hot path: a plain field; a missing field tests null, which is never true.
+    return eventPred((e) => reader.each(e, visit) === 2);
+  }
+  return eventPred((e) => v.each(e, visit));
+}
+
+function negate(p: Predicate): Predicate {
+  if (p.isConst) return constPred(not3(p.constant));
+  const t = p.test;
+  return eventPred((e) => not3(t(e)));
+}
+
+/** Compile a boolean expression. */
+export function compilePredicate(expr: Expr, env: CompileEnv): Predicate {
+  switch (expr.kind) {
+    case "literal":
+      if (expr.type === "boolean" || expr.type === "null") return constPred(expr.value as Tri);
+      return fail(env, ErrorCodes.NOT_BOOLEAN, "Condition expression needs to be boolean", expr.span);
+    case "not":
+      return negate(compilePredicate(expr.operand, env));
+    case "and":
+    case "or":
+      return compileLogical(expr.kind, compilePredicate(expr.left, env), compilePredicate(expr.right, env));
+    case "compare":
+      return compileCompare(expr, env);
+    case "in":
+      return compileIn(expr, env);
+    case "match":
+      return compileMatch(expr, env);
+    case "field":
+    case "call": {
+      const v = value(expr, env);
+      if (v.type !== "boolean" && v.type !== "unknown" && v.type !== "null") {
+        fail(env, ErrorCodes.NOT_BOOLEAN, "Condition expression needs to be boolean", expr.span);
+      }
+      return leaf(v, (x) => (x === null ? null : x === true));
+    }
+    default:
+      return fail(env, ErrorCodes.NOT_BOOLEAN, "Condition expression needs to be boolean", expr.span);
+  }
+}
+
+function compileLogical(op: "and" | "or", l: Predicate, r: Predicate): Predicate {
+  const dominant = op === "or"; // the value that decides alone
+  if (l.isConst && r.isConst) {
+    const a = l.constant;
+    const b = r.constant;
+    if (a === dominant || b === dominant) return constPred(dominant);
+    if (a === null || b === null) return constPred(null);
+    return constPred(!dominant);
+  }
+  if (l.isConst || r.isConst) {
+    const c = l.isConst ? l.constant : r.constant;
+    const other = l.isConst ? r : l;
+    if (c === dominant) return constPred(dominant);
+    if (c === !dominant) return other;
+    // Constant null: Kleene logic with the event-dependent side.
+    const t = other.test;
+    return eventPred((e) => (t(e) === dominant ? dominant : null));
+  }
+  const lt = l.test;
+  const rt = r.test;
+  if (op === "and") {
+    return eventPred((e) => {
+      const a = lt(e);
+      if (a === false) return false;
+      const b = rt(e);
+      if (b === false) return false;
+      return a === null || b === null ? null : true;
+    });
+  }
+  return eventPred((e) => {
+    const a = lt(e);
+    if (a === true) return true;
+    const b = rt(e);
+    if (b === true) return true;
+    return a === null || b === null ? null : false;
+  });
+}
+
+const FLIP: Record<Compare["op"], Compare["op"]> = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+
+function isNullLiteral(e: Expr): e is Literal {
+  return e.kind === "literal" && e.value === null;
+}
+
+function compileCompare(expr: Compare, env: CompileEnv): Predicate {
+  let op = expr.op;
+  // `x == null` / `x != null` are null checks, not comparisons.
+  if ((op === "==" || op === "!=") && (isNullLiteral(expr.left) || isNullLiteral(expr.right))) {
+    const other = value(isNullLiteral(expr.right) ? expr.left : expr.right, env);
+    const isNull = leaf(other, (x) => x === null);
+    return op === "==" ? isNull : negate(isNull);
+  }
+  let left = value(expr.left, env);
+  let right = value(expr.right, env);
+  let rightExpr = expr.right;
+  if (left.isConst && !right.isConst) {
+    [left, right] = [right, left];
+    rightExpr = expr.left;
+    op = FLIP[op];
+  }
+  if (!right.isConst) {
+    fail(
+      env,
+      ErrorCodes.FIELD_COMPARISON,
+      "Comparisons against fields are not supported",
+      rightExpr.span,
+      "compare a field with a literal value",
+    );
+  }
+  const c = right.constant;
+  if (op === "==" && typeof c === "string" && c.includes("*") && rightExpr.kind === "literal") {
+    warn(
+      env,
+      ErrorCodes.WILDCARD_IN_EQUALITY,
+      "`==` compares exactly: the `*` in this string is not a wildcard",
+      rightExpr.span,
+      "use `:` (case-insensitive) or `like` to match a pattern",
+    );
+  }
+  const ctx = left.format === undefined ? { kind: left.kind } : { kind: left.kind, format: left.format };
+  if (op === "==" || op === "!=") {
+    const eq = leaf(left, equalsTest(c, right.type, ctx));
+    return op === "==" ? eq : negate(eq);
+  }
+  const order = orderTest(c, right.type, ctx);
+  let decide: (n: number) => boolean;
+  switch (op) {
+    case "<":
+      decide = (n) => n < 0;
+      break;
+    case "<=":
+      decide = (n) => n <= 0;
+      break;
+    case ">":
+      decide = (n) => n > 0;
+      break;
+    default:
+      decide = (n) => n >= 0;
+  }
+  return leaf(left, (x) => {
+    const r = order(x);
+    return r === null ? null : decide(r);
+  });
+}
+
+function requireConstants(values: Value[], exprs: readonly Expr[], env: CompileEnv): void {
+  values.forEach((v, i) => {
+    if (!v.isConst) {
+      fail(
+        env,
+        ErrorCodes.FIELD_COMPARISON,
+        "Comparisons against fields are not supported",
+        (exprs[i] as Expr).span,
+        "the values of an `in` list must be literals",
+      );
+    }
+  });
+}
+
+function compileIn(expr: In, env: CompileEnv): Predicate {
+  const operand = value(expr.operand, env);
+  const items = expr.list.map((e) => value(e, env));
+  requireConstants(items, expr.list, env);
+  const consts = items.filter((v) => v.constant !== null);
+  let test: ValueTest;
+  if (expr.insensitive) {
+    const set = new Set<string>();
+    for (const c of consts) {
+      const text = valueText(c.constant);
+      if (text !== null) set.add(foldCase(text));
+    }
+    test = (x) => {
+      const s = valueText(x);
+      return s === null ? null : set.has(foldCase(s));
+    };
+  } else {
+    const ctx =
+      operand.format === undefined ? { kind: operand.kind } : { kind: operand.kind, format: operand.format };
+    const tests = consts.map((c) => equalsTest(c.constant, c.type as StaticType, ctx));
+    const allStrings = consts.every((c) => typeof c.constant === "string");
+    if (allStrings && (operand.kind === "unknown" || operand.kind === "keyword")) {
+      const set = new Set(consts.map((c) => c.constant as string));
+      test = (x) => {
+        if (typeof x === "string") return set.has(x);
+        if (x === null) return null;
+        for (const t of tests) if (t(x) === true) return true;
+        return false;
+      };
+    } else {
+      test = (x) => {
+        if (x === null) return null;
+        for (const t of tests) if (t(x) === true) return true;
+        return false;
+      };
+    }
+  }
+  const p = leaf(operand, test);
+  return expr.negated ? negate(p) : p;
+}
+
+function compileMatch(expr: Match, env: CompileEnv): Predicate {
+  const operand = value(expr.operand, env);
+  if (operand.type === "integer" || operand.type === "double" || operand.type === "boolean") {
+    fail(
+      env,
+      ErrorCodes.TYPE_MISMATCH,
+      `Operator [${expr.op}] needs a string, found ${operand.type}`,
+      expr.operand.span,
+      expr.op === ":" ? "use == to compare numbers" : undefined,
+    );
+  }
+  const matchers: ((s: string) => boolean)[] = [];
+  for (const p of expr.patterns) {
+    if (typeof p.value !== "string") {
+      fail(
+        env,
+        ErrorCodes.TYPE_MISMATCH,
+        `Operator [${expr.op}] needs string patterns, found ${p.type}`,
+        p.span,
+        expr.op === ":" ? "use == to compare with a number" : undefined,
+      );
+    }
+    const pattern = p.value;
+    if (expr.op === "regex") {
+      try {
+        matchers.push(compileLuceneRegex(pattern, expr.insensitive));
+      } catch (e) {
+        if (e instanceof LuceneRegexError) {
+          // Point at the offending character inside the string literal when we can.
+          const start = p.span.start + 1 + Math.max(0, Math.min(e.offset, pattern.length));
+          fail(env, ErrorCodes.INVALID_REGEX, `Invalid regular expression: ${e.message}`, {
+            ...p.span,
+            start,
+            end: start + 1,
+          });
+        }
+        throw e;
+      }
+    } else if (expr.op === ":" && !hasWildcard(pattern)) {
+      const folded = foldCase(pattern);
+      matchers.push((s) => s === pattern || foldCase(s) === folded);
+    } else {
+      matchers.push(compileWildcard(pattern, expr.insensitive));
+    }
+  }
+  const one = matchers.length === 1 ? (matchers[0] as (s: string) => boolean) : null;
+  const test: ValueTest = one
+    ? (x) => {
+        const s = typeof x === "string" ? x : valueText(x);
+        return s === null ? null : one(s);
+      }
+    : (x) => {
+        const s = typeof x === "string" ? x : valueText(x);
+        if (s === null) return null;
+        for (const m of matchers) if (m(s)) return true;
+        return false;
+      };
+  return leaf(operand, test);
+}

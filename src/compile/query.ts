@@ -1,0 +1,31 @@
+/** Compiles an event filter (`category where condition`) into a predicate over events. */
+import type { EventQuery } from "../ast/nodes.js";
+import { resolveField } from "../mapping.js";
+import { fieldReader } from "../runtime/fields.js";
+import type { CompileEnv } from "./env.js";
+import { compilePredicate } from "./predicate.js";
+
+/** A compiled event filter. */
+export type EventFilter = (event: unknown) => boolean;
+
+/** Compile the category test and the condition of an event query. */
+export function compileEventFilter(query: EventQuery, env: CompileEnv, categoryField: string): EventFilter {
+  const cond = compilePredicate(query.condition, env);
+  const category = query.category;
+  let inCategory: EventFilter | null = null;
+  if (category !== null) {
+    const { name } = resolveField(env.mapping, categoryField);
+    const reader = fieldReader([name]);
+    // Exact, case-sensitive equality on any element of the category field.
+    const visit = (v: unknown) => v === category;
+    inCategory = (e) => reader.each(e, visit) === 2;
+  }
+  if (cond.isConst) {
+    if (cond.constant !== true) return () => false;
+    return inCategory ?? (() => true);
+  }
+  const test = cond.test;
+  if (inCategory === null) return (e) => test(e) === true;
+  const cat = inCategory;
+  return (e) => cat(e) && test(e) === true;
+}

@@ -1,0 +1,19 @@
+/** mini-eql: Elastic's Event Query Language over plain JSON events, with Elasticsearch semantics. */
+export type * from "./ast/nodes.js";
+export { compile } from "./compile.js";
+export {
+  type Diagnostic,
+  EqlError,
+  EqlSemanticError,
+  EqlSyntaxError,
+  type EqlWarning,
+  type ErrorCode,
+  ErrorCodes,
+  type SourceLocation,
+} from "./errors.js";
+export { STANDARD_FUNCTIONS } from "./functions/index.js";
+export type { CallSite, FunctionDef, ParamSpec, Scalar, StaticType } from "./functions/types.js";
+export { FunctionArgumentError } from "./functions/types.js";
+export { type FieldMapping, type Mapping, parseMapping } from "./mapping.js";
+export { parse } from "./parse.js";
+export type * from "./types.js";

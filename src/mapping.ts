@@ -1,0 +1,90 @@
+/**
+ * Elasticsearch index mappings, flattened to what evaluation needs: each field's type, aliases,
+ * `null_value` and date `format`.
+ */
+
+/** What a mapping says about one field. */
+export interface FieldMapping {
+  /** The Elasticsearch type (`keyword`, `long`, `ip`, `version`, `date`, `alias`, ...). */
+  readonly type: string;
+  /** For `alias` fields: the dotted path of the target field. */
+  readonly path?: string;
+  /** The value an explicit JSON `null` is indexed as. */
+  readonly nullValue?: unknown;
+  /** For `date` fields: the `format` setting. */
+  readonly format?: string;
+}
+
+/** A flattened mapping: dotted field name to its definition (aliases not yet resolved). */
+export interface Mapping {
+  readonly fields: ReadonlyMap<string, FieldMapping>;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** True when `v` already is a flattened mapping. */
+export function isMapping(v: unknown): v is Mapping {
+  return isObject(v) && v.fields instanceof Map;
+}
+
+/**
+ * Flatten an Elasticsearch mapping (`{ properties }`, `{ mappings: { properties } }` or an index-keyed
+ * response `{ idx: { mappings: ... } }`). Unknown shapes give an empty mapping rather than an error
+ * only when `input` is undefined; anything else malformed throws a `TypeError` (API misuse).
+ */
+export function parseMapping(input: unknown): Mapping {
+  const fields = new Map<string, FieldMapping>();
+  if (input === undefined || input === null) return { fields };
+  if (isMapping(input)) return input;
+  if (!isObject(input)) throw new TypeError("mapping must be an Elasticsearch mapping object");
+  let root: Record<string, unknown> | undefined;
+  if (isObject(input.properties)) root = input;
+  else if (isObject(input.mappings) && isObject(input.mappings.properties)) root = input.mappings;
+  else {
+    // `GET idx/_mapping` shape: { "idx": { "mappings": { "properties": ... } } }
+    for (const v of Object.values(input)) {
+      if (isObject(v) && isObject(v.mappings) && isObject(v.mappings.properties)) {
+        walk(v.mappings.properties, "", fields);
+      }
+    }
+    return { fields };
+  }
+  walk(root.properties as Record<string, unknown>, "", fields);
+  return { fields };
+}
+
+function walk(props: Record<string, unknown>, prefix: string, out: Map<string, FieldMapping>): void {
+  for (const [name, def] of Object.entries(props)) {
+    if (!isObject(def)) continue;
+    const full = prefix ? `${prefix}.${name}` : name;
+    const type = typeof def.type === "string" ? def.type : isObject(def.properties) ? "object" : "object";
+    const entry: { type: string; path?: string; nullValue?: unknown; format?: string } = { type };
+    if (typeof def.path === "string") entry.path = def.path;
+    if ("null_value" in def) entry.nullValue = def.null_value;
+    if (typeof def.format === "string") entry.format = def.format;
+    out.set(full, entry);
+    if (isObject(def.properties)) walk(def.properties, full, out);
+    // Multi-fields (`fields: { keyword: {...} }`) are separate searchable names.
+    if (isObject(def.fields)) walk(def.fields, full, out);
+  }
+}
+
+/** Resolve `name` through aliases; returns the target name and its mapping (if any). */
+export function resolveField(mapping: Mapping, name: string): { name: string; def: FieldMapping | undefined } {
+  let current = name;
+  for (let hops = 0; hops < 8; hops++) {
+    const def = mapping.fields.get(current);
+    if (!def || def.type !== "alias" || def.path === undefined) return { name: current, def };
+    current = def.path;
+  }
+  return { name: current, def: mapping.fields.get(current) };
+}
+
+/** Merge several mappings (later definitions of a name win). */
+export function mergeMappings(mappings: readonly Mapping[]): Mapping {
+  const fields = new Map<string, FieldMapping>();
+  for (const m of mappings) for (const [k, v] of m.fields) fields.set(k, v);
+  return { fields };
+}

@@ -1,0 +1,137 @@
+/**
+ * Field access compiled once per path. A path reads nested objects, literal dotted keys and any
+ * mixture of the two; arrays anywhere along the path are mapped over and flattened. Only own
+ * properties are read, so `__proto__`, `constructor` or `toString` never reach the prototype chain.
+ */
+import type { Scalar } from "../functions/types.js";
+
+/** Visits one value; returning true stops the walk. */
+export type Visit = (value: Scalar) => boolean;
+
+/** Result codes of `FieldReader.each`. */
+export const NONE = 0;
+export const SEEN = 1;
+export const STOPPED = 2;
+
+/** Reads the value list of one field from events. */
+export interface FieldReader {
+  /** The dotted field name. */
+  readonly name: string;
+  /**
+   * Calls `visit` for every scalar value (nulls dropped). Returns NONE when the field is missing,
+   * SEEN when values were visited, STOPPED when `visit` returned true.
+   */
+  each(event: unknown, visit: Visit): number;
+  /** The value list (allocates; for cold paths). */
+  values(event: unknown): Scalar[];
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function isScalar(v: unknown): v is string | number | boolean {
+  const t = typeof v;
+  return t === "string" || t === "number" || t === "boolean";
+}
+
+/** Options for building a reader. */
+export interface ReaderOptions {
+  /** Value an explicit JSON null is read as (a mapping's `null_value`). */
+  nullValue?: Scalar;
+}
+
+/** Build a reader for a path given as segments (a segment may contain dots when it was quoted). */
+export function fieldReader(segments: readonly string[], options: ReaderOptions = {}): FieldReader {
+  // Dotted keys and nested objects are equivalent, so work on the finest split.
+  const segs: string[] = [];
+  for (const s of segments) for (const part of s.split(".")) segs.push(part);
+  const n = segs.length;
+  const name = segs.join(".");
+  const nullValue = options.nullValue === undefined ? null : options.nullValue;
+  // Precompute the dotted key for every segment range [i, j].
+  const keys: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: string[] = [];
+    let k = segs[i] as string;
+    row.push(k);
+    for (let j = i + 1; j < n; j++) {
+      k += `.${segs[j]}`;
+      row.push(k);
+    }
+    keys.push(row);
+  }
+
+  function leaf(v: unknown, visit: Visit): number {
+    if (v === null) {
+      if (nullValue === null) return NONE;
+      return visit(nullValue) ? STOPPED : SEEN;
+    }
+    if (isScalar(v)) {
+      if (typeof v === "number" && Number.isNaN(v)) return NONE;
+      return visit(v) ? STOPPED : SEEN;
+    }
+    if (Array.isArray(v)) {
+      let r = NONE;
+      for (let i = 0; i < v.length; i++) {
+        const x = leaf(v[i], visit);
+        if (x === STOPPED) return STOPPED;
+        if (x === SEEN) r = SEEN;
+      }
+      return r;
+    }
+    // Objects (and anything else) are not values.
+    return NONE;
+  }
+
+  function walk(node: unknown, i: number, visit: Visit): number {
+    if (i === n) return leaf(node, visit);
+    if (typeof node !== "object" || node === null) return NONE;
+    if (Array.isArray(node)) {
+      let r = NONE;
+      for (let a = 0; a < node.length; a++) {
+        const x = walk(node[a], i, visit);
+        if (x === STOPPED) return STOPPED;
+        if (x === SEEN) r = SEEN;
+      }
+      return r;
+    }
+    const row = keys[i] as string[];
+    let r = NONE;
+    for (let j = 0; j < row.length; j++) {
+      const k = row[j] as string;
+      if (hasOwn.call(node, k)) {
+        const x = walk((node as Record<string, unknown>)[k], i + j + 1, visit);
+        if (x === STOPPED) return STOPPED;
+        if (x === SEEN) r = SEEN;
+      }
+    }
+    return r;
+  }
+
+  return {
+    name,
+    each: (event, visit) => walk(event, 0, visit),
+    values(event) {
+      const out: Scalar[] = [];
+      walk(event, 0, (v) => {
+        out.push(v);
+        return false;
+      });
+      return out;
+    },
+  };
+}
+
+/** Every dotted path holding a value in `event` (for known-field sets). */
+export function collectPaths(event: unknown, out: Set<string>, prefix = ""): void {
+  if (typeof event !== "object" || event === null) return;
+  if (Array.isArray(event)) {
+    for (const el of event) collectPaths(el, out, prefix);
+    return;
+  }
+  for (const k of Object.keys(event)) {
+    const v = (event as Record<string, unknown>)[k];
+    const path = prefix ? `${prefix}.${k}` : k;
+    out.add(path);
+    if (typeof v === "object" && v !== null) collectPaths(v, out, path);
+  }
+}
