@@ -1,0 +1,16 @@
+/** The benchmark's hand-written predicate must agree with the fixture verdicts, or the comparison is void. */
+import { describe, expect, it } from "vitest";
+import { kubeletBaseline } from "../../bench/baseline.mjs";
+import { fixtures, negatives, positives } from "./fixtures.js";
+
+describe("hand-written Kubelet baseline predicate", () => {
+  it("has unique fixture ids and both kinds of fixture", () => {
+    expect(new Set(fixtures.map((f) => f.id)).size).toBe(fixtures.length);
+    expect(positives.every((f) => f.expected)).toBe(true);
+    expect(negatives.every((f) => !f.expected)).toBe(true);
+  });
+
+  it.each(fixtures.map((f) => [f.id, f] as const))("%s", (_id, f) => {
+    expect(kubeletBaseline(f.event), f.label).toBe(f.expected);
+  });
+});
