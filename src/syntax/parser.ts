@@ -1,0 +1,318 @@
+/**
+ * The EQL grammar (spec §3) as a chevrotain CstParser. The grammar is pure: it builds a CST and
+ * `to-ast.ts` turns it into the AST. Rule names follow grammar/eql.ebnf.
+ */
+import { CstParser, tokenMatcher } from "chevrotain";
+import { errorMessageProvider } from "./messages.js";
+import * as T from "./tokens.js";
+
+/** The EQL CST parser; use the shared `eqlParser` instance rather than constructing another. */
+export class EqlParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { errorMessageProvider, maxLookahead: 3, nodeLocationTracking: "none" });
+    this.performSelfAnalysis();
+  }
+
+  /** statement := query pipe* EOF */
+  public statement = this.RULE("statement", () => {
+    this.SUBRULE(this.query);
+    this.MANY(() => this.SUBRULE(this.pipe));
+  });
+
+  /** query := sequence | sample | eventQuery */
+  public query = this.RULE("query", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.sequence) },
+      { ALT: () => this.SUBRULE(this.sample) },
+      { ALT: () => this.SUBRULE(this.eventQuery) },
+    ]);
+  });
+
+  /** eventQuery := ( 'any' | IDENTIFIER | STRING ) 'where' expression */
+  public eventQuery = this.RULE("eventQuery", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Any, { LABEL: "category" }) },
+      { ALT: () => this.CONSUME(T.Identifier, { LABEL: "category" }) },
+      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "category" }) },
+    ]);
+    this.CONSUME(T.Where);
+    this.SUBRULE(this.expression);
+  });
+
+  /**
+   * sequence := 'sequence' ( joinKeys sequenceParams? | sequenceParams joinKeys? )? sequenceTerm+
+   *             ( 'until' sequenceTerm )?
+   * Keys after `with` are accepted here so the AST builder can reject them with a precise error.
+   */
+  public sequence = this.RULE("sequence", () => {
+    this.CONSUME(T.Sequence);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.SUBRULE(this.joinKeys);
+            this.OPTION2(() => this.SUBRULE(this.sequenceParams));
+          },
+        },
+        {
+          ALT: () => {
+            this.SUBRULE2(this.sequenceParams);
+            this.OPTION3(() => this.SUBRULE2(this.joinKeys, { LABEL: "keysAfterWith" }));
+          },
+        },
+      ]);
+    });
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.sequenceTerm));
+    this.OPTION4(() => {
+      this.CONSUME(T.Until);
+      this.SUBRULE2(this.sequenceTerm, { LABEL: "until" });
+    });
+  });
+
+  /** sequenceParams := 'with' 'maxspan' '=' number IDENTIFIER? */
+  public sequenceParams = this.RULE("sequenceParams", () => {
+    this.CONSUME(T.With);
+    this.CONSUME(T.Maxspan);
+    this.CONSUME(T.Assign);
+    this.SUBRULE(this.number);
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: "unit" }));
+  });
+
+  /** sequenceTerm := subquery joinKeys? ( 'with' IDENTIFIER '=' number )? */
+  public sequenceTerm = this.RULE("sequenceTerm", () => {
+    this.SUBRULE(this.subquery);
+    this.OPTION(() => this.SUBRULE(this.joinKeys));
+    this.OPTION2(() => {
+      this.CONSUME(T.With);
+      this.CONSUME(T.Identifier, { LABEL: "option" });
+      this.CONSUME(T.Assign);
+      this.SUBRULE(this.number);
+    });
+  });
+
+  /** sample := 'sample' joinKeys? sampleTerm+ */
+  public sample = this.RULE("sample", () => {
+    this.CONSUME(T.Sample);
+    this.OPTION(() => this.SUBRULE(this.joinKeys));
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.sampleTerm));
+  });
+
+  /** sampleTerm := subquery joinKeys? */
+  public sampleTerm = this.RULE("sampleTerm", () => {
+    this.SUBRULE(this.subquery);
+    this.OPTION(() => this.SUBRULE(this.joinKeys));
+  });
+
+  /** subquery := ( '[' | '![' ) eventQuery ']' */
+  public subquery = this.RULE("subquery", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.LBracket) }, { ALT: () => this.CONSUME(T.BangLBracket) }]);
+    this.SUBRULE(this.eventQuery);
+    this.CONSUME(T.RBracket);
+  });
+
+  /** joinKeys := 'by' expression ( ',' expression )* */
+  public joinKeys = this.RULE("joinKeys", () => {
+    this.CONSUME(T.By);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+  });
+
+  /** pipe := '|' IDENTIFIER ( expression ( ',' expression )* )? */
+  public pipe = this.RULE("pipe", () => {
+    this.CONSUME(T.Pipe);
+    this.CONSUME(T.Identifier);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+  });
+
+  /** number := INTEGER | DECIMAL */
+  public number = this.RULE("number", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.IntegerLiteral) }, { ALT: () => this.CONSUME(T.DecimalLiteral) }]);
+  });
+
+  /** expression := orExpression */
+  public expression = this.RULE("expression", () => {
+    this.SUBRULE(this.orExpression);
+  });
+
+  /** orExpression := andExpression ( 'or' andExpression )* */
+  public orExpression = this.RULE("orExpression", () => {
+    this.SUBRULE(this.andExpression, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpression, { LABEL: "operands" });
+    });
+  });
+
+  /** andExpression := notExpression ( 'and' notExpression )* */
+  public andExpression = this.RULE("andExpression", () => {
+    this.SUBRULE(this.notExpression, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpression, { LABEL: "operands" });
+    });
+  });
+
+  /** notExpression := 'not' notExpression | comparison */
+  public notExpression = this.RULE("notExpression", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notExpression);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  /** comparison := additive ( compareOp additive )?   (non-associative) */
+  public comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.additive, { LABEL: "operands" });
+    this.OPTION(() => {
+      this.CONSUME(T.CompareOp);
+      this.SUBRULE2(this.additive, { LABEL: "operands" });
+    });
+  });
+
+  /** additive := multiplicative ( ('+' | '-') multiplicative )* */
+  public additive = this.RULE("additive", () => {
+    this.SUBRULE(this.multiplicative, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.AddOp);
+      this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
+    });
+  });
+
+  /** multiplicative := unary ( ('*' | '/' | '%') unary )* */
+  public multiplicative = this.RULE("multiplicative", () => {
+    this.SUBRULE(this.unary, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.MulOp);
+      this.SUBRULE2(this.unary, { LABEL: "operands" });
+    });
+  });
+
+  /** unary := ('-' | '+') unary | predicated */
+  public unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.AddOp);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.predicated) },
+    ]);
+  });
+
+  /** predicated := primary predicate? */
+  public predicated = this.RULE("predicated", () => {
+    this.SUBRULE(this.primary);
+    this.OPTION(() => this.SUBRULE(this.predicate));
+  });
+
+  /**
+   * predicate := 'not'? ('in' | 'in~') '(' expression ( ',' expression )* ')'
+   *            | matchOp ( constant | '(' constant ( ',' constant )* ')' )
+   */
+  public predicate = this.RULE("predicate", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Not));
+          this.CONSUME(T.InOp);
+          this.CONSUME(T.LParen);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.MatchOp);
+          this.OR2([
+            { ALT: () => this.SUBRULE(this.constant) },
+            {
+              ALT: () => {
+                this.CONSUME2(T.LParen);
+                this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.constant) });
+                this.CONSUME2(T.RParen);
+              },
+            },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  /** primary := constant | functionCall | field | '(' expression ')' */
+  public primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.constant) },
+      { ALT: () => this.SUBRULE(this.functionCall) },
+      { ALT: () => this.SUBRULE(this.field) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  /** functionCall := ( IDENTIFIER | TILDE_IDENTIFIER ) '(' ( expression ( ',' expression )* )? ')' */
+  public functionCall = this.RULE("functionCall", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.TildeIdentifier) }]);
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(T.RParen);
+  });
+
+  /**
+   * field := '?'? identifier ( '.' identifier | '[' INTEGER ']' )*
+   * Array indexes are parsed only so the AST builder can reject them with a precise error.
+   */
+  public field = this.RULE("field", () => {
+    this.OPTION(() => this.CONSUME(T.Question));
+    this.SUBRULE(this.identifier);
+    this.MANY({
+      // Lookahead for MANY stops at the rule's end, so `by x [file where ...]` needs this gate.
+      GATE: () => !tokenMatcher(this.LA(1), T.LBracket) || tokenMatcher(this.LA(2), T.IntegerLiteral),
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(T.Dot);
+              this.SUBRULE2(this.identifier);
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.LBracket);
+              this.CONSUME(T.IntegerLiteral);
+              this.CONSUME(T.RBracket);
+            },
+          },
+        ]);
+      },
+    });
+  });
+
+  /** identifier := IDENTIFIER | QUOTED_IDENTIFIER */
+  public identifier = this.RULE("identifier", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.QuotedIdentifier) }]);
+  });
+
+  /** constant := 'null' | 'true' | 'false' | number | STRING */
+  public constant = this.RULE("constant", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Null) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.SUBRULE(this.number) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
+  });
+}
+
+/** The single parser instance; reset `eqlParser.input` before each parse. */
+export const eqlParser = new EqlParser();
