@@ -50,6 +50,11 @@ export interface FunctionDef {
   readonly name: string;
   readonly params: readonly ParamSpec[];
   readonly returns: StaticType;
+  /**
+   * The result type at one call site, when it depends on the argument types (e.g. `add` of two
+   * integers is an integer, of a double is a double). Absent means `returns`.
+   */
+  readonly resultType?: (argTypes: readonly StaticType[]) => StaticType;
   /** Whether a `name~` case-insensitive variant exists. */
   readonly hasInsensitiveVariant: boolean;
   /**
