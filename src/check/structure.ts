@@ -195,6 +195,14 @@ function checkSequence(source: string, q: SequenceQuery): void {
       "use `until [...]`",
     );
   }
+  if (q.until?.runs !== undefined) {
+    throw new EqlSemanticError(
+      source,
+      ErrorCodes.INVALID_RUNS,
+      "The until term cannot be repeated with runs",
+      q.until.span,
+    );
+  }
   const stages = q.terms.reduce((n, t) => n + (t.runs ?? 1), 0);
   if (stages < 2) {
     throw new EqlSemanticError(

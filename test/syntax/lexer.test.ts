@@ -23,7 +23,9 @@ describe("identifiers", () => {
     expect(cond("inx == 1 and index == 2 and notes == 3 and sequence_id == 4")).toBe(
       "((((inx == 1) and (index == 2)) and (notes == 3)) and (sequence_id == 4))",
     );
-    expect(cond("bytes == 1 or ordinal == 2 or within == 3")).toBe("(((bytes == 1) or (ordinal == 2)) or (within == 3))");
+    expect(cond("bytes == 1 or ordinal == 2 or within == 3")).toBe(
+      "(((bytes == 1) or (ordinal == 2)) or (within == 3))",
+    );
     expect(cond("anything == nullable")).toBe("(anything == nullable)");
     expect(cond("likely == 1 and regexp == 2 and within == 3")).toBe(
       "(((likely == 1) and (regexp == 2)) and (within == 3))",
@@ -37,7 +39,9 @@ describe("identifiers", () => {
     expect(cond("`sample` == 1")).toBe("(`sample` == 1)");
   });
   it("lexes ? as its own token so whitespace may follow", () => {
-    expect(condition("?  user.id == 1")).toMatchObject({ left: { kind: "field", name: "user.id", optional: true } });
+    expect(condition("?  user.id == 1")).toMatchObject({
+      left: { kind: "field", name: "user.id", optional: true },
+    });
   });
   it("rejects characters outside the identifier alphabet", () => {
     expect(codeAt("process where x-y == 1 and é == 2")).toEqual(["EQL_UNEXPECTED_CHARACTER", 1, 28]);
@@ -129,7 +133,10 @@ describe("strings", () => {
     expect(failure("process where x == 'x'").hint).toContain('"');
   });
   it("rejects legacy ?\"...\" and ?'...' raw strings with a hint", () => {
-    expect(failure('process where x == ?"C:\\x"')).toMatchObject({ code: "EQL_LEGACY_RAW_STRING", column: 20 });
+    expect(failure('process where x == ?"C:\\x"')).toMatchObject({
+      code: "EQL_LEGACY_RAW_STRING",
+      column: 20,
+    });
     expect(failure("process where x == ?'x'")).toMatchObject({ code: "EQL_LEGACY_RAW_STRING", column: 20 });
     expect(failure("process where x == ?'x'").hint).toContain('"""');
   });
@@ -147,7 +154,7 @@ describe("keywords", () => {
       ["process WHERE a", 9, "where"],
       ["process where NOT a == 1", 15, "not"],
       ['process where a IN ("x")', 17, "in"],
-      ["process where a LIKE \"x\"", 17, "like"],
+      ['process where a LIKE "x"', 17, "like"],
       ["SEQUENCE [a where true] [b where true]", 1, "sequence"],
     ] as const) {
       const f = failure(text);
@@ -164,6 +171,10 @@ describe("keywords", () => {
     );
   });
   it("make a lone = an error", () => {
-    expect(failure("process where x = 1")).toMatchObject({ code: "EQL_ASSIGNMENT_AS_EQUALITY", column: 17, hint: "use ==" });
+    expect(failure("process where x = 1")).toMatchObject({
+      code: "EQL_ASSIGNMENT_AS_EQUALITY",
+      column: 17,
+      hint: "use ==",
+    });
   });
 });

@@ -50,18 +50,26 @@ describe("expressions", () => {
   it("parses :, like, like~, regex and regex~ with one literal or a list", () => {
     expect(condition('x : "a*"')).toMatchObject({ kind: "match", op: ":", insensitive: true });
     expect(condition('x like "a*"')).toMatchObject({ kind: "match", op: "like", insensitive: false });
-    expect(condition('x like~ ("a", "b")')).toMatchObject({ op: "like", insensitive: true, patterns: [{}, {}] });
+    expect(condition('x like~ ("a", "b")')).toMatchObject({
+      op: "like",
+      insensitive: true,
+      patterns: [{}, {}],
+    });
     expect(condition('x regex ".*"')).toMatchObject({ op: "regex", insensitive: false });
     expect(condition('x regex~ (".*")')).toMatchObject({ op: "regex", insensitive: true });
     expect(condition("x : 5")).toMatchObject({ patterns: [{ type: "integer", value: 5 }] });
     expect(condition("x : null")).toMatchObject({ patterns: [{ type: "null" }] });
   });
   it("requires literals on the right of the matching operators", () => {
-    expect(() => parse("process where x : y")).toThrow(expect.objectContaining({ code: "EQL_UNEXPECTED_TOKEN" }));
+    expect(() => parse("process where x : y")).toThrow(
+      expect.objectContaining({ code: "EQL_UNEXPECTED_TOKEN" }),
+    );
     expect(() => parse('process where x like ("a", y)')).toThrow(
       expect.objectContaining({ code: "EQL_UNEXPECTED_TOKEN", column: 28 }),
     );
-    expect(() => parse("process where x : -1")).toThrow(expect.objectContaining({ code: "EQL_UNEXPECTED_TOKEN" }));
+    expect(() => parse("process where x : -1")).toThrow(
+      expect.objectContaining({ code: "EQL_UNEXPECTED_TOKEN" }),
+    );
   });
   it("parses function calls, with ~ and without arguments", () => {
     expect(condition('startsWith~(process.name, "cmd")')).toMatchObject({
@@ -93,7 +101,9 @@ describe("expressions", () => {
   it("records spans that cover the source of each node", () => {
     const text = "process where (a or b) and c";
     const c = parse(text).query;
-    expect(c.kind === "event" && text.slice(c.condition.span.start, c.condition.span.end)).toBe("(a or b) and c");
+    expect(c.kind === "event" && text.slice(c.condition.span.start, c.condition.span.end)).toBe(
+      "(a or b) and c",
+    );
     expect(c.span).toMatchObject({ start: 0, end: text.length, line: 1, column: 1 });
   });
   it("tracks lines and columns across line breaks", () => {
@@ -107,7 +117,10 @@ describe("expressions", () => {
 
 describe("event queries", () => {
   it("accepts an identifier, a string or any as the category", () => {
-    expect(parse("process where true").query).toMatchObject({ category: "process", categorySpan: { start: 0, end: 7 } });
+    expect(parse("process where true").query).toMatchObject({
+      category: "process",
+      categorySpan: { start: 0, end: 7 },
+    });
     expect(parse('"process" where true').query).toMatchObject({ category: "process" });
     expect(parse("any where true").query).toMatchObject({ kind: "event", category: null });
   });
