@@ -7,7 +7,9 @@ import type { EventQuery, Expr, Literal, Pipe, Query, Statement, Term } from "./
 const PLAIN_IDENTIFIER = /^[A-Za-z_@][A-Za-z0-9_]*$/;
 // Kept local so the AST layer does not depend on the syntax layer.
 const KEYWORDS = new Set(
-  "and any by false in join like maxspan not null of or regex sample sequence true until where with".split(" "),
+  "and any by false in join like maxspan not null of or regex sample sequence true until where with".split(
+    " ",
+  ),
 );
 
 function escapeString(s: string): string {
