@@ -8,6 +8,7 @@ import type { Compare, Expr, In, Literal, Match } from "../ast/nodes.js";
 import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import { LuceneRegexError, compileLuceneRegex } from "../runtime/regex.js";
+import { NONE, STOPPED } from "../runtime/fields.js";
 import { foldCase } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { compileWildcard, hasWildcard } from "../runtime/wildcard.js";
@@ -60,8 +61,14 @@ function leaf(v: Value, t: ValueTest): Predicate {
   const visit = (x: Scalar) => t(x) === true;
   const reader = v.reader;
   if (reader) {
-    // Hot path: a plain field; a missing field tests null, which is never true.
-    return eventPred((e) => reader.each(e, visit) === 2);
+    // Hot path: a plain field. A missing field is tested once with null.
+    if (t(null) === true) {
+      return eventPred((e) => {
+        const r = reader.each(e, visit);
+        return r === STOPPED || r === NONE;
+      });
+    }
+    return eventPred((e) => reader.each(e, visit) === STOPPED);
   }
   return eventPred((e) => v.each(e, visit));
 }
