@@ -12,10 +12,16 @@ export function javaDoubleToString(n: number): string {
   if (n === Number.NEGATIVE_INFINITY) return "-Infinity";
   if (n === 0) return Object.is(n, -0) ? "-0.0" : "0.0";
   const sign = n < 0 ? "-" : "";
-  const [mant, expText] = Math.abs(n).toExponential().split("e") as [string, string];
-  const digits = mant.replace(".", "");
-  const exp = Number(expText);
   const abs = Math.abs(n);
+  let [mant, expText] = abs.toExponential().split("e") as [string, string];
+  if (mant.length === 1) {
+    // Java widens a one-digit shortest form to two digits when a two-digit decimal is closer
+    // (Double.MIN_VALUE prints as 4.9E-324, not 5.0E-324).
+    const two = abs.toExponential(1);
+    if (Number(two) === abs) [mant, expText] = two.split("e") as [string, string];
+  }
+  const digits = mant.replace(".", "").replace(/(?<=.)0$/, "");
+  const exp = Number(expText);
   if (abs >= 1e-3 && abs < 1e7) {
     if (exp >= 0) {
       const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
