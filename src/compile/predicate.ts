@@ -24,6 +24,8 @@ export interface Predicate {
   readonly constant: Tri;
   /** Evaluate for one event (only used when not constant). */
   readonly test: (event: unknown) => Tri;
+  /** For a leaf: the value and the per-value test, so the leaf can also be used as a value. */
+  readonly scalar?: { readonly value: Value; readonly test: ValueTest; readonly negated: boolean };
 }
 
 function constPred(value: Tri): Predicate {
@@ -43,6 +45,19 @@ function value(expr: Expr, env: CompileEnv): Value {
 
 function boolAsValue(expr: Expr, env: CompileEnv): Value {
   const p = compilePredicate(expr, env);
+  const sc = p.scalar;
+  if (sc && !p.isConst) {
+    // As a value, a comparison gives one (three-valued) result per value of its operand, so
+    // `(x > 1) == null` finds the events where x is missing.
+    const { value: v, test: t, negated } = sc;
+    return {
+      type: "boolean",
+      isConst: false,
+      constant: null,
+      kind: "unknown",
+      each: (e, visit) => v.each(e, (x) => visit(negated ? not3(t(x)) : t(x))),
+    };
+  }
   if (p.isConst) {
     return {
       type: p.constant === null ? "null" : "boolean",
@@ -58,6 +73,11 @@ function boolAsValue(expr: Expr, env: CompileEnv): Value {
 /** A leaf: true when some value of `v` makes `t` exactly true. */
 function leaf(v: Value, t: ValueTest): Predicate {
   if (v.isConst) return constPred(t(v.constant));
+  const p = leafTest(v, t);
+  return { ...p, scalar: { value: v, test: t, negated: false } };
+}
+
+function leafTest(v: Value, t: ValueTest): Predicate {
   const visit = (x: Scalar) => t(x) === true;
   const reader = v.reader;
   if (reader) {
@@ -76,7 +96,8 @@ function leaf(v: Value, t: ValueTest): Predicate {
 function negate(p: Predicate): Predicate {
   if (p.isConst) return constPred(not3(p.constant));
   const t = p.test;
-  return eventPred((e) => not3(t(e)));
+  const n = eventPred((e) => not3(t(e)));
+  return p.scalar ? { ...n, scalar: { ...p.scalar, negated: !p.scalar.negated } } : n;
 }
 
 /** Compile a boolean expression. */
