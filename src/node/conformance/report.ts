@@ -1,4 +1,5 @@
 /** The text report of a conformance run. */
+import { isListOfLists } from "./compare.js";
 import type { KnownEntry, RatchetDecision } from "./known.js";
 import type { CaseOutcome } from "./types.js";
 
@@ -13,7 +14,9 @@ function firstLine(text: string): string {
 export function formatFailure(o: CaseOutcome, known: boolean): string[] {
   const tag = known ? "known" : "UNEXPECTED";
   const head = `  FAIL [${tag}] ${o.name}`;
-  const expected = `expected ${json(o.expected)}`;
+  const expected = isListOfLists(o.expected)
+    ? `expected one of ${o.expected.map(json).join(" | ")}`
+    : `expected ${json(o.expected)}`;
   if (o.error !== null) return [head, `      ${expected}, error ${firstLine(o.error)}`];
   let line = `      ${expected}, actual ${json(o.actual)}`;
   if (o.mismatch === "join keys differ") {
