@@ -1,9 +1,9 @@
 /** `compile`: turn EQL text (or a parsed statement) into an evaluator. */
 import type { Field, Statement } from "./ast/nodes.js";
-import { type CompileEnv } from "./compile/env.js";
+import type { CompileEnv } from "./compile/env.js";
 import { compileEventFilter, type EventFilter } from "./compile/query.js";
 import { applyLimits, compareOrdinals, type Ordinal, ordinalOf } from "./engine/order.js";
-import { EqlSemanticError, ErrorCodes, type EqlWarning } from "./errors.js";
+import { EqlSemanticError, type EqlWarning, ErrorCodes } from "./errors.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { parse } from "./parse.js";
 import { collectPaths, fieldReader } from "./runtime/fields.js";

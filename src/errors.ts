@@ -65,7 +65,14 @@ export function locate(
   };
 }
 
-function render(reason: string, line: number, column: number, sourceLine: string, caret: string, hint?: string) {
+function render(
+  reason: string,
+  line: number,
+  column: number,
+  sourceLine: string,
+  caret: string,
+  hint?: string,
+) {
   let text = `${reason} (line ${line}, column ${column})\n  ${sourceLine}\n  ${caret}`;
   if (hint) text += `\nhint: ${hint}`;
   return text;
@@ -99,7 +106,13 @@ export class EqlError extends Error implements Diagnostic {
   /** 1-based column (same as `location.column`). */
   readonly column: number;
 
-  constructor(source: string, code: string, reason: string, span: Pick<Span, "start" | "end">, hint?: string) {
+  constructor(
+    source: string,
+    code: string,
+    reason: string,
+    span: Pick<Span, "start" | "end">,
+    hint?: string,
+  ) {
     const { location, sourceLine, caret } = locate(source, span);
     super(render(reason, location.line, location.column, sourceLine, caret, hint));
     this.name = "EqlError";
@@ -116,7 +129,13 @@ export class EqlError extends Error implements Diagnostic {
 
 /** The query text does not follow EQL's grammar. */
 export class EqlSyntaxError extends EqlError {
-  constructor(source: string, code: string, reason: string, span: Pick<Span, "start" | "end">, hint?: string) {
+  constructor(
+    source: string,
+    code: string,
+    reason: string,
+    span: Pick<Span, "start" | "end">,
+    hint?: string,
+  ) {
     super(source, code, reason, span, hint);
     this.name = "EqlSyntaxError";
   }
@@ -124,7 +143,13 @@ export class EqlSyntaxError extends EqlError {
 
 /** The query text parses but breaks a rule Elasticsearch checks before running it. */
 export class EqlSemanticError extends EqlError {
-  constructor(source: string, code: string, reason: string, span: Pick<Span, "start" | "end">, hint?: string) {
+  constructor(
+    source: string,
+    code: string,
+    reason: string,
+    span: Pick<Span, "start" | "end">,
+    hint?: string,
+  ) {
     super(source, code, reason, span, hint);
     this.name = "EqlSemanticError";
   }

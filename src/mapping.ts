@@ -72,11 +72,14 @@ function walk(props: Record<string, unknown>, prefix: string, out: Map<string, F
 }
 
 /** Resolve `name` through aliases; returns the target name and its mapping (if any). */
-export function resolveField(mapping: Mapping, name: string): { name: string; def: FieldMapping | undefined } {
+export function resolveField(
+  mapping: Mapping,
+  name: string,
+): { name: string; def: FieldMapping | undefined } {
   let current = name;
   for (let hops = 0; hops < 8; hops++) {
     const def = mapping.fields.get(current);
-    if (!def || def.type !== "alias" || def.path === undefined) return { name: current, def };
+    if (def?.type !== "alias" || def.path === undefined) return { name: current, def };
     current = def.path;
   }
   return { name: current, def: mapping.fields.get(current) };

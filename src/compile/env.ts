@@ -1,8 +1,9 @@
 /** The compile-time environment shared by the expression and query compilers. */
+
+import type { Span } from "../ast/nodes.js";
 import { EqlSemanticError, type EqlWarning, makeWarning } from "../errors.js";
 import type { FunctionDef } from "../functions/types.js";
 import type { Mapping } from "../mapping.js";
-import type { Span } from "../ast/nodes.js";
 
 /** What the compilers need to know besides the AST. */
 export interface CompileEnv {

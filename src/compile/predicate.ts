@@ -7,8 +7,8 @@
 import type { Compare, Expr, In, Literal, Match } from "../ast/nodes.js";
 import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
-import { LuceneRegexError, compileLuceneRegex } from "../runtime/regex.js";
 import { NONE, STOPPED } from "../runtime/fields.js";
+import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex.js";
 import { foldCase } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { compileWildcard, hasWildcard } from "../runtime/wildcard.js";
@@ -67,7 +67,13 @@ function boolAsValue(expr: Expr, env: CompileEnv): Value {
       each: (_e, visit) => visit(p.constant),
     };
   }
-  return { type: "boolean", isConst: false, constant: null, kind: "unknown", each: (e, visit) => visit(p.test(e)) };
+  return {
+    type: "boolean",
+    isConst: false,
+    constant: null,
+    kind: "unknown",
+    each: (e, visit) => visit(p.test(e)),
+  };
 }
 
 /** A leaf: true when some value of `v` makes `t` exactly true. */
@@ -168,7 +174,14 @@ function compileLogical(op: "and" | "or", l: Predicate, r: Predicate): Predicate
   });
 }
 
-const FLIP: Record<Compare["op"], Compare["op"]> = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+const FLIP: Record<Compare["op"], Compare["op"]> = {
+  "==": "==",
+  "!=": "!=",
+  "<": ">",
+  "<=": ">=",
+  ">": "<",
+  ">=": "<=",
+};
 
 function isNullLiteral(e: Expr): e is Literal {
   return e.kind === "literal" && e.value === null;

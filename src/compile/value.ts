@@ -9,7 +9,7 @@ import { lookupFunction, STANDARD_FUNCTIONS } from "../functions/index.js";
 import { FunctionArgumentError, type Scalar, type StaticType } from "../functions/types.js";
 import { resolveField } from "../mapping.js";
 import { arith } from "../runtime/arith.js";
-import { fieldReader, type FieldReader, NONE, STOPPED, type Visit } from "../runtime/fields.js";
+import { type FieldReader, fieldReader, NONE, STOPPED, type Visit } from "../runtime/fields.js";
 import { type FieldKind, fieldKindOf, staticTypeOf } from "../runtime/values.js";
 import { type CompileEnv, fail } from "./env.js";
 
@@ -161,7 +161,11 @@ function levenshtein(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -269,9 +273,10 @@ function compileCall(expr: Call, env: CompileEnv, bav: BoolAsValue): Value {
     }
     throw e;
   }
+  const returns = def.resultType ? def.resultType(args.map((a) => a.type)) : def.returns;
   if (args.every((a) => a.isConst)) {
     const r = impl(args.map((a) => a.constant));
-    return constantValue(r, r === null ? "null" : def.returns === "unknown" ? typeOfScalar(r) : def.returns);
+    return constantValue(r, r === null ? "null" : returns === "unknown" ? typeOfScalar(r) : returns);
   }
   // Cartesian product over the arguments' values, reusing one buffer (evaluation is not re-entrant
   // for a given call site).
@@ -290,7 +295,7 @@ function compileCall(expr: Call, env: CompileEnv, bav: BoolAsValue): Value {
     });
   }
   return {
-    type: def.returns,
+    type: returns,
     isConst: false,
     constant: null,
     kind: "unknown",

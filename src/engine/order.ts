@@ -46,7 +46,9 @@ function compareTiebreakers(a: Scalar, b: Scalar): number {
 /** Compare two ordinals; missing timestamps and tiebreakers sort last. */
 export function compareOrdinals(a: Ordinal, b: Ordinal): number {
   return (
-    compareInstants(a.timestamp, b.timestamp) || compareTiebreakers(a.tiebreaker, b.tiebreaker) || a.index - b.index
+    compareInstants(a.timestamp, b.timestamp) ||
+    compareTiebreakers(a.tiebreaker, b.tiebreaker) ||
+    a.index - b.index
   );
 }
 

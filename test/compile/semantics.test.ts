@@ -116,7 +116,7 @@ describe("null checks and constant folding (§5)", () => {
     expect(m("any where a == null", e)).toBe(expected);
   });
   it("the empty string is a value", () => {
-    expect(m('any where a != null', { a: "" })).toBe(true);
+    expect(m("any where a != null", { a: "" })).toBe(true);
   });
   it.each([
     ["any where null == null", 1],
@@ -295,7 +295,7 @@ describe("semantic errors", () => {
     ['any where x regex "a("', "EQL_INVALID_REGEX"],
     ['any where cidrMatch(x, "10.0.0.0/33")', "EQL_INVALID_CIDR"],
     ["any where x == 1 / 0", "EQL_DIVISION_BY_ZERO"],
-    ['any where cidrMatch(x, y)', "EQL_LITERAL_REQUIRED"],
+    ["any where cidrMatch(x, y)", "EQL_LITERAL_REQUIRED"],
   ])("%s → %s", (q, code) => {
     expect(() => compile(q)).toThrowError(expect.objectContaining({ code }));
   });
