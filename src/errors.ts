@@ -212,3 +212,28 @@ export const ErrorCodes = {
 
 /** One of the stable codes. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/**
+ * Input data that a query cannot be run over as asked (e.g. a sequence over an event without a
+ * usable timestamp, or an event arriving too late in a stream). Names the event's position.
+ */
+export class EqlDataError extends Error {
+  readonly code: string;
+  /** 0-based position of the event in the input (or in the stream). */
+  readonly eventIndex: number;
+
+  constructor(code: string, message: string, eventIndex: number) {
+    super(`${message} (event #${eventIndex})`);
+    this.name = "EqlDataError";
+    this.code = code;
+    this.eventIndex = eventIndex;
+  }
+}
+
+/** Codes of `EqlDataError`. */
+export const DataErrorCodes = {
+  MISSING_TIMESTAMP: "EQL_MISSING_TIMESTAMP",
+  MULTIVALUED_TIMESTAMP: "EQL_MULTIVALUED_TIMESTAMP",
+  MULTIVALUED_TIEBREAKER: "EQL_MULTIVALUED_TIEBREAKER",
+  LATE_EVENT: "EQL_LATE_EVENT",
+} as const;

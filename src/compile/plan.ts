@@ -1,0 +1,65 @@
+/** Builds the executable plan of a statement: event filters, sequence stages or sample terms. */
+import type { Statement, Term } from "../ast/nodes.js";
+import { compileKeys } from "../engine/keys.js";
+import type { SampleTerm } from "../engine/sample.js";
+import type { SequencePlan, StagePlan } from "../engine/sequence.js";
+import type { EqlWarning } from "../errors.js";
+import type { CompileEnv } from "./env.js";
+import { compileEventFilter, type EventFilter } from "./query.js";
+
+/** The compiled form of a statement. */
+export interface Plan {
+  /** True when an event satisfies the event query, or any term of a sequence or sample. */
+  readonly matchAny: EventFilter;
+  readonly sequence: (SequencePlan & { readonly dateKeys: readonly boolean[] }) | null;
+  readonly sample: { readonly terms: readonly SampleTerm[]; readonly dateKeys: readonly boolean[] } | null;
+  readonly warnings: readonly EqlWarning[];
+}
+
+function anyOf(filters: readonly EventFilter[]): EventFilter {
+  if (filters.length === 1) return filters[0] as EventFilter;
+  return (e) => {
+    for (const f of filters) if (f(e)) return true;
+    return false;
+  };
+}
+
+/** Compile `statement` in `env`. */
+export function buildPlan(statement: Statement, env: CompileEnv, categoryField: string): Plan {
+  const q = statement.query;
+  if (q.kind === "event") {
+    const f = compileEventFilter(q, env, categoryField);
+    return { matchAny: f, sequence: null, sample: null, warnings: env.warnings };
+  }
+  const termFilter = (t: Term) => compileEventFilter(t.filter, env, categoryField);
+  const termKeys = (t: Term) => compileKeys([...q.by, ...t.by], env.mapping);
+  if (q.kind === "sample") {
+    const terms: SampleTerm[] = q.terms.map((t) => ({ filter: termFilter(t), keys: termKeys(t) }));
+    const dateKeys = (terms[0]?.keys ?? []).map((k) => k.kind === "date");
+    return {
+      matchAny: anyOf(terms.map((t) => t.filter)),
+      sequence: null,
+      sample: { terms, dateKeys },
+      warnings: env.warnings,
+    };
+  }
+  const stages: StagePlan[] = [];
+  for (const t of q.terms) {
+    const stage: StagePlan = { filter: termFilter(t), keys: termKeys(t), missing: t.missing };
+    for (let r = 0; r < (t.runs ?? 1); r++) stages.push(stage);
+  }
+  const until = q.until ? { filter: termFilter(q.until), keys: termKeys(q.until) } : null;
+  const filters = stages.map((s) => s.filter);
+  if (until) filters.push(until.filter);
+  return {
+    matchAny: anyOf(filters),
+    sequence: {
+      stages,
+      until,
+      maxspan: q.maxspan ? q.maxspan.millis : null,
+      dateKeys: (stages.find((s) => !s.missing)?.keys ?? []).map((k) => k.kind === "date"),
+    },
+    sample: null,
+    warnings: env.warnings,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Join keys of sequences and samples. A mandatory key must have a value; an optional key (`?f`)
+ * without one contributes null; several values expand to one key tuple per combination.
+ */
+import type { Expr, Field } from "../ast/nodes.js";
+import type { Scalar } from "../functions/types.js";
+import { resolveField } from "../mapping.js";
+import { fieldReader, type FieldReader } from "../runtime/fields.js";
+import { javaString } from "../runtime/java.js";
+import { compareCodePoints } from "../runtime/text.js";
+import { parseInstant } from "../runtime/timestamp.js";
+import { type FieldKind, fieldKindOf, parseNumber, parseWithFormat } from "../runtime/values.js";
+import type { Mapping } from "../mapping.js";
+
+/** One compiled key field. */
+export interface KeySpec {
+  readonly reader: FieldReader;
+  readonly optional: boolean;
+  readonly kind: FieldKind;
+  readonly format?: string;
+}
+
+/** A key tuple: its values and a string that identifies it exactly (type-aware). */
+export interface KeyTuple {
+  readonly values: readonly Scalar[];
+  readonly id: string;
+}
+
+/** Compile key expressions (the parser guarantees they are plain fields). */
+export function compileKeys(keys: readonly Expr[], mapping: Mapping): KeySpec[] {
+  return keys.map((k) => {
+    const f = k as Field;
+    const { name, def } = resolveField(mapping, f.name);
+    const nullValue = def?.nullValue;
+    const reader = fieldReader(
+      name === f.name ? f.path : [name],
+      nullValue === undefined || (typeof nullValue === "object" && nullValue !== null)
+        ? {}
+        : { nullValue: nullValue as Scalar },
+    );
+    const spec: KeySpec = { reader, optional: f.optional, kind: fieldKindOf(def?.type) };
+    return def?.format === undefined ? spec : { ...spec, format: def.format };
+  });
+}
+
+/** Normalise a key value as the mapped type stores it, so "5" and 5 join on a numeric field. */
+function normalise(v: Scalar, spec: KeySpec): Scalar {
+  switch (spec.kind) {
+    case "numeric": {
+      const n = typeof v === "number" ? v : typeof v === "string" ? parseNumber(v) : Number.NaN;
+      return Number.isNaN(n) ? v : n;
+    }
+    case "keyword":
+      return typeof v === "string" || v === null ? v : javaString(v, "unknown");
+    case "date": {
+      if (typeof v === "string" && spec.format) {
+        const t = parseWithFormat(v, spec.format);
+        if (!Number.isNaN(t)) return t;
+      }
+      const inst = parseInstant(v);
+      return inst === null ? v : inst.millis;
+    }
+    default:
+      return v;
+  }
+}
+
+function encode(v: Scalar): string {
+  if (v === null) return "n";
+  if (typeof v === "string") return `s${v.length}:${v}`;
+  if (typeof v === "number") return `d${v}`;
+  return v ? "t" : "f";
+}
+
+/**
+ * The key tuples of an event (the cartesian product of the keys' values), or an empty list when
+ * a mandatory key is missing.
+ */
+export function keyTuples(event: unknown, specs: readonly KeySpec[]): KeyTuple[] {
+  if (specs.length === 0) return [EMPTY_KEY];
+  const lists: Scalar[][] = [];
+  for (const spec of specs) {
+    const raw = spec.reader.values(event);
+    if (raw.length === 0) {
+      if (!spec.optional) return [];
+      lists.push([null]);
+      continue;
+    }
+    // Duplicate values of one field join once.
+    const seen = new Set<string>();
+    const vals: Scalar[] = [];
+    for (const r of raw) {
+      const v = normalise(r, spec);
+      const id = encode(v);
+      if (!seen.has(id)) {
+        seen.add(id);
+        vals.push(v);
+      }
+    }
+    lists.push(vals);
+  }
+  let tuples: Scalar[][] = [[]];
+  for (const list of lists) {
+    const next: Scalar[][] = [];
+    for (const t of tuples) for (const v of list) next.push([...t, v]);
+    tuples = next;
+  }
+  return tuples.map((values) => ({ values, id: values.map(encode).join("|") }));
+}
+
+/** The key of a sequence without `by`. */
+export const EMPTY_KEY: KeyTuple = { values: [], id: "" };
+
+/** Compare key values in natural order (null first, then numbers, then strings by code point). */
+export function compareKeyValues(a: Scalar, b: Scalar): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
+  const ta = typeof a;
+  const tb = typeof b;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return compareCodePoints(String(a), String(b));
+}

@@ -1,0 +1,143 @@
+/** Batch execution of compiled plans over an array of events, with Elasticsearch's ordering. */
+import type { Pipe } from "../ast/nodes.js";
+import type { EventFilter } from "../compile/query.js";
+import { DataErrorCodes, EqlDataError } from "../errors.js";
+import type { Scalar } from "../functions/types.js";
+import type { FieldReader } from "../runtime/fields.js";
+import { parseInstant } from "../runtime/timestamp.js";
+import type { EqlEvent, EventHit, EventsResult, SequenceHit, SequencesResult } from "../types.js";
+import { applyLimits, compareOrdinals, type Ordinal, ordinalOf } from "./order.js";
+import { runSamples, type SampleTerm } from "./sample.js";
+import { type Completed, type MatcherOptions, renderSequenceKeys, SequenceMatcher, type SequencePlan } from "./sequence.js";
+
+/** Settings shared by the batch runners. */
+export interface RunContext {
+  readonly timestamp: FieldReader;
+  readonly tiebreaker: FieldReader | null;
+  readonly size: number;
+  readonly resultPosition: "head" | "tail";
+  readonly pipes: readonly Pipe[];
+}
+
+function isEvent(e: unknown): e is EqlEvent {
+  return typeof e === "object" && e !== null && !Array.isArray(e);
+}
+
+/** Evaluate a filter without ever throwing (a hostile object simply does not match). */
+export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
+  try {
+    return filter(e);
+  } catch {
+    return false;
+  }
+}
+
+/** Run an event query. */
+export function runEventQuery(match: EventFilter, events: readonly EqlEvent[], ctx: RunContext): EventsResult {
+  const hits: { ord: Ordinal; event: EqlEvent }[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (!isEvent(e) || !safeTest(match, e)) continue;
+    hits.push({ ord: ordinalOf(e, i, ctx.timestamp, ctx.tiebreaker), event: e });
+  }
+  hits.sort((a, b) => compareOrdinals(a.ord, b.ord));
+  const limited = applyLimits(hits, ctx.pipes, ctx.size, ctx.resultPosition);
+  return { events: limited.map((h): EventHit => ({ _source: h.event })) };
+}
+
+/** The ordinal of an event taking part in a sequence: a single usable timestamp is required. */
+export function strictOrdinal(
+  e: EqlEvent,
+  index: number,
+  timestamp: FieldReader,
+  tiebreaker: FieldReader | null,
+): Ordinal {
+  const ts = timestamp.values(e);
+  if (ts.length > 1) {
+    throw new EqlDataError(
+      DataErrorCodes.MULTIVALUED_TIMESTAMP,
+      `Expected timestamp field [${timestamp.name}] to have a single value, found ${ts.length}`,
+      index,
+    );
+  }
+  const instant = ts.length === 1 ? parseInstant(ts[0]) : null;
+  if (instant === null) {
+    throw new EqlDataError(
+      DataErrorCodes.MISSING_TIMESTAMP,
+      ts.length === 0
+        ? `Expected timestamp field [${timestamp.name}] to have a value`
+        : `Timestamp field [${timestamp.name}] holds ${JSON.stringify(ts[0])}, which is not a date`,
+      index,
+    );
+  }
+  let tb: Scalar = null;
+  if (tiebreaker) {
+    const vals = tiebreaker.values(e);
+    if (vals.length > 1) {
+      throw new EqlDataError(
+        DataErrorCodes.MULTIVALUED_TIEBREAKER,
+        `Expected tiebreaker field [${tiebreaker.name}] to have a single value, found ${vals.length}`,
+        index,
+      );
+    }
+    tb = vals[0] ?? null;
+  }
+  return { timestamp: instant, tiebreaker: tb, index };
+}
+
+const MISSING_HIT: EventHit = { _index: "", _id: "", _source: {}, missing: true };
+
+/** Render a completed sequence as Elasticsearch does. */
+export function renderSequence(c: Completed, dateKeys: readonly boolean[]): SequenceHit {
+  return {
+    join_keys: renderSequenceKeys(c.key.values, dateKeys),
+    events: c.events.map((e) => (e === null ? { ...MISSING_HIT, _source: {} } : { _source: e })),
+  };
+}
+
+/** Run a sequence query over a batch. */
+export function runSequenceQuery(
+  plan: SequencePlan & { readonly dateKeys: readonly boolean[] },
+  events: readonly EqlEvent[],
+  ctx: RunContext,
+  options: MatcherOptions = {},
+): SequencesResult & { matcher: SequenceMatcher } {
+  const matcher = new SequenceMatcher(plan, options);
+  const relevant: { e: EqlEvent; ord: Ordinal }[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (!isEvent(e)) continue;
+    let rel = false;
+    try {
+      rel = matcher.relevant(e);
+    } catch {
+      rel = false;
+    }
+    if (rel) relevant.push({ e, ord: strictOrdinal(e, i, ctx.timestamp, ctx.tiebreaker) });
+  }
+  relevant.sort((a, b) => compareOrdinals(a.ord, b.ord));
+  const done: Completed[] = [];
+  for (const { e, ord } of relevant) {
+    for (const c of matcher.push(e, ord)) done.push(c);
+  }
+  for (const c of matcher.end()) done.push(c);
+  done.sort((a, b) => compareOrdinals(a.last, b.last));
+  const limited = applyLimits(done, ctx.pipes, ctx.size, ctx.resultPosition);
+  return { sequences: limited.map((c) => renderSequence(c, plan.dateKeys)), matcher };
+}
+
+/** Run a sample query. */
+export function runSampleQuery(
+  sample: { readonly terms: readonly SampleTerm[]; readonly dateKeys: readonly boolean[] },
+  events: readonly EqlEvent[],
+  size: number,
+  maxPerKey: number,
+): SequencesResult {
+  const samples = runSamples(sample.terms, events, maxPerKey, size);
+  return {
+    sequences: samples.map((s) => ({
+      join_keys: s.key.map((v, i) => (sample.dateKeys[i] && typeof v === "number" ? String(v) : v)),
+      events: s.events.map((e) => ({ _source: e })),
+    })),
+  };
+}
