@@ -1,0 +1,191 @@
+/**
+ * Alert documents in the shape Kibana writes them: the source document copied in (its `event.*`
+ * moved under `kibana.alert.original_event.*`), `event.kind: "signal"`, and flattened `kibana.alert.*`
+ * keys describing the rule and the alert. Ids are deterministic so re-runs de-duplicate.
+ */
+import { fieldReader } from "../runtime/fields.js";
+import { canonicalJson, sha256Hex, uuidFromName } from "./hash.js";
+import { buildReason } from "./reason.js";
+import type { Rule } from "./types.js";
+
+/** A Kibana-shaped alert document. */
+export type AlertDocument = Record<string, unknown>;
+
+/** What an alert needs to know about its run. */
+export interface AlertContext {
+  rule: Rule;
+  /** The rule's uuid (`rule.id`, else derived from `rule_id`). */
+  ruleUuid: string;
+  /** The run time as ISO text. */
+  now: string;
+  /** Kibana space (default `default`). */
+  spaceId: string;
+}
+
+const timestampReader = fieldReader(["@timestamp"]);
+const META_KEYS = new Set(["_id", "_index", "_score", "_version", "_seq_no", "_primary_term"]);
+/** Rule keys that are not parameters in Kibana's alert (they have their own alert fields). */
+const NOT_PARAMETERS = new Set(["name", "tags", "interval", "enabled", "id", "actions", "throttle"]);
+
+/** The uuid Kibana would know the rule by: its `id`, else a stable id derived from `rule_id`. */
+export function ruleUuidOf(rule: Rule): string {
+  return typeof rule.id === "string" && rule.id !== "" ? rule.id : uuidFromName(`mini-eql rule ${rule.rule_id}`);
+}
+
+/** A stable identity for a source event: `_index`/`_id` when present, else a hash of its content. */
+export function eventKey(event: Record<string, unknown>): string {
+  if (typeof event._id === "string") return `${String(event._index ?? "")}/${event._id}`;
+  return sha256Hex(canonicalJson(event));
+}
+
+function flattenInto(out: Record<string, unknown>, prefix: string, value: unknown): void {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flattenInto(out, prefix ? `${prefix}.${k}` : k, v);
+  } else out[prefix] = value;
+}
+
+/** Flatten an object to dotted keys (arrays stay values). */
+export function flatten(value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  flattenInto(out, "", value);
+  return out;
+}
+
+function originalTime(event: unknown): string | undefined {
+  try {
+    const v = timestampReader.values(event)[0];
+    if (typeof v === "string") return v;
+    if (typeof v === "number") return new Date(v).toISOString();
+  } catch {
+    // no usable timestamp
+  }
+  return undefined;
+}
+
+/** The source document without its metadata and `event.*` keys, and its `event.*` flattened. */
+function splitSource(event: Record<string, unknown>) {
+  const source: Record<string, unknown> = {};
+  const original: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) {
+    if (META_KEYS.has(k)) continue;
+    if (k === "event") flattenInto(original, "kibana.alert.original_event", v);
+    else if (k.startsWith("event.")) flattenInto(original, `kibana.alert.original_event.${k.slice(6)}`, v);
+    else source[k] = v;
+  }
+  return { source, original };
+}
+
+/** The `kibana.alert.rule.*` and other rule-derived keys shared by every alert of a rule. */
+export function ruleFields(ctx: AlertContext): AlertDocument {
+  const { rule } = ctx;
+  const parameters: Record<string, unknown> = { to: "now" };
+  for (const [k, v] of Object.entries(rule)) if (!NOT_PARAMETERS.has(k)) parameters[k] = v;
+  return {
+    "kibana.alert.rule.name": rule.name,
+    "kibana.alert.rule.rule_id": rule.rule_id,
+    "kibana.alert.rule.uuid": ctx.ruleUuid,
+    "kibana.alert.rule.type": "eql",
+    "kibana.alert.rule.rule_type_id": "siem.eqlRule",
+    "kibana.alert.rule.category": "Event Correlation Rule",
+    "kibana.alert.rule.consumer": "siem",
+    "kibana.alert.rule.producer": "siem",
+    "kibana.alert.rule.description": rule.description,
+    "kibana.alert.rule.from": rule.from,
+    "kibana.alert.rule.to": "now",
+    "kibana.alert.rule.interval": rule.interval,
+    "kibana.alert.rule.max_signals": rule.max_signals,
+    "kibana.alert.rule.version": rule.version ?? 1,
+    "kibana.alert.rule.tags": rule.tags,
+    "kibana.alert.rule.threat": rule.threat,
+    "kibana.alert.rule.parameters": parameters,
+    "kibana.alert.severity": rule.severity,
+    "kibana.alert.risk_score": rule.risk_score,
+    "kibana.alert.status": "active",
+    "kibana.alert.workflow_status": "open",
+    "kibana.space_ids": [ctx.spaceId],
+  };
+}
+
+function ancestorOf(event: Record<string, unknown>, key: string) {
+  return {
+    id: typeof event._id === "string" ? event._id : key,
+    type: "event",
+    index: typeof event._index === "string" ? event._index : "",
+    depth: 0,
+  };
+}
+
+/** The alert for one event of an event rule. */
+export function buildEventAlert(ctx: AlertContext, event: Record<string, unknown>): AlertDocument {
+  const key = eventKey(event);
+  const { source, original } = splitSource(event);
+  const time = originalTime(event);
+  return {
+    ...source,
+    "@timestamp": ctx.now,
+    "event.kind": "signal",
+    ...original,
+    ...ruleFields(ctx),
+    "kibana.alert.uuid": sha256Hex(`${ctx.ruleUuid}|${key}|${ctx.spaceId}`),
+    "kibana.alert.start": ctx.now,
+    "kibana.alert.last_detected": ctx.now,
+    ...(time !== undefined ? { "kibana.alert.original_time": time } : {}),
+    "kibana.alert.depth": 1,
+    "kibana.alert.ancestors": [ancestorOf(event, key)],
+    "kibana.alert.reason": buildReason(event, ctx.rule.severity, ctx.rule.name),
+  };
+}
+
+/** Fields equal in every document (Kibana's shell alert keeps what the sequence's events share). */
+function commonFields(docs: Record<string, unknown>[]): Record<string, unknown> {
+  const flats = docs.map((d) => flatten(d));
+  const [head, ...rest] = flats;
+  const out: Record<string, unknown> = {};
+  if (!head) return out;
+  for (const [k, v] of Object.entries(head)) {
+    const text = canonicalJson(v);
+    if (rest.every((f) => k in f && canonicalJson(f[k]) === text)) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The alerts of one sequence: a shell alert and one building-block alert per (present) event,
+ * tied together by `kibana.alert.group.id`. The shell comes first.
+ */
+export function buildSequenceAlerts(ctx: AlertContext, events: Record<string, unknown>[]): AlertDocument[] {
+  const keys = events.map(eventKey);
+  const groupId = sha256Hex(`${ctx.ruleUuid}|${keys.join("|")}|${ctx.spaceId}`);
+  const blocks = events.map((event, i) => ({
+    ...buildEventAlert(ctx, event),
+    "kibana.alert.uuid": sha256Hex(`${groupId}|${i}|${keys[i]}`),
+    "kibana.alert.building_block_type": "default",
+    "kibana.alert.group.id": groupId,
+    "kibana.alert.group.index": i,
+  }));
+  const shared = commonFields(events.map((e) => splitSource(e).source));
+  const first = events[0];
+  const time = first ? originalTime(first) : undefined;
+  const shell: AlertDocument = {
+    ...shared,
+    "@timestamp": ctx.now,
+    "event.kind": "signal",
+    ...ruleFields(ctx),
+    "kibana.alert.uuid": sha256Hex(`${ctx.ruleUuid}|shell|${groupId}`),
+    "kibana.alert.start": ctx.now,
+    "kibana.alert.last_detected": ctx.now,
+    ...(time !== undefined ? { "kibana.alert.original_time": time } : {}),
+    "kibana.alert.group.id": groupId,
+    "kibana.alert.depth": 2,
+    "kibana.alert.ancestors": blocks.map((b, i) => ({
+      id: b["kibana.alert.uuid"],
+      type: "signal",
+      index: "",
+      depth: 1,
+      rule: ctx.ruleUuid,
+      event: keys[i],
+    })),
+    "kibana.alert.reason": buildReason(commonFields(events), ctx.rule.severity, ctx.rule.name),
+  };
+  return [shell, ...blocks];
+}

@@ -1,0 +1,42 @@
+/** The rules layer: rule model, loading from objects and text, validation, exceptions and the runner. */
+export {
+  type AlertContext,
+  type AlertDocument,
+  buildEventAlert,
+  buildSequenceAlerts,
+  eventKey,
+  flatten,
+  ruleUuidOf,
+} from "./alert.js";
+export { parseFrom, parseInterval } from "./duration.js";
+export { type RuleErrorCode, RuleErrorCodes, type RuleErrorInit, RuleLoadError } from "./errors.js";
+export {
+  compileExceptions,
+  type ExceptionMatcher,
+  type ExceptionOptions,
+  exceptionItemsFrom,
+} from "./exceptions.js";
+export {
+  isEqlRule,
+  isLoadedRule,
+  type LoadOptions,
+  type RuleSet,
+  ruleFromObject,
+  rulesFromObjects,
+  splitDocument,
+} from "./from-object.js";
+export { detectFormat, type RuleFormat, ruleFromText, rulesFromText, type TextLoadOptions } from "./from-text.js";
+export { sha256Hex, uuidFromName } from "./hash.js";
+export { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
+export { normalizeRule, RULE_DEFAULTS, type RuleIssue } from "./normalize.js";
+export { buildReason } from "./reason.js";
+export { type RuleRunReport, type RunRulesOptions, type RunRulesResult, runRules, windowTime } from "./run.js";
+export {
+  type CoverageGap,
+  type ScheduledRun,
+  type ScheduleOptions,
+  type ScheduleResult,
+  simulateSchedule,
+} from "./schedule.js";
+export type * from "./types.js";
+export { ruleToDocument, ruleToToml } from "./to-document.js";

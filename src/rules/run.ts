@@ -1,0 +1,182 @@
+/**
+ * Run loaded rules over a batch of events as one scheduled Kibana execution would: each rule sees the
+ * events of its indices inside its look-back window, exceptions suppress alerts, at most `max_signals`
+ * alerts are created (the most recent, as Elasticsearch's default `tail`), and alerts already created
+ * (by uuid, in a seen-set the caller carries across runs) are not created again.
+ */
+import { EqlError } from "../errors.js";
+import { fieldReader } from "../runtime/fields.js";
+import { parseInstant } from "../runtime/timestamp.js";
+import type { EqlEvent, EventsResult, SequencesResult } from "../types.js";
+import { type AlertContext, type AlertDocument, buildEventAlert, buildSequenceAlerts, ruleUuidOf } from "./alert.js";
+import { parseFrom, toMillis } from "./duration.js";
+import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
+import { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
+import type { LoadedRule } from "./types.js";
+
+/** Options of one execution. */
+export interface RunRulesOptions {
+  /** The execution time: the window ends here and alerts are stamped with it. */
+  now: Date | number | string;
+  /** Alert uuids created by earlier runs; new ones are added. Pass the same set to every run. */
+  seen?: Set<string>;
+  /** Kibana space (default `default`); part of every alert id. */
+  spaceId?: string;
+  /** Apply the look-back window (default true); false evaluates every event given. */
+  window?: boolean;
+  /** Value lists for `list` exception entries. */
+  exceptions?: ExceptionOptions;
+}
+
+/** What one rule did in one execution. */
+export interface RuleRunReport {
+  readonly rule_id: string;
+  readonly name: string;
+  /** Window start (exclusive) and end (inclusive), ISO. */
+  readonly window: { readonly from: string; readonly to: string };
+  /** Events searched (right index and inside the window). */
+  readonly searched: number;
+  /** Query matches: events for event rules, sequences for sequence rules. */
+  readonly matched: number;
+  /** Matches suppressed by an exception item. */
+  readonly suppressed: number;
+  /** Matches left out because more than `max_signals` remained. */
+  readonly truncated: boolean;
+  readonly dropped: number;
+  /** Matches whose alert already existed (de-duplicated). */
+  readonly duplicates: number;
+  /** Alert documents created (a sequence counts its shell and building blocks). */
+  readonly alerts: number;
+  /** Set when the rule could not run (for example a query kind not implemented yet). */
+  readonly error?: EqlError;
+}
+
+/** The result of one execution. */
+export interface RunRulesResult {
+  readonly alerts: AlertDocument[];
+  readonly reports: RuleRunReport[];
+  /** The seen-set (the one passed in, or a new one). */
+  readonly seen: Set<string>;
+}
+
+const timestampReader = fieldReader(["@timestamp"]);
+const indexCache = new WeakMap<LoadedRule, IndexMatcher>();
+
+function firstTime(reader: ReturnType<typeof fieldReader>, event: unknown): number | null {
+  try {
+    const v = reader.values(event)[0];
+    return v === undefined ? null : (parseInstant(v)?.millis ?? null);
+  } catch {
+    return null;
+  }
+}
+
+/** The time the window applies to: `timestamp_override` when the event has it, else `@timestamp`. */
+export function windowTime(event: unknown, override: ReturnType<typeof fieldReader> | null): number | null {
+  return (override ? firstTime(override, event) : null) ?? firstTime(timestampReader, event);
+}
+
+function isEvent(e: unknown): e is EqlEvent {
+  return typeof e === "object" && e !== null && !Array.isArray(e);
+}
+
+function realEvents(hit: SequencesResult["sequences"][number]): EqlEvent[] {
+  return hit.events.filter((e) => !e.missing).map((e) => e._source);
+}
+
+/** Run one rule; alerts are appended to `out`. */
+export function runRule(loaded: LoadedRule, events: readonly unknown[], options: RunRulesOptions, out: AlertDocument[]): RuleRunReport {
+  const { rule, compiled } = loaded;
+  const now = toMillis(options.now);
+  const seen = options.seen ?? new Set<string>();
+  const lookBack = parseFrom(rule.from) ?? 0;
+  const start = now - lookBack;
+  let matcher = indexCache.get(loaded);
+  if (!matcher) {
+    matcher = compileIndexPatterns(rule.index);
+    indexCache.set(loaded, matcher);
+  }
+  const override = rule.timestamp_override ? fieldReader([rule.timestamp_override]) : null;
+  const inWindow = (e: EqlEvent) => {
+    if (options.window === false) return true;
+    const t = windowTime(e, override);
+    return t !== null && t > start && t <= now;
+  };
+  const searched: EqlEvent[] = [];
+  for (const e of events) {
+    if (!isEvent(e)) continue;
+    const index = eventIndex(e);
+    if (index !== undefined && !matcher(index)) continue;
+    if (inWindow(e)) searched.push(e);
+  }
+  const report = {
+    rule_id: rule.rule_id,
+    name: rule.name,
+    window: { from: new Date(start).toISOString(), to: new Date(now).toISOString() },
+    searched: searched.length,
+    matched: 0,
+    suppressed: 0,
+    truncated: false,
+    dropped: 0,
+    duplicates: 0,
+    alerts: 0,
+  };
+  let result: EventsResult | SequencesResult;
+  try {
+    result = compiled.run(searched, { size: Math.max(1, searched.length * 4) });
+  } catch (e) {
+    if (e instanceof EqlError) return { ...report, error: e };
+    throw e;
+  }
+  const excepted = compileExceptions(loaded.exceptions, options.exceptions);
+  const ctx: AlertContext = {
+    rule,
+    ruleUuid: ruleUuidOf(rule),
+    now: new Date(now).toISOString(),
+    spaceId: options.spaceId ?? "default",
+  };
+  // Each match becomes its group of alert documents; the first document's uuid identifies it.
+  let groups: AlertDocument[][];
+  if ("events" in result) {
+    report.matched = result.events.length;
+    const kept = result.events.filter((h) => excepted(h._source) === undefined);
+    report.suppressed = report.matched - kept.length;
+    groups = limit(kept, rule.max_signals, report).map((h) => [buildEventAlert(ctx, h._source)]);
+  } else {
+    report.matched = result.sequences.length;
+    const kept = result.sequences.filter((s) => realEvents(s).every((e) => excepted(e) === undefined));
+    report.suppressed = report.matched - kept.length;
+    groups = limit(kept, rule.max_signals, report).map((s) => buildSequenceAlerts(ctx, realEvents(s)));
+  }
+  for (const group of groups) {
+    const id = group[0]?.["kibana.alert.uuid"] as string;
+    if (seen.has(id)) {
+      report.duplicates++;
+      continue;
+    }
+    seen.add(id);
+    out.push(...group);
+    report.alerts += group.length;
+  }
+  return report;
+}
+
+function limit<T>(list: T[], max: number, report: { truncated: boolean; dropped: number }): T[] {
+  if (list.length <= max) return list;
+  report.truncated = true;
+  report.dropped = list.length - max;
+  return list.slice(list.length - max);
+}
+
+/**
+ * Run rules over events at time `now`. Event rules give one alert per event; sequence rules give a
+ * shell alert and a building-block alert per event. Never throws on event data; a rule whose query
+ * cannot run reports its error and the others still run.
+ */
+export function runRules(rules: readonly LoadedRule[], events: Iterable<unknown>, options: RunRulesOptions): RunRulesResult {
+  const list = Array.isArray(events) ? events : [...events];
+  const seen = options.seen ?? new Set<string>();
+  const alerts: AlertDocument[] = [];
+  const reports = rules.map((r) => runRule(r, list, { ...options, seen }, alerts));
+  return { alerts, reports, seen };
+}
