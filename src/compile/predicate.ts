@@ -4,7 +4,7 @@
  * `and`/`or`/`not` combine those per-event booleans. Sub-trees without fields are folded at compile
  * time with three-valued logic, so a constant null survives into the connectives.
  */
-import type { Compare, Expr, In, Literal, Match } from "../ast/nodes.js";
+import type { Compare, Expr, In, Match } from "../ast/nodes.js";
 import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import { NONE, STOPPED } from "../runtime/fields.js";
@@ -183,25 +183,30 @@ const FLIP: Record<Compare["op"], Compare["op"]> = {
   ">=": "<=",
 };
 
-function isNullLiteral(e: Expr): e is Literal {
-  return e.kind === "literal" && e.value === null;
+function isNullConst(v: Value): boolean {
+  return v.isConst && v.constant === null;
 }
 
 function compileCompare(expr: Compare, env: CompileEnv): Predicate {
   let op = expr.op;
-  // `x == null` / `x != null` are null checks, not comparisons.
-  if ((op === "==" || op === "!=") && (isNullLiteral(expr.left) || isNullLiteral(expr.right))) {
-    const other = value(isNullLiteral(expr.right) ? expr.left : expr.right, env);
-    const isNull = leaf(other, (x) => x === null);
-    return op === "==" ? isNull : negate(isNull);
-  }
   let left = value(expr.left, env);
   let right = value(expr.right, env);
+  // `x == null` / `x != null` are null checks, not comparisons; this includes a side that folds
+  // to null, such as a `?field` that exists nowhere.
+  if ((op === "==" || op === "!=") && (isNullConst(left) || isNullConst(right))) {
+    const isNull = leaf(isNullConst(right) ? left : right, (x) => x === null);
+    return op === "==" ? isNull : negate(isNull);
+  }
   let rightExpr = expr.right;
   if (left.isConst && !right.isConst) {
     [left, right] = [right, left];
     rightExpr = expr.left;
     op = FLIP[op];
+  }
+  if (!right.isConst && (left.optional || right.optional)) {
+    // Elasticsearch accepts `?a == ?b` when the optional fields exist nowhere (both fold to null);
+    // without knowing the data we compare the values at run time instead of rejecting the query.
+    return compareFields(op, left, right);
   }
   if (!right.isConst) {
     fail(
@@ -246,6 +251,20 @@ function compileCompare(expr: Compare, env: CompileEnv): Predicate {
     const r = order(x);
     return r === null ? null : decide(r);
   });
+}
+
+/** `a op b` between two event-dependent values: true when some pair of values satisfies it. */
+function compareFields(op: Compare["op"], left: Value, right: Value): Predicate {
+  const holds = (a: Scalar, b: Scalar): boolean => {
+    if (a === null || b === null) return false;
+    const type = typeof b === "number" ? (Number.isInteger(b) ? "integer" : "double") : "unknown";
+    if (op === "==" || op === "!=") return equalsTest(b, type, { kind: "unknown" })(a) === true;
+    const r = orderTest(b, type, { kind: "unknown" })(a);
+    if (r === null) return false;
+    return op === "<" ? r < 0 : op === "<=" ? r <= 0 : op === ">" ? r > 0 : r >= 0;
+  };
+  const eq = eventPred((e) => left.each(e, (a) => right.each(e, (b) => holds(a, b))));
+  return op === "!=" ? negate(eq) : eq;
 }
 
 function requireConstants(values: Value[], exprs: readonly Expr[], env: CompileEnv): void {

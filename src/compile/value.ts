@@ -26,6 +26,8 @@ export interface Value {
   readonly format?: string;
   /** The reader when the expression is a plain field. */
   readonly reader?: FieldReader;
+  /** True for a plain `?field` reference. */
+  readonly optional?: boolean;
   /** Calls `visit` for each value (null once when there is none). Returns true when `visit` stopped. */
   readonly each: (event: unknown, visit: Visit) => boolean;
 }
@@ -84,6 +86,7 @@ export function compileField(expr: Field, env: CompileEnv): Value {
     constant: null,
     kind,
     reader,
+    optional: expr.optional,
     each(event, visit) {
       const r = reader.each(event, visit);
       if (r === STOPPED) return true;

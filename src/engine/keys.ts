@@ -4,13 +4,13 @@
  */
 import type { Expr, Field } from "../ast/nodes.js";
 import type { Scalar } from "../functions/types.js";
+import type { Mapping } from "../mapping.js";
 import { resolveField } from "../mapping.js";
-import { fieldReader, type FieldReader } from "../runtime/fields.js";
+import { type FieldReader, fieldReader } from "../runtime/fields.js";
 import { javaString } from "../runtime/java.js";
 import { compareCodePoints } from "../runtime/text.js";
 import { parseInstant } from "../runtime/timestamp.js";
 import { type FieldKind, fieldKindOf, parseNumber, parseWithFormat } from "../runtime/values.js";
-import type { Mapping } from "../mapping.js";
 
 /** One compiled key field. */
 export interface KeySpec {

@@ -8,7 +8,13 @@ import { parseInstant } from "../runtime/timestamp.js";
 import type { EqlEvent, EventHit, EventsResult, SequenceHit, SequencesResult } from "../types.js";
 import { applyLimits, compareOrdinals, type Ordinal, ordinalOf } from "./order.js";
 import { runSamples, type SampleTerm } from "./sample.js";
-import { type Completed, type MatcherOptions, renderSequenceKeys, SequenceMatcher, type SequencePlan } from "./sequence.js";
+import {
+  type Completed,
+  type MatcherOptions,
+  renderSequenceKeys,
+  SequenceMatcher,
+  type SequencePlan,
+} from "./sequence.js";
 
 /** Settings shared by the batch runners. */
 export interface RunContext {
@@ -33,7 +39,11 @@ export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
 }
 
 /** Run an event query. */
-export function runEventQuery(match: EventFilter, events: readonly EqlEvent[], ctx: RunContext): EventsResult {
+export function runEventQuery(
+  match: EventFilter,
+  events: readonly EqlEvent[],
+  ctx: RunContext,
+): EventsResult {
   const hits: { ord: Ordinal; event: EqlEvent }[] = [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i];

@@ -3,8 +3,9 @@
  * runner sorts them; the stream runner checks and buffers). For each stage and join key only the
  * most recent partial sequence survives, as in Elasticsearch.
  */
-import type { Scalar } from "../functions/types.js";
+
 import type { EventFilter } from "../compile/query.js";
+import type { Scalar } from "../functions/types.js";
 import type { EqlEvent } from "../types.js";
 import { type KeySpec, type KeyTuple, keyTuples } from "./keys.js";
 import type { Ordinal } from "./order.js";
@@ -99,7 +100,7 @@ export class SequenceMatcher {
   /** Whether the event matters to this query at all (matches a stage or the until term). */
   relevant(event: EqlEvent): boolean {
     for (const s of this.plan.stages) if (s.filter(event)) return true;
-    return this.plan.until !== null && this.plan.until.filter(event);
+    return this.plan.until?.filter(event) === true;
   }
 
   /** Process the next event (in ordinal order); returns sequences completed and certain now. */
@@ -119,9 +120,9 @@ export class SequenceMatcher {
       const st = stages[i] as StagePlan;
       if (!st.filter(event)) continue;
       for (const k of keyTuples(event, st.keys)) {
-        let list = seen.get(k.id);
-        if (!list) seen.set(k.id, (list = []));
-        list.push(ms);
+        const list = seen.get(k.id);
+        if (list) list.push(ms);
+        else seen.set(k.id, [ms]);
       }
     }
     // Later stages first, so one event cannot advance a sequence twice.
@@ -148,7 +149,7 @@ export class SequenceMatcher {
         else this.store(p, seq);
       }
     }
-    if (until && until.filter(event)) {
+    if (until?.filter(event)) {
       for (const k of keyTuples(event, until.keys)) {
         for (const st of this.state) {
           if (st.delete(k.id)) this.stats.open--;
@@ -284,10 +285,12 @@ export class SequenceMatcher {
         for (const t of list) if (t > lo && t < hi) return false;
       }
     }
-    if (L === undefined && T === undefined) return true;
-    if (T === undefined) return Z - (L as number) > maxspan;
-    if (L === undefined) return T - A > maxspan;
-    return T - L > maxspan;
+    // The shape of the query (not which lookups found something) picks the rule.
+    const leading = (stages[0] as StagePlan).missing;
+    if (leading && this.hasTrailing) return L === undefined || T === undefined || T - L > maxspan;
+    if (leading) return L === undefined || Z - L > maxspan;
+    if (this.hasTrailing) return T === undefined || T - A > maxspan;
+    return true;
   }
 
   private complete(seq: Partial): Completed {
