@@ -16,4 +16,5 @@ export type { CallSite, FunctionDef, ParamSpec, Scalar, StaticType } from "./fun
 export { FunctionArgumentError } from "./functions/types.js";
 export { type FieldMapping, type Mapping, parseMapping } from "./mapping.js";
 export { parse } from "./parse.js";
+export * from "./rules/index.js";
 export type * from "./types.js";

@@ -51,3 +51,4 @@ export function conformanceMain(
 ): Promise<number> {
   return runCli(argv, { ...options, compile });
 }
+export * from "./rules/index.js";

@@ -29,7 +29,9 @@ const NOT_PARAMETERS = new Set(["name", "tags", "interval", "enabled", "id", "ac
 
 /** The uuid Kibana would know the rule by: its `id`, else a stable id derived from `rule_id`. */
 export function ruleUuidOf(rule: Rule): string {
-  return typeof rule.id === "string" && rule.id !== "" ? rule.id : uuidFromName(`mini-eql rule ${rule.rule_id}`);
+  return typeof rule.id === "string" && rule.id !== ""
+    ? rule.id
+    : uuidFromName(`mini-eql rule ${rule.rule_id}`);
 }
 
 /** A stable identity for a source event: `_index`/`_id` when present, else a hash of its content. */

@@ -32,7 +32,8 @@ function objectsAt(value: unknown, segs: readonly string[]): Record<string, unkn
   const out: Record<string, unknown>[] = [];
   for (let k = 1; k <= segs.length; k++) {
     const key = segs.slice(0, k).join(".");
-    if (Object.hasOwn(value, key)) out.push(...objectsAt((value as Record<string, unknown>)[key], segs.slice(k)));
+    if (Object.hasOwn(value, key))
+      out.push(...objectsAt((value as Record<string, unknown>)[key], segs.slice(k)));
   }
   return out;
 }
@@ -67,14 +68,16 @@ function compileEntry(entry: ExceptionEntry, item: ExceptionItem, options: Excep
         return anyValue(entry.field, match);
       }
       case "list": {
-        const values = entry.list?.values ?? (entry.list?.id ? options.valueLists?.[entry.list.id] : undefined) ?? [];
+        const values =
+          entry.list?.values ?? (entry.list?.id ? options.valueLists?.[entry.list.id] : undefined) ?? [];
         const set = new Set(values.map(String));
         return anyValue(entry.field, (s) => set.has(s));
       }
       case "nested": {
         const segs = entry.field.split(".");
         const inner = (entry.entries ?? []).map((e) => compileEntry(e, item, options));
-        return (event) => objectsAt(event, segs).some((obj) => inner.length > 0 && inner.every((t) => t(obj)));
+        return (event) =>
+          objectsAt(event, segs).some((obj) => inner.length > 0 && inner.every((t) => t(obj)));
       }
       default:
         // An entry type we do not know never matches, so it cannot hide alerts by accident.
@@ -85,7 +88,10 @@ function compileEntry(entry: ExceptionEntry, item: ExceptionItem, options: Excep
 }
 
 /** Compile exception items once into a matcher. */
-export function compileExceptions(items: readonly ExceptionItem[], options: ExceptionOptions = {}): ExceptionMatcher {
+export function compileExceptions(
+  items: readonly ExceptionItem[],
+  options: ExceptionOptions = {},
+): ExceptionMatcher {
   const compiled = items
     .filter((item) => Array.isArray(item.entries) && item.entries.length > 0)
     .map((item) => ({ item, tests: item.entries.map((e) => compileEntry(e, item, options)) }));
@@ -108,6 +114,7 @@ export function exceptionItemsFrom(doc: unknown): ExceptionItem[] {
       ? (doc as { items: unknown[] }).items
       : [doc];
   return list.filter(
-    (x): x is ExceptionItem => typeof x === "object" && x !== null && Array.isArray((x as ExceptionItem).entries),
+    (x): x is ExceptionItem =>
+      typeof x === "object" && x !== null && Array.isArray((x as ExceptionItem).entries),
   );
 }

@@ -118,7 +118,12 @@ export function loadRuleInContext(
   }
   const { body, metadata, extra } = splitDocument(input);
   const ruleId = typeof body.rule_id === "string" ? body.rule_id : undefined;
-  const fail = (code: RuleLoadError["code"], key: string, reason: string, at = position(ctx, keyOffset(ctx, key))) =>
+  const fail = (
+    code: RuleLoadError["code"],
+    key: string,
+    reason: string,
+    at = position(ctx, keyOffset(ctx, key)),
+  ) =>
     new RuleLoadError({
       code,
       reason,
@@ -181,7 +186,10 @@ export function isLoadedRule(r: LoadedRule | UnsupportedRule): r is LoadedRule {
  * TOML file parses to). Throws `RuleLoadError` for a bad rule or a rule of another type.
  */
 export function ruleFromObject(input: unknown, options: LoadOptions = {}): LoadedRule {
-  const origin: RuleOrigin = { format: "object", ...(options.file !== undefined ? { file: options.file } : {}) };
+  const origin: RuleOrigin = {
+    format: "object",
+    ...(options.file !== undefined ? { file: options.file } : {}),
+  };
   const r = loadRuleInContext(input, { origin }, options);
   if (isLoadedRule(r)) return r;
   throw new RuleLoadError({
@@ -197,7 +205,10 @@ export function ruleFromObject(input: unknown, options: LoadOptions = {}): Loade
 export function rulesFromObjects(inputs: Iterable<unknown>, options: LoadOptions = {}): RuleSet {
   const set: RuleSet = { rules: [], errors: [], unsupported: [] };
   for (const input of inputs) {
-    const origin: RuleOrigin = { format: "object", ...(options.file !== undefined ? { file: options.file } : {}) };
+    const origin: RuleOrigin = {
+      format: "object",
+      ...(options.file !== undefined ? { file: options.file } : {}),
+    };
     collect(set, () => loadRuleInContext(input, { origin }, options), options);
   }
   return set;

@@ -39,7 +39,13 @@ function fileOf(options: LoadOptions) {
   return options.file !== undefined ? { file: options.file } : {};
 }
 
-function syntaxError(code: RuleLoadError["code"], reason: string, text: string, offset: number, options: LoadOptions) {
+function syntaxError(
+  code: RuleLoadError["code"],
+  reason: string,
+  text: string,
+  offset: number,
+  options: LoadOptions,
+) {
   const { location, sourceLine, caret } = locate(text, { start: offset, end: offset + 1 });
   return new RuleLoadError({
     code,
@@ -80,7 +86,13 @@ function loadToml(text: string, options: LoadOptions, set: RuleSet): void {
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
     const reason = e.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "invalid TOML";
-    const err = syntaxError(RuleErrorCodes.TOML_SYNTAX, reason, text, offsetOf(text, e.line, e.column), options);
+    const err = syntaxError(
+      RuleErrorCodes.TOML_SYNTAX,
+      reason,
+      text,
+      offsetOf(text, e.line, e.column),
+      options,
+    );
     if (!options.collectErrors) throw err;
     set.errors.push(err);
     return;
@@ -90,7 +102,12 @@ function loadToml(text: string, options: LoadOptions, set: RuleSet): void {
   const isDoc = sites.some((s) => s.path === "rule");
   collect(
     set,
-    () => loadRuleInContext(doc, { origin, text, sites, keyPrefix: isDoc ? "rule." : "", objectOffset: 0 }, options),
+    () =>
+      loadRuleInContext(
+        doc,
+        { origin, text, sites, keyPrefix: isDoc ? "rule." : "", objectOffset: 0 },
+        options,
+      ),
     options,
   );
 }
@@ -100,7 +117,13 @@ function loadJson(text: string, options: LoadOptions, set: RuleSet): void {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const err = syntaxError(RuleErrorCodes.JSON_SYNTAX, "invalid JSON", text, jsonErrorOffset(e, text), options);
+    const err = syntaxError(
+      RuleErrorCodes.JSON_SYNTAX,
+      "invalid JSON",
+      text,
+      jsonErrorOffset(e, text),
+      options,
+    );
     if (!options.collectErrors) throw err;
     set.errors.push(err);
     return;
@@ -112,8 +135,13 @@ function loadJson(text: string, options: LoadOptions, set: RuleSet): void {
     const sites = start >= 0 ? scanJsonObject(text, start) : [];
     const line = start >= 0 ? locate(text, { start, end: start + 1 }).location.line : 1;
     const origin: RuleOrigin = { format: "json", line, ...fileOf(options) };
-    const prefix = sites.some((s) => s.path === "rule") && !sites.some((s) => s.path === "query") ? "rule." : "";
-    collect(set, () => loadRuleInContext(item, { origin, text, sites, keyPrefix: prefix, objectOffset: start }, options), options);
+    const prefix =
+      sites.some((s) => s.path === "rule") && !sites.some((s) => s.path === "query") ? "rule." : "";
+    collect(
+      set,
+      () => loadRuleInContext(item, { origin, text, sites, keyPrefix: prefix, objectOffset: start }, options),
+      options,
+    );
     from = start >= 0 ? endOfObject(text, start) : text.length;
   }
 }
@@ -148,7 +176,13 @@ function loadNdjson(text: string, options: LoadOptions, set: RuleSet): void {
     try {
       obj = JSON.parse(raw);
     } catch (e) {
-      const err = syntaxError(RuleErrorCodes.JSON_SYNTAX, "invalid JSON", text, lineStart + jsonErrorOffset(e, raw), options);
+      const err = syntaxError(
+        RuleErrorCodes.JSON_SYNTAX,
+        "invalid JSON",
+        text,
+        lineStart + jsonErrorOffset(e, raw),
+        options,
+      );
       if (!options.collectErrors) throw err;
       set.errors.push(err);
       return;
@@ -167,14 +201,19 @@ function loadNdjson(text: string, options: LoadOptions, set: RuleSet): void {
     const origin: RuleOrigin = { format: "ndjson", line: i + 1, ...fileOf(options) };
     const sites = scanJsonObject(text, lineStart);
     const before = set.rules.length;
-    collect(set, () => loadRuleInContext(obj, { origin, text, sites, objectOffset: lineStart }, options), options);
+    collect(
+      set,
+      () => loadRuleInContext(obj, { origin, text, sites, objectOffset: lineStart }, options),
+      options,
+    );
     const rule = set.rules[before];
     if (set.rules.length > before && rule) {
       const refs = isRecord(obj) && Array.isArray(obj.exceptions_list) ? obj.exceptions_list : [];
       loaded.push({ rule, lists: refs.filter(isRecord).map((r) => String(r.list_id)) });
     }
   });
-  for (const { rule, lists } of loaded) for (const id of lists) rule.exceptions.push(...(items.get(id) ?? []));
+  for (const { rule, lists } of loaded)
+    for (const id of lists) rule.exceptions.push(...(items.get(id) ?? []));
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   flatten,
   ruleUuidOf,
 } from "./alert.js";
+export { CASE_CONTROLLED_FIELDS, isCaseControlled } from "./case-fields.js";
 export { parseFrom, parseInterval } from "./duration.js";
 export { type RuleErrorCode, RuleErrorCodes, type RuleErrorInit, RuleLoadError } from "./errors.js";
 export {
@@ -25,12 +26,25 @@ export {
   rulesFromObjects,
   splitDocument,
 } from "./from-object.js";
-export { detectFormat, type RuleFormat, ruleFromText, rulesFromText, type TextLoadOptions } from "./from-text.js";
+export {
+  detectFormat,
+  type RuleFormat,
+  ruleFromText,
+  rulesFromText,
+  type TextLoadOptions,
+} from "./from-text.js";
 export { sha256Hex, uuidFromName } from "./hash.js";
 export { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
+export { LintCodes, lintStatement } from "./lint.js";
 export { normalizeRule, RULE_DEFAULTS, type RuleIssue } from "./normalize.js";
 export { buildReason } from "./reason.js";
-export { type RuleRunReport, type RunRulesOptions, type RunRulesResult, runRules, windowTime } from "./run.js";
+export {
+  type RuleRunReport,
+  type RunRulesOptions,
+  type RunRulesResult,
+  runRules,
+  windowTime,
+} from "./run.js";
 export {
   type CoverageGap,
   type ScheduledRun,
@@ -38,5 +52,14 @@ export {
   type ScheduleResult,
   simulateSchedule,
 } from "./schedule.js";
-export type * from "./types.js";
+export {
+  type CompiledSchema,
+  compileSchema,
+  type FieldSchema,
+  NUMERIC_TYPES,
+  type SchemaField,
+  STRING_TYPES,
+} from "./schema.js";
 export { ruleToDocument, ruleToToml } from "./to-document.js";
+export type * from "./types.js";
+export { type ValidateOptions, validateRule } from "./validate.js";

@@ -62,10 +62,17 @@ export function normalizeRule(input: Record<string, unknown>): {
   for (const key of ["rule_id", "name", "query", "type", "language"]) {
     const v = input[key];
     if (v === undefined) error("RULE_MISSING_KEY", key, `missing required key "${key}"`);
-    else if (typeof v !== "string") error("RULE_WRONG_TYPE", key, `${key} must be a string, not ${typeName(v)}`);
+    else if (typeof v !== "string")
+      error("RULE_WRONG_TYPE", key, `${key} must be a string, not ${typeName(v)}`);
     else if (v.trim() === "") error("RULE_BAD_VALUE", key, `${key} must not be empty`);
   }
-  for (const key of ["description", "timestamp_override", "event_category_override", "tiebreaker_field", "id"]) {
+  for (const key of [
+    "description",
+    "timestamp_override",
+    "event_category_override",
+    "tiebreaker_field",
+    "id",
+  ]) {
     const v = input[key];
     if (v !== undefined && typeof v !== "string")
       error("RULE_WRONG_TYPE", key, `${key} must be a string, not ${typeName(v)}`);
@@ -81,7 +88,11 @@ export function normalizeRule(input: Record<string, unknown>): {
   const severity = input.severity;
   if (severity === undefined) error("RULE_MISSING_KEY", "severity", 'missing required key "severity"');
   else if (!SEVERITIES.includes(severity as Severity))
-    error("RULE_BAD_VALUE", "severity", `severity must be one of ${SEVERITIES.join(", ")}, not ${JSON.stringify(severity)}`);
+    error(
+      "RULE_BAD_VALUE",
+      "severity",
+      `severity must be one of ${SEVERITIES.join(", ")}, not ${JSON.stringify(severity)}`,
+    );
 
   const index = input.index;
   if (index !== undefined && !isStringArray(index))
@@ -99,18 +110,25 @@ export function normalizeRule(input: Record<string, unknown>): {
     }
   }
   if (input.from !== undefined && parseFrom(input.from) === null)
-    error("RULE_BAD_VALUE", "from", `from must be date math like "now-9m", not ${JSON.stringify(input.from)}`);
+    error(
+      "RULE_BAD_VALUE",
+      "from",
+      `from must be date math like "now-9m", not ${JSON.stringify(input.from)}`,
+    );
   if (input.interval !== undefined && parseInterval(input.interval) === null)
     error("RULE_BAD_VALUE", "interval", `interval must be like "5m", not ${JSON.stringify(input.interval)}`);
   const max = input.max_signals;
   if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1))
-    error("RULE_BAD_VALUE", "max_signals", `max_signals must be a positive integer, not ${JSON.stringify(max)}`);
+    error(
+      "RULE_BAD_VALUE",
+      "max_signals",
+      `max_signals must be a positive integer, not ${JSON.stringify(max)}`,
+    );
 
   if (input.tags === undefined) {
     out.tags = [];
     defaulted.push("tags");
-  }
-  else if (!isStringArray(input.tags)) error("RULE_WRONG_TYPE", "tags", "tags must be an array of strings");
+  } else if (!isStringArray(input.tags)) error("RULE_WRONG_TYPE", "tags", "tags must be an array of strings");
   if (input.threat === undefined) defaulted.push("threat");
   out.threat = checkThreat(input.threat, issues);
   if (input.version !== undefined && typeof input.version !== "number")

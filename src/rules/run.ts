@@ -8,7 +8,13 @@ import { EqlError } from "../errors.js";
 import { fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
 import type { EqlEvent, EventsResult, SequencesResult } from "../types.js";
-import { type AlertContext, type AlertDocument, buildEventAlert, buildSequenceAlerts, ruleUuidOf } from "./alert.js";
+import {
+  type AlertContext,
+  type AlertDocument,
+  buildEventAlert,
+  buildSequenceAlerts,
+  ruleUuidOf,
+} from "./alert.js";
 import { parseFrom, toMillis } from "./duration.js";
 import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
 import { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
@@ -85,7 +91,12 @@ function realEvents(hit: SequencesResult["sequences"][number]): EqlEvent[] {
 }
 
 /** Run one rule; alerts are appended to `out`. */
-export function runRule(loaded: LoadedRule, events: readonly unknown[], options: RunRulesOptions, out: AlertDocument[]): RuleRunReport {
+export function runRule(
+  loaded: LoadedRule,
+  events: readonly unknown[],
+  options: RunRulesOptions,
+  out: AlertDocument[],
+): RuleRunReport {
   const { rule, compiled } = loaded;
   const now = toMillis(options.now);
   const seen = options.seen ?? new Set<string>();
@@ -173,7 +184,11 @@ function limit<T>(list: T[], max: number, report: { truncated: boolean; dropped:
  * shell alert and a building-block alert per event. Never throws on event data; a rule whose query
  * cannot run reports its error and the others still run.
  */
-export function runRules(rules: readonly LoadedRule[], events: Iterable<unknown>, options: RunRulesOptions): RunRulesResult {
+export function runRules(
+  rules: readonly LoadedRule[],
+  events: Iterable<unknown>,
+  options: RunRulesOptions,
+): RunRulesResult {
   const list = Array.isArray(events) ? events : [...events];
   const seen = options.seen ?? new Set<string>();
   const alerts: AlertDocument[] = [];

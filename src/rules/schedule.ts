@@ -42,7 +42,11 @@ export interface ScheduleResult {
 }
 
 /** Run `rule` every `interval` from `start` to `end` over `events`, as Kibana's task manager would. */
-export function simulateSchedule(rule: LoadedRule, events: Iterable<unknown>, options: ScheduleOptions): ScheduleResult {
+export function simulateSchedule(
+  rule: LoadedRule,
+  events: Iterable<unknown>,
+  options: ScheduleOptions,
+): ScheduleResult {
   const list = Array.isArray(events) ? events : [...events];
   const start = toMillis(options.start);
   const end = toMillis(options.end);

@@ -25,11 +25,7 @@ const WS = new Set([" ", "\t"]);
 
 /** Offset just past the string starting at `i` (at its opening delimiter), and the delimiter. */
 function skipString(text: string, i: number): { end: number; delim: string } {
-  const delim = text.startsWith("'''", i)
-    ? "'''"
-    : text.startsWith('"""', i)
-      ? '"""'
-      : (text[i] as string);
+  const delim = text.startsWith("'''", i) ? "'''" : text.startsWith('"""', i) ? '"""' : (text[i] as string);
   let j = i + delim.length;
   const basic = delim[0] === '"';
   const multi = delim.length === 3;

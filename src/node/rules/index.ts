@@ -1,0 +1,10 @@
+/** File-system side of the rules layer: directory loading, the ECS schema, fixture files. */
+export { ecsSchema, ecsVersion } from "./ecs.js";
+export {
+  type DirLoadOptions,
+  listRuleFiles,
+  loadRuleFile,
+  loadRules,
+  readExceptionsBeside,
+  ruleBase,
+} from "./load.js";

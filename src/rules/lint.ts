@@ -1,0 +1,213 @@
+/**
+ * Lint a parsed query for EQL traps a rule author wants to hear about: `==` with wildcard
+ * characters, case-sensitive matching on attacker-controlled fields, a field compared with a value of a
+ * type it cannot hold, and fields the schema does not define. Walks the AST from `parse()`.
+ */
+import type { Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
+import { printExpr } from "../ast/print.js";
+import { isCaseControlled } from "./case-fields.js";
+import type { RuleIssue } from "./normalize.js";
+import { type CompiledSchema, NUMERIC_TYPES, STRING_TYPES } from "./schema.js";
+
+/** Stable codes of lint findings. */
+export const LintCodes = {
+  WILDCARD_IN_EQUALITY: "LINT_WILDCARD_IN_EQUALITY",
+  CASE_SENSITIVE: "LINT_CASE_SENSITIVE",
+  FIELD_TYPE: "LINT_FIELD_TYPE",
+  UNKNOWN_FIELD: "LINT_UNKNOWN_FIELD",
+  NON_SCHEMA_FIELD: "LINT_NON_SCHEMA_FIELD",
+} as const;
+
+const CASE_FUNCTIONS = new Set(["startswith", "endswith", "stringcontains", "indexof"]);
+const LETTER = /\p{L}/u;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
+
+function where(span: Span) {
+  return { line: span.line, column: span.column, start: span.start, end: span.end };
+}
+
+function isField(e: Expr): e is Field {
+  return e.kind === "field";
+}
+
+function stringLiteral(e: Expr): e is Literal & { value: string } {
+  return e.kind === "literal" && e.type === "string";
+}
+
+function looksLikeIp(s: string): boolean {
+  return IPV4.test(s) || (s.includes(":") && /^[0-9A-Fa-f:.]+$/.test(s));
+}
+
+/** Why a literal cannot be a value of the field's type, or undefined when it can. */
+function typeClash(type: string, lit: Literal, ordering: boolean): string | undefined {
+  if (lit.type === "null") return undefined;
+  if (NUMERIC_TYPES.has(type)) {
+    if (lit.type === "string" && !NUMBER.test(lit.value as string))
+      return `a ${type} field never equals the non-numeric string ${JSON.stringify(lit.value)}`;
+    if (lit.type === "boolean") return `a ${type} field is compared with a boolean`;
+  } else if (STRING_TYPES.has(type)) {
+    if (lit.type === "integer" || lit.type === "double")
+      return ordering
+        ? `a ${type} field is ordered as text, so comparing it with the number ${lit.value} compares strings`
+        : `a ${type} field is compared with the number ${lit.value}; write it as a string`;
+  } else if (type === "ip") {
+    if (lit.type !== "string" || !looksLikeIp(lit.value as string))
+      return `an ip field is compared with ${JSON.stringify(lit.value)}, which is not an IP address (use cidrMatch for ranges)`;
+  } else if (type === "boolean") {
+    if (lit.type === "string" && lit.value !== "true" && lit.value !== "false")
+      return `a boolean field is compared with the string ${JSON.stringify(lit.value)}`;
+    if (lit.type === "integer" || lit.type === "double") return "a boolean field is compared with a number";
+  }
+  return undefined;
+}
+
+/** Lint one statement. `schema` enables the field checks. Issues come in source order. */
+export function lintStatement(statement: Statement, schema?: CompiledSchema): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const reportedFields = new Set<string>();
+  const warn = (code: string, span: Span, message: string, field?: string) =>
+    issues.push({ severity: "warning", code, message, location: where(span), ...(field ? { field } : {}) });
+
+  function checkField(f: Field): void {
+    if (!schema || f.optional || reportedFields.has(f.name)) return;
+    if (schema.typeOf(f.name) !== undefined || schema.underOpenObject(f.name)) return;
+    reportedFields.add(f.name);
+    // Integrations add their own namespaces (and Defend its `.Ext` fields); those are common, typos are not.
+    const foreign = !schema.knowsNamespace(f.name) || f.path.some((s) => s.split(".").includes("Ext"));
+    issues.push({
+      severity: foreign ? "info" : "warning",
+      code: foreign ? LintCodes.NON_SCHEMA_FIELD : LintCodes.UNKNOWN_FIELD,
+      message: foreign
+        ? `${f.name} is not in the schema (an integration's field?); write ?${f.name} if it may be absent`
+        : `${f.name} is not defined in the schema's ${f.name.split(".")[0]} fields (a typo?)`,
+      location: where(f.span),
+      field: f.name,
+    });
+  }
+
+  function caseTrap(field: Field, literals: readonly Expr[], span: Span, how: string, fix: string): void {
+    if (!isCaseControlled(field.name)) return;
+    const lettered = literals.find((l) => stringLiteral(l) && LETTER.test(l.value));
+    if (!lettered) return;
+    warn(
+      LintCodes.CASE_SENSITIVE,
+      span,
+      `${how} on ${field.name} is case-sensitive, and its case is attacker-controlled: ${printExpr(lettered)} does not match other casings; use ${fix}`,
+      field.name,
+    );
+  }
+
+  function typeTrap(field: Field, literals: readonly Expr[], span: Span, ordering: boolean): void {
+    const type = schema?.typeOf(field.name);
+    if (!type) return;
+    for (const l of literals) {
+      if (l.kind !== "literal") continue;
+      const why = typeClash(type, l, ordering);
+      if (why) {
+        warn(LintCodes.FIELD_TYPE, span, `${field.name}: ${why}`, field.name);
+        return;
+      }
+    }
+  }
+
+  function walk(e: Expr, positive: boolean): void {
+    switch (e.kind) {
+      case "field":
+        checkField(e);
+        return;
+      case "literal":
+        return;
+      case "not":
+        walk(e.operand, !positive);
+        return;
+      case "and":
+      case "or":
+        walk(e.left, positive);
+        walk(e.right, positive);
+        return;
+      case "negate":
+        walk(e.operand, positive);
+        return;
+      case "arith":
+        walk(e.left, positive);
+        walk(e.right, positive);
+        return;
+      case "compare": {
+        walk(e.left, positive);
+        walk(e.right, positive);
+        const [field, other] = isField(e.left)
+          ? [e.left, e.right]
+          : isField(e.right)
+            ? [e.right, e.left]
+            : [];
+        if (!field || !other) return;
+        const equality = e.op === "==" || e.op === "!=";
+        if (equality && stringLiteral(other) && /[*?]/.test(other.value)) {
+          warn(
+            LintCodes.WILDCARD_IN_EQUALITY,
+            e.span,
+            `${printExpr(other)} is compared literally: \`*\` and \`?\` are wildcards only for \`:\` and \`like\`; write ${field.name} : ${printExpr(other)} (or like / like~)`,
+            field.name,
+          );
+        }
+        // A case-sensitive exclusion only over-alerts; the trap is a case-sensitive inclusion.
+        if (equality && positive === (e.op === "==")) caseTrap(field, [other], e.span, "==", "`:` or `in~`");
+        typeTrap(field, [other], e.span, !equality);
+        return;
+      }
+      case "in": {
+        walk(e.operand, positive);
+        for (const x of e.list) walk(x, positive);
+        if (!isField(e.operand)) return;
+        const wild = e.list.find((l) => stringLiteral(l) && /[*?]/.test(l.value));
+        if (wild) {
+          warn(
+            LintCodes.WILDCARD_IN_EQUALITY,
+            e.span,
+            `${printExpr(wild)} in an \`in\` list is compared literally; use \`like\` or \`:\` for wildcards`,
+            e.operand.name,
+          );
+        }
+        if (!e.insensitive && positive !== e.negated) caseTrap(e.operand, e.list, e.span, "`in`", "`in~`");
+        typeTrap(e.operand, e.list, e.span, false);
+        return;
+      }
+      case "match": {
+        walk(e.operand, positive);
+        if (!isField(e.operand)) return;
+        if (!e.insensitive && positive)
+          caseTrap(e.operand, e.patterns, e.span, `\`${e.op}\``, `\`${e.op}~\``);
+        const type = schema?.typeOf(e.operand.name);
+        if (type && (NUMERIC_TYPES.has(type) || type === "boolean" || type === "date")) {
+          warn(
+            LintCodes.FIELD_TYPE,
+            e.span,
+            `${e.operand.name} is a ${type} field; \`${e.op}\` matches strings only`,
+            e.operand.name,
+          );
+        }
+        return;
+      }
+      case "call": {
+        for (const a of e.args) walk(a, positive);
+        const [first, ...rest] = e.args;
+        if (first && isField(first) && !e.insensitive && positive && CASE_FUNCTIONS.has(e.name.toLowerCase()))
+          caseTrap(first, rest, e.span, `${e.name}()`, `${e.name}~()`);
+        return;
+      }
+    }
+  }
+
+  const q = statement.query;
+  const filters =
+    q.kind === "event" ? [q] : [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])];
+  if (q.kind !== "event") for (const k of q.by) walk(k, true);
+  for (const f of filters) {
+    if (f.kind === "term") {
+      for (const k of f.by) walk(k, true);
+      walk(f.filter.condition, !f.missing);
+    } else walk(f.condition, true);
+  }
+  return issues.sort((a, b) => (a.location?.start ?? 0) - (b.location?.start ?? 0));
+}

@@ -1,0 +1,74 @@
+/**
+ * Field schemas for validation: a map from flat field name to its Elasticsearch type, the shape of
+ * `EcsFlat` from `@elastic/ecs`. The ECS schema itself is loaded by `mini-eql/node` and
+ * `mini-eql/testing` only, so the 14 MB package stays out of the core entry's import graph.
+ */
+
+/** One field of a schema (ECS's flat entries carry more; only these are read). */
+export interface SchemaField {
+  readonly type: string;
+  /** Sub-fields such as `process.name.text`. */
+  readonly multi_fields?: readonly { readonly flat_name: string; readonly type: string }[];
+}
+
+/** Flat field name → field. `EcsFlat` is one. */
+export type FieldSchema = Readonly<Record<string, SchemaField>>;
+
+/** A schema prepared for look-ups. */
+export interface CompiledSchema {
+  /** The field's type, or undefined when the schema does not define it. */
+  typeOf(field: string): string | undefined;
+  /** True when a parent of the field is an `object`, `flattened` or `nested` field (any child is valid). */
+  underOpenObject(field: string): boolean;
+  /** True when the field's first segment is a namespace the schema defines (`process`, `file` ...). */
+  knowsNamespace(field: string): boolean;
+}
+
+const OPEN_TYPES = new Set(["object", "flattened", "nested"]);
+
+/** Merge schemas (later ones win) and prepare them for look-ups. */
+export function compileSchema(schemas: FieldSchema | readonly FieldSchema[]): CompiledSchema {
+  const list = Array.isArray(schemas) ? (schemas as readonly FieldSchema[]) : [schemas as FieldSchema];
+  const types = new Map<string, string>();
+  for (const schema of list) {
+    for (const [name, field] of Object.entries(schema)) {
+      types.set(name, field.type);
+      for (const sub of field.multi_fields ?? []) types.set(sub.flat_name, sub.type);
+    }
+  }
+  const namespaces = new Set([...types.keys()].map((k) => k.split(".")[0] as string));
+  return {
+    typeOf: (field) => types.get(field),
+    underOpenObject(field) {
+      const segs = field.split(".");
+      for (let i = segs.length - 1; i > 0; i--) {
+        const t = types.get(segs.slice(0, i).join("."));
+        if (t !== undefined && OPEN_TYPES.has(t)) return true;
+      }
+      return false;
+    },
+    knowsNamespace: (field) => namespaces.has(field.split(".")[0] as string),
+  };
+}
+
+/** Elasticsearch's numeric field types. */
+export const NUMERIC_TYPES: ReadonlySet<string> = new Set([
+  "long",
+  "integer",
+  "short",
+  "byte",
+  "double",
+  "float",
+  "half_float",
+  "scaled_float",
+  "unsigned_long",
+]);
+
+/** Elasticsearch's string field types EQL compares as strings. */
+export const STRING_TYPES: ReadonlySet<string> = new Set([
+  "keyword",
+  "constant_keyword",
+  "wildcard",
+  "text",
+  "match_only_text",
+]);

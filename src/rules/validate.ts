@@ -1,0 +1,75 @@
+/**
+ * `validateRule`: required keys and their types, the query's syntax, and the lint (EQL traps, and
+ * with a schema, unknown fields and type clashes). Returns issues; never throws.
+ */
+import type { Statement } from "../ast/nodes.js";
+import { EqlError } from "../errors.js";
+import { parse } from "../parse.js";
+import { isEqlRule, splitDocument } from "./from-object.js";
+import { lintStatement } from "./lint.js";
+import { normalizeRule, type RuleIssue } from "./normalize.js";
+import { type CompiledSchema, compileSchema, type FieldSchema } from "./schema.js";
+import type { LoadedRule, Rule } from "./types.js";
+
+/** Options of `validateRule`. */
+export interface ValidateOptions {
+  /** Field schemas (ECS from `mini-eql/node`'s `ecsSchema()`, plus custom ones); enables field checks. */
+  schema?: FieldSchema | readonly FieldSchema[] | CompiledSchema;
+}
+
+const compiledSchemas = new WeakMap<object, CompiledSchema>();
+
+function prepare(schema: ValidateOptions["schema"]): CompiledSchema | undefined {
+  if (schema === undefined) return undefined;
+  if (typeof (schema as CompiledSchema).typeOf === "function") return schema as CompiledSchema;
+  let c = compiledSchemas.get(schema);
+  if (!c) {
+    c = compileSchema(schema as FieldSchema | readonly FieldSchema[]);
+    compiledSchemas.set(schema, c);
+  }
+  return c;
+}
+
+function isLoaded(x: unknown): x is LoadedRule {
+  return typeof x === "object" && x !== null && "compiled" in x && "rule" in x;
+}
+
+/**
+ * Validate a rule: a loaded rule, a Kibana rule object, or a detection-rules document. Issues have a
+ * severity (`error`, `warning`, `info`), a stable code, a message, and the key or query location.
+ */
+export function validateRule(
+  rule: LoadedRule | Rule | Record<string, unknown>,
+  options: ValidateOptions = {},
+): RuleIssue[] {
+  const body = isLoaded(rule) ? rule.rule : splitDocument(rule as Record<string, unknown>).body;
+  if (!isEqlRule(body)) {
+    return [
+      {
+        severity: "error",
+        code: "RULE_UNSUPPORTED_TYPE",
+        key: "type",
+        message: `only EQL rules are supported, not type ${JSON.stringify(body.type ?? body.language)}`,
+      },
+    ];
+  }
+  const issues = normalizeRule(body).issues;
+  let statement: Statement | undefined;
+  if (isLoaded(rule)) statement = rule.compiled.statement;
+  else if (typeof body.query === "string") {
+    try {
+      statement = parse(body.query);
+    } catch (e) {
+      if (!(e instanceof EqlError)) throw e;
+      issues.push({
+        severity: "error",
+        code: "RULE_QUERY",
+        key: "query",
+        message: `${e.reason} [${e.code}]`,
+        location: e.location,
+      });
+    }
+  }
+  if (statement) issues.push(...lintStatement(statement, prepare(options.schema)));
+  return issues;
+}
