@@ -1,11 +1,28 @@
 /** `compile`: turn EQL text (or a parsed statement) into an evaluator. */
 import type { Field, Statement } from "./ast/nodes.js";
 import { buildPlan, type Plan } from "./compile/plan.js";
+import { instantParser } from "./engine/order.js";
 import { type RunContext, runEventQuery, runSampleQuery, runSequenceQuery, safeTest } from "./engine/run.js";
+import {
+  eventStream,
+  type QueryStream,
+  type StreamOptions,
+  sampleStream,
+  sequenceStream,
+} from "./engine/stream.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { parse } from "./parse.js";
 import { collectPaths, fieldReader } from "./runtime/fields.js";
-import type { CompiledQuery, CompileOptions, EqlEvent, EventsResult, RunOptions, SequencesResult } from "./types.js";
+import type {
+  CompiledQuery,
+  CompileOptions,
+  EqlEvent,
+  EventHit,
+  EventsResult,
+  RunOptions,
+  SequenceHit,
+  SequencesResult,
+} from "./types.js";
 
 const DEFAULT_SIZE = 10;
 
@@ -55,6 +72,7 @@ export function compile(query: string | Statement, options: CompileOptions = {})
   const base = build(knownFromMapping);
   const kind = statement.query.kind;
   const timestamp = fieldReader([timestampField]);
+  const parseTime = instantParser(mapping.fields.get(timestampField)?.format);
   const tiebreaker = options.tiebreakerField
     ? fieldReader([resolveField(mapping, options.tiebreakerField).name])
     : null;
@@ -79,6 +97,7 @@ export function compile(query: string | Statement, options: CompileOptions = {})
     const ctx: RunContext = {
       timestamp,
       tiebreaker,
+      parseTime,
       size: runSize,
       resultPosition: runOptions.resultPosition ?? options.resultPosition ?? "tail",
       pipes: statement.pipes,
@@ -95,5 +114,21 @@ export function compile(query: string | Statement, options: CompileOptions = {})
     return runEventQuery(plan.matchAny, list, ctx);
   }
 
-  return { statement, kind, warnings: base.warnings, matches, run };
+  function stream(streamOptions: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
+    if (base.sequence)
+      return sequenceStream(base.sequence, { timestamp, tiebreaker, parseTime }, streamOptions);
+    if (base.sample) return sampleStream(base.sample, streamOptions);
+    return eventStream(base.matchAny);
+  }
+
+  async function* runAsync(
+    source: AsyncIterable<EqlEvent> | Iterable<EqlEvent>,
+    streamOptions: StreamOptions = {},
+  ): AsyncIterableIterator<EventHit | SequenceHit> {
+    const s = stream(streamOptions);
+    for await (const event of source) yield* s.push(event);
+    yield* s.end();
+  }
+
+  return { statement, kind, warnings: base.warnings, matches, run, stream, runAsync };
 }

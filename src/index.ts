@@ -1,8 +1,11 @@
 /** mini-eql: Elastic's Event Query Language over plain JSON events, with Elasticsearch semantics. */
 export type * from "./ast/nodes.js";
 export { compile } from "./compile.js";
+export type { QueryStream, StreamOptions, StreamStats } from "./engine/stream.js";
 export {
+  DataErrorCodes,
   type Diagnostic,
+  EqlDataError,
   EqlError,
   EqlSemanticError,
   EqlSyntaxError,

@@ -1,5 +1,6 @@
 /** Public types shared by compile, run and the result shapes. */
 import type { Statement } from "./ast/nodes.js";
+import type { QueryStream, StreamOptions } from "./engine/stream.js";
 import type { EqlWarning } from "./errors.js";
 import type { FunctionDef } from "./functions/types.js";
 
@@ -76,4 +77,15 @@ export interface CompiledQuery {
   matches(event: EqlEvent): boolean;
   /** Run over events and return Elasticsearch-shaped results in Elasticsearch's order. */
   run(events: Iterable<EqlEvent>, options?: RunOptions): EventsResult | SequencesResult;
+  /**
+   * A push-based runner for events arriving in time order: event queries emit each match at once,
+   * sequences emit each completed sequence as soon as it is certain, samples emit at the end.
+   * `size`, `resultPosition` and pipes do not apply to streams.
+   */
+  stream(options?: StreamOptions): QueryStream<EventHit | SequenceHit>;
+  /** The stream as an async iterable over a (sync or async) source of events. */
+  runAsync(
+    source: AsyncIterable<EqlEvent> | Iterable<EqlEvent>,
+    options?: StreamOptions,
+  ): AsyncIterableIterator<EventHit | SequenceHit>;
 }

@@ -4,6 +4,22 @@ import type { Scalar } from "../functions/types.js";
 import type { FieldReader } from "../runtime/fields.js";
 import { compareCodePoints } from "../runtime/text.js";
 import { compareInstants, type Instant, parseInstant } from "../runtime/timestamp.js";
+import { parseWithFormat } from "../runtime/values.js";
+
+/** Reads a timestamp value into an instant, or null when it is not a usable date. */
+export type InstantParser = (value: unknown) => Instant | null;
+
+/** The timestamp parser for a field, honouring a mapped date `format` (e.g. `dd-MM-yyyy||epoch_millis`). */
+export function instantParser(format: string | undefined): InstantParser {
+  if (!format) return parseInstant;
+  return (v) => {
+    if (typeof v === "string") {
+      const t = parseWithFormat(v, format);
+      if (!Number.isNaN(t)) return { millis: t, nanos: 0 };
+    }
+    return parseInstant(v);
+  };
+}
 
 /** The sort key of one event. */
 export interface Ordinal {
@@ -28,9 +44,10 @@ export function ordinalOf(
   index: number,
   timestamp: FieldReader,
   tiebreaker: FieldReader | null,
+  parseTime: InstantParser = parseInstant,
 ): Ordinal {
   return {
-    timestamp: parseInstant(firstValue(timestamp, event)),
+    timestamp: parseTime(firstValue(timestamp, event)),
     tiebreaker: tiebreaker ? firstValue(tiebreaker, event) : null,
     index,
   };

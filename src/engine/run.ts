@@ -4,9 +4,8 @@ import type { EventFilter } from "../compile/query.js";
 import { DataErrorCodes, EqlDataError } from "../errors.js";
 import type { Scalar } from "../functions/types.js";
 import type { FieldReader } from "../runtime/fields.js";
-import { parseInstant } from "../runtime/timestamp.js";
 import type { EqlEvent, EventHit, EventsResult, SequenceHit, SequencesResult } from "../types.js";
-import { applyLimits, compareOrdinals, type Ordinal, ordinalOf } from "./order.js";
+import { applyLimits, compareOrdinals, type InstantParser, type Ordinal, ordinalOf } from "./order.js";
 import { runSamples, type SampleTerm } from "./sample.js";
 import {
   type Completed,
@@ -20,6 +19,7 @@ import {
 export interface RunContext {
   readonly timestamp: FieldReader;
   readonly tiebreaker: FieldReader | null;
+  readonly parseTime: InstantParser;
   readonly size: number;
   readonly resultPosition: "head" | "tail";
   readonly pipes: readonly Pipe[];
@@ -48,7 +48,7 @@ export function runEventQuery(
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (!isEvent(e) || !safeTest(match, e)) continue;
-    hits.push({ ord: ordinalOf(e, i, ctx.timestamp, ctx.tiebreaker), event: e });
+    hits.push({ ord: ordinalOf(e, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime), event: e });
   }
   hits.sort((a, b) => compareOrdinals(a.ord, b.ord));
   const limited = applyLimits(hits, ctx.pipes, ctx.size, ctx.resultPosition);
@@ -61,6 +61,7 @@ export function strictOrdinal(
   index: number,
   timestamp: FieldReader,
   tiebreaker: FieldReader | null,
+  parseTime: InstantParser,
 ): Ordinal {
   const ts = timestamp.values(e);
   if (ts.length > 1) {
@@ -70,7 +71,7 @@ export function strictOrdinal(
       index,
     );
   }
-  const instant = ts.length === 1 ? parseInstant(ts[0]) : null;
+  const instant = ts.length === 1 ? parseTime(ts[0]) : null;
   if (instant === null) {
     throw new EqlDataError(
       DataErrorCodes.MISSING_TIMESTAMP,
@@ -123,7 +124,7 @@ export function runSequenceQuery(
     } catch {
       rel = false;
     }
-    if (rel) relevant.push({ e, ord: strictOrdinal(e, i, ctx.timestamp, ctx.tiebreaker) });
+    if (rel) relevant.push({ e, ord: strictOrdinal(e, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime) });
   }
   relevant.sort((a, b) => compareOrdinals(a.ord, b.ord));
   const done: Completed[] = [];

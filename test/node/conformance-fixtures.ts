@@ -95,6 +95,12 @@ export function fakeQuery(result: EventsResult | SequencesResult | (() => never)
     warnings: [],
     matches: () => false,
     run: () => (typeof result === "function" ? result() : result),
+    stream: () => {
+      throw new Error("not used by the conformance runner");
+    },
+    runAsync: () => {
+      throw new Error("not used by the conformance runner");
+    },
   };
 }
 
