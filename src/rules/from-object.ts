@@ -8,7 +8,7 @@ import type { CompileOptions } from "../types.js";
 import { RuleErrorCodes, RuleLoadError } from "./errors.js";
 import { normalizeRule } from "./normalize.js";
 import { decodeString, type KeySite } from "./source-map.js";
-import type { ExceptionItem, LoadedRule, RuleOrigin, UnsupportedRule } from "./types.js";
+import type { ExceptionItem, LoadedRule, Rule, RuleOrigin, UnsupportedRule } from "./types.js";
 
 /** Options for loading rules. */
 export interface LoadOptions {
@@ -92,6 +92,18 @@ function queryErrorPosition(ctx: SourceContext, e: EqlError, query: string) {
   return position(ctx, keyOffset(ctx, "query"));
 }
 
+/**
+ * The compile options a rule implies: `event_category_override` and `tiebreaker_field`. The ordering
+ * timestamp stays `@timestamp`; `timestamp_override` only moves the look-back window.
+ */
+export function ruleCompileOptions(rule: Rule, base: LoadOptions["compile"] = {}): CompileOptions {
+  return {
+    ...base,
+    ...(rule.event_category_override ? { eventCategoryField: rule.event_category_override } : {}),
+    ...(rule.tiebreaker_field ? { tiebreakerField: rule.tiebreaker_field } : {}),
+  };
+}
+
 /** True when the object describes an EQL rule (by `type`, else by `language`). */
 export function isEqlRule(body: Record<string, unknown>): boolean {
   if (body.type !== undefined) return body.type === "eql";
@@ -148,11 +160,7 @@ export function loadRuleInContext(
 
   let compiled: LoadedRule["compiled"];
   try {
-    compiled = compile(rule.query, {
-      ...options.compile,
-      ...(rule.event_category_override ? { eventCategoryField: rule.event_category_override } : {}),
-      ...(rule.tiebreaker_field ? { tiebreakerField: rule.tiebreaker_field } : {}),
-    });
+    compiled = compile(rule.query, ruleCompileOptions(rule, options.compile));
   } catch (e) {
     if (!(e instanceof EqlError)) throw e;
     throw new RuleLoadError({

@@ -17,11 +17,24 @@ export {
   type ExceptionOptions,
   exceptionItemsFrom,
 } from "./exceptions.js";
+export { type ExplainNode, explainQuery, formatExplanation } from "./explain.js";
+export {
+  checkFixtures,
+  describeEvent,
+  type FixtureFile,
+  type FixtureOutcome,
+  parseFixtureFile,
+  type RuleFixture,
+  type RuleVerdict,
+  ruleVerdict,
+  type Verdict,
+} from "./fixtures.js";
 export {
   isEqlRule,
   isLoadedRule,
   type LoadOptions,
   type RuleSet,
+  ruleCompileOptions,
   ruleFromObject,
   rulesFromObjects,
   splitDocument,
