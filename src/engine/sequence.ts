@@ -82,6 +82,8 @@ export class SequenceMatcher {
   private readonly hasTrailing: boolean;
   private nowMs = Number.NEGATIVE_INFINITY;
   private sinceSweep = 0;
+  /** Events between sweeps: at least the number of partials the last sweep kept, so sweeping costs O(1) per event. */
+  private sweepInterval = SWEEP_EVERY;
 
   constructor(
     private readonly plan: SequencePlan,
@@ -156,7 +158,20 @@ export class SequenceMatcher {
         }
       }
     }
-    if (++this.sinceSweep >= Math.max(SWEEP_EVERY, this.stats.open)) this.sweep();
+    if (++this.sinceSweep >= this.sweepInterval) this.sweep();
+    return out;
+  }
+
+  /**
+   * Let time pass without an event of this query (a stream saw an unrelated event): candidates
+   * waiting for a trailing missing stage may become certain.
+   */
+  advanceTo(ms: number): Completed[] {
+    const out: Completed[] = [];
+    if (ms > this.nowMs) {
+      this.nowMs = ms;
+      this.releasePending(out, false);
+    }
     return out;
   }
 
@@ -203,6 +218,7 @@ export class SequenceMatcher {
     this.sinceSweep = 0;
     const maxspan = this.plan.maxspan;
     if (maxspan === null) return;
+    this.sweepInterval = Math.max(SWEEP_EVERY, this.stats.open);
     const horizon = this.nowMs - maxspan;
     for (const st of this.state) {
       for (const [id, seq] of st) {

@@ -235,7 +235,18 @@ export function sequenceStream(
       } catch {
         relevant = false;
       }
-      if (!relevant) return [];
+      if (!relevant) {
+        // Unrelated events still move the clock, which can make a waiting sequence certain.
+        const t = ctx.parseTime(ctx.timestamp.values(event)[0] ?? null)?.millis;
+        if (t === undefined || t <= newest) return [];
+        newest = t;
+        const out: SequenceHit[] = [];
+        release(out, false);
+        if (buffer.size === 0) emit(out, matcher.advanceTo(t - lateness));
+        stats.emitted += out.length;
+        sync();
+        return out;
+      }
       const ord = strictOrdinal(event, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
       if (lastReleased !== null && compareOrdinals(ord, lastReleased) < 0) {
         if (onLate === "drop") {
