@@ -91,3 +91,9 @@ export function mergeMappings(mappings: readonly Mapping[]): Mapping {
   for (const m of mappings) for (const [k, v] of m.fields) fields.set(k, v);
   return { fields };
 }
+
+/** The `null_value` of a mapped field when it is a scalar (the only kind a reader can substitute). */
+export function scalarNullValue(def: FieldMapping | undefined): string | number | boolean | undefined {
+  const v = def?.nullValue;
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : undefined;
+}

@@ -7,9 +7,8 @@ import type { Arith, Call, Expr, Field, Negate, Span } from "../ast/nodes.js";
 import { ErrorCodes } from "../errors.js";
 import { lookupFunction, STANDARD_FUNCTIONS } from "../functions/index.js";
 import { FunctionArgumentError, type Scalar, type StaticType } from "../functions/types.js";
-import { resolveField } from "../mapping.js";
 import { arith } from "../runtime/arith.js";
-import { type FieldReader, fieldReader, NONE, STOPPED, type Visit } from "../runtime/fields.js";
+import { type FieldReader, mappedFieldReader, NONE, STOPPED, type Visit } from "../runtime/fields.js";
 import { type FieldKind, fieldKindOf, staticTypeOf } from "../runtime/values.js";
 import { type CompileEnv, fail } from "./env.js";
 
@@ -67,17 +66,10 @@ export function compileValue(expr: Expr, env: CompileEnv, boolAsValue: BoolAsVal
 
 /** Compile a field reference, honouring aliases, `null_value` and the known-field set. */
 export function compileField(expr: Field, env: CompileEnv): Value {
-  const { name, def } = resolveField(env.mapping, expr.name);
+  const { reader, name, def } = mappedFieldReader(env.mapping, expr);
   if (expr.optional && env.knownFields !== null && !env.knownFields.has(name) && def === undefined) {
     return constantValue(null, "null");
   }
-  const nullValue = def?.nullValue;
-  const reader = fieldReader(
-    name === expr.name ? expr.path : [name],
-    nullValue === undefined || (typeof nullValue === "object" && nullValue !== null)
-      ? {}
-      : { nullValue: nullValue as Scalar },
-  );
   let kind = fieldKindOf(def?.type);
   if (kind === "unknown" && name === env.timestampField) kind = "date";
   const value: Value = {

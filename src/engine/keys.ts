@@ -5,8 +5,7 @@
 import type { Expr, Field } from "../ast/nodes.js";
 import type { Scalar } from "../functions/types.js";
 import type { Mapping } from "../mapping.js";
-import { resolveField } from "../mapping.js";
-import { type FieldReader, fieldReader } from "../runtime/fields.js";
+import { type FieldReader, mappedFieldReader } from "../runtime/fields.js";
 import { javaString } from "../runtime/java.js";
 import { compareCodePoints } from "../runtime/text.js";
 import { parseInstant } from "../runtime/timestamp.js";
@@ -30,14 +29,7 @@ export interface KeyTuple {
 export function compileKeys(keys: readonly Expr[], mapping: Mapping): KeySpec[] {
   return keys.map((k) => {
     const f = k as Field;
-    const { name, def } = resolveField(mapping, f.name);
-    const nullValue = def?.nullValue;
-    const reader = fieldReader(
-      name === f.name ? f.path : [name],
-      nullValue === undefined || (typeof nullValue === "object" && nullValue !== null)
-        ? {}
-        : { nullValue: nullValue as Scalar },
-    );
+    const { reader, def } = mappedFieldReader(mapping, f);
     const spec: KeySpec = { reader, optional: f.optional, kind: fieldKindOf(def?.type) };
     return def?.format === undefined ? spec : { ...spec, format: def.format };
   });

@@ -4,6 +4,7 @@
  * properties are read, so `__proto__`, `constructor` or `toString` never reach the prototype chain.
  */
 import type { Scalar } from "../functions/types.js";
+import { type FieldMapping, type Mapping, resolveField, scalarNullValue } from "../mapping.js";
 
 /** Visits one value; returning true stops the walk. */
 export type Visit = (value: Scalar) => boolean;
@@ -119,6 +120,23 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
       return out;
     },
   };
+}
+
+/**
+ * A reader for a field reference as the mapping sees it: aliases followed, `null_value` applied.
+ * Returns the resolved name and definition too.
+ */
+export function mappedFieldReader(
+  mapping: Mapping,
+  field: { readonly name: string; readonly path: readonly string[] },
+): { reader: FieldReader; name: string; def: FieldMapping | undefined } {
+  const { name, def } = resolveField(mapping, field.name);
+  const nullValue = scalarNullValue(def);
+  const reader = fieldReader(
+    name === field.name ? field.path : [name],
+    nullValue === undefined ? {} : { nullValue },
+  );
+  return { reader, name, def };
 }
 
 /** Every dotted path holding a value in `event` (for known-field sets). */
