@@ -3,7 +3,7 @@
  * (micromatch's own matcher without Node imports); index names hold no `/`, so its glob rules reduce
  * to Elasticsearch's `*` wildcard. An entry starting with `-` excludes what earlier entries matched.
  */
-import picomatch from "picomatch/posix";
+import picomatch from "picomatch/posix.js";
 import { fieldReader } from "../runtime/fields.js";
 
 /** Tells whether an index name is searched by the patterns. */
