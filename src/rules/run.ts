@@ -152,12 +152,16 @@ export function runRule(
     report.matched = result.events.length;
     const kept = result.events.filter((h) => excepted(h._source) === undefined);
     report.suppressed = report.matched - kept.length;
-    groups = limit(kept, rule.max_signals, report).map((h) => [buildEventAlert(ctx, h._source)]);
+    groups = limit(kept, rule.max_signals, report).flatMap((h) =>
+      safely(() => [buildEventAlert(ctx, h._source)]),
+    );
   } else {
     report.matched = result.sequences.length;
     const kept = result.sequences.filter((s) => realEvents(s).every((e) => excepted(e) === undefined));
     report.suppressed = report.matched - kept.length;
-    groups = limit(kept, rule.max_signals, report).map((s) => buildSequenceAlerts(ctx, realEvents(s)));
+    groups = limit(kept, rule.max_signals, report).flatMap((s) =>
+      safely(() => buildSequenceAlerts(ctx, realEvents(s))),
+    );
   }
   for (const group of groups) {
     const id = group[0]?.["kibana.alert.uuid"] as string;
@@ -170,6 +174,15 @@ export function runRule(
     report.alerts += group.length;
   }
   return report;
+}
+
+/** Build one match's alerts; an event that cannot be read (a throwing getter) yields none. */
+function safely(build: () => AlertDocument[]): AlertDocument[][] {
+  try {
+    return [build()];
+  } catch {
+    return [];
+  }
 }
 
 function limit<T>(list: T[], max: number, report: { truncated: boolean; dropped: number }): T[] {
