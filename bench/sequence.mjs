@@ -1,0 +1,223 @@
+/**
+ * Streaming sequence benchmark: throughput and memory of `compiled.stream()` on
+ *
+ *   sequence by host.id, process.entity_id with maxspan=1m
+ *     [process where event.type == "start"] [network where true]
+ *
+ * over events made on the fly by sequence-events.mjs (about one per millisecond, 500 hosts, a new
+ * entity id per process start: tens of thousands of partial sequences open at once, a few percent
+ * completing, the rest expiring). Each size runs in a fresh child process (sequence-worker.mjs), so
+ * peak RSS (`resourceUsage().maxRSS`) is per size; the largest run also samples RSS every 100k events
+ * to show whether memory stays flat as the stream grows. The batch `run()` over the same events held
+ * in an array, and the generator alone, are measured for comparison.
+ *
+ *   node bench/sequence.mjs [--events N] [--full] [--gc] [--seed N]
+ *
+ * Default: stream 1M and 5M events, batch 1M. --events N: stream and batch N only. --gc starts the
+ * stream workers with --expose-gc and records the live heap (after a full GC) at each sample.
+ * Run alone, it merges its results into bench/results/latest.json under "sequence";
+ * `npm run bench` (run.mjs) calls `sequenceBench` and does the same.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const worker = resolve(here, "sequence-worker.mjs");
+const MB = 1024 * 1024;
+/** Memory is called flat when RSS at the end of the largest run is within this of RSS at 1M events. */
+export const FLAT_TOLERANCE = 0.15;
+
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+const mb = (bytes) => (bytes / MB).toFixed(0);
+const millions = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n.toLocaleString("en-US"));
+
+/** Run one worker in a fresh process and return its JSON result. */
+function measure(mode, events, { seed, gc }) {
+  const args = [...process.execArgv];
+  if (gc && mode === "stream") args.push("--expose-gc");
+  args.push(worker, "--mode", mode, "--events", String(events), "--seed", String(seed));
+  const child = spawnSync(process.execPath, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 64 * MB,
+  });
+  if (child.status !== 0) {
+    throw new Error(
+      `sequence worker (${mode}, ${events} events) exited with ${child.status ?? child.signal}`,
+    );
+  }
+  const lines = child.stdout.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** The RSS curve of a stream run: one point per million events (or per sample for short runs). */
+function curve(run) {
+  const perMillion = run.samples.filter((s) => s.events % 1_000_000 === 0);
+  return perMillion.length >= 2 ? perMillion : run.samples;
+}
+
+/**
+ * Flatness of memory over the largest stream run: RSS at the last sample against RSS at 1M events
+ * (and the same for the live heap when it was measured after a GC).
+ */
+function verdict(run) {
+  const at1M = run.samples.find((s) => s.events === 1_000_000);
+  const last = run.samples[run.samples.length - 1];
+  if (!at1M || !last || last.events < 2_000_000) {
+    return { verdict: "n/a", reason: "needs a stream run of at least 2M events" };
+  }
+  const rssRatio = last.rss / at1M.rss;
+  const out = {
+    verdict: rssRatio <= 1 + FLAT_TOLERANCE ? "flat" : "growing",
+    tolerance: FLAT_TOLERANCE,
+    from: at1M.events,
+    to: last.events,
+    rssFrom: at1M.rss,
+    rssTo: last.rss,
+    rssRatio,
+  };
+  if (at1M.heapUsedAfterGc !== undefined) {
+    out.liveHeapFrom = at1M.heapUsedAfterGc;
+    out.liveHeapTo = last.heapUsedAfterGc;
+    out.liveHeapRatio = last.heapUsedAfterGc / at1M.heapUsedAfterGc;
+  }
+  return out;
+}
+
+/**
+ * Run the benchmark and print a table.
+ * @param {{streamSizes?: number[], batchSize?: number, seed?: number, gc?: boolean}} [options]
+ */
+export function sequenceBench(options = {}) {
+  const { streamSizes = [1_000_000, 5_000_000], batchSize = 1_000_000, seed = 1, gc = false } = options;
+  const stream = [];
+  for (const n of streamSizes) {
+    process.stderr.write(`sequence stream, ${millions(n)} events\n`);
+    stream.push(measure("stream", n, { seed, gc }));
+  }
+  process.stderr.write(`sequence batch run(), ${millions(batchSize)} events\n`);
+  const batch = measure("batch", batchSize, { seed, gc: false });
+  const generator = measure("generate", Math.min(batchSize, 1_000_000), { seed, gc: false });
+  const largest = stream.reduce((a, b) => (b.events > a.events ? b : a));
+  const memory = verdict(largest);
+  const sameSize = stream.find((s) => s.events === batch.events);
+  const agreement = sameSize
+    ? { events: batch.events, stream: sameSize.sequences, batch: batch.sequences }
+    : null;
+  if (agreement) agreement.agree = agreement.stream === agreement.batch;
+
+  // ---------- report ----------
+  console.log(`\nstreaming sequence: ${largest.query}`);
+  console.log(`(events generated on the fly, ~1 ms apart, 500 hosts, one new process.entity_id per start)\n`);
+  const head = ["", "events/s", "sequences", "open", "expired", "dropped", "peak RSS"];
+  const rows = stream.map((s) => [
+    `stream ${millions(s.events)}`,
+    fmt(s.eventsPerSecond),
+    fmt(s.sequences),
+    fmt(s.stats.openSequences),
+    fmt(s.stats.expired),
+    fmt(s.stats.droppedByCap),
+    `${fmt(s.maxRssKB / 1024)} MB`,
+  ]);
+  rows.push([
+    `batch run() ${millions(batch.events)} (array)`,
+    fmt(batch.eventsPerSecond),
+    fmt(batch.sequences),
+    "",
+    "",
+    "",
+    `${fmt(batch.maxRssKB / 1024)} MB`,
+  ]);
+  rows.push([
+    `generator alone ${millions(generator.events)}`,
+    fmt(generator.eventsPerSecond),
+    "",
+    "",
+    "",
+    "",
+    "",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  console.log(
+    "(stream events/s include generating the events; batch events/s time run() alone, after the array is built)",
+  );
+
+  const points = curve(largest);
+  console.log(
+    `\nRSS while streaming ${millions(largest.events)} events (MB): ${points
+      .map((s) => `${millions(s.events)} ${mb(s.rss)}`)
+      .join(", ")}`,
+  );
+  if (points[0]?.heapUsedAfterGc !== undefined) {
+    console.log(
+      `live heap after GC (MB):               ${points
+        .map((s) => `${millions(s.events)} ${mb(s.heapUsedAfterGc)}`)
+        .join(", ")}`,
+    );
+  }
+  if (memory.verdict === "n/a") console.log(`memory: ${memory.reason}`);
+  else {
+    const heap =
+      memory.liveHeapRatio === undefined
+        ? ""
+        : `; live heap ${mb(memory.liveHeapFrom)} → ${mb(memory.liveHeapTo)} MB (×${memory.liveHeapRatio.toFixed(2)})`;
+    console.log(
+      `memory: ${memory.verdict} — RSS ${mb(memory.rssFrom)} MB at ${millions(memory.from)} → ${mb(memory.rssTo)} MB at ${millions(memory.to)} (×${memory.rssRatio.toFixed(2)}, flat means ≤ ×${(1 + FLAT_TOLERANCE).toFixed(2)})${heap}`,
+    );
+  }
+  if (agreement) {
+    console.log(
+      agreement.agree
+        ? `stream and batch agree: ${fmt(agreement.stream)} sequences over ${millions(agreement.events)} events`
+        : `stream and batch DISAGREE over ${millions(agreement.events)} events: stream ${agreement.stream}, batch ${agreement.batch}`,
+    );
+  }
+  return { query: largest.query, seed, stream, batch, generator, memory, agreement };
+}
+
+/** Merge `sequence` into bench/results/latest.json, keeping what run.mjs wrote there. */
+function writeResults(sequence) {
+  const outDir = resolve(here, "results");
+  mkdirSync(outDir, { recursive: true });
+  const file = resolve(outDir, "latest.json");
+  let results = {};
+  try {
+    results = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    results = {};
+  }
+  results.sequence = { date: new Date().toISOString(), ...sequence };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote bench/results/latest.json (sequence)`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  if (!existsSync(resolve(here, "../dist/index.js"))) {
+    console.error("run npm run build first");
+    process.exit(2);
+  }
+  const argv = process.argv.slice(2);
+  const value = (name, fallback) => {
+    const i = argv.indexOf(name);
+    if (i < 0) return fallback;
+    const n = Number(argv[i + 1]);
+    if (!Number.isInteger(n) || n <= 0) {
+      console.error(`${name} needs a positive integer`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const events = value("--events", 0);
+  const seed = value("--seed", 1);
+  const options = events
+    ? { streamSizes: [events], batchSize: events, seed }
+    : { streamSizes: [1_000_000, 5_000_000], batchSize: 1_000_000, seed };
+  const result = sequenceBench({ ...options, gc: argv.includes("--gc") });
+  writeResults(result);
+  if (result.agreement && !result.agreement.agree) process.exit(1);
+}
