@@ -99,11 +99,13 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
     let r = NONE;
     for (let j = 0; j < row.length; j++) {
       const k = row[j] as string;
-      if (hasOwn.call(node, k)) {
-        const x = walk((node as Record<string, unknown>)[k], i + j + 1, visit);
-        if (x === STOPPED) return STOPPED;
-        if (x === SEEN) r = SEEN;
-      }
+      // A plain read first (cheap, and undefined for almost every dotted-key attempt); own-ness is
+      // checked only for a hit, so inherited names never count.
+      const v = (node as Record<string, unknown>)[k];
+      if (v === undefined || !hasOwn.call(node, k)) continue;
+      const x = walk(v, i + j + 1, visit);
+      if (x === STOPPED) return STOPPED;
+      if (x === SEEN) r = SEEN;
     }
     return r;
   }
