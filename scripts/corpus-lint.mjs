@@ -1,0 +1,62 @@
+/**
+ * Validate every rule of the detection-rules corpus with the built library and the ECS schema, and
+ * print the findings counted by code (and how many rules have each).
+ *
+ *   node scripts/corpus-lint.mjs [path/to/detection-rules-eql.jsonl] [--show CODE]
+ *
+ * The corpus path is the argument, else $MINI_EQL_CORPUS, else ../shared/corpus/detection-rules-eql.jsonl
+ * from the repository root. `--show CODE` also prints every finding of that code with its rule path.
+ * Exit 1 if any rule has an error, 2 if the build or the corpus is missing.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const showAt = args.indexOf("--show");
+const show = showAt >= 0 ? args.splice(showAt, 2)[1] : undefined;
+const corpusPath = resolve(
+  args[0] ?? process.env.MINI_EQL_CORPUS ?? resolve(root, "../shared/corpus/detection-rules-eql.jsonl"),
+);
+const core = resolve(root, "dist/index.js");
+const node = resolve(root, "dist/node/index.js");
+if (!existsSync(core) || !existsSync(node)) {
+  console.error("run npm run build first");
+  process.exit(2);
+}
+if (!existsSync(corpusPath)) {
+  console.error(`no corpus at ${corpusPath}`);
+  process.exit(2);
+}
+const { validateRule, compileSchema } = await import(pathToFileURL(core).href);
+const { ecsSchema, ecsVersion } = await import(pathToFileURL(node).href);
+
+const schema = compileSchema(ecsSchema());
+const counts = new Map();
+let rules = 0;
+let withErrors = 0;
+for (const line of readFileSync(corpusPath, "utf8").split("\n")) {
+  if (line.trim() === "") continue;
+  const rule = JSON.parse(line);
+  rules++;
+  const issues = validateRule(rule, { schema });
+  if (issues.some((i) => i.severity === "error")) withErrors++;
+  const codes = new Set();
+  for (const issue of issues) {
+    const key = `${issue.severity} ${issue.code}`;
+    const c = counts.get(key) ?? { findings: 0, rules: 0 };
+    c.findings++;
+    if (!codes.has(key)) c.rules++;
+    codes.add(key);
+    counts.set(key, c);
+    if (issue.code === show) console.log(`${rule.path}: ${issue.message}`);
+  }
+}
+console.log(`${rules} rules, ECS ${ecsVersion}; findings by code:`);
+for (const [key, c] of [...counts].sort()) {
+  console.log(
+    `  ${key.padEnd(34)} ${String(c.findings).padStart(6)} findings in ${String(c.rules).padStart(5)} rules`,
+  );
+}
+process.exit(withErrors > 0 ? 1 : 0);
