@@ -5,6 +5,8 @@ export default defineConfig({
     index: "src/index.ts",
     "node/index": "src/node/index.ts",
     "testing/index": "src/testing/index.ts",
+    // The command line (bin `mini-eql`); its shebang is kept and the file made executable.
+    "cli/index": "src/cli/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

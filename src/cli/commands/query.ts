@@ -1,0 +1,178 @@
+/**
+ * `mini-eql query`: run one EQL query over events and print the results as they are found.
+ * Every query kind goes through `compiled.stream()`: event queries print each match at once,
+ * sequences print each sequence once it is certain (events in time order, or within --lateness),
+ * samples print at the end (they need every candidate event).
+ */
+import { readFileSync } from "node:fs";
+import {
+  type CompiledQuery,
+  type CompileOptions,
+  compile,
+  EqlDataError,
+  EqlError,
+  type EventHit,
+  type SequenceHit,
+} from "../../index.js";
+import type { CliContext } from "../context.js";
+import { ExitCode, ExitError, UsageError } from "../errors.js";
+import { type Format, printable, resultWriter } from "../io/format.js";
+import { newCounters, readSources } from "../io/input.js";
+import { exitOnBrokenPipe, Output } from "../io/output.js";
+import { formatFinding, RejectReporter } from "../report.js";
+import { resolveSources } from "../sources.js";
+import { Progress } from "../term.js";
+import { applyPipes } from "./pipes.js";
+
+/** Options of `mini-eql query`. */
+export interface QueryOptions {
+  format: Format;
+  categoryField?: string;
+  timestampField?: string;
+  tiebreakerField?: string;
+  size?: number;
+  mapping?: string;
+  lateness?: number;
+  columns?: string[];
+  strict?: boolean;
+  quiet?: boolean;
+}
+
+/** Read an Elasticsearch mapping file given to --mapping. */
+export function readMapping(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new UsageError(`--mapping ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Compile the query, printing a positioned error (and exiting 1) when it does not compile. */
+export function compileOrExit(text: string, options: CompileOptions, ctx: CliContext): CompiledQuery {
+  try {
+    return compile(text, options);
+  } catch (e) {
+    if (!(e instanceof EqlError)) throw e;
+    ctx.stderr.write(
+      formatFinding(
+        {
+          file: "<query>",
+          line: e.line,
+          column: e.column,
+          severity: "error",
+          message: e.reason,
+          code: e.code,
+          sourceLine: e.sourceLine,
+          caret: e.caret,
+          hint: e.hint,
+        },
+        ctx.err,
+      ),
+    );
+    throw new ExitError(ExitCode.FAILURE);
+  }
+}
+
+/** Run `mini-eql query`; resolves to the exit status. */
+export async function queryCommand(
+  text: string,
+  files: readonly string[],
+  opts: QueryOptions,
+  ctx: CliContext,
+): Promise<number> {
+  const sources = resolveSources(files, ctx.stdin.isTTY);
+  const compileOptions: CompileOptions = {
+    ...(opts.categoryField ? { eventCategoryField: opts.categoryField } : {}),
+    ...(opts.timestampField ? { timestampField: opts.timestampField } : {}),
+    ...(opts.tiebreakerField ? { tiebreakerField: opts.tiebreakerField } : {}),
+    ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
+  };
+  const compiled = compileOrExit(text, compileOptions, ctx);
+  if (!opts.quiet) {
+    for (const w of compiled.warnings) {
+      ctx.stderr.write(
+        formatFinding(
+          { file: "<query>", ...w, ...w.location, severity: "warning", message: w.reason },
+          ctx.err,
+        ),
+      );
+    }
+  }
+  if (ctx.stdout === process.stdout) exitOnBrokenPipe();
+  const out = new Output(ctx.stdout);
+  const columns = opts.columns ?? [
+    opts.timestampField ?? "@timestamp",
+    opts.categoryField ?? "event.category",
+    "host.name",
+    "process.name",
+    "process.args",
+  ];
+  const writer = resultWriter(opts.format, out, {
+    columns,
+    width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 120) : undefined,
+  });
+  const stream = compiled.stream({ lateness: opts.lateness ?? 0 });
+  // Pipes (`| head 5`, `| tail 5`) and --size bound the output in constant memory.
+  const sink = applyPipes<EventHit | SequenceHit>(compiled.statement.pipes, opts.size, (hit) =>
+    writer.write(printable(hit)),
+  );
+  const counters = newCounters();
+  const rejects = new RejectReporter(ctx.stderr, ctx.err, opts.strict === true);
+  const progress = new Progress(ctx.stderr);
+  let matched = 0;
+  let results = 0;
+  const emit = async (hits: (EventHit | SequenceHit)[]) => {
+    for (const h of hits) {
+      results++;
+      await sink.push(h);
+    }
+  };
+  try {
+    outer: for await (const batch of readSources(sources, counters, ctx.stdin)) {
+      for (const r of batch) {
+        if (r.kind === "rejected") {
+          rejects.reject(r);
+          continue;
+        }
+        let hits: (EventHit | SequenceHit)[];
+        try {
+          hits = stream.push(r.event);
+        } catch (e) {
+          if (!(e instanceof EqlDataError)) throw e;
+          // The event cannot take part (no timestamp, too late): it is rejected, not silently dropped.
+          counters.events--;
+          counters.rejected++;
+          const reason = e.message.replace(/ \(event #\d+\)$/, "");
+          rejects.reject({ kind: "rejected", file: r.file, line: r.line, reason });
+          continue;
+        }
+        // For sequences and samples an event "matches" when it satisfies one of the terms.
+        if (compiled.kind === "event" ? hits.length > 0 : compiled.matches(r.event)) matched++;
+        await emit(hits);
+        if (sink.done) break outer;
+      }
+      progress.tick(counters);
+    }
+    if (!sink.done) await emit(stream.end());
+    await sink.end();
+    await writer.end();
+  } finally {
+    progress.clear();
+  }
+  rejects.finish();
+  if (!opts.quiet) {
+    const unit =
+      compiled.kind === "event" ? "events" : compiled.kind === "sequence" ? "sequences" : "samples";
+    const unmatched = counters.events - matched;
+    ctx.stderr.write(
+      `events: ${counters.records} read, ${matched} matched, ${unmatched} unmatched, ${counters.rejected} rejected; ` +
+        `${sink.printed} ${unit} printed${results > sink.printed ? ` of ${results} found` : ""}` +
+        `${sink.done ? " (stopped early: the limit was reached)" : ""}\n`,
+    );
+    const s = stream.stats;
+    if (compiled.kind === "sequence" && (s.droppedByCap > 0 || s.lateDropped > 0)) {
+      ctx.stderr.write(`sequences: ${s.droppedByCap} partial sequences dropped by the open-sequence cap\n`);
+    }
+  }
+  return ExitCode.OK;
+}

@@ -1,0 +1,126 @@
+/**
+ * `mini-eql run`: run detection rules over events and print Kibana-shaped alerts as NDJSON, with a
+ * summary on stderr. The input is one execution at --now (see ../rules/stream-rules.ts for how it
+ * streams in bounded memory); alerts are printed when the input ends, since `max_signals` keeps the
+ * newest matches and those are known only then.
+ */
+import type { AlertDocument } from "../../index.js";
+import type { CliContext } from "../context.js";
+import { ExitCode, UsageError } from "../errors.js";
+import { newCounters, readSources } from "../io/input.js";
+import { exitOnBrokenPipe, Output } from "../io/output.js";
+import { formatFinding, RejectReporter } from "../report.js";
+import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
+import { ruleStream, type StreamRuleReport } from "../rules/stream-rules.js";
+import { resolveSources } from "../sources.js";
+import { Progress } from "../term.js";
+import { readMapping } from "./query.js";
+
+/** Options of `mini-eql run`. */
+export interface RunOptions {
+  rules: string[];
+  now?: string;
+  window: boolean;
+  space: string;
+  lateness?: number;
+  mapping?: string;
+  strict?: boolean;
+  quiet?: boolean;
+  failOnAlert?: boolean;
+}
+
+/** Parse --now: ISO 8601 text or epoch milliseconds. */
+export function parseNow(text: string | undefined, clock: () => number = Date.now): number {
+  if (text === undefined || text === "now") return clock();
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms))
+    throw new UsageError(`--now expects an ISO 8601 time or epoch milliseconds, not ${JSON.stringify(text)}`);
+  return ms;
+}
+
+function describe(r: StreamRuleReport): string {
+  let text = `${r.alerts} alerts; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
+  if (r.truncated) text += `; truncated by max_signals: ${r.dropped} older matches dropped`;
+  if (r.skipped > 0) text += `; ${r.skipped} events skipped (no usable timestamp, or too late)`;
+  if (r.mode === "buffered") text += "; buffered (event rule with pipes)";
+  if (r.error) text += `; error: ${r.error}`;
+  return text;
+}
+
+/** Run `mini-eql run`; resolves to the exit status. */
+export async function runCommand(
+  files: readonly string[],
+  opts: RunOptions,
+  ctx: CliContext,
+): Promise<number> {
+  if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
+  const now = parseNow(opts.now);
+  const sources = resolveSources(files, ctx.stdin.isTTY);
+  const set = loadRuleArgs(opts.rules, opts.mapping ? { mapping: readMapping(opts.mapping) } : {});
+  for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
+  if (set.rules.length === 0 && set.errors.length === 0) {
+    throw new UsageError(`no EQL rule found under ${opts.rules.join(", ")}`);
+  }
+  const options = { now, window: opts.window, spaceId: opts.space, lateness: opts.lateness ?? 0 };
+  const streams = set.rules.map((r) => ruleStream(r, options));
+  const counters = newCounters();
+  const rejects = new RejectReporter(ctx.stderr, ctx.err, opts.strict === true);
+  const progress = new Progress(ctx.stderr);
+  let matched = 0;
+  try {
+    for await (const batch of readSources(sources, counters, ctx.stdin)) {
+      for (const r of batch) {
+        if (r.kind === "rejected") {
+          rejects.reject(r);
+          continue;
+        }
+        let any = false;
+        for (const s of streams) if (s.push(r.event)) any = true;
+        if (any) matched++;
+      }
+      progress.tick(counters);
+    }
+  } finally {
+    progress.clear();
+  }
+  rejects.finish();
+  if (ctx.stdout === process.stdout) exitOnBrokenPipe();
+  const out = new Output(ctx.stdout);
+  const seen = new Set<string>();
+  let alerts = 0;
+  for (const s of streams) {
+    const docs: AlertDocument[] = s.finish(seen);
+    alerts += docs.length;
+    for (const doc of docs) await out.write(`${JSON.stringify(doc)}\n`);
+  }
+  await out.flush();
+  const failed = streams.filter((s) => s.report.error !== undefined).length;
+  if (!opts.quiet) {
+    const w = ctx.stderr;
+    w.write(
+      `events: ${counters.records} read, ${matched} matched, ${counters.events - matched} unmatched, ${counters.rejected} rejected\n`,
+    );
+    const truncated = streams.filter((s) => s.report.truncated).length;
+    w.write(
+      `rules: ${streams.length} run, ${set.errors.length} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
+        `${alerts} alerts; ${truncated} truncated by max_signals\n`,
+    );
+    w.write(
+      opts.window
+        ? `window: each rule searches its look-back window ("from") ending at ${new Date(now).toISOString()}\n`
+        : "window: ignored (--no-window): every event is searched\n",
+    );
+    for (const s of streams) w.write(`  ${s.report.name} [${s.report.rule_id}]: ${describe(s.report)}\n`);
+    const searched = streams.reduce((n, s) => n + s.report.searched, 0);
+    if (opts.window && counters.events > 0 && searched === 0) {
+      w.write(
+        ctx.err.yellow(
+          "note: no event fell inside any rule's look-back window; set --now to the time of the events, or use --no-window\n",
+        ),
+      );
+    }
+  }
+  if (set.errors.length > 0 || failed > 0) return ExitCode.FAILURE;
+  if (opts.failOnAlert && alerts > 0) return ExitCode.FAILURE;
+  return ExitCode.OK;
+}

@@ -1,0 +1,30 @@
+/** Errors the command turns into exit statuses. */
+
+/** Exit statuses, documented in every command's help. */
+export const ExitCode = {
+  /** The command did what was asked and found nothing wrong. */
+  OK: 0,
+  /** Findings or failures: a bad query or rule, a failed fixture, a rejected line under --strict. */
+  FAILURE: 1,
+  /** The command line itself is wrong: unknown flag, bad value, missing input file. */
+  USAGE: 2,
+} as const;
+
+/** A mistake in the command line; exits with status 2 after printing the message. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Stops the command with a status after its message has been printed. */
+export class ExitError extends Error {
+  constructor(
+    readonly status: number,
+    message = "",
+  ) {
+    super(message);
+    this.name = "ExitError";
+  }
+}

@@ -1,0 +1,78 @@
+/** Help text shared by the commands: exit statuses and examples. */
+
+/** The exit statuses, printed under every command's help. */
+export const EXIT_STATUS_HELP = `
+Exit status:
+  0  done, nothing wrong found
+  1  findings or failures (see each command)
+  2  usage: unknown flag, bad value, missing or unreadable input file`;
+
+/** Examples and notes of `mini-eql query`. */
+export const QUERY_HELP = `
+Input: NDJSON or one JSON array, each possibly gzip-compressed (detected from the bytes), from files
+or stdin ("-", or nothing when stdin is a pipe). A line that is not a JSON object is reported as
+file:line, counted as rejected and skipped; --strict stops at the first one.
+
+Event queries stream in constant memory and print matches in input order. Sequence queries stream
+too: events must arrive in time order, or within --lateness milliseconds of the newest one (a later
+event is rejected). Sample queries hold every candidate event until the input ends.
+
+Results are not limited by default; --size N stops after N results, and "| head N" / "| tail N"
+in the query apply to the results in input order.
+
+Exit status 1: the query does not compile, or --strict met a rejected line.
+${EXIT_STATUS_HELP}
+
+Examples:
+  $ mini-eql query 'process where process.name == "curl"' events.ndjson
+  $ zcat logs.ndjson.gz | mini-eql query 'network where destination.port == 10250' -
+  $ mini-eql query 'sequence by host.name [process where true] [network where true]' --lateness 5000 events.ndjson.gz
+  $ mini-eql query 'any where true | tail 5' --format table events.json`;
+
+/** Examples and notes of `mini-eql run`. */
+export const RUN_HELP = `
+The input is one rule execution at --now (default: the current time): each rule searches the events
+of its indices inside its look-back window ("from", e.g. now-9m), exceptions beside the rule file
+suppress matches, at most max_signals alerts are created per rule (the newest), and identical alerts
+are de-duplicated. Use --no-window to search every event (historical files). Alerts are printed as
+NDJSON when the input ends; a summary goes to stderr.
+
+Memory stays flat whatever the input size: each rule keeps only its newest max_signals matches
+(event rules) or completed sequences (sequence rules); sequence rules need events in time order,
+or within --lateness milliseconds.
+
+Exit status 1: a rule file failed to load or a rule failed to run, --strict met a rejected line,
+or --fail-on-alert and an alert was created.
+${EXIT_STATUS_HELP}
+
+Examples:
+  $ mini-eql run --rules rules --no-window examples/kubelet-events.ndjson
+  $ mini-eql run --rules rules/linux --now 2026-11-20T09:05:00Z events.ndjson.gz > alerts.ndjson
+  $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert`;
+
+/** Examples and notes of `mini-eql check`. */
+export const CHECK_HELP = `
+Checks syntax, semantics (functions, types, sequence rules) and lint (wildcards in ==, case-sensitive
+matching on attacker-controlled fields, fields unknown to ECS or of the wrong type). Each finding is
+printed as file:line:col with the source line and a caret; a query given on the command line is
+named <query>.
+
+Exit status 1: at least one finding is an error (warnings and notes leave it 0).
+${EXIT_STATUS_HELP}
+
+Examples:
+  $ mini-eql check 'process where process.name == "curl*"'
+  $ mini-eql check --rules rules
+  $ mini-eql check --rules rules --no-schema`;
+
+/** Examples and notes of `mini-eql test`. */
+export const TEST_HELP = `
+Runs every <rule>.fixtures.json under the directories against the rule file beside it, and explains
+each failure (index, the query's condition tree, the exception that matched).
+
+Exit status 1: a fixture failed, a fixture or rule file could not be read, or no fixture file was found.
+${EXIT_STATUS_HELP}
+
+Examples:
+  $ mini-eql test --rules rules
+  $ mini-eql test --rules rules --junit reports/rules.xml`;

@@ -1,0 +1,94 @@
+/**
+ * A plain-text table that still streams: column widths are taken from the first rows (kept in a small
+ * buffer), later rows are cut to those widths, so memory does not grow with the number of results.
+ */
+import { fieldValue } from "./fields.js";
+import type { Output } from "./output.js";
+
+const SAMPLE_ROWS = 50;
+const MAX_COLUMN = 40;
+
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.replace(/[\t\r\n]+/g, " ");
+}
+
+function fitCell(text: string, width: number): string {
+  if (text.length <= width) return text.padEnd(width);
+  return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
+}
+
+/** Writes events (or the events of sequences, one row each) as a table with a header. */
+export class TableWriter {
+  private readonly header: string[];
+  private pending: string[][] | null = [];
+  private widths: number[] = [];
+  private sequence = 0;
+
+  /** `width` is the terminal width when printing to one; the last column is cut to fit it. */
+  constructor(
+    private readonly out: Output,
+    private readonly columns: readonly string[],
+    private readonly width: number | undefined,
+  ) {
+    this.header = [...columns];
+  }
+
+  /** Add one result: an event, or a sequence `{ join_keys, events }`. */
+  async write(value: unknown): Promise<void> {
+    for (const row of this.rowsOf(value)) {
+      if (this.pending) {
+        this.pending.push(row);
+        if (this.pending.length >= SAMPLE_ROWS) await this.release();
+      } else await this.out.write(this.render(row));
+    }
+  }
+
+  /** Print whatever is still buffered. */
+  async end(): Promise<void> {
+    if (this.pending) await this.release();
+    await this.out.flush();
+  }
+
+  private rowsOf(value: unknown): string[][] {
+    const v = value as { join_keys?: unknown; events?: { _source?: unknown; missing?: boolean }[] };
+    if (Array.isArray(v.events) && "join_keys" in v) {
+      this.sequence++;
+      if (this.header[0] !== "seq") this.header.unshift("seq", "join_keys");
+      return v.events.map((hit) => [
+        String(this.sequence),
+        cell(v.join_keys),
+        ...this.columns.map((c) => (hit.missing ? "(missing)" : cell(fieldValue(hit._source, c)))),
+      ]);
+    }
+    return [this.columns.map((c) => cell(fieldValue(value, c)))];
+  }
+
+  private async release(): Promise<void> {
+    const rows = this.pending ?? [];
+    this.pending = null;
+    this.widths = this.header.map((h, i) =>
+      Math.max(h.length, ...rows.map((r) => Math.min(MAX_COLUMN, (r[i] ?? "").length))),
+    );
+    if (this.width !== undefined) {
+      // The last column takes what is left of the terminal, but never less than its header.
+      const used = this.widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
+      const last = this.widths.length - 1;
+      this.widths[last] = Math.max(this.header[last]?.length ?? 1, this.width - used);
+    } else {
+      // Not a terminal: the last column is printed whole.
+      this.widths[this.widths.length - 1] = Number.POSITIVE_INFINITY;
+    }
+    await this.out.write(this.render(this.header));
+    for (const row of rows) await this.out.write(this.render(row));
+  }
+
+  private render(row: readonly string[]): string {
+    const cells = row.map((c, i) => {
+      const w = this.widths[i] ?? MAX_COLUMN;
+      return i === row.length - 1 && !Number.isFinite(w) ? c : fitCell(c, w);
+    });
+    return `${cells.join("  ").trimEnd()}\n`;
+  }
+}

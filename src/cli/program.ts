@@ -1,0 +1,151 @@
+/**
+ * The command line, declared with commander: it parses flags, checks their values, and writes help
+ * with examples; the commands themselves live in ./commands and are thin over the library.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { version } from "../../package.json";
+import { checkCommand } from "./commands/check.js";
+import { queryCommand } from "./commands/query.js";
+import { runCommand } from "./commands/run.js";
+import { testCommand } from "./commands/test.js";
+import { type CliContext, processContext } from "./context.js";
+import { ExitCode, ExitError, UsageError } from "./errors.js";
+import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
+import { FORMATS } from "./io/format.js";
+
+function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a non-negative integer.");
+  return Number(value);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function list(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** Build the program; `run` receives each command's outcome (its exit status). */
+export function buildProgram(
+  context: (colour: boolean | undefined) => CliContext,
+  done: (status: number) => void,
+): Command {
+  const program = new Command("mini-eql");
+  const ctxOf = (cmd: Command) => context(cmd.optsWithGlobals().color as boolean | undefined);
+  program
+    .description(
+      "Run Elastic EQL queries and detection rules over JSON events, with Elasticsearch's semantics.",
+    )
+    .version(version, "-V, --version", "print the version")
+    .option(
+      "--no-color",
+      "never colour the output (colour is used only on a terminal, and never with NO_COLOR)",
+    )
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText("after", EXIT_STATUS_HELP)
+    .exitOverride();
+
+  program
+    .command("query")
+    .description("run one EQL query over events and print the results")
+    .argument("<eql>", "the EQL query")
+    .argument("[files...]", 'event files (NDJSON, JSON array, .gz of either); "-" or none for stdin')
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("ndjson"))
+    .option("--category-field <field>", "field tested by `category where` (default: event.category)")
+    .option("--timestamp-field <field>", "field that orders events (default: @timestamp)")
+    .option("--tiebreaker-field <field>", "field that orders events with equal timestamps")
+    .option("--size <n>", "stop after N results (default: no limit)", nonNegativeInt)
+    .option("--mapping <file>", "Elasticsearch index mapping (JSON) for typed fields and aliases")
+    .option(
+      "--lateness <ms>",
+      "sequences: how late (ms behind the newest event) an event may arrive",
+      nonNegativeInt,
+    )
+    .option("--columns <fields>", "table format: comma-separated fields to show", list)
+    .option("--strict", "stop with status 1 at the first malformed input line")
+    .option("-q, --quiet", "no warnings and no summary on stderr")
+    .addHelpText("after", QUERY_HELP)
+    .action(async (eql: string, files: string[], opts, cmd: Command) => {
+      done(await queryCommand(eql, files, opts, ctxOf(cmd)));
+    });
+
+  program
+    .command("run")
+    .description("run detection rules over events and print alerts as NDJSON")
+    .argument("[files...]", 'event files (NDJSON, JSON array, .gz of either); "-" or none for stdin')
+    .option("-r, --rules <path>", "rule file or directory (repeatable)", collect, [])
+    .option(
+      "--now <time>",
+      "execution time (ISO 8601 or epoch ms) the look-back windows end at (default: now)",
+    )
+    .option("--no-window", "ignore the look-back windows: search every event")
+    .option("--space <id>", "Kibana space the alert ids belong to", "default")
+    .option("--lateness <ms>", "sequence rules: how late (ms) an event may arrive", nonNegativeInt)
+    .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")
+    .option("--fail-on-alert", "exit with status 1 when any alert is created")
+    .option("--strict", "stop with status 1 at the first malformed input line")
+    .option("-q, --quiet", "no summary on stderr")
+    .addHelpText("after", RUN_HELP)
+    .action(async (files: string[], opts, cmd: Command) => {
+      done(await runCommand(files, opts, ctxOf(cmd)));
+    });
+
+  program
+    .command("check")
+    .description("check a query, or rule files, for errors and lint findings")
+    .argument("[eql]", "an EQL query to check")
+    .option("-r, --rules <path>", "rule file or directory to check (repeatable)", collect, [])
+    .option("--no-schema", "do not check field names and types against ECS")
+    .option("--mapping <file>", "Elasticsearch index mapping (JSON) used when compiling")
+    .addHelpText("after", CHECK_HELP)
+    .action(async (eql: string | undefined, opts, cmd: Command) => {
+      done(await checkCommand(eql, opts, ctxOf(cmd)));
+    });
+
+  program
+    .command("test")
+    .description("run every rule's fixtures (<rule>.fixtures.json)")
+    .option("-r, --rules <dir>", "directory of rules and fixtures (repeatable)", collect, [])
+    .option("--junit <file>", "also write the results as JUnit XML")
+    .addHelpText("after", TEST_HELP)
+    .action(async (opts, cmd: Command) => {
+      done(await testCommand(opts, ctxOf(cmd)));
+    });
+
+  // Subcommands share the parent's error handling.
+  for (const c of program.commands) c.exitOverride().showHelpAfterError("(add --help for usage)");
+  return program;
+}
+
+/** Run the command line; resolves to the exit status (never calls process.exit itself). */
+export async function main(argv: readonly string[], context = processContext): Promise<number> {
+  let status: number = ExitCode.OK;
+  const program = buildProgram(context, (s) => {
+    status = s;
+  });
+  try {
+    await program.parseAsync(argv as string[]);
+    return status;
+  } catch (e) {
+    const ctx = context(undefined);
+    if (e instanceof CommanderError) {
+      // Help and --version end with status 0; every other parse problem is a usage error.
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return ExitCode.OK;
+      return ExitCode.USAGE;
+    }
+    if (e instanceof UsageError) {
+      ctx.stderr.write(`mini-eql: ${ctx.err.red("error:")} ${e.message}\n(add --help for usage)\n`);
+      return ExitCode.USAGE;
+    }
+    if (e instanceof ExitError) {
+      if (e.message) ctx.stderr.write(`mini-eql: ${e.message}\n`);
+      return e.status;
+    }
+    ctx.stderr.write(`mini-eql: ${ctx.err.red("error:")} ${e instanceof Error ? e.message : String(e)}\n`);
+    return ExitCode.FAILURE;
+  }
+}

@@ -1,0 +1,42 @@
+/** Load the rules named by `--rules` (files or directories), keeping every load error for the report. */
+import { statSync } from "node:fs";
+import type { LoadOptions, RuleLoadError, RuleSet } from "../../index.js";
+import { loadRuleFile, loadRules } from "../../node/index.js";
+import { UsageError } from "../errors.js";
+import type { Finding } from "../report.js";
+
+/** Load every rule under the given paths; a path that does not exist is a usage error. */
+export function loadRuleArgs(paths: readonly string[], compile: LoadOptions["compile"] = {}): RuleSet {
+  const all: RuleSet = { rules: [], errors: [], unsupported: [] };
+  for (const path of paths) {
+    let dir: boolean;
+    try {
+      dir = statSync(path).isDirectory();
+    } catch (e) {
+      throw new UsageError(`--rules ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    // Messages name files as the user typed the path (a directory's files below it).
+    const set = dir
+      ? loadRules(path, { collectErrors: true, compile, relativeTo: "." })
+      : loadRuleFile(path, { collectErrors: true, compile });
+    all.rules.push(...set.rules);
+    all.errors.push(...set.errors);
+    all.unsupported.push(...set.unsupported);
+  }
+  return all;
+}
+
+/** A rule-loading error as a finding with its position, source line and caret. */
+export function loadErrorFinding(e: RuleLoadError): Finding {
+  return {
+    file: e.file ?? "<rule>",
+    line: e.line,
+    column: e.column,
+    severity: "error",
+    message: e.key ? `${e.key}: ${e.reason}` : e.reason,
+    code: e.queryError?.code ?? e.code,
+    sourceLine: e.sourceLine,
+    caret: e.caret,
+    hint: e.queryError?.hint,
+  };
+}
