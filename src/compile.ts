@@ -12,7 +12,7 @@ import {
 } from "./engine/stream.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { parse } from "./parse.js";
-import { collectPaths, fieldReader } from "./runtime/fields.js";
+import { type FieldReader, fieldReader, mappedFieldReader, NONE } from "./runtime/fields.js";
 import type {
   CompiledQuery,
   CompileOptions,
@@ -26,14 +26,27 @@ import type {
 
 const DEFAULT_SIZE = 10;
 
-function hasOptionalField(node: unknown): boolean {
-  if (typeof node !== "object" || node === null) return false;
-  if ((node as { kind?: string }).kind === "field") return (node as Field).optional;
+/** The `?field` references of a statement. */
+function optionalFields(node: unknown, out: Field[] = []): Field[] {
+  if (typeof node !== "object" || node === null) return out;
+  if ((node as { kind?: string }).kind === "field") {
+    if ((node as Field).optional) out.push(node as Field);
+    return out;
+  }
   for (const [k, v] of Object.entries(node)) {
     if (k === "span" || k === "nameSpan" || k === "categorySpan") continue;
-    if (Array.isArray(v) ? v.some(hasOptionalField) : hasOptionalField(v)) return true;
+    if (Array.isArray(v)) for (const x of v) optionalFields(x, out);
+    else optionalFields(v, out);
   }
-  return false;
+  return out;
+}
+
+function hasValue(reader: FieldReader, event: unknown): boolean {
+  try {
+    return reader.each(event, () => true) !== NONE;
+  } catch {
+    return false;
+  }
 }
 
 function checkCount(name: string, n: number, min: number): void {
@@ -51,7 +64,7 @@ export function compile(query: string | Statement, options: CompileOptions = {})
   const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
   const size = options.size ?? DEFAULT_SIZE;
   checkCount("size", size, 0);
-  const withOptional = hasOptionalField(statement);
+  const optional = optionalFields(statement).map((f) => mappedFieldReader(mapping, f));
 
   const build = (knownFields: ReadonlySet<string> | null): Plan =>
     buildPlan(
@@ -88,10 +101,14 @@ export function compile(query: string | Statement, options: CompileOptions = {})
     const runSize = runOptions.size ?? size;
     checkCount("size", runSize, 0);
     let plan = base;
-    if (withOptional) {
-      // Elasticsearch folds `?field` to null when no document (nor the mapping) has the field.
+    if (optional.length > 0) {
+      // Elasticsearch folds `?field` to null when no document (nor the mapping) has the field: find
+      // which optional fields some event has (stopping at the first one that does).
       const known = new Set<string>(knownFromMapping ?? []);
-      for (const e of list) collectPaths(e, known);
+      for (const { name, reader } of optional) {
+        if (known.has(name)) continue;
+        if (list.some((e) => hasValue(reader, e))) known.add(name);
+      }
       plan = build(known);
     }
     const ctx: RunContext = {

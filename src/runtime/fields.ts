@@ -140,18 +140,3 @@ export function mappedFieldReader(
   );
   return { reader, name, def };
 }
-
-/** Every dotted path holding a value in `event` (for known-field sets). */
-export function collectPaths(event: unknown, out: Set<string>, prefix = ""): void {
-  if (typeof event !== "object" || event === null) return;
-  if (Array.isArray(event)) {
-    for (const el of event) collectPaths(el, out, prefix);
-    return;
-  }
-  for (const k of Object.keys(event)) {
-    const v = (event as Record<string, unknown>)[k];
-    const path = prefix ? `${prefix}.${k}` : k;
-    out.add(path);
-    if (typeof v === "object" && v !== null) collectPaths(v, out, path);
-  }
-}
