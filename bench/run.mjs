@@ -6,10 +6,16 @@
  *   2. Many rules: every event-kind rule of the detection-rules corpus, each `matches` on every event
  *      (20k by default); median events/s, event by event (each event against all rules, as a stream
  *      would arrive) and rule by rule (each rule over the whole batch).
+ *   3. Streaming sequences (sequence.mjs): `compiled.stream()` over 1M and 5M generated events, each in
+ *      a fresh child process; events/s, sequences, stream stats, peak RSS, the RSS curve and whether
+ *      memory stays flat; the batch `run()` over 1M events for comparison.
  *
- * Options: --events N (200000) --many-events N (20000) --rounds N (7) --seed N (42).
+ * Options: --events N (200000) --many-events N (20000) --rounds N (7) --seed N (42),
+ * --sequence-events N (stream and batch N events instead of 1M and 5M), --gc (live heap samples in the
+ * sequence runs), --no-sequence (skip part 3).
  * The corpus path is $MINI_EQL_CORPUS or ../shared/corpus/detection-rules-eql.jsonl from the repo root.
- * Results go to bench/results/latest.json. Exit 2 without a build, exit 1 if the match counts differ.
+ * Results go to bench/results/latest.json. Exit 2 without a build, exit 1 if the match counts differ
+ * or the sequence stream and batch runs find different numbers of sequences.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -28,6 +34,7 @@ const { compile } = await import(pathToFileURL(dist).href);
 const { parse: parseToml } = await import("smol-toml");
 const { kubeletBaseline } = await import("./baseline.mjs");
 const { generateEvents } = await import("./generate.mjs");
+const { sequenceBench } = await import("./sequence.mjs");
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -44,6 +51,7 @@ const EVENTS = option("--events", 200_000);
 const MANY_EVENTS = option("--many-events", 20_000);
 const ROUNDS = option("--rounds", 7);
 const SEED = option("--seed", 42);
+const SEQUENCE_EVENTS = option("--sequence-events", 0);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -220,7 +228,20 @@ if (many.corpus) {
   console.log(`many rules: skipped, ${many.reason}`);
 }
 
+// ---------- 3. Streaming sequences (child processes) ----------
+
+let sequence = { skipped: "--no-sequence" };
+if (!process.argv.includes("--no-sequence")) {
+  sequence = sequenceBench({
+    ...(SEQUENCE_EVENTS
+      ? { streamSizes: [SEQUENCE_EVENTS], batchSize: SEQUENCE_EVENTS }
+      : { streamSizes: [1_000_000, 5_000_000], batchSize: 1_000_000 }),
+    gc: process.argv.includes("--gc"),
+  });
+}
+
 const countsAgree = compiledCount === baselineCount;
+const sequencesAgree = !sequence.agreement || sequence.agreement.agree;
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -239,6 +260,7 @@ const results = {
     baselineRounds: baselineRates,
   },
   manyRules: many,
+  sequence,
 };
 const outDir = resolve(here, "results");
 mkdirSync(outDir, { recursive: true });
@@ -247,5 +269,9 @@ console.log(`\nwrote bench/results/latest.json`);
 
 if (!countsAgree) {
   console.error(`match counts differ: compiled ${compiledCount}, baseline ${baselineCount}`);
+  process.exit(1);
+}
+if (!sequencesAgree) {
+  console.error("stream and batch found different numbers of sequences");
   process.exit(1);
 }
