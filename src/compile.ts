@@ -107,7 +107,8 @@ export function compile(query: string | Statement, options: CompileOptions = {})
       const known = new Set<string>(knownFromMapping ?? []);
       for (const { name, reader } of optional) {
         if (known.has(name)) continue;
-        if (list.some((e) => hasValue(reader, e))) known.add(name);
+        const present = runOptions.presentFields;
+        if (present ? present.has(name) : list.some((e) => hasValue(reader, e))) known.add(name);
       }
       plan = build(known);
     }

@@ -34,6 +34,12 @@ export interface RunOptions {
   resultPosition?: "head" | "tail";
   /** Samples kept per join key (default 1). */
   maxSamplesPerKey?: number;
+  /**
+   * The dotted names of the fields that occur in `events`, when the caller already knows them (a
+   * rule runner sharing one batch across many queries). Decides which `?field`s fold to null;
+   * without it `run` looks for each `?field` in the events itself.
+   */
+  presentFields?: ReadonlySet<string>;
 }
 
 /** An event in a result, shaped as Elasticsearch returns it. */

@@ -5,7 +5,7 @@
  * (by uuid, in a seen-set the caller carries across runs) are not created again.
  */
 import { EqlError } from "../errors.js";
-import { fieldReader } from "../runtime/fields.js";
+import { collectPaths, fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
 import type { EqlEvent, EventsResult, SequencesResult } from "../types.js";
 import {
@@ -40,7 +40,7 @@ export interface RuleRunReport {
   readonly name: string;
   /** Window start (exclusive) and end (inclusive), ISO. */
   readonly window: { readonly from: string; readonly to: string };
-  /** Events searched (right index and inside the window). */
+  /** Events searched: in the rule's indices and window (and, for an event query, of its category). */
   readonly searched: number;
   /** Query matches: events for event rules, sequences for sequence rules. */
   readonly matched: number;
@@ -99,6 +99,8 @@ export class PreparedEvents {
   readonly indices: (string | undefined)[] = [];
   private readonly times = new Map<string, (number | null)[]>();
   private readonly cats = new Map<string, string[][]>();
+  private readonly catIndex = new Map<string, Map<string, number[]>>();
+  private fields: Set<string> | undefined;
 
   constructor(source: Iterable<unknown>) {
     for (const e of source) {
@@ -123,6 +125,39 @@ export class PreparedEvents {
       this.cats.set(field, list);
     }
     return list;
+  }
+
+  /** Every dotted field name present in the batch (for `?field` folding), computed once. */
+  presentFields(): ReadonlySet<string> {
+    if (!this.fields) {
+      const fields = new Set<string>();
+      for (const e of this.events) {
+        try {
+          collectPaths(e, fields);
+        } catch {
+          // A hostile object contributes what could be read before it threw.
+        }
+      }
+      this.fields = fields;
+    }
+    return this.fields;
+  }
+
+  /** Events grouped by category value for a category field (indices ascending). */
+  byCategory(field: string): ReadonlyMap<string, readonly number[]> {
+    let map = this.catIndex.get(field);
+    if (!map) {
+      map = new Map<string, number[]>();
+      this.categories(field).forEach((cats, i) => {
+        for (const c of new Set(cats)) {
+          const list = map?.get(c);
+          if (list) list.push(i);
+          else map?.set(c, [i]);
+        }
+      });
+      this.catIndex.set(field, map);
+    }
+    return map;
   }
 
   /** Window time of every event for a `timestamp_override` field ("" for none). */
@@ -156,30 +191,31 @@ export function runRule(
     indexCache.set(loaded, matcher);
   }
   const times = options.window === false ? null : prepared.windowTimes(rule.timestamp_override ?? "");
-  // An event query only looks at its category: skip other events before evaluating anything.
+  // An event query only looks at events of its category: visit just those.
   const query = compiled.statement.query;
   const category = query.kind === "event" ? query.category : null;
-  const cats =
-    category === null ? null : prepared.categories(rule.event_category_override ?? "event.category");
+  const candidates =
+    category === null
+      ? null
+      : (prepared.byCategory(rule.event_category_override ?? "event.category").get(category) ?? []);
   const searched: EqlEvent[] = [];
   const { events: all, indices } = prepared;
-  let inScope = 0;
-  for (let i = 0; i < all.length; i++) {
+  const count = candidates ? candidates.length : all.length;
+  for (let c = 0; c < count; c++) {
+    const i = candidates ? (candidates[c] as number) : c;
     const index = indices[i];
     if (index !== undefined && !matcher(index)) continue;
     if (times) {
       const t = times[i];
       if (t === null || t === undefined || t <= start || t > now) continue;
     }
-    inScope++;
-    if (cats && !(cats[i] as string[]).includes(category as string)) continue;
     searched.push(all[i] as EqlEvent);
   }
   const report = {
     rule_id: rule.rule_id,
     name: rule.name,
     window: { from: new Date(start).toISOString(), to: new Date(now).toISOString() },
-    searched: inScope,
+    searched: searched.length,
     matched: 0,
     suppressed: 0,
     truncated: false,
@@ -189,7 +225,10 @@ export function runRule(
   };
   let result: EventsResult | SequencesResult;
   try {
-    result = compiled.run(searched, { size: Math.max(1, searched.length * 4) });
+    result = compiled.run(searched, {
+      size: Math.max(1, searched.length * 4),
+      presentFields: prepared.presentFields(),
+    });
   } catch (e) {
     if (e instanceof EqlError) return { ...report, error: e };
     throw e;

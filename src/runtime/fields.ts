@@ -140,3 +140,19 @@ export function mappedFieldReader(
   );
   return { reader, name, def };
 }
+
+/** Add every dotted path that leads to a value or object in `event` to `out`. */
+export function collectPaths(event: unknown, out: Set<string>, prefix = ""): void {
+  if (typeof event !== "object" || event === null) return;
+  if (Array.isArray(event)) {
+    for (const el of event) collectPaths(el, out, prefix);
+    return;
+  }
+  for (const k of Object.keys(event)) {
+    const v = (event as Record<string, unknown>)[k];
+    if (v === null || v === undefined) continue;
+    const path = prefix ? `${prefix}.${k}` : k;
+    out.add(path);
+    if (typeof v === "object") collectPaths(v, out, path);
+  }
+}

@@ -31,7 +31,8 @@ describe("category pre-filter", () => {
   it("keeps events whose category field holds the query's category, in any shape", () => {
     const { alerts, reports } = runRules([rule("network where true")], events, { now: 0, window: false });
     expect(idsOf(alerts)).toEqual([2, 4]);
-    expect(reports[0]?.searched).toBe(5);
+    // Only events of the category are searched.
+    expect(reports[0]?.searched).toBe(2);
   });
   it("does not filter `any where` rules", () => {
     const { alerts } = runRules([rule("any where true")], events, { now: 0, window: false });
