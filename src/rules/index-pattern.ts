@@ -17,10 +17,17 @@ export function compileIndexPatterns(patterns: readonly string[] | undefined): I
     const glob = exclude ? p.slice(1) : p;
     return { exclude, test: picomatch(glob, { dot: true, nonegate: true, noextglob: true, nobrace: true }) };
   });
+  // A stream holds few distinct index names: remember each answer (bounded, so hostile input
+  // with endless names cannot grow it without limit).
+  const memo = new Map<string, boolean>();
   return (index) => {
+    const known = memo.get(index);
+    if (known !== undefined) return known;
     let included = false;
     // Elasticsearch resolves the list in order: an exclusion removes what the entries before it added.
     for (const s of steps) if (s.test(index)) included = !s.exclude;
+    if (memo.size >= 4096) memo.clear();
+    memo.set(index, included);
     return included;
   };
 }
