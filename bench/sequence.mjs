@@ -8,7 +8,7 @@
  * entity id per process start: tens of thousands of partial sequences open at once, a few percent
  * completing, the rest expiring). Each size runs in a fresh child process (sequence-worker.mjs), so
  * peak RSS (`resourceUsage().maxRSS`) is per size; the largest run also samples RSS every 100k events
- * to show whether memory stays flat as the stream grows. The batch `run()` over the same events held
+ * to show whether memory stays flat as the stream grows (see `verdict`). The batch `run()` over the same events held
  * in an array, and the generator alone, are measured for comparison.
  *
  *   node bench/sequence.mjs [--events N] [--full] [--gc] [--seed N]
@@ -58,30 +58,49 @@ function curve(run) {
   return perMillion.length >= 2 ? perMillion : run.samples;
 }
 
+/** Largest value of `key` over the samples in (from, to]. */
+function windowMax(samples, key, from, to) {
+  let max = 0;
+  for (const s of samples) if (s.events > from && s.events <= to && s[key] > max) max = s[key];
+  return max;
+}
+
 /**
- * Flatness of memory over the largest stream run: RSS at the last sample against RSS at 1M events
- * (and the same for the live heap when it was measured after a GC).
+ * Flatness of memory over the largest stream run. RSS sampled at one instant swings by a third with
+ * the garbage collector's cycle, so the verdict compares the highest RSS over the first million events
+ * with the highest over the last million; the RSS at 1M and at the end are reported too. With --gc the
+ * live heap (after a full GC) is compared the same way.
  */
 function verdict(run) {
-  const at1M = run.samples.find((s) => s.events === 1_000_000);
-  const last = run.samples[run.samples.length - 1];
+  const samples = run.samples;
+  const at1M = samples.find((s) => s.events === 1_000_000);
+  const last = samples[samples.length - 1];
   if (!at1M || !last || last.events < 2_000_000) {
     return { verdict: "n/a", reason: "needs a stream run of at least 2M events" };
   }
-  const rssRatio = last.rss / at1M.rss;
+  const firstPeak = windowMax(samples, "rss", 0, 1_000_000);
+  const lastPeak = windowMax(samples, "rss", last.events - 1_000_000, last.events);
+  const peakRatio = lastPeak / firstPeak;
   const out = {
-    verdict: rssRatio <= 1 + FLAT_TOLERANCE ? "flat" : "growing",
+    verdict: peakRatio <= 1 + FLAT_TOLERANCE ? "flat" : "growing",
     tolerance: FLAT_TOLERANCE,
     from: at1M.events,
     to: last.events,
     rssFrom: at1M.rss,
     rssTo: last.rss,
-    rssRatio,
+    rssRatio: last.rss / at1M.rss,
+    rssPeakFirstMillion: firstPeak,
+    rssPeakLastMillion: lastPeak,
+    rssPeakRatio: peakRatio,
   };
   if (at1M.heapUsedAfterGc !== undefined) {
     out.liveHeapFrom = at1M.heapUsedAfterGc;
     out.liveHeapTo = last.heapUsedAfterGc;
-    out.liveHeapRatio = last.heapUsedAfterGc / at1M.heapUsedAfterGc;
+    out.liveHeapPeakFirstMillion = windowMax(samples, "heapUsedAfterGc", 0, 1_000_000);
+    out.liveHeapPeakLastMillion = windowMax(samples, "heapUsedAfterGc", last.events - 1_000_000, last.events);
+    out.liveHeapPeakRatio = out.liveHeapPeakLastMillion / out.liveHeapPeakFirstMillion;
+    // Live heap per open partial sequence (the open count moves with the expiry sweep's cadence).
+    out.liveHeapPerOpenSequence = last.heapUsedAfterGc / Math.max(1, last.openSequences);
   }
   return out;
 }
@@ -162,13 +181,14 @@ export function sequenceBench(options = {}) {
   }
   if (memory.verdict === "n/a") console.log(`memory: ${memory.reason}`);
   else {
-    const heap =
-      memory.liveHeapRatio === undefined
-        ? ""
-        : `; live heap ${mb(memory.liveHeapFrom)} → ${mb(memory.liveHeapTo)} MB (×${memory.liveHeapRatio.toFixed(2)})`;
     console.log(
-      `memory: ${memory.verdict} — RSS ${mb(memory.rssFrom)} MB at ${millions(memory.from)} → ${mb(memory.rssTo)} MB at ${millions(memory.to)} (×${memory.rssRatio.toFixed(2)}, flat means ≤ ×${(1 + FLAT_TOLERANCE).toFixed(2)})${heap}`,
+      `memory: ${memory.verdict} — peak RSS ${mb(memory.rssPeakFirstMillion)} MB over the first 1M events, ${mb(memory.rssPeakLastMillion)} MB over the last 1M (×${memory.rssPeakRatio.toFixed(2)}, flat means ≤ ×${(1 + FLAT_TOLERANCE).toFixed(2)}); RSS ${mb(memory.rssFrom)} MB at ${millions(memory.from)}, ${mb(memory.rssTo)} MB at ${millions(memory.to)} (×${memory.rssRatio.toFixed(2)})`,
     );
+    if (memory.liveHeapPeakRatio !== undefined) {
+      console.log(
+        `        live heap peak ${mb(memory.liveHeapPeakFirstMillion)} → ${mb(memory.liveHeapPeakLastMillion)} MB (×${memory.liveHeapPeakRatio.toFixed(2)}); at the end ${fmt(memory.liveHeapPerOpenSequence)} bytes per open sequence`,
+      );
+    }
   }
   if (agreement) {
     console.log(
