@@ -1,13 +1,10 @@
 /**
  * The command line, declared with commander: it parses flags, checks their values, and writes help
- * with examples; the commands themselves live in ./commands and are thin over the library.
+ * with examples; the commands themselves live in ./commands and are thin over the library. They are
+ * imported when run, so --help and --version answer without loading the query engine.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { version } from "../../package.json";
-import { checkCommand } from "./commands/check.js";
-import { queryCommand } from "./commands/query.js";
-import { runCommand } from "./commands/run.js";
-import { testCommand } from "./commands/test.js";
 import { type CliContext, processContext } from "./context.js";
 import { ExitCode, ExitError, UsageError } from "./errors.js";
 import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
@@ -70,6 +67,7 @@ export function buildProgram(
     .option("-q, --quiet", "no warnings and no summary on stderr")
     .addHelpText("after", QUERY_HELP)
     .action(async (eql: string, files: string[], opts, cmd: Command) => {
+      const { queryCommand } = await import("./commands/query.js");
       done(await queryCommand(eql, files, opts, ctxOf(cmd)));
     });
 
@@ -91,6 +89,7 @@ export function buildProgram(
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {
+      const { runCommand } = await import("./commands/run.js");
       done(await runCommand(files, opts, ctxOf(cmd)));
     });
 
@@ -103,6 +102,7 @@ export function buildProgram(
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) used when compiling")
     .addHelpText("after", CHECK_HELP)
     .action(async (eql: string | undefined, opts, cmd: Command) => {
+      const { checkCommand } = await import("./commands/check.js");
       done(await checkCommand(eql, opts, ctxOf(cmd)));
     });
 
@@ -113,6 +113,7 @@ export function buildProgram(
     .option("--junit <file>", "also write the results as JUnit XML")
     .addHelpText("after", TEST_HELP)
     .action(async (opts, cmd: Command) => {
+      const { testCommand } = await import("./commands/test.js");
       done(await testCommand(opts, ctxOf(cmd)));
     });
 
