@@ -1,7 +1,7 @@
 /** Load the rules named by `--rules` (files or directories), keeping every load error for the report. */
 import { statSync } from "node:fs";
 import type { LoadOptions, RuleLoadError, RuleSet } from "../../index.js";
-import { loadRuleFile, loadRules } from "../../node/index.js";
+import { listRuleFiles, loadRuleFile } from "../../node/index.js";
 import { UsageError } from "../errors.js";
 import type { Finding } from "../report.js";
 
@@ -15,13 +15,15 @@ export function loadRuleArgs(paths: readonly string[], compile: LoadOptions["com
     } catch (e) {
       throw new UsageError(`--rules ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    // Messages name files as the user typed the path (a directory's files below it).
-    const set = dir
-      ? loadRules(path, { collectErrors: true, compile, relativeTo: "." })
-      : loadRuleFile(path, { collectErrors: true, compile });
-    all.rules.push(...set.rules);
-    all.errors.push(...set.errors);
-    all.unsupported.push(...set.unsupported);
+    // Each file is named as the user would type it (the directory given, then the file below it),
+    // so the file:line:col in messages can be opened from the current directory.
+    const files = dir ? listRuleFiles(path) : [path];
+    for (const file of files) {
+      const set = loadRuleFile(file, { collectErrors: true, compile });
+      all.rules.push(...set.rules);
+      all.errors.push(...set.errors);
+      all.unsupported.push(...set.unsupported);
+    }
   }
   return all;
 }
