@@ -5,7 +5,7 @@
  *   node scripts/corpus-sequences.mjs [path/to/detection-rules-eql.jsonl] [--events N] [--seed N]
  *
  * Each rule is compiled with its event_category_override (eventCategoryField), tiebreaker_field
- * (tiebreakerField) and timestamp_override (timestampField), then run over the same events (made by
+ * (tiebreakerField) and timestamp_field (timestampField), then run over the same events (made by
  * bench/corpus-events.mjs, with stage templates taken from the corpus queries so that some sequences
  * complete) with `run(events, { size: MAX })` and pushed one by one through `stream()`. The two must
  * give the same sequences, compared as sorted lists of event positions (and join keys).
@@ -73,7 +73,9 @@ function optionsOf(rule) {
   const options = {};
   if (rule.event_category_override) options.eventCategoryField = rule.event_category_override;
   if (rule.tiebreaker_field) options.tiebreakerField = rule.tiebreaker_field;
-  if (rule.timestamp_override) options.timestampField = rule.timestamp_override;
+  // Kibana orders by the rule's timestamp_field (none in the corpus); timestamp_override only moves
+  // the look-back window, which these runs do not apply.
+  if (rule.timestamp_field) options.timestampField = rule.timestamp_field;
   return options;
 }
 

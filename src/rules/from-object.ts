@@ -93,14 +93,16 @@ function queryErrorPosition(ctx: SourceContext, e: EqlError, query: string) {
 }
 
 /**
- * The compile options a rule implies: `event_category_override` and `tiebreaker_field`. The ordering
- * timestamp stays `@timestamp`; `timestamp_override` only moves the look-back window.
+ * The compile options a rule implies: `event_category_override`, `tiebreaker_field` and
+ * `timestamp_field`, which Kibana passes to the EQL request as they are. `timestamp_override` only
+ * moves the look-back window (Kibana's range filter), not the ordering.
  */
 export function ruleCompileOptions(rule: Rule, base: LoadOptions["compile"] = {}): CompileOptions {
   return {
     ...base,
     ...(rule.event_category_override ? { eventCategoryField: rule.event_category_override } : {}),
     ...(rule.tiebreaker_field ? { tiebreakerField: rule.tiebreaker_field } : {}),
+    ...(rule.timestamp_field ? { timestampField: rule.timestamp_field } : {}),
   };
 }
 

@@ -71,6 +71,7 @@ export function normalizeRule(input: Record<string, unknown>): {
     "timestamp_override",
     "event_category_override",
     "tiebreaker_field",
+    "timestamp_field",
     "id",
   ]) {
     const v = input[key];

@@ -46,6 +46,8 @@ export interface Rule {
   timestamp_override?: string;
   event_category_override?: string;
   tiebreaker_field?: string;
+  /** The EQL request's `timestamp_field` (ordering and maxspan); `@timestamp` when absent. */
+  timestamp_field?: string;
   tags: string[];
   threat: RuleThreat[];
   version?: number;

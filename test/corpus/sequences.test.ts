@@ -21,7 +21,7 @@ interface CorpusRule {
   query: string;
   event_category_override?: string;
   tiebreaker_field?: string;
-  timestamp_override?: string;
+  timestamp_field?: string;
 }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -42,8 +42,9 @@ function optionsOf(rule: CorpusRule): CompileOptions {
   const options: CompileOptions = {};
   if (rule.event_category_override) options.eventCategoryField = rule.event_category_override;
   if (rule.tiebreaker_field) options.tiebreakerField = rule.tiebreaker_field;
-  // Kibana sends timestamp_override as the EQL request's timestamp_field.
-  if (rule.timestamp_override) options.timestampField = rule.timestamp_override;
+  // Kibana orders by the rule's timestamp_field (none in the corpus); timestamp_override only moves
+  // the look-back window, which these runs do not apply.
+  if (rule.timestamp_field) options.timestampField = rule.timestamp_field;
   return options;
 }
 

@@ -50,3 +50,22 @@ describe("category pre-filter", () => {
     expect(idsOf(together)).toEqual(idsOf(alone));
   });
 });
+
+describe("timestamps", () => {
+  it("order a sequence rule by timestamp_field, and window it by timestamp_override", () => {
+    const seq = rule("sequence [process where true] [network where true]", {
+      timestamp_field: "t",
+      timestamp_override: "event.ingested",
+      from: "now-1m",
+    });
+    const evs = [
+      { id: 1, t: 2, "@timestamp": 1, event: { category: "network", ingested: 59_000 } },
+      { id: 2, t: 1, "@timestamp": 2, event: { category: "process", ingested: 59_500 } },
+      { id: 3, t: 3, "@timestamp": 3, event: { category: "network", ingested: 1_000 } },
+    ];
+    const { alerts } = runRules([seq], evs, { now: 60_000 });
+    // Ordered by t: 2 (process) then 1 (network); event 3 is outside the window by event.ingested.
+    const blocks = alerts.filter((a) => a["kibana.alert.building_block_type"] === "default");
+    expect(blocks.map((a) => a.id)).toEqual([2, 1]);
+  });
+});
