@@ -14,20 +14,7 @@
  *
  * Used by scripts/corpus-sequences.mjs and test/corpus/sequences.test.ts.
  */
-
-/** mulberry32, as in generate.mjs. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = (r, list) => list[Math.floor(r() * list.length)];
+import { flatten, pick, rng } from "./random.mjs";
 
 const CATEGORIES = [
   "process",
@@ -267,16 +254,6 @@ function joinValue(r, field, rule) {
   if (/(^|\.)ip$/.test(field)) return pick(r, IPS);
   if (/(^|\.)(port|pid)$/.test(field)) return 1000 + Math.floor(r() * 3);
   return `${field}-${Math.floor(r() * 3)}`;
-}
-
-/** Rewrite an event with literal dotted keys, as some exporters write it. */
-function flatten(obj, prefix = "", out = {}) {
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) flatten(v, key, out);
-    else out[key] = v;
-  }
-  return out;
 }
 
 /**

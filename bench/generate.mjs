@@ -9,18 +9,7 @@
  * The same options and seed always give the same events.
  */
 import { pathToFileURL } from "node:url";
-
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { flatten, pick, rng } from "./random.mjs";
 
 const LINUX_HOSTS = [
   "k8s-worker-01",
@@ -178,10 +167,6 @@ const NEAR_MISSES = [
   (r) => ["node", "/usr/bin/node", ["node", "x.js", `ws://${pick(r, NODE_IPS)}:10250/exec/a/b/c`]],
 ];
 
-function pick(r, list) {
-  return list[Math.floor(r() * list.length)];
-}
-
 function iso(ms) {
   return new Date(ms).toISOString();
 }
@@ -306,16 +291,6 @@ function dnsEvent(r, t, host, os) {
     },
     process: { name: os === "windows" ? "chrome.exe" : "curl" },
   };
-}
-
-/** Rewrite an event with literal dotted keys, as some exporters write it. */
-function flatten(obj, prefix = "", out = {}) {
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) flatten(v, key, out);
-    else out[key] = v;
-  }
-  return out;
 }
 
 /**

@@ -15,18 +15,7 @@
  *   node bench/sequence-events.mjs --count 1000 --seed 7 > events.ndjson
  */
 import { pathToFileURL } from "node:url";
-
-/** mulberry32, as in generate.mjs. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./random.mjs";
 
 const COMMANDS = [
   ["bash", "/usr/bin/bash"],
