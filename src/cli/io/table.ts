@@ -72,10 +72,10 @@ export class TableWriter {
       Math.max(h.length, ...rows.map((r) => Math.min(MAX_COLUMN, (r[i] ?? "").length))),
     );
     if (this.width !== undefined) {
-      // The last column takes what is left of the terminal, but never less than its header.
+      // The last column takes what is left of the terminal, but never less than its header or 10.
       const used = this.widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
       const last = this.widths.length - 1;
-      this.widths[last] = Math.max(this.header[last]?.length ?? 1, this.width - used);
+      this.widths[last] = Math.max(this.header[last]?.length ?? 1, 10, this.width - used);
     } else {
       // Not a terminal: the last column is printed whole.
       this.widths[this.widths.length - 1] = Number.POSITIVE_INFINITY;

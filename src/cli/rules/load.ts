@@ -35,7 +35,8 @@ export function loadErrorFinding(e: RuleLoadError): Finding {
     line: e.line,
     column: e.column,
     severity: "error",
-    message: e.key ? `${e.key}: ${e.reason}` : e.reason,
+    // The reason of a query error already ends with its code; the finding prints the code once.
+    message: `${e.key ? `${e.key}: ` : ""}${e.reason.replace(/ \[[A-Z_]+\]$/, "")}`,
     code: e.queryError?.code ?? e.code,
     sourceLine: e.sourceLine,
     caret: e.caret,
