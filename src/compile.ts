@@ -120,16 +120,19 @@ export function compile(query: string | Statement, options: CompileOptions = {})
       resultPosition: runOptions.resultPosition ?? options.resultPosition ?? "tail",
       pipes: statement.pipes,
     };
+    let notObjects = 0;
+    for (const e of list) if (typeof e !== "object" || e === null || Array.isArray(e)) notObjects++;
+    const stats = { eventsIn: list.length, notObjects };
     if (plan.sequence) {
       const { sequences } = runSequenceQuery(plan.sequence, list, ctx);
-      return { sequences };
+      return { sequences, stats };
     }
     if (plan.sample) {
       const maxPerKey = runOptions.maxSamplesPerKey ?? 1;
       checkCount("maxSamplesPerKey", maxPerKey, 1);
-      return runSampleQuery(plan.sample, list, runSize, maxPerKey);
+      return { ...runSampleQuery(plan.sample, list, runSize, maxPerKey), stats };
     }
-    return runEventQuery(plan.matchAny, list, ctx);
+    return { ...runEventQuery(plan.matchAny, list, ctx), stats };
   }
 
   function stream(streamOptions: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {

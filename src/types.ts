@@ -61,11 +61,23 @@ export interface SequenceHit {
 /** The result of an event query. */
 export interface EventsResult {
   events: EventHit[];
+  /** What the run was given; input that is not an event is counted, never dropped silently. */
+  stats?: RunStats;
+}
+
+/** Counts of one batch run. */
+export interface RunStats {
+  /** Elements of the input. */
+  eventsIn: number;
+  /** Elements that are not JSON objects (null, arrays, strings ...), which no query can match. */
+  notObjects: number;
 }
 
 /** The result of a sequence or sample query. */
 export interface SequencesResult {
   sequences: SequenceHit[];
+  /** What the run was given (see `EventsResult.stats`). */
+  stats?: RunStats;
 }
 
 /** A compiled query: compile once, evaluate many times. */

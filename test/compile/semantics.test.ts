@@ -277,6 +277,11 @@ describe("robustness", () => {
     };
     expect(q.matches(hostile)).toBe(false);
   });
+  it("counts input that is not an event", () => {
+    const r = compile("any where true").run([{ a: 1 }, null, 5, [], { b: 2 }] as unknown as EqlEvent[]);
+    expect("events" in r && r.events.length).toBe(2);
+    expect(r.stats).toEqual({ eventsIn: 5, notObjects: 3 });
+  });
   it("warns about a wildcard in ==", () => {
     const q = compile('any where process.name == "cmd*.exe"');
     expect(q.warnings.map((w) => w.code)).toEqual(["EQL_WILDCARD_IN_EQUALITY"]);
