@@ -1,9 +1,10 @@
 /** `mini-eql query`: formats, input kinds, malformed lines, limits, sequences and exit statuses. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, ensureBuilt, KUBELET_EVENTS, ndjson, processEvent, summary, tempDir } from "./helpers.js";
+import { CLI, cli, ensureBuilt, KUBELET_EVENTS, ndjson, processEvent, summary, tempDir } from "./helpers.js";
 
 const CURL = 'process where process.name == "curl"';
 
@@ -230,6 +231,20 @@ describe.concurrent("errors, help and exit statuses", { timeout: 60_000 }, () =>
     expect((await cli(["query", "--help"])).stdout).toContain("Sample queries hold every candidate event");
     const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
     expect((await cli(["--version"])).stdout.trim()).toBe(pkg.version);
+  });
+
+  // util-linux's `script` gives the command a terminal: colour appears there, and NO_COLOR removes it.
+  it.skipIf(!existsSync("/usr/bin/script"))("colours on a terminal unless NO_COLOR is set", async () => {
+    const shell = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} check 'process where process.name == "a*"'`;
+    const onTty = (env: NodeJS.ProcessEnv) =>
+      execFileSync("/usr/bin/script", ["-qc", shell, "/dev/null"], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      });
+    const env = { ...process.env };
+    delete env.NO_COLOR;
+    expect(onTty({ ...env, NO_COLOR: "" })).toContain("\x1b[33mwarning");
+    expect(onTty({ NO_COLOR: "1" })).not.toContain("\x1b[");
   });
 
   it("never colours output that is not a terminal, nor with NO_COLOR", async () => {

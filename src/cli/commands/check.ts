@@ -15,7 +15,7 @@ import {
   type RuleIssue,
   validateRule,
 } from "../../index.js";
-import { ecsSchema } from "../../node/index.js";
+import { ecsSchema } from "../../node/rules/ecs.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { type Finding, formatFinding } from "../report.js";

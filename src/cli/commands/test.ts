@@ -4,7 +4,7 @@
  */
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runRuleFixtures } from "../../node/index.js";
+import { runRuleFixtures } from "../../node/rules/fixtures.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { type JunitSuite, renderJunit } from "../junit.js";

@@ -1,7 +1,7 @@
 /** Load the rules named by `--rules` (files or directories), keeping every load error for the report. */
 import { statSync } from "node:fs";
 import type { LoadOptions, RuleLoadError, RuleSet } from "../../index.js";
-import { listRuleFiles, loadRuleFile } from "../../node/index.js";
+import { listRuleFiles, loadRuleFile } from "../../node/rules/load.js";
 import { UsageError } from "../errors.js";
 import type { Finding } from "../report.js";
 
