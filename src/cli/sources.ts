@@ -23,10 +23,3 @@ export function resolveSources(files: readonly string[], stdinIsTTY: boolean | u
   }
   return [...files];
 }
-
-/** Parse a non-negative integer flag value, or fail with a usage error naming the flag. */
-export function intFlag(value: string, flag: string): number {
-  if (!/^\d+$/.test(value.trim()))
-    throw new UsageError(`${flag} expects a non-negative integer, not ${JSON.stringify(value)}`);
-  return Number(value);
-}

@@ -104,11 +104,6 @@ export function summary(stderr: string): {
   return { read, matched, unmatched, rejected };
 }
 
-/** Whether a path is a non-empty file. */
-export function nonEmpty(path: string): boolean {
-  return existsSync(path) && statSync(path).size > 0;
-}
-
 /** A process event at second `s` of 2026-11-20T09:00, with extra fields. */
 export function processEvent(s: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
