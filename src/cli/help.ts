@@ -31,11 +31,12 @@ Examples:
 
 /** Examples and notes of `mini-eql run`. */
 export const RUN_HELP = `
-The input is one rule execution at --now (default: the current time): each rule searches the events
-of its indices inside its look-back window ("from", e.g. now-9m), exceptions beside the rule file
-suppress matches, at most max_signals alerts are created per rule (the newest), and identical alerts
-are de-duplicated. Use --no-window to search every event (historical files). Alerts are printed as
-NDJSON when the input ends; a summary goes to stderr.
+The input is one rule execution at --now: each rule searches the events of its indices inside its
+look-back window ("from", e.g. now-9m), exceptions beside the rule file suppress matches, at most
+max_signals alerts are created per rule (the newest), and identical alerts are de-duplicated.
+Without --now, files replay as if the rules ran just after their newest event (a first pass finds
+it); stdin runs at the current time. Use --now now for the current time, --no-window to search every
+event. Alerts are printed as NDJSON when the input ends; a summary goes to stderr.
 
 Memory stays flat whatever the input size: each rule keeps only its newest max_signals matches
 (event rules) or completed sequences (sequence rules); sequence rules need events in time order,
@@ -46,7 +47,7 @@ or --fail-on-alert and an alert was created.
 ${EXIT_STATUS_HELP}
 
 Examples:
-  $ mini-eql run --rules rules --no-window examples/kubelet-events.ndjson
+  $ mini-eql run --rules rules examples/kubelet-events.ndjson
   $ mini-eql run --rules rules/linux --now 2026-11-20T09:05:00Z events.ndjson.gz > alerts.ndjson
   $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert`;
 

@@ -78,7 +78,8 @@ export function buildProgram(
     .option("-r, --rules <path>", "rule file or directory (repeatable)", collect, [])
     .option(
       "--now <time>",
-      "execution time (ISO 8601 or epoch ms) the look-back windows end at (default: now)",
+      'execution time (ISO 8601, epoch ms or "now") the look-back windows end at ' +
+        "(default: the newest event time in the input files; the current time for stdin)",
     )
     .option("--no-window", "ignore the look-back windows: search every event")
     .option("--space <id>", "Kibana space the alert ids belong to", "default")

@@ -90,6 +90,17 @@ describe.concurrent("run over the Kubelet example", { timeout: 60_000 }, () => {
     expect(summary(later.stderr)).toEqual({ read: 8, matched: 0, unmatched: 8, rejected: 0 });
   });
 
+  it("replays files as if run just after their newest event when --now is not given", async () => {
+    const r = await cli(["run", "--rules", RULES, KUBELET_EVENTS]);
+    expect(r.status).toBe(0);
+    expect(ndjson(r.stdout)).toHaveLength(3);
+    expect(r.stderr).toContain("ending at 2026-11-20T09:06:00.000Z (the newest event time in the input");
+    const piped = await cli(["run", "--rules", RULES], { input: readFileSync(KUBELET_EVENTS) });
+    // stdin cannot be read twice: it runs at the current time, long after these events.
+    expect(piped.stdout).toBe("");
+    expect(piped.stderr).toContain("no event fell inside any rule's look-back window");
+  });
+
   it("reads gzip and stdin, reports malformed lines and keeps the count", async () => {
     const text = readFileSync(KUBELET_EVENTS, "utf8");
     const input = gzipSync(`${text}garbage\n{"truncated":\n`);

@@ -4,7 +4,8 @@
  * streams in bounded memory); alerts are printed when the input ends, since `max_signals` keeps the
  * newest matches and those are known only then.
  */
-import type { AlertDocument } from "../../index.js";
+import { type AlertDocument, type LoadedRule, windowTime } from "../../index.js";
+import { fieldReader } from "../../runtime/fields.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { newCounters, readSources } from "../io/input.js";
@@ -27,6 +28,31 @@ export interface RunOptions {
   strict?: boolean;
   quiet?: boolean;
   failOnAlert?: boolean;
+}
+
+/**
+ * The newest look-back-window time of any event in the files (`timestamp_override` fields of the
+ * rules, else `@timestamp`): a first pass over the input, streaming like the run itself.
+ */
+async function newestEventTime(
+  sources: readonly string[],
+  rules: readonly LoadedRule[],
+  ctx: CliContext,
+): Promise<number | null> {
+  const readers = [...new Set(rules.map((r) => r.rule.timestamp_override ?? ""))].map((f) =>
+    f ? fieldReader([f]) : null,
+  );
+  let newest: number | null = null;
+  for await (const batch of readSources(sources, newCounters(), ctx.stdin)) {
+    for (const r of batch) {
+      if (r.kind !== "event") continue;
+      for (const reader of readers) {
+        const t = windowTime(r.event, reader);
+        if (t !== null && (newest === null || t > newest)) newest = t;
+      }
+    }
+  }
+  return newest;
 }
 
 /** Parse --now: ISO 8601 text or epoch milliseconds. */
@@ -54,12 +80,24 @@ export async function runCommand(
   ctx: CliContext,
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
-  const now = parseNow(opts.now);
   const sources = resolveSources(files, ctx.stdin.isTTY);
   const set = loadRuleArgs(opts.rules, opts.mapping ? { mapping: readMapping(opts.mapping) } : {});
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
   if (set.rules.length === 0 && set.errors.length === 0) {
     throw new UsageError(`no EQL rule found under ${opts.rules.join(", ")}`);
+  }
+  // Files are history: by default the rules run as if just after the newest event in them. Stdin
+  // cannot be read twice, so it runs at the current time unless --now says otherwise.
+  let now: number;
+  let nowFrom: "given" | "input" | "clock" = "given";
+  if (opts.now !== undefined || !opts.window) now = parseNow(opts.now);
+  else if (sources.includes("-")) {
+    now = parseNow(undefined);
+    nowFrom = "clock";
+  } else {
+    const newest = await newestEventTime(sources, set.rules, ctx);
+    now = newest ?? parseNow(undefined);
+    nowFrom = newest === null ? "clock" : "input";
   }
   const options = { now, window: opts.window, spaceId: opts.space, lateness: opts.lateness ?? 0 };
   const streams = set.rules.map((r) => ruleStream(r, options));
@@ -107,7 +145,9 @@ export async function runCommand(
     );
     w.write(
       opts.window
-        ? `window: each rule searches its look-back window ("from") ending at ${new Date(now).toISOString()}\n`
+        ? `window: each rule searches its look-back window ("from") ending at ${new Date(now).toISOString()}${
+            nowFrom === "input" ? " (the newest event time in the input; set --now to change it)" : ""
+          }\n`
         : "window: ignored (--no-window): every event is searched\n",
     );
     for (const s of streams) w.write(`  ${s.report.name} [${s.report.rule_id}]: ${describe(s.report)}\n`);
