@@ -68,6 +68,7 @@ function describe(r: StreamRuleReport): string {
   let text = `${r.alerts} alerts; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
   if (r.truncated) text += `; truncated by max_signals: ${r.dropped} older matches dropped`;
   if (r.skipped > 0) text += `; ${r.skipped} events skipped (no usable timestamp, or too late)`;
+  if (r.capped > 0) text += `; ${r.capped} partial sequences dropped by the open-sequence cap`;
   if (r.mode === "buffered") text += "; buffered (event rule with pipes)";
   if (r.error) text += `; error: ${r.error}`;
   return text;

@@ -65,6 +65,8 @@ export interface StreamRuleReport {
   alerts: number;
   /** Events a sequence rule could not place (no usable timestamp, later than the lateness allows). */
   skipped: number;
+  /** Partial sequences a sequence rule dropped at its open-sequence cap. */
+  capped: number;
   /** How memory was bounded: by `max_signals`, or buffered (event rules with pipes). */
   mode: "bounded" | "buffered";
   error?: string;
@@ -97,6 +99,7 @@ function newReport(loaded: LoadedRule, mode: StreamRuleReport["mode"]): StreamRu
     duplicates: 0,
     alerts: 0,
     skipped: 0,
+    capped: 0,
     mode,
   };
 }
@@ -224,6 +227,7 @@ function sequenceRule(loaded: LoadedRule, options: StreamRunOptions): RuleStream
     },
     finish(seen) {
       take(stream.end());
+      report.capped = stream.stats.droppedByCap;
       if (keptTotal > max) {
         report.truncated = true;
         report.dropped = keptTotal - max;
