@@ -10,6 +10,7 @@ import {
   sampleStream,
   sequenceStream,
 } from "./engine/stream.js";
+import { EqlSemanticError, ErrorCodes } from "./errors.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { parse } from "./parse.js";
 import { type FieldReader, fieldReader, mappedFieldReader, NONE } from "./runtime/fields.js";
@@ -26,17 +27,22 @@ import type {
 
 const DEFAULT_SIZE = 10;
 
-/** The `?field` references of a statement. */
-function optionalFields(node: unknown, out: Field[] = []): Field[] {
-  if (typeof node !== "object" || node === null) return out;
-  if ((node as { kind?: string }).kind === "field") {
-    if ((node as Field).optional) out.push(node as Field);
-    return out;
-  }
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "span" || k === "nameSpan" || k === "categorySpan") continue;
-    if (Array.isArray(v)) for (const x of v) optionalFields(x, out);
-    else optionalFields(v, out);
+/** The `?field` references of a statement (iterative: long generated queries stay within the stack). */
+function optionalFields(root: unknown): Field[] {
+  const out: Field[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    if ((node as { kind?: string }).kind === "field") {
+      if ((node as Field).optional) out.push(node as Field);
+      continue;
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "span" || k === "nameSpan" || k === "categorySpan") continue;
+      if (Array.isArray(v)) stack.push(...v);
+      else stack.push(v);
+    }
   }
   return out;
 }
@@ -59,6 +65,25 @@ function checkCount(name: string, n: number, min: number): void {
  */
 export function compile(query: string | Statement, options: CompileOptions = {}): CompiledQuery {
   const statement = typeof query === "string" ? parse(query) : query;
+  try {
+    return compileStatement(statement, options);
+  } catch (e) {
+    // Deeply nested text (thousands of parentheses, `not`s or calls) must give a clear error, not a
+    // stack overflow from the compiler's recursion.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new EqlSemanticError(
+        statement.source,
+        ErrorCodes.TOO_DEEP,
+        "Query nests too deeply to compile",
+        { start: 0, end: Math.min(1, statement.source.length) },
+        "flatten the nesting (parentheses, not, function calls)",
+      );
+    }
+    throw e;
+  }
+}
+
+function compileStatement(statement: Statement, options: CompileOptions): CompiledQuery {
   const mapping: Mapping = parseMapping(options.mapping);
   const categoryField = options.eventCategoryField ?? "event.category";
   const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;

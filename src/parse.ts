@@ -1,6 +1,7 @@
 /** The public `parse` verb. */
 import type { Statement } from "./ast/nodes.js";
 import { checkStructure } from "./check/structure.js";
+import { EqlSyntaxError, ErrorCodes } from "./errors.js";
 import { parseSyntax } from "./syntax/index.js";
 
 /**
@@ -13,7 +14,21 @@ import { parseSyntax } from "./syntax/index.js";
  * and the offending span. Types and functions are not checked here.
  */
 export function parse(text: string): Statement {
-  const statement = parseSyntax(text);
-  checkStructure(statement);
-  return statement;
+  try {
+    const statement = parseSyntax(text);
+    checkStructure(statement);
+    return statement;
+  } catch (e) {
+    // The parser recurses per nesting level; hostile nesting must give a coded error.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new EqlSyntaxError(
+        text,
+        ErrorCodes.TOO_DEEP,
+        "Query nests too deeply to parse",
+        { start: 0, end: Math.min(1, text.length) },
+        "flatten the nesting (parentheses, not, function calls)",
+      );
+    }
+    throw e;
+  }
 }

@@ -116,7 +116,10 @@ export function compilePredicate(expr: Expr, env: CompileEnv): Predicate {
       return negate(compilePredicate(expr.operand, env));
     case "and":
     case "or":
-      return compileLogical(expr.kind, compilePredicate(expr.left, env), compilePredicate(expr.right, env));
+      return compileLogical(
+        expr.kind,
+        chainOperands(expr, expr.kind).map((x) => compilePredicate(x, env)),
+      );
     case "compare":
       return compileCompare(expr, env);
     case "in":
@@ -136,42 +139,60 @@ export function compilePredicate(expr: Expr, env: CompileEnv): Predicate {
   }
 }
 
-function compileLogical(op: "and" | "or", l: Predicate, r: Predicate): Predicate {
+/**
+ * The operands of a chain of one connective (`a or b or c ...`), found without recursion so that a
+ * generated rule with thousands of alternatives compiles and evaluates in constant stack depth.
+ */
+function chainOperands(expr: Expr, op: "and" | "or"): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr;
+    if (e.kind === op) stack.push(e.right, e.left);
+    else out.push(e);
+  }
+  return out;
+}
+
+/** Combine the operands of `and`/`or` with Kleene logic (constants folded at compile time). */
+function compileLogical(op: "and" | "or", operands: Predicate[]): Predicate {
   const dominant = op === "or"; // the value that decides alone
-  if (l.isConst && r.isConst) {
-    const a = l.constant;
-    const b = r.constant;
-    if (a === dominant || b === dominant) return constPred(dominant);
-    if (a === null || b === null) return constPred(null);
-    return constPred(!dominant);
+  let sawNull = false;
+  const live: Predicate[] = [];
+  for (const p of operands) {
+    if (!p.isConst) live.push(p);
+    else if (p.constant === dominant) return constPred(dominant);
+    else if (p.constant === null) sawNull = true;
   }
-  if (l.isConst || r.isConst) {
-    const c = l.isConst ? l.constant : r.constant;
-    const other = l.isConst ? r : l;
-    if (c === dominant) return constPred(dominant);
-    if (c === !dominant) return other;
-    // Constant null: Kleene logic with the event-dependent side.
-    const t = other.test;
-    return eventPred((e) => (t(e) === dominant ? dominant : null));
-  }
-  const lt = l.test;
-  const rt = r.test;
-  if (op === "and") {
-    return eventPred((e) => {
+  if (live.length === 0) return constPred(sawNull ? null : !dominant);
+  let combined: Predicate;
+  if (live.length === 1) combined = live[0] as Predicate;
+  else if (live.length === 2) {
+    const lt = (live[0] as Predicate).test;
+    const rt = (live[1] as Predicate).test;
+    combined = eventPred((e) => {
       const a = lt(e);
-      if (a === false) return false;
+      if (a === dominant) return dominant;
       const b = rt(e);
-      if (b === false) return false;
-      return a === null || b === null ? null : true;
+      if (b === dominant) return dominant;
+      return a === null || b === null ? null : !dominant;
+    });
+  } else {
+    const tests = live.map((p) => p.test);
+    combined = eventPred((e) => {
+      let unknown = false;
+      for (const t of tests) {
+        const r = t(e);
+        if (r === dominant) return dominant;
+        if (r === null) unknown = true;
+      }
+      return unknown ? null : !dominant;
     });
   }
-  return eventPred((e) => {
-    const a = lt(e);
-    if (a === true) return true;
-    const b = rt(e);
-    if (b === true) return true;
-    return a === null || b === null ? null : false;
-  });
+  if (!sawNull) return combined;
+  // A constant null among the operands: the result is decided only by the dominant value.
+  const t = combined.test;
+  return eventPred((e) => (t(e) === dominant ? dominant : null));
 }
 
 const FLIP: Record<Compare["op"], Compare["op"]> = {

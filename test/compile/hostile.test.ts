@@ -1,0 +1,47 @@
+/** Hostile or machine-generated query text: coded errors instead of crashes, long chains in flat stack. */
+import { describe, expect, it } from "vitest";
+import { compile } from "../../src/compile.js";
+import { EqlError } from "../../src/errors.js";
+
+describe("deep nesting", () => {
+  it.each([
+    ["parentheses", `any where ${"(".repeat(20000)}true${")".repeat(20000)}`],
+    ["not", `any where ${"not ".repeat(20000)}true`],
+    ["function calls", `any where ${"length(".repeat(5000)}x${")".repeat(5000)} > 1`],
+  ])("%s give EQL_TOO_DEEP", (_, q) => {
+    let error: unknown;
+    try {
+      compile(q);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EqlError);
+    expect((error as EqlError).code).toBe("EQL_TOO_DEEP");
+    expect((error as EqlError).line).toBe(1);
+  });
+
+  it("moderate nesting still works", () => {
+    expect(compile(`any where ${"(".repeat(100)}x == 1${")".repeat(100)}`).matches({ x: 1 })).toBe(true);
+    expect(compile(`any where ${"not ".repeat(101)}x == 1`).matches({ x: 1 })).toBe(false);
+  });
+});
+
+describe("long chains of one connective", () => {
+  const ors = `any where ${Array.from({ length: 20000 }, (_, i) => `x == ${i}`).join(" or ")}`;
+  it("compile and evaluate without deep recursion", () => {
+    const q = compile(ors);
+    expect(q.matches({ x: 19999 })).toBe(true);
+    expect(q.matches({ x: 0 })).toBe(true);
+    expect(q.matches({ x: -1 })).toBe(false);
+    expect(q.matches({})).toBe(false);
+  });
+  it("keep three-valued logic with constant nulls among the operands", () => {
+    // null or x == 1: true when x == 1, otherwise null (no match); its negation never matches.
+    expect(compile("any where null or x == 1 or y == 2").matches({ x: 1 })).toBe(true);
+    expect(compile("any where null or x == 1 or y == 2").matches({ x: 3 })).toBe(false);
+    expect(compile("any where not (null or x == 1 or y == 2)").matches({ x: 3 })).toBe(false);
+    expect(compile("any where not (null and x == 1 and y == 2)").matches({ x: 3 })).toBe(true);
+    expect(compile("any where true and x == 1 and true").matches({ x: 1 })).toBe(true);
+    expect(compile("any where false or null or false").matches({})).toBe(false);
+  });
+});
