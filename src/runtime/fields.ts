@@ -29,6 +29,9 @@ export interface FieldReader {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** Arrays nested deeper than this inside one field are not read. */
+const MAX_ARRAY_DEPTH = 32;
+
 function isScalar(v: unknown): v is string | number | boolean {
   const t = typeof v;
   return t === "string" || t === "number" || t === "boolean";
@@ -61,7 +64,7 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
     keys.push(row);
   }
 
-  function leaf(v: unknown, visit: Visit): number {
+  function leaf(v: unknown, visit: Visit, depth = 0): number {
     if (v === null) {
       if (nullValue === null) return NONE;
       return visit(nullValue) ? STOPPED : SEEN;
@@ -71,9 +74,12 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
       return visit(v) ? STOPPED : SEEN;
     }
     if (Array.isArray(v)) {
+      // Nested arrays flatten, as Elasticsearch indexes them; beyond a sane depth (Elasticsearch's own
+      // mapping depth limit is 20) they are not values, so hostile nesting cannot exhaust the stack.
+      if (depth >= MAX_ARRAY_DEPTH) return NONE;
       let r = NONE;
       for (let i = 0; i < v.length; i++) {
-        const x = leaf(v[i], visit);
+        const x = leaf(v[i], visit, depth + 1);
         if (x === STOPPED) return STOPPED;
         if (x === SEEN) r = SEEN;
       }
@@ -83,13 +89,14 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
     return NONE;
   }
 
-  function walk(node: unknown, i: number, visit: Visit): number {
-    if (i === n) return leaf(node, visit);
+  function walk(node: unknown, i: number, visit: Visit, depth = 0): number {
+    if (i === n) return leaf(node, visit, depth);
     if (typeof node !== "object" || node === null) return NONE;
     if (Array.isArray(node)) {
+      if (depth >= MAX_ARRAY_DEPTH) return NONE;
       let r = NONE;
       for (let a = 0; a < node.length; a++) {
-        const x = walk(node[a], i, visit);
+        const x = walk(node[a], i, visit, depth + 1);
         if (x === STOPPED) return STOPPED;
         if (x === SEEN) r = SEEN;
       }
@@ -103,7 +110,7 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
       // checked only for a hit, so inherited names never count.
       const v = (node as Record<string, unknown>)[k];
       if (v === undefined || !hasOwn.call(node, k)) continue;
-      const x = walk(v, i + j + 1, visit);
+      const x = walk(v, i + j + 1, visit, depth);
       if (x === STOPPED) return STOPPED;
       if (x === SEEN) r = SEEN;
     }

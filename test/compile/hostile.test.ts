@@ -45,3 +45,17 @@ describe("long chains of one connective", () => {
     expect(compile("any where false or null or false").matches({})).toBe(false);
   });
 });
+
+describe("hostile events", () => {
+  it("read nested arrays up to a depth and ignore deeper ones without failing", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const q = compile('any where a == "x"');
+    expect(q.matches({ a: deep as unknown[] })).toBe(false);
+    expect(q.matches({ a: [[["x"]]] })).toBe(true);
+    let mid: unknown = { b: "x" };
+    for (let i = 0; i < 100_000; i++) mid = [mid];
+    expect(compile('any where a.b == "x"').matches({ a: mid as unknown[] })).toBe(false);
+    expect(compile('any where a.b == "x"').matches({ a: [[{ b: "x" }]] })).toBe(true);
+  });
+});
