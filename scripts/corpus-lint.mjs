@@ -8,37 +8,22 @@
  * from the repository root. `--show CODE` also prints every finding of that code with its rule path.
  * Exit 1 if any rule has an error, 2 if the build or the corpus is missing.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { corpusPathFrom, importDist, readCorpus, root } from "./corpus-common.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const showAt = args.indexOf("--show");
 const show = showAt >= 0 ? args.splice(showAt, 2)[1] : undefined;
-const corpusPath = resolve(
-  args[0] ?? process.env.MINI_EQL_CORPUS ?? resolve(root, "../shared/corpus/detection-rules-eql.jsonl"),
-);
-const core = resolve(root, "dist/index.js");
-const node = resolve(root, "dist/node/index.js");
-if (!existsSync(core) || !existsSync(node)) {
-  console.error("run npm run build first");
-  process.exit(2);
-}
-if (!existsSync(corpusPath)) {
-  console.error(`no corpus at ${corpusPath}`);
-  process.exit(2);
-}
-const { validateRule, compileSchema } = await import(pathToFileURL(core).href);
-const { ecsSchema, ecsVersion } = await import(pathToFileURL(node).href);
+const { validateRule, compileSchema } = await importDist();
+const { ecsSchema, ecsVersion } = await import(pathToFileURL(resolve(root, "dist/node/index.js")).href);
+const corpus = readCorpus(corpusPathFrom(args[0]));
 
 const schema = compileSchema(ecsSchema());
 const counts = new Map();
 let rules = 0;
 let withErrors = 0;
-for (const line of readFileSync(corpusPath, "utf8").split("\n")) {
-  if (line.trim() === "") continue;
-  const rule = JSON.parse(line);
+for (const rule of corpus) {
   rules++;
   const issues = validateRule(rule, { schema });
   if (issues.some((i) => i.severity === "error")) withErrors++;

@@ -14,17 +14,9 @@
  * from the repository root. Exit 1 if any rule throws or batch and stream disagree, 2 if the build or
  * the corpus is missing.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { corpusPathFrom, importDist, readCorpus } from "./corpus-common.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const dist = resolve(root, "dist/index.js");
-if (!existsSync(dist)) {
-  console.error("run npm run build first");
-  process.exit(2);
-}
-const { compile } = await import(pathToFileURL(dist).href);
+const { compile } = await importDist();
 const { corpusEvents, stageTemplates } = await import("../bench/corpus-events.mjs");
 
 const argv = process.argv.slice(2);
@@ -42,19 +34,8 @@ function option(name, fallback) {
 const EVENTS = option("--events", 4000);
 const SEED = option("--seed", 1);
 
-const corpusPath = resolve(
-  argv[0] ?? process.env.MINI_EQL_CORPUS ?? resolve(root, "../shared/corpus/detection-rules-eql.jsonl"),
-);
-if (!existsSync(corpusPath)) {
-  console.error(`corpus not found: ${corpusPath} (pass a path or set MINI_EQL_CORPUS)`);
-  process.exit(2);
-}
-
-const rules = readFileSync(corpusPath, "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line))
-  .filter((rule) => rule.kind === "sequence" || rule.kind === "sample");
+const corpusPath = corpusPathFrom(argv[0]);
+const rules = readCorpus(corpusPath).filter((rule) => rule.kind === "sequence" || rule.kind === "sample");
 
 const events = corpusEvents({
   count: EVENTS,

@@ -7,32 +7,11 @@
  * from the repository root. Prints counts by kind (parsed, compiled, failed) and every failure with the
  * rule path, error code and message. Exit 1 if any rule fails, 2 if the build or the corpus is missing.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { corpusPathFrom, importDist, readCorpus } from "./corpus-common.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const dist = resolve(root, "dist/index.js");
-if (!existsSync(dist)) {
-  console.error("run npm run build first");
-  process.exit(2);
-}
-const { compile, parse } = await import(pathToFileURL(dist).href);
-
-const corpusPath = resolve(
-  process.argv[2] ??
-    process.env.MINI_EQL_CORPUS ??
-    resolve(root, "../shared/corpus/detection-rules-eql.jsonl"),
-);
-if (!existsSync(corpusPath)) {
-  console.error(`corpus not found: ${corpusPath} (pass a path or set MINI_EQL_CORPUS)`);
-  process.exit(2);
-}
-
-const rules = readFileSync(corpusPath, "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line));
+const { compile, parse } = await importDist();
+const corpusPath = corpusPathFrom(process.argv[2]);
+const rules = readCorpus(corpusPath);
 
 const counts = new Map();
 const failures = [];
