@@ -1,4 +1,5 @@
 /** Messages on stderr: rejected input lines, diagnostics with a caret, and the closing summary. */
+import type { Diagnostic } from "../errors.js";
 import { ExitCode, ExitError } from "./errors.js";
 import type { InputRecord } from "./io/input.js";
 import type { Colours } from "./term.js";
@@ -54,6 +55,21 @@ export interface Finding {
   readonly sourceLine?: string | undefined;
   readonly caret?: string | undefined;
   readonly hint?: string | undefined;
+}
+
+/** A query error or warning (anything with a code, position, source line and caret) as a finding. */
+export function diagnosticFinding(file: string, d: Diagnostic, severity: Finding["severity"]): Finding {
+  return {
+    file,
+    line: d.location.line,
+    column: d.location.column,
+    severity,
+    message: d.reason,
+    code: d.code,
+    sourceLine: d.sourceLine,
+    caret: d.caret,
+    hint: d.hint,
+  };
 }
 
 /** `file:line:col: severity: message [code]`, then the source line and a caret under the spot. */

@@ -18,7 +18,7 @@ import {
 import { ecsSchema } from "../../node/rules/ecs.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { type Finding, formatFinding } from "../report.js";
+import { diagnosticFinding, type Finding, formatFinding } from "../report.js";
 import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
 import { queryPosition } from "../rules/positions.js";
 import { readMapping } from "./query.js";
@@ -44,31 +44,12 @@ function queryFindings(text: string, mapping: unknown, schema: FieldSchema | und
       );
     for (const w of compiled.warnings) {
       if (w.code.includes("WILDCARD") && covered(w.location.start)) continue;
-      findings.push({
-        file,
-        ...w.location,
-        severity: "warning",
-        message: w.reason,
-        code: w.code,
-        sourceLine: w.sourceLine,
-        caret: w.caret,
-        hint: w.hint,
-      });
+      findings.push(diagnosticFinding(file, w, "warning"));
     }
     for (const issue of lint) findings.push(issueFinding(file, issue, text));
   } catch (e) {
     if (!(e instanceof EqlError)) throw e;
-    findings.push({
-      file,
-      line: e.line,
-      column: e.column,
-      severity: "error",
-      message: e.reason,
-      code: e.code,
-      sourceLine: e.sourceLine,
-      caret: e.caret,
-      hint: e.hint,
-    });
+    findings.push(diagnosticFinding(file, e, "error"));
   }
   return findings;
 }

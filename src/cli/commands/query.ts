@@ -19,7 +19,7 @@ import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { type Format, printable, resultWriter } from "../io/format.js";
 import { newCounters, readSources } from "../io/input.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
-import { formatFinding, RejectReporter } from "../report.js";
+import { diagnosticFinding, formatFinding, RejectReporter } from "../report.js";
 import { resolveSources } from "../sources.js";
 import { Progress } from "../term.js";
 import { applyPipes } from "./pipes.js";
@@ -53,22 +53,7 @@ export function compileOrExit(text: string, options: CompileOptions, ctx: CliCon
     return compile(text, options);
   } catch (e) {
     if (!(e instanceof EqlError)) throw e;
-    ctx.stderr.write(
-      formatFinding(
-        {
-          file: "<query>",
-          line: e.line,
-          column: e.column,
-          severity: "error",
-          message: e.reason,
-          code: e.code,
-          sourceLine: e.sourceLine,
-          caret: e.caret,
-          hint: e.hint,
-        },
-        ctx.err,
-      ),
-    );
+    ctx.stderr.write(formatFinding(diagnosticFinding("<query>", e, "error"), ctx.err));
     throw new ExitError(ExitCode.FAILURE);
   }
 }
