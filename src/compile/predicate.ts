@@ -8,10 +8,10 @@ import type { Compare, Expr, In, Match } from "../ast/nodes.js";
 import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import { NONE, STOPPED } from "../runtime/fields.js";
+import { compilePatternList } from "../runtime/patterns.js";
 import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex.js";
 import { foldCase } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
-import { compileWildcard, hasWildcard } from "../runtime/wildcard.js";
 import { type CompileEnv, fail, warn } from "./env.js";
 import { compileValue, type Value } from "./value.js";
 
@@ -355,6 +355,7 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
     );
   }
   const matchers: ((s: string) => boolean)[] = [];
+  const wildcards: string[] = [];
   for (const p of expr.patterns) {
     if (typeof p.value !== "string") {
       fail(
@@ -366,28 +367,28 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
       );
     }
     const pattern = p.value;
-    if (expr.op === "regex") {
-      try {
-        matchers.push(compileLuceneRegex(pattern, expr.insensitive));
-      } catch (e) {
-        if (e instanceof LuceneRegexError) {
-          // Point at the offending character inside the string literal when we can.
-          const start = p.span.start + 1 + Math.max(0, Math.min(e.offset, pattern.length));
-          fail(env, ErrorCodes.INVALID_REGEX, `Invalid regular expression: ${e.message}`, {
-            ...p.span,
-            start,
-            end: start + 1,
-          });
-        }
-        throw e;
+    if (expr.op !== "regex") {
+      wildcards.push(pattern);
+      continue;
+    }
+    try {
+      matchers.push(compileLuceneRegex(pattern, expr.insensitive));
+    } catch (e) {
+      if (e instanceof LuceneRegexError) {
+        // Point at the offending character inside the string literal when we can.
+        const start = p.span.start + 1 + Math.max(0, Math.min(e.offset, pattern.length));
+        fail(env, ErrorCodes.INVALID_REGEX, `Invalid regular expression: ${e.message}`, {
+          ...p.span,
+          start,
+          end: start + 1,
+        });
       }
-    } else if (expr.op === ":" && !hasWildcard(pattern)) {
-      const folded = foldCase(pattern);
-      matchers.push((s) => s === pattern || foldCase(s) === folded);
-    } else {
-      matchers.push(compileWildcard(pattern, expr.insensitive));
+      throw e;
     }
   }
+  // `:` is `like~` for patterns with wildcards and case-insensitive equality for the others, which
+  // is what a case-insensitive pattern without wildcards means anyway.
+  if (wildcards.length > 0) matchers.push(compilePatternList(wildcards, expr.insensitive || expr.op === ":"));
   const one = matchers.length === 1 ? (matchers[0] as (s: string) => boolean) : null;
   const test: ValueTest = one
     ? (x) => {
