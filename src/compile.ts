@@ -91,7 +91,14 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   checkCount("size", size, 0);
   const optional = optionalFields(statement).map((f) => mappedFieldReader(mapping, f));
 
-  const build = (knownFields: ReadonlySet<string> | null): Plan =>
+  const checkPosition = (p: unknown): "head" | "tail" => {
+    if (p === undefined) return "tail";
+    if (p !== "head" && p !== "tail")
+      throw new RangeError(`resultPosition must be "head" or "tail", got ${String(p)}`);
+    return p;
+  };
+  const defaultPosition = checkPosition(options.resultPosition);
+  const build = (knownFields: ReadonlySet<string> | null, gate = options.filter): Plan =>
     buildPlan(
       statement,
       {
@@ -103,6 +110,7 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
         warnings: [],
       },
       categoryField,
+      gate,
     );
 
   // Without data, `?field` is an ordinary field unless the mapping says which fields exist.
@@ -125,7 +133,10 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
     const list = Array.isArray(events) ? (events as EqlEvent[]) : [...events];
     const runSize = runOptions.size ?? size;
     checkCount("size", runSize, 0);
-    let plan = base;
+    const resultPosition =
+      runOptions.resultPosition === undefined ? defaultPosition : checkPosition(runOptions.resultPosition);
+    const gate = runOptions.filter ?? options.filter;
+    let plan = gate === options.filter ? base : build(knownFromMapping, gate);
     if (optional.length > 0) {
       // Elasticsearch folds `?field` to null when no document (nor the mapping) has the field: find
       // which optional fields some event has (stopping at the first one that does).
@@ -135,14 +146,14 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
         const present = runOptions.presentFields;
         if (present ? present.has(name) : list.some((e) => hasValue(reader, e))) known.add(name);
       }
-      plan = build(known);
+      plan = build(known, gate);
     }
     const ctx: RunContext = {
       timestamp,
       tiebreaker,
       parseTime,
       size: runSize,
-      resultPosition: runOptions.resultPosition ?? options.resultPosition ?? "tail",
+      resultPosition,
       pipes: statement.pipes,
     };
     let notObjects = 0;

@@ -26,6 +26,12 @@ export interface CompileOptions {
   mapping?: unknown;
   /** Extra or replacement functions, looked up case-insensitively before the standard table. */
   functions?: readonly FunctionDef[];
+  /**
+   * Events outside this predicate are invisible to the query (like the `filter` of an Elasticsearch
+   * EQL request): no stage, `until` or missing-event lookup sees them. A predicate that throws
+   * excludes the event.
+   */
+  filter?: (event: EqlEvent) => boolean;
 }
 
 /** Options for one run; they override the compile options. */
@@ -34,6 +40,8 @@ export interface RunOptions {
   resultPosition?: "head" | "tail";
   /** Samples kept per join key (default 1). */
   maxSamplesPerKey?: number;
+  /** Replaces the compile option `filter` for this run. */
+  filter?: (event: EqlEvent) => boolean;
   /**
    * The dotted names of the fields that occur in `events`, when the caller already knows them (a
    * rule runner sharing one batch across many queries). Decides which `?field`s fold to null;

@@ -4,6 +4,7 @@ import { compileKeys } from "../engine/keys.js";
 import type { SampleTerm } from "../engine/sample.js";
 import type { SequencePlan, StagePlan } from "../engine/sequence.js";
 import type { EqlWarning } from "../errors.js";
+import type { EqlEvent } from "../types.js";
 import type { CompileEnv } from "./env.js";
 import { compileEventFilter, type EventFilter } from "./query.js";
 
@@ -24,14 +25,36 @@ function anyOf(filters: readonly EventFilter[]): EventFilter {
   };
 }
 
-/** Compile `statement` in `env`. */
-export function buildPlan(statement: Statement, env: CompileEnv, categoryField: string): Plan {
+/** `filter` restricted to the events `gate` lets through (a gate that throws lets nothing through). */
+function gated(filter: EventFilter, gate: ((event: EqlEvent) => boolean) | undefined): EventFilter {
+  if (!gate) return filter;
+  return (e) => {
+    let pass = false;
+    try {
+      pass = gate(e as EqlEvent) === true;
+    } catch {
+      pass = false;
+    }
+    return pass && filter(e);
+  };
+}
+
+/**
+ * Compile `statement` in `env`. `gate` (the request's `filter`) hides events from every term,
+ * including `until` and missing-event lookups.
+ */
+export function buildPlan(
+  statement: Statement,
+  env: CompileEnv,
+  categoryField: string,
+  gate?: (event: EqlEvent) => boolean,
+): Plan {
   const q = statement.query;
   if (q.kind === "event") {
-    const f = compileEventFilter(q, env, categoryField);
+    const f = gated(compileEventFilter(q, env, categoryField), gate);
     return { matchAny: f, sequence: null, sample: null, warnings: env.warnings };
   }
-  const termFilter = (t: Term) => compileEventFilter(t.filter, env, categoryField);
+  const termFilter = (t: Term) => gated(compileEventFilter(t.filter, env, categoryField), gate);
   const termKeys = (t: Term) => compileKeys([...q.by, ...t.by], env.mapping);
   if (q.kind === "sample") {
     const terms: SampleTerm[] = q.terms.map((t) => ({ filter: termFilter(t), keys: termKeys(t) }));

@@ -309,6 +309,28 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
   const consts = items.filter((v) => v.constant !== null);
   let test: ValueTest;
   if (expr.insensitive) {
+    // `in~` is a case-insensitive string comparison, typed like `:`.
+    if (operand.type === "integer" || operand.type === "double" || operand.type === "boolean") {
+      fail(
+        env,
+        ErrorCodes.TYPE_MISMATCH,
+        `Operator [in~] needs a string, found ${operand.type}`,
+        expr.operand.span,
+        "use in",
+      );
+    }
+    consts.forEach((c) => {
+      if (typeof c.constant !== "string") {
+        const at = expr.list[items.indexOf(c)] as Expr;
+        fail(
+          env,
+          ErrorCodes.TYPE_MISMATCH,
+          `Operator [in~] needs string values, found ${c.type}`,
+          at.span,
+          "use in",
+        );
+      }
+    });
     const set = new Set<string>();
     for (const c of consts) {
       const text = valueText(c.constant);

@@ -221,19 +221,19 @@ describe("§6 number", () => {
   it('number("1337") is an integer: integer division', () => {
     expect(m("any where number(s) / 2 == 668", { s: "1337" })).toBe(true);
   });
-  // BUG: number() of a string parsed as a double with an integral value (" 1337 ", "1e3") is typed integer, so `/` truncates
+  // KNOWN LIMITATION (grammar/DESIGN.md, JavaScript numbers): number() of a string parsed as a double with an integral value (" 1337 ", "1e3") is typed integer, so `/` truncates
   it.fails('number(" 1337 ") is a double: floating division (field)', () => {
     expect(m("any where number(s) / 2 == 668.5", { s: " 1337 " })).toBe(true);
   });
-  // BUG: same, folded constant: number(" 1337 ") / 2 gives 668, not 668.5
+  // KNOWN LIMITATION (same): folded constant: number(" 1337 ") / 2 gives 668, not 668.5
   it.fails('number(" 1337 ") is a double: floating division (constant)', () => {
     expect(runIds('any where number(" 1337 ") / 2 == 668.5', [{ id: 1 }])).toEqual([1]);
   });
-  // BUG: number("1e3") is the double 1000.0, so / 3 should not truncate to 333
+  // KNOWN LIMITATION (same): number("1e3") is the double 1000.0, so / 3 should not truncate to 333
   it.fails('number("1e3") / 3 is floating', () => {
     expect(m("any where number(s) / 3 > 333.3", { s: "1e3" })).toBe(true);
   });
-  // BUG: string(number(" 1337 ")) should be "1337.0" (Java Double.toString); engine gives "1337"
+  // KNOWN LIMITATION (same): string(number(" 1337 ")) should be "1337.0" (Java Double.toString); engine gives "1337"
   it.fails('string(number(" 1337 ")) is "1337.0"', () => {
     expect(m('any where string(number(s)) == "1337.0"', { s: " 1337 " })).toBe(true);
   });

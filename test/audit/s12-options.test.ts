@@ -52,12 +52,10 @@ describe("§12 options", () => {
 
 describe("§12 option validation", () => {
   const evs = Array.from({ length: 15 }, (_, i) => ({ id: i + 1, "@timestamp": i + 1 }));
-  // BUG: result_position other than "head"/"tail" must be an error (§12); the engine silently treats it as "tail"
-  it.fails('resultPosition other than "head"/"tail" is an error (run option)', () => {
+  it('resultPosition other than "head"/"tail" is an error (run option)', () => {
     expect(() => compile("any where true").run(evs, { resultPosition: "middle" as never })).toThrow();
   });
-  // BUG: same for the compile option (e.g. "HEAD" is silently "tail")
-  it.fails('resultPosition other than "head"/"tail" is an error (compile option)', () => {
+  it('resultPosition other than "head"/"tail" is an error (compile option)', () => {
     expect(() => compile("any where true", { resultPosition: "HEAD" as never }).run(evs)).toThrow();
   });
   it("maxSamplesPerKey must be an integer ≥ 1", () => {
@@ -72,9 +70,7 @@ describe("§12 option validation", () => {
     ];
     expect(seqIds("sample by k [A where true] [B where true]", evs2, undefined, { size: 0 })).toEqual([]);
   });
-  // NOTE (unaddressed [R], not in DESIGN.md): §12 recommends a `filter` predicate option applied before
-  // matching (§8.5 also for sequence stage/until/missing lookups). Neither CompileOptions nor RunOptions has it.
-  it.fails("filter option restricts the events (§12 [R], §8.5)", () => {
+  it("filter option restricts the events (§12 [R], §8.5)", () => {
     expect(runIds("any where true", evs, { filter: (e: { id: number }) => e.id > 13 } as never)).toEqual([
       14, 15,
     ]);
@@ -112,5 +108,42 @@ describe("§1.5 timestamps in sequences (more)", () => {
       { id: 2, "@timestamp": 2, event: { category: "B" } },
     ];
     expect(() => compile("sequence [A where true] [B where true]").run(evs)).toThrow();
+  });
+});
+
+describe("filter hides events from every part of a sequence", () => {
+  const ev = (id: number, t: number, cat: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    "@timestamp": t,
+    event: { category: cat },
+    ...extra,
+  });
+  const ids = (r: unknown) =>
+    (r as { sequences: { events: { missing?: true; _source: { id?: number } }[] }[] }).sequences.map((s) =>
+      s.events.map((e) => (e.missing ? -1 : e._source.id)),
+    );
+  it("stages, until and missing-event lookups", () => {
+    const evs = [ev(1, 1, "A"), ev(2, 2, "C", { hidden: true }), ev(3, 3, "B")];
+    const visible = (e: { hidden?: boolean }) => e.hidden !== true;
+    expect(ids(compile("sequence [A where true] [B where true] until [C where true]").run(evs))).toEqual([]);
+    expect(
+      ids(
+        compile("sequence [A where true] [B where true] until [C where true]", { filter: visible }).run(evs),
+      ),
+    ).toEqual([[1, 3]]);
+    const missing = "sequence with maxspan=1s [A where true] ![C where true] [B where true]";
+    expect(ids(compile(missing).run(evs))).toEqual([]);
+    expect(ids(compile(missing).run(evs, { filter: visible }))).toEqual([[1, -1, 3]]);
+    // Filtered-out events need no timestamp.
+    const noTime = [...evs, { id: 4, hidden: true, event: { category: "A" } }];
+    expect(ids(compile(missing, { filter: visible }).run(noTime))).toEqual([[1, -1, 3]]);
+  });
+  it("a throwing filter excludes the event", () => {
+    const q = compile("any where true", {
+      filter: () => {
+        throw new Error("boom");
+      },
+    });
+    expect(q.matches({ a: 1 })).toBe(false);
   });
 });
