@@ -4,8 +4,9 @@
  * at which point `.fails` should be removed.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   CLI,
@@ -93,6 +94,20 @@ describe.concurrent("walkthrough: README and first-use problems", { timeout: 60_
     const r = await cli(["query", "any where true"], { input: '[1,2]\n{"a":1}\n{"b":2}\n' });
     expect(ndjson(r.stdout)).toEqual([{ a: 1 }, { b: 2 }]);
     expect(summary(r.stderr).matched).toBe(2);
+  });
+
+  // BUG: a truncated gzip file (`head -c 2000000 big.ndjson.gz > t.gz; mini-eql query 'any where
+  // true' t.gz`) ends with only "mini-eql: error: unexpected end of file": no file name, no hint that
+  // the gzip stream is cut short, and no summary of what was read before. Expected: the message names
+  // the file and says the compressed input is truncated.
+  it.fails("a truncated gzip file is reported with its name", async () => {
+    const dir = tempDir();
+    const full = gzipSync(readFileSync(KUBELET_EVENTS));
+    const file = join(dir, "events.ndjson.gz");
+    writeFileSync(file, full.subarray(0, full.length - 12));
+    const r = await cli(["query", "any where true", file]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("events.ndjson.gz");
   });
 
   // Control for the broken-pipe tests below: `query` already exits quietly.
