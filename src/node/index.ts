@@ -1,43 +1,16 @@
-/** Node-only entry of mini-eql: the conformance runner over suite folders in Elasticsearch's layout. */
+/**
+ * Node-only entry of mini-eql: loading rules from directories and files, the ECS schema for
+ * validation, rule fixtures, and the conformance runner for suite folders in Elasticsearch's EQL QA
+ * layout (`suite.json`, spec TOML files, data and mappings).
+ */
 import { compile } from "../compile.js";
 import { type CliContext, runCli } from "./conformance/cli.js";
 import { runSuite } from "./conformance/run.js";
 import { loadSuite } from "./conformance/suite.js";
 import type { CaseOutcome } from "./conformance/types.js";
 
-export { type CliContext, parseArgs, runCli } from "./conformance/cli.js";
-export {
-  collectIds,
-  collectJoinKeys,
-  idsMatch,
-  joinKeysMatch,
-  judge,
-  renderKey,
-} from "./conformance/compare.js";
-export { parseJsonExact } from "./conformance/json.js";
-export {
-  decideRatchet,
-  type KnownEntry,
-  type KnownFailures,
-  parseKnownFailures,
-  type RatchetDecision,
-  updateKnownFailures,
-} from "./conformance/known.js";
-export { mergeMappings, parseMappingText } from "./conformance/mapping.js";
-export { formatReport } from "./conformance/report.js";
-export { runCase, runSuite } from "./conformance/run.js";
-export { loadSuite, parseEvents, parseSpecCases } from "./conformance/suite.js";
-export { applyTransform, filetimeToEpochMillis, nanosToIso } from "./conformance/transforms.js";
-export type {
-  CaseOutcome,
-  CompileFn,
-  ExpectedIds,
-  LoadedDataset,
-  LoadedSpec,
-  LoadedSuite,
-  SuiteCase,
-  SuiteDefaults,
-} from "./conformance/types.js";
+export type { CliContext } from "./conformance/cli.js";
+export type { CaseOutcome, ExpectedIds } from "./conformance/types.js";
 
 /** Load a suite folder and run every case with the library's `compile`. */
 export function runConformanceSuite(suiteDir: string): CaseOutcome[] {
