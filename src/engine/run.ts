@@ -52,7 +52,7 @@ export function runEventQuery(
   }
   hits.sort((a, b) => compareOrdinals(a.ord, b.ord));
   const limited = applyLimits(hits, ctx.pipes, ctx.size, ctx.resultPosition);
-  return { events: limited.map((h): EventHit => ({ _source: h.event })) };
+  return { events: limited.map((h) => hitOf(h.event)) };
 }
 
 /** The ordinal of an event taking part in a sequence: a single usable timestamp is required. */
@@ -96,13 +96,26 @@ export function strictOrdinal(
   return { timestamp: instant, tiebreaker: tb, index };
 }
 
+/**
+ * An event as a hit. An event that carries Elasticsearch's `_index` / `_id` (a search hit's metadata
+ * kept beside its fields) keeps them in the hit, as Elasticsearch would return them.
+ */
+export function hitOf(e: EqlEvent): EventHit {
+  const hit: EventHit = { _source: e };
+  const index = e._index;
+  const id = e._id;
+  if (typeof index === "string") hit._index = index;
+  if (typeof id === "string") hit._id = id;
+  return hit;
+}
+
 const MISSING_HIT: EventHit = { _index: "", _id: "", _source: {}, missing: true };
 
 /** Render a completed sequence as Elasticsearch does. */
 export function renderSequence(c: Completed, dateKeys: readonly boolean[]): SequenceHit {
   return {
     join_keys: renderSequenceKeys(c.key.values, dateKeys),
-    events: c.events.map((e) => (e === null ? { ...MISSING_HIT, _source: {} } : { _source: e })),
+    events: c.events.map((e) => (e === null ? { ...MISSING_HIT, _source: {} } : hitOf(e))),
   };
 }
 
@@ -148,7 +161,7 @@ export function runSampleQuery(
   return {
     sequences: samples.map((s) => ({
       join_keys: s.key.map((v, i) => (sample.dateKeys[i] && typeof v === "number" ? String(v) : v)),
-      events: s.events.map((e) => ({ _source: e })),
+      events: s.events.map(hitOf),
     })),
   };
 }

@@ -10,7 +10,7 @@ import { DataErrorCodes, EqlDataError } from "../errors.js";
 import type { FieldReader } from "../runtime/fields.js";
 import type { EqlEvent, EventHit, SequenceHit } from "../types.js";
 import { compareOrdinals, type InstantParser, type Ordinal } from "./order.js";
-import { renderSequence, runSampleQuery, safeTest, strictOrdinal } from "./run.js";
+import { hitOf, renderSequence, runSampleQuery, safeTest, strictOrdinal } from "./run.js";
 import { SequenceMatcher } from "./sequence.js";
 
 /** Options of a stream. */
@@ -142,7 +142,7 @@ export function eventStream(match: EventFilter): QueryStream<EventHit> {
       }
       if (!safeTest(match, event)) return [];
       stats.emitted++;
-      return [{ _source: event }];
+      return [hitOf(event)];
     },
     end: () => [],
   };

@@ -317,3 +317,14 @@ describe("semantic errors", () => {
     }
   });
 });
+
+describe("hits", () => {
+  it("keep an event's _index and _id, as Elasticsearch returns them", () => {
+    const e = { _index: "logs-a", _id: "x1", event: { category: "process" } };
+    const r = compile("process where true").run([e, { event: { category: "process" } }]);
+    expect("events" in r && r.events.map((h) => [h._index, h._id])).toEqual([
+      ["logs-a", "x1"],
+      [undefined, undefined],
+    ]);
+  });
+});
