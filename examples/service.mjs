@@ -23,6 +23,12 @@ const { rules, errors } = loadRules(rulesDir, { collectErrors: true });
 for (const e of errors) console.error(e.message);
 const seen = new Set();
 
+// `node examples/service.mjs < events.ndjson | head`: a reader that goes away ends the run quietly.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 /** Read NDJSON from a stream, run the rules every BATCH events, write alerts with back-pressure. */
 async function detect(input, output, label) {
   const stats = { events: 0, rejected: 0, alerts: 0 };

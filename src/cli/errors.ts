@@ -28,3 +28,18 @@ export class ExitError extends Error {
     this.name = "ExitError";
   }
 }
+
+/** Plain words for the file-system errors a user meets (`no such file`), else the error's own text. */
+export function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const words: Record<string, string> = {
+    ENOENT: "no such file or directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EISDIR: "is a directory",
+    ENOTDIR: "a part of the path is not a directory",
+    EMFILE: "too many open files",
+  };
+  if (code !== undefined && words[code] !== undefined) return words[code];
+  return code ?? (e instanceof Error ? e.message : String(e));
+}

@@ -4,23 +4,31 @@
 export const EXIT_STATUS_HELP = `
 Exit status:
   0  done, nothing wrong found
-  1  findings or failures (see each command)
-  2  usage: unknown flag, bad value, missing or unreadable input file`;
+  1  findings or failures (see each command); also an input file that turned out corrupt partway
+     (truncated or corrupt gzip data): it is reported, the results read before it are kept, the
+     other files are read, and the summary is printed
+  2  usage: unknown flag, bad value, missing or unreadable input file (found before any work starts)`;
 
 /** Examples and notes of `mini-eql query`. */
 export const QUERY_HELP = `
 Input: NDJSON or one JSON array, each possibly gzip-compressed (detected from the bytes), from files
 or stdin ("-", or nothing when stdin is a pipe). A line that is not a JSON object is reported as
-file:line, counted as rejected and skipped; --strict stops at the first one.
+file:line, counted as rejected and skipped; --strict stops at the first one (the results found
+before it are printed, then the status is 1). An input whose first line is a whole JSON value
+followed by more lines is NDJSON, even when that line is an array; otherwise an input starting
+with "[" is one JSON array. NDJSON lines longer than --max-line-bytes (default 64 MiB) are
+rejected without being held in memory.
 
 Event queries stream in constant memory and print matches in input order. Sequence queries stream
 too: events must arrive in time order, or within --lateness milliseconds of the newest one (a later
 event is rejected). Sample queries hold every candidate event until the input ends.
 
-Results are not limited by default; --size N stops after N results, and "| head N" / "| tail N"
-in the query apply to the results in input order.
+Results are not limited by default; --size N stops reading after N results (the summary counts
+only the events read up to there), and "| head N" / "| tail N" in the query apply to the results
+in input order.
 
-Exit status 1: the query does not compile, or --strict met a rejected line.
+Exit status 1: the query does not compile, --strict met a rejected line, or an input file could not
+be read to its end (truncated or corrupt gzip).
 ${EXIT_STATUS_HELP}
 
 Examples:
@@ -42,8 +50,9 @@ Memory stays flat whatever the input size: each rule keeps only its newest max_s
 (event rules) or completed sequences (sequence rules); sequence rules need events in time order,
 or within --lateness milliseconds.
 
-Exit status 1: a rule file failed to load or a rule failed to run, --strict met a rejected line,
-or --fail-on-alert and an alert was created.
+Exit status 1: a rule file failed to load or a rule failed to run, --strict met a rejected line
+(no alert is printed then: alerts come only from a whole execution), an input file could not be read to its end
+(truncated or corrupt gzip), or --fail-on-alert and an alert was created.
 ${EXIT_STATUS_HELP}
 
 Examples:

@@ -15,6 +15,12 @@ function nonNegativeInt(value: string): number {
   return Number(value);
 }
 
+function positiveInt(value: string): number {
+  const n = nonNegativeInt(value);
+  if (n === 0) throw new InvalidArgumentError("expected a positive integer.");
+  return n;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -64,6 +70,11 @@ export function buildProgram(
     )
     .option("--columns <fields>", "table format: comma-separated fields to show", list)
     .option("--strict", "stop with status 1 at the first malformed input line")
+    .option(
+      "--max-line-bytes <n>",
+      "NDJSON: reject lines longer than N bytes without holding them (default: 64 MiB)",
+      positiveInt,
+    )
     .option("-q, --quiet", "no warnings and no summary on stderr")
     .addHelpText("after", QUERY_HELP)
     .action(async (eql: string, files: string[], opts, cmd: Command) => {
@@ -87,6 +98,11 @@ export function buildProgram(
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")
     .option("--fail-on-alert", "exit with status 1 when any alert is created")
     .option("--strict", "stop with status 1 at the first malformed input line")
+    .option(
+      "--max-line-bytes <n>",
+      "NDJSON: reject lines longer than N bytes without holding them (default: 64 MiB)",
+      positiveInt,
+    )
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {

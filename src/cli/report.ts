@@ -1,6 +1,5 @@
 /** Messages on stderr: rejected input lines, diagnostics with a caret, and the closing summary. */
 import type { Diagnostic } from "../errors.js";
-import { ExitCode, ExitError } from "./errors.js";
 import type { InputRecord } from "./io/input.js";
 import type { Colours } from "./term.js";
 
@@ -13,35 +12,79 @@ export interface ErrStream {
   isTTY?: boolean;
 }
 
-/** Prints rejected input lines as `file:line: reason`, and stops the run under --strict. */
+/** How a `RejectReporter` reports. */
+export interface RejectOptions {
+  /** Stop at the first rejected line or unreadable source (--strict). */
+  readonly strict: boolean;
+  /** Print no warnings (-q); rejected lines are still counted, and errors are still printed. */
+  readonly quiet?: boolean;
+}
+
+/**
+ * Prints rejected input lines as `file:line: reason` and sources that could not be read to their end
+ * as `file: error: reason`; under --strict the first of either stops the run. The command then ends
+ * the input there, prints what it found, and exits 1 (see `stoppedMessage`).
+ */
 export class RejectReporter {
   private shown = 0;
   private hidden = 0;
+  /** Sources that could not be read to their end. */
+  unreadable = 0;
+  /** Set once --strict has stopped the run. */
+  stopped = false;
 
   constructor(
     private readonly err: ErrStream,
     private readonly c: Colours,
-    private readonly strict: boolean,
+    private readonly options: RejectOptions,
   ) {}
 
-  /** Report one rejected record; throws `ExitError(1)` under --strict after printing it. */
-  reject(r: Extract<InputRecord, { kind: "rejected" }>): void {
-    if (this.strict) {
+  /** Report one rejected record; true when the run must stop (--strict). */
+  reject(r: Extract<InputRecord, { kind: "rejected" }>): boolean {
+    if (this.options.strict) {
       this.err.write(`${r.file}:${r.line}: ${this.c.red("error:")} ${r.reason}\n`);
-      throw new ExitError(ExitCode.FAILURE, "stopped at the first rejected line (--strict)");
+      this.stopped = true;
+      return true;
     }
+    if (this.options.quiet) return false;
     if (this.shown < SHOWN_REJECTS) {
       this.shown++;
       this.err.write(`${r.file}:${r.line}: ${this.c.yellow("warning:")} ${r.reason}; line skipped\n`);
     } else this.hidden++;
+    return false;
+  }
+
+  /**
+   * Report a source that could not be read to its end (a truncated gzip file): always printed, as
+   * an error; true when the run must stop (--strict).
+   */
+  unreadableSource(r: Extract<InputRecord, { kind: "unreadable" }>): boolean {
+    this.unreadable++;
+    this.err.write(`mini-eql: ${this.c.red("error:")} ${r.reason}; the events read before it are kept\n`);
+    if (this.options.strict) this.stopped = true;
+    return this.stopped;
   }
 
   /** Say how many rejected lines were counted without being printed. */
   finish(): void {
     if (this.hidden > 0) {
-      this.err.write(`(${this.hidden} more rejected lines not shown; all are counted in the summary)\n`);
+      this.err.write(
+        `(${plural(this.hidden, "more rejected line")} not shown; all are counted in the summary)\n`,
+      );
     }
   }
+
+  /** The closing message under --strict, once the results read before the stop are printed. */
+  stoppedMessage(): string {
+    return this.unreadable > 0
+      ? "stopped at the first unreadable input (--strict)"
+      : "stopped at the first rejected line (--strict)";
+  }
+}
+
+/** `1 rule`, `2 rules`: a count and a noun, plural unless the count is 1 (`plural(2, "match", "matches")`). */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
 }
 
 /** A finding with a position: a query error, a warning, a rule-file problem. */

@@ -1,6 +1,6 @@
 /** Resolve the input arguments of a command into sources, checking them before any work starts. */
 import { accessSync, constants, statSync } from "node:fs";
-import { UsageError } from "./errors.js";
+import { errnoText, UsageError } from "./errors.js";
 
 /**
  * The sources to read: the files given (`-` is stdin), or stdin when none is given and it is not a
@@ -18,7 +18,7 @@ export function resolveSources(files: readonly string[], stdinIsTTY: boolean | u
       if (statSync(f).isDirectory()) throw new UsageError(`${f} is a directory, not an event file`);
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${f}: ${errnoText(e)}`);
     }
   }
   return [...files];

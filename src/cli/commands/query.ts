@@ -9,6 +9,7 @@ import {
   type CompiledQuery,
   type CompileOptions,
   compile,
+  DataErrorCodes,
   EqlDataError,
   EqlError,
   type EventHit,
@@ -16,10 +17,11 @@ import {
 } from "../../index.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
+import { defaultColumns } from "../io/columns.js";
 import { type Format, printable, resultWriter } from "../io/format.js";
-import { newCounters, readSources } from "../io/input.js";
+import { type InputRecord, newCounters, readSources, uncount } from "../io/input.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
-import { diagnosticFinding, formatFinding, RejectReporter } from "../report.js";
+import { diagnosticFinding, formatFinding, plural, RejectReporter } from "../report.js";
 import { resolveSources } from "../sources.js";
 import { Progress } from "../term.js";
 import { applyPipes } from "./pipes.js";
@@ -36,6 +38,7 @@ export interface QueryOptions {
   columns?: string[];
   strict?: boolean;
   quiet?: boolean;
+  maxLineBytes?: number;
 }
 
 /** Read an Elasticsearch mapping file given to --mapping. */
@@ -85,13 +88,13 @@ export async function queryCommand(
   }
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
-  const columns = opts.columns ?? [
-    opts.timestampField ?? "@timestamp",
-    opts.categoryField ?? "event.category",
-    "host.name",
-    "process.name",
-    "process.args",
-  ];
+  const columns =
+    opts.columns ??
+    defaultColumns(
+      compiled.statement,
+      opts.timestampField ?? "@timestamp",
+      opts.categoryField ?? "event.category",
+    );
   const writer = resultWriter(opts.format, out, {
     columns,
     width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 120) : undefined,
@@ -102,21 +105,34 @@ export async function queryCommand(
     writer.write(printable(hit)),
   );
   const counters = newCounters();
-  const rejects = new RejectReporter(ctx.stderr, ctx.err, opts.strict === true);
+  const rejects = new RejectReporter(ctx.stderr, ctx.err, {
+    strict: opts.strict === true,
+    quiet: opts.quiet === true,
+  });
   const progress = new Progress(ctx.stderr);
   let matched = 0;
   let results = 0;
+  let late = 0;
   const emit = async (hits: (EventHit | SequenceHit)[]) => {
     for (const h of hits) {
       results++;
       await sink.push(h);
     }
   };
+  const readOptions = opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes };
   try {
-    outer: for await (const batch of readSources(sources, counters, ctx.stdin)) {
-      for (const r of batch) {
+    outer: for await (const batch of readSources(sources, counters, ctx.stdin, readOptions)) {
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i] as InputRecord;
+        if (r.kind === "unreadable") {
+          if (rejects.unreadableSource(r)) break outer;
+          continue;
+        }
         if (r.kind === "rejected") {
-          rejects.reject(r);
+          if (rejects.reject(r)) {
+            uncount(counters, batch.slice(i + 1));
+            break outer;
+          }
           continue;
         }
         let hits: (EventHit | SequenceHit)[];
@@ -127,17 +143,26 @@ export async function queryCommand(
           // The event cannot take part (no timestamp, too late): it is rejected, not silently dropped.
           counters.events--;
           counters.rejected++;
-          const reason = e.message.replace(/ \(event #\d+\)$/, "");
-          rejects.reject({ kind: "rejected", file: r.file, line: r.line, reason });
+          if (e.code === DataErrorCodes.LATE_EVENT) late++;
+          const reason = dataErrorReason(e);
+          if (rejects.reject({ kind: "rejected", file: r.file, line: r.line, reason })) {
+            uncount(counters, batch.slice(i + 1));
+            break outer;
+          }
           continue;
         }
         // For sequences and samples an event "matches" when it satisfies one of the terms.
         if (compiled.kind === "event" ? hits.length > 0 : compiled.matches(r.event)) matched++;
         await emit(hits);
-        if (sink.done) break outer;
+        if (sink.done) {
+          // Reading stops here: the rest of the batch was never evaluated, so it is not counted.
+          uncount(counters, batch.slice(i + 1));
+          break outer;
+        }
       }
       progress.tick(counters);
     }
+    // The input ends here, or where --strict stopped it: what was found so far is still printed.
     if (!sink.done) await emit(stream.end());
     await sink.end();
     await writer.end();
@@ -145,19 +170,48 @@ export async function queryCommand(
     progress.clear();
   }
   rejects.finish();
+  if (rejects.stopped) throw new ExitError(ExitCode.FAILURE, rejects.stoppedMessage());
   if (!opts.quiet) {
-    const unit =
-      compiled.kind === "event" ? "events" : compiled.kind === "sequence" ? "sequences" : "samples";
+    const unit = compiled.kind === "event" ? "event" : compiled.kind === "sequence" ? "sequence" : "sample";
     const unmatched = counters.events - matched;
+    let stop = "";
+    if (sink.done) {
+      stop =
+        opts.size !== undefined && sink.printed >= opts.size
+          ? ` (reading stopped at --size ${opts.size})`
+          : " (reading stopped: the query's | head was reached)";
+    }
     ctx.stderr.write(
       `events: ${counters.records} read, ${matched} matched, ${unmatched} unmatched, ${counters.rejected} rejected; ` +
-        `${sink.printed} ${unit} printed${results > sink.printed ? ` of ${results} found` : ""}` +
-        `${sink.done ? " (stopped early: the limit was reached)" : ""}\n`,
+        `${plural(sink.printed, `${unit} printed`, `${unit}s printed`)}${results > sink.printed ? ` of ${results} found` : ""}` +
+        `${stop}\n`,
     );
     const s = stream.stats;
-    if (compiled.kind === "sequence" && (s.droppedByCap > 0 || s.lateDropped > 0)) {
-      ctx.stderr.write(`sequences: ${s.droppedByCap} partial sequences dropped by the open-sequence cap\n`);
+    if (compiled.kind === "sequence" && s.droppedByCap > 0) {
+      ctx.stderr.write(
+        `sequences: ${plural(s.droppedByCap, "partial sequence")} dropped by the open-sequence cap\n`,
+      );
+    }
+    if (late > 0) {
+      ctx.stderr.write(
+        ctx.err.yellow(
+          `note: ${plural(late, "event was", "events were")} out of time order and rejected; ` +
+            `--lateness MS accepts events up to MS milliseconds older than the newest one\n`,
+        ),
+      );
     }
   }
-  return ExitCode.OK;
+  return rejects.unreadable > 0 ? ExitCode.FAILURE : ExitCode.OK;
+}
+
+/**
+ * An event the engine could not take, as a message: lower-case, without the event number (the
+ * file:line names it), and with the --lateness hint for an event that came too late.
+ */
+export function dataErrorReason(e: EqlDataError): string {
+  const text = e.message.replace(/ \(event #\d+\)$/, "");
+  const reason = text.charAt(0).toLowerCase() + text.slice(1);
+  return e.code === DataErrorCodes.LATE_EVENT
+    ? `${reason}; raise --lateness MS to accept events that arrive out of time order`
+    : reason;
 }

@@ -7,11 +7,11 @@
 import { type AlertDocument, type LoadedRule, windowTime } from "../../index.js";
 import { fieldReader } from "../../runtime/fields.js";
 import type { CliContext } from "../context.js";
-import { ExitCode, UsageError } from "../errors.js";
-import { newCounters, readSources } from "../io/input.js";
+import { ExitCode, ExitError, UsageError } from "../errors.js";
+import { type InputRecord, newCounters, readSources, uncount } from "../io/input.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
-import { formatFinding, RejectReporter } from "../report.js";
-import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
+import { formatFinding, plural, RejectReporter } from "../report.js";
+import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
 import { ruleStream, type StreamRuleReport } from "../rules/stream-rules.js";
 import { resolveSources } from "../sources.js";
 import { Progress } from "../term.js";
@@ -28,6 +28,7 @@ export interface RunOptions {
   strict?: boolean;
   quiet?: boolean;
   failOnAlert?: boolean;
+  maxLineBytes?: number;
 }
 
 /**
@@ -65,10 +66,17 @@ export function parseNow(text: string | undefined, clock: () => number = Date.no
 }
 
 function describe(r: StreamRuleReport): string {
-  let text = `${r.alerts} alerts; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
-  if (r.truncated) text += `; truncated by max_signals: ${r.dropped} older matches dropped`;
-  if (r.skipped > 0) text += `; ${r.skipped} events skipped (no usable timestamp, or too late)`;
-  if (r.capped > 0) text += `; ${r.capped} partial sequences dropped by the open-sequence cap`;
+  let text = `${plural(r.alerts, "alert")}; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
+  if (r.truncated)
+    text += `; truncated by max_signals: ${plural(r.dropped, "older match", "older matches")} dropped`;
+  if (r.skipped > 0) {
+    const why = [
+      ...(r.late > 0 ? [`${r.late} too late`] : []),
+      ...(r.skipped > r.late ? [`${r.skipped - r.late} without a usable timestamp`] : []),
+    ];
+    text += `; ${plural(r.skipped, "event")} skipped (${why.join(", ")})`;
+  }
+  if (r.capped > 0) text += `; ${plural(r.capped, "partial sequence")} dropped by the open-sequence cap`;
   if (r.mode === "buffered") text += "; buffered (event rule with pipes)";
   if (r.error) text += `; error: ${r.error}`;
   return text;
@@ -84,9 +92,7 @@ export async function runCommand(
   const sources = resolveSources(files, ctx.stdin.isTTY);
   const set = loadRuleArgs(opts.rules, opts.mapping ? { mapping: readMapping(opts.mapping) } : {});
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
-  if (set.rules.length === 0 && set.errors.length === 0) {
-    throw new UsageError(`no EQL rule found under ${opts.rules.join(", ")}`);
-  }
+  if (set.rules.length === 0 && set.errors.length === 0) throw new UsageError(noRuleMessage(opts.rules, set));
   // Files are history: by default the rules run as if just after the newest event in them. Stdin
   // cannot be read twice, so it runs at the current time unless --now says otherwise.
   let now: number;
@@ -103,14 +109,25 @@ export async function runCommand(
   const options = { now, window: opts.window, spaceId: opts.space, lateness: opts.lateness ?? 0 };
   const streams = set.rules.map((r) => ruleStream(r, options));
   const counters = newCounters();
-  const rejects = new RejectReporter(ctx.stderr, ctx.err, opts.strict === true);
+  const rejects = new RejectReporter(ctx.stderr, ctx.err, { strict: opts.strict === true });
   const progress = new Progress(ctx.stderr);
   let matched = 0;
+  const readOptions = opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes };
   try {
-    for await (const batch of readSources(sources, counters, ctx.stdin)) {
-      for (const r of batch) {
+    // Under --strict the run stops at the first rejected line and prints no alert: alerts are
+    // printed only for a whole execution.
+    outer: for await (const batch of readSources(sources, counters, ctx.stdin, readOptions)) {
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i] as InputRecord;
+        if (r.kind === "unreadable") {
+          if (rejects.unreadableSource(r)) break outer;
+          continue;
+        }
         if (r.kind === "rejected") {
-          rejects.reject(r);
+          if (rejects.reject(r)) {
+            uncount(counters, batch.slice(i + 1));
+            break outer;
+          }
           continue;
         }
         let any = false;
@@ -123,6 +140,7 @@ export async function runCommand(
     progress.clear();
   }
   rejects.finish();
+  if (rejects.stopped) throw new ExitError(ExitCode.FAILURE, rejects.stoppedMessage());
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
   const seen = new Set<string>();
@@ -136,13 +154,16 @@ export async function runCommand(
   const failed = streams.filter((s) => s.report.error !== undefined).length;
   if (!opts.quiet) {
     const w = ctx.stderr;
+    const skipped = streams.reduce((n, s) => n + s.report.skipped, 0);
+    const late = streams.reduce((n, s) => n + s.report.late, 0);
     w.write(
-      `events: ${counters.records} read, ${matched} matched, ${counters.events - matched} unmatched, ${counters.rejected} rejected\n`,
+      `events: ${counters.records} read, ${matched} matched, ${counters.events - matched} unmatched, ${counters.rejected} rejected` +
+        `${skipped > 0 ? `; ${plural(skipped, "event")} skipped by sequence rules (see below)` : ""}\n`,
     );
     const truncated = streams.filter((s) => s.report.truncated).length;
     w.write(
       `rules: ${streams.length} run, ${set.errors.length} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
-        `${alerts} alerts; ${truncated} truncated by max_signals\n`,
+        `${plural(alerts, "alert")}; ${truncated} truncated by max_signals\n`,
     );
     w.write(
       opts.window
@@ -152,6 +173,14 @@ export async function runCommand(
         : "window: ignored (--no-window): every event is searched\n",
     );
     for (const s of streams) w.write(`  ${s.report.name} [${s.report.rule_id}]: ${describe(s.report)}\n`);
+    if (late > 0) {
+      w.write(
+        ctx.err.yellow(
+          `note: ${plural(late, "event")} came out of time order, later than --lateness ${opts.lateness ?? 0} ms allows, ` +
+            "and sequence rules skipped them; set --lateness MS to how far back events may arrive\n",
+        ),
+      );
+    }
     const searched = streams.reduce((n, s) => n + s.report.searched, 0);
     if (opts.window && counters.events > 0 && searched === 0) {
       w.write(
@@ -161,7 +190,7 @@ export async function runCommand(
       );
     }
   }
-  if (set.errors.length > 0 || failed > 0) return ExitCode.FAILURE;
+  if (set.errors.length > 0 || failed > 0 || rejects.unreadable > 0) return ExitCode.FAILURE;
   if (opts.failOnAlert && alerts > 0) return ExitCode.FAILURE;
   return ExitCode.OK;
 }

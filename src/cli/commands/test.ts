@@ -2,11 +2,11 @@
  * `mini-eql test`: run every rule's fixture file (`<rule>.fixtures.json` beside `<rule>.toml`) and
  * report each failure with the rule's explanation; `--junit FILE` writes the results for CI.
  */
-import { statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { runRuleFixtures } from "../../node/rules/fixtures.js";
 import type { CliContext } from "../context.js";
-import { ExitCode, UsageError } from "../errors.js";
+import { ExitCode, errnoText, UsageError } from "../errors.js";
 import { type JunitSuite, renderJunit } from "../junit.js";
 
 /** Options of `mini-eql test`. */
@@ -30,7 +30,7 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
         throw new UsageError(`--rules ${dir}: test expects a directory of rules`);
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`--rules ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`--rules ${dir}: ${errnoText(e)}`);
     }
     for (const report of runRuleFixtures(dir)) {
       files++;
@@ -59,7 +59,11 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
       });
     }
   }
-  if (opts.junit) writeFileSync(opts.junit, renderJunit(suites));
+  if (opts.junit) {
+    // As JUnit reporters do, the report's directory is created when missing (reports/rules.xml).
+    mkdirSync(dirname(opts.junit), { recursive: true });
+    writeFileSync(opts.junit, renderJunit(suites));
+  }
   if (files === 0) ctx.stderr.write(`no *.fixtures.json file under ${opts.rules.join(", ")}\n`);
   ctx.stdout.write(`fixtures: ${passed} passed, ${failed} failed in ${files} files\n`);
   // A run that tested nothing is a failure too: in CI it usually means a wrong path.

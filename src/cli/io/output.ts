@@ -32,11 +32,16 @@ export class Output {
   }
 }
 
+const guarded = new WeakSet<object>();
+
 /**
  * Exit quietly when the reader of stdout goes away (`mini-eql query ... | head`): EPIPE is the normal
- * end of such a pipe, not an error worth a stack trace.
+ * end of such a pipe, not an error worth a stack trace, so the process exits with status 0. The
+ * executable installs this once for every command and for help output; installing it again is a no-op.
  */
 export function exitOnBrokenPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
   stream.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
     throw e;

@@ -2,22 +2,29 @@
 import { statSync } from "node:fs";
 import type { LoadOptions, RuleLoadError, RuleSet } from "../../index.js";
 import { listRuleFiles, loadRuleFile } from "../../node/rules/load.js";
-import { UsageError } from "../errors.js";
+import { errnoText, UsageError } from "../errors.js";
 import type { Finding } from "../report.js";
 
+/** The rules found under `--rules` paths, and the rule files they came from. */
+export interface RuleArgs extends RuleSet {
+  /** Every rule file read (`.toml`, `.json`, `.ndjson`, `.jsonl`). */
+  files: string[];
+}
+
 /** Load every rule under the given paths; a path that does not exist is a usage error. */
-export function loadRuleArgs(paths: readonly string[], compile: LoadOptions["compile"] = {}): RuleSet {
-  const all: RuleSet = { rules: [], errors: [], unsupported: [] };
+export function loadRuleArgs(paths: readonly string[], compile: LoadOptions["compile"] = {}): RuleArgs {
+  const all: RuleArgs = { rules: [], errors: [], unsupported: [], files: [] };
   for (const path of paths) {
     let dir: boolean;
     try {
       dir = statSync(path).isDirectory();
     } catch (e) {
-      throw new UsageError(`--rules ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`--rules ${path}: ${errnoText(e)}`);
     }
     // Each file is named as the user would type it (the directory given, then the file below it),
     // so the file:line:col in messages can be opened from the current directory.
     const files = dir ? listRuleFiles(path) : [path];
+    all.files.push(...files);
     for (const file of files) {
       const set = loadRuleFile(file, { collectErrors: true, compile });
       all.rules.push(...set.rules);
@@ -42,4 +49,31 @@ export function loadErrorFinding(e: RuleLoadError): Finding {
     caret: e.caret,
     hint: e.queryError?.hint,
   };
+}
+
+function kindOf(u: RuleSet["unsupported"][number]): string {
+  if (u.type !== undefined) return `type ${JSON.stringify(u.type)}`;
+  if (u.language !== undefined) return `language ${JSON.stringify(u.language)}`;
+  return "no rule type";
+}
+
+/**
+ * Why `--rules` gave no EQL rule (and no load error either): no rule file at all, or files whose
+ * objects are not EQL rules (an event file given to --rules, rules of other types), with what was found.
+ */
+export function noRuleMessage(paths: readonly string[], set: RuleArgs): string {
+  const where = paths.join(", ");
+  if (set.files.length === 0) {
+    return `no rule file (.toml, .json, .ndjson/.jsonl export) under ${where}`;
+  }
+  const files = set.files.length === 1 ? set.files[0] : `the ${set.files.length} rule files under ${where}`;
+  if (set.unsupported.length === 0) return `no EQL rule in ${files}`;
+  const kinds = new Map<string, number>();
+  for (const u of set.unsupported) kinds.set(kindOf(u), (kinds.get(kindOf(u)) ?? 0) + 1);
+  const found = [...kinds].map(([k, n]) => `${n} with ${k}`).join(", ");
+  const objects = set.unsupported.length === 1 ? "1 object" : `${set.unsupported.length} objects`;
+  const hint = kinds.has("no rule type")
+    ? " (events? rules are detection-rules TOML, Kibana rule JSON or an .ndjson rule export)"
+    : "";
+  return `${files} holds no EQL rule: found ${objects} that ${set.unsupported.length === 1 ? "is" : "are"} not EQL rules (${found})${hint}`;
 }

@@ -20,6 +20,7 @@ import {
   buildSequenceAlerts,
   compileExceptions,
   compileIndexPatterns,
+  DataErrorCodes,
   EqlDataError,
   type EqlEvent,
   type EventsResult,
@@ -65,6 +66,8 @@ export interface StreamRuleReport {
   alerts: number;
   /** Events a sequence rule could not place (no usable timestamp, later than the lateness allows). */
   skipped: number;
+  /** Of the skipped events, those that came later than the lateness allows (out of time order). */
+  late: number;
   /** Partial sequences a sequence rule dropped at its open-sequence cap. */
   capped: number;
   /** How memory was bounded: by `max_signals`, or buffered (event rules with pipes). */
@@ -99,6 +102,7 @@ function newReport(loaded: LoadedRule, mode: StreamRuleReport["mode"]): StreamRu
     duplicates: 0,
     alerts: 0,
     skipped: 0,
+    late: 0,
     capped: 0,
     mode,
   };
@@ -221,6 +225,7 @@ function sequenceRule(loaded: LoadedRule, options: StreamRunOptions): RuleStream
       } catch (err) {
         if (!(err instanceof EqlDataError)) throw err;
         report.skipped++;
+        if (err.code === DataErrorCodes.LATE_EVENT) report.late++;
         return false;
       }
       return compiled.matches(e);

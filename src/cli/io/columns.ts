@@ -1,0 +1,77 @@
+/**
+ * The default columns of `--format table`: the timestamp, category and host, then fields that suit
+ * the query's categories (process, network, file), else the fields the query itself tests.
+ */
+import type { Expr, Statement } from "../../index.js";
+
+/** Fields shown for events of a category, after the common ones. */
+const BY_CATEGORY: Readonly<Record<string, readonly string[]>> = {
+  process: ["process.name", "process.args"],
+  network: ["source.ip", "source.port", "destination.ip", "destination.port"],
+  file: ["file.path"],
+};
+
+/** At most this many fields taken from the query when its category has no preset. */
+const FROM_QUERY = 3;
+
+function fieldsOf(e: Expr, out: string[]): void {
+  switch (e.kind) {
+    case "field":
+      out.push(e.name);
+      return;
+    case "literal":
+      return;
+    case "not":
+    case "negate":
+      fieldsOf(e.operand, out);
+      return;
+    case "and":
+    case "or":
+    case "compare":
+    case "arith":
+      fieldsOf(e.left, out);
+      fieldsOf(e.right, out);
+      return;
+    case "in":
+      fieldsOf(e.operand, out);
+      for (const x of e.list) fieldsOf(x, out);
+      return;
+    case "match":
+      fieldsOf(e.operand, out);
+      return;
+    case "call":
+      for (const x of e.args) fieldsOf(x, out);
+      return;
+  }
+}
+
+/** The default table columns for a statement; `timestamp` and `category` are the fields in use. */
+export function defaultColumns(statement: Statement, timestamp: string, category: string): string[] {
+  const q = statement.query;
+  const filters =
+    q.kind === "event"
+      ? [q]
+      : [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])].map((t) => t.filter);
+  const columns = [timestamp, category, "host.name"];
+  const add = (f: string) => {
+    if (!columns.includes(f)) columns.push(f);
+  };
+  let preset = false;
+  for (const f of filters) {
+    const fields = f.category === null ? undefined : BY_CATEGORY[f.category];
+    if (fields) {
+      preset = true;
+      for (const x of fields) add(x);
+    }
+  }
+  if (!preset) {
+    const referenced: string[] = [];
+    for (const f of filters) fieldsOf(f.condition, referenced);
+    for (const x of referenced) {
+      if (columns.length >= 3 + FROM_QUERY) break;
+      add(x);
+    }
+    if (columns.length === 3) add("message");
+  }
+  return columns;
+}
