@@ -122,10 +122,22 @@ export function formatFinding(f: Finding, c: Colours): string {
   if (f.line !== undefined && f.column !== undefined) where += `:${f.column}`;
   const label =
     f.severity === "error" ? c.red("error") : f.severity === "warning" ? c.yellow("warning") : c.dim("info");
-  let text = `${c.bold(where)}: ${label}: ${f.message}${f.code ? c.dim(` [${f.code}]`) : ""}\n`;
+  let text = `${c.bold(where)}: ${label}: ${lowerFirst(f.message)}${f.code ? c.dim(` [${f.code}]`) : ""}\n`;
   if (f.sourceLine !== undefined && f.caret !== undefined) {
     text += `  ${f.sourceLine}\n  ${c.red(f.caret)}\n`;
   }
   if (f.hint) text += `  hint: ${f.hint}\n`;
   return text;
+}
+
+/**
+ * Messages start lower-case, as the command's own do: the library's capitalised sentences
+ * ("Single-quoted strings are not supported") are lowered, after an optional `key: ` prefix; names
+ * and acronyms (`ECS`, `EQL`) are left alone.
+ */
+export function lowerFirst(message: string): string {
+  return message.replace(
+    /^((?:[\w.]+: )?)([A-Z])(?=[a-z])/,
+    (_m, key: string, c: string) => key + c.toLowerCase(),
+  );
 }

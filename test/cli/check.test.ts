@@ -18,7 +18,7 @@ describe.concurrent("check", { timeout: 60_000 }, () => {
     expect(r.status).toBe(1);
     const [head, source, caret] = r.stdout.split("\n");
     expect(head).toBe(
-      "<query>:1:41: error: Unexpected end of input: expected an expression but found end of input [EQL_UNEXPECTED_END]",
+      "<query>:1:41: error: unexpected end of input: expected an expression but found end of input [EQL_UNEXPECTED_END]",
     );
     expect(source).toBe(`  ${q}`);
     expect(caretColumn(caret as string)).toBe(41);
@@ -57,7 +57,7 @@ describe.concurrent("check", { timeout: 60_000 }, () => {
       '    process.name like ("curl", "wget", "python*", "perl*", "php*", "node*", "java", "ruby*", "lua*", ".*") or',
     );
     expect(caretColumn(lines[at + 2] as string)).toBe(3);
-    expect(r.stderr).toContain("in 1 rules");
+    expect(r.stderr).toContain("in 1 rule\n");
 
     const dir = tempDir();
     const rule = {

@@ -27,7 +27,7 @@ describe.concurrent("test", { timeout: 60_000 }, () => {
     const junit = join(tempDir(), "report.xml");
     const r = await cli(["test", "--rules", RULES, "--junit", junit]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain(`fixtures: ${total} passed, 0 failed in 1 files`);
+    expect(r.stdout).toContain(`fixtures: ${total} passed, 0 failed in 1 file`);
     const xml = readFileSync(junit, "utf8");
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
     expect(xml).toContain(

@@ -9,18 +9,21 @@ import {
   compile,
   compileSchema,
   EqlError,
+  EqlSyntaxError,
+  ErrorCodes,
   type FieldSchema,
   type LoadedRule,
   lintStatement,
   type RuleIssue,
+  type RuleLoadError,
   validateRule,
 } from "../../index.js";
 import { ecsSchema } from "../../node/rules/ecs.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { diagnosticFinding, type Finding, formatFinding } from "../report.js";
+import { diagnosticFinding, type Finding, formatFinding, plural } from "../report.js";
 import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
-import { queryPosition } from "../rules/positions.js";
+import { queryInFile, queryPosition, ruleFileFormat } from "../rules/positions.js";
 import { readMapping } from "./query.js";
 
 /** Options of `mini-eql check`. */
@@ -49,9 +52,61 @@ function queryFindings(text: string, mapping: unknown, schema: FieldSchema | und
     for (const issue of lint) findings.push(issueFinding(file, issue, text));
   } catch (e) {
     if (!(e instanceof EqlError)) throw e;
+    const earlier = earlierSyntaxError(text, mapping, e);
+    if (earlier) findings.push(diagnosticFinding(file, earlier, "error"));
     findings.push(diagnosticFinding(file, e, "error"));
   }
   return findings;
+}
+
+/** For a rule whose query has a lexical error: a syntax error earlier in the query, in the file. */
+function earlierInRuleFile(e: RuleLoadError, mapping: unknown): Finding | undefined {
+  const lexical = e.queryError;
+  if (!lexical || e.file === undefined || !LEXICAL.has(lexical.code)) return undefined;
+  const format = ruleFileFormat(e.file);
+  const found = queryInFile(e.file, format, format === "ndjson" ? e.line : undefined);
+  if (!found) return undefined;
+  const earlier = earlierSyntaxError(found.query, mapping, lexical);
+  if (!earlier) return undefined;
+  const at = found.position(earlier.location);
+  return {
+    file: e.file,
+    severity: "error",
+    message: `${e.key ? `${e.key}: ` : ""}${earlier.reason}`,
+    code: earlier.code,
+    ...at,
+    hint: earlier.hint,
+  };
+}
+
+/** Lexical errors: the lexer reports them before the parser runs, wherever a parse error may be. */
+const LEXICAL = new Set<string>([
+  ErrorCodes.SINGLE_QUOTED_STRING,
+  ErrorCodes.LEGACY_RAW_STRING,
+  ErrorCodes.INVALID_ESCAPE,
+  ErrorCodes.UNEXPECTED_CHARACTER,
+]);
+
+/**
+ * A syntax error earlier in the text than the lexical error `lexical`, if any. The lexer stops at
+ * the first bad token before the parser runs, so `process.name = "x" and a : 'y'` is reported at
+ * `'y'` rather than at `=`. The text is parsed again with the bad token replaced by a string literal
+ * of the same length (so offsets stay put); a syntax error found before the token is a real one.
+ */
+function earlierSyntaxError(text: string, mapping: unknown, lexical: EqlError): EqlError | undefined {
+  if (!LEXICAL.has(lexical.code)) return undefined;
+  const { start, end } = lexical.location;
+  const width = end - start;
+  const filler = width >= 2 ? `"${" ".repeat(width - 2)}"` : " ".repeat(width);
+  try {
+    compile(text.slice(0, start) + filler + text.slice(end), mapping === undefined ? {} : { mapping });
+  } catch (e) {
+    if (e instanceof EqlSyntaxError && e.location.start < start) {
+      const span = { start: e.location.start, end: e.location.end };
+      return new EqlSyntaxError(text, e.code, e.reason, span, e.hint);
+    }
+  }
+  return undefined;
 }
 
 function issueFinding(file: string, issue: RuleIssue, queryText: string): Finding {
@@ -96,15 +151,19 @@ export async function checkCommand(
   if (rules.length > 0) {
     const set = loadRuleArgs(rules, mapping === undefined ? {} : { mapping });
     ruleCount = set.rules.length + set.errors.length;
-    findings.push(...set.errors.map(loadErrorFinding));
+    for (const e of set.errors) {
+      const earlier = earlierInRuleFile(e, mapping);
+      if (earlier) findings.push(earlier);
+      findings.push(loadErrorFinding(e));
+    }
     for (const r of set.rules) findings.push(...ruleFindings(r, schema));
   }
   for (const f of findings) ctx.stdout.write(formatFinding(f, ctx.out));
   const count = (s: Finding["severity"]) => findings.filter((f) => f.severity === s).length;
   const errors = count("error");
-  const what = query !== undefined && rules.length === 0 ? "the query" : `${ruleCount} rules`;
+  const what = query !== undefined && rules.length === 0 ? "the query" : plural(ruleCount, "rule");
   ctx.stderr.write(
-    `check: ${errors} errors, ${count("warning")} warnings, ${count("info")} notes in ${what}\n`,
+    `check: ${plural(errors, "error")}, ${plural(count("warning"), "warning")}, ${plural(count("info"), "note")} in ${what}\n`,
   );
   return errors > 0 ? ExitCode.FAILURE : ExitCode.OK;
 }

@@ -186,6 +186,11 @@ export async function queryCommand(
         `${plural(sink.printed, `${unit} printed`, `${unit}s printed`)}${results > sink.printed ? ` of ${results} found` : ""}` +
         `${stop}\n`,
     );
+    if (rejects.unreadable > 0) {
+      ctx.stderr.write(
+        `input: ${plural(rejects.unreadable, "file", "files")} could not be read to the end (see above); the counts cover what was read\n`,
+      );
+    }
     const s = stream.stats;
     if (compiled.kind === "sequence" && s.droppedByCap > 0) {
       ctx.stderr.write(

@@ -160,6 +160,11 @@ export async function runCommand(
       `events: ${counters.records} read, ${matched} matched, ${counters.events - matched} unmatched, ${counters.rejected} rejected` +
         `${skipped > 0 ? `; ${plural(skipped, "event")} skipped by sequence rules (see below)` : ""}\n`,
     );
+    if (rejects.unreadable > 0) {
+      w.write(
+        `input: ${plural(rejects.unreadable, "file", "files")} could not be read to the end (see above); the alerts cover what was read\n`,
+      );
+    }
     const truncated = streams.filter((s) => s.report.truncated).length;
     w.write(
       `rules: ${streams.length} run, ${set.errors.length} failed to load, ${set.unsupported.length} not EQL (skipped); ` +

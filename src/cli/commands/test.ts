@@ -1,13 +1,18 @@
 /**
  * `mini-eql test`: run every rule's fixture file (`<rule>.fixtures.json` beside `<rule>.toml`) and
  * report each failure with the rule's explanation; `--junit FILE` writes the results for CI.
+ *
+ * A fixture file that cannot be used (bad JSON, no rule file, a rule that does not load) and a
+ * fixture that cannot run (a bad `expect` value) are errors, told apart from failed fixtures; a file
+ * with an empty `fixtures` list is a warning. Any of them makes the exit status 1.
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { runRuleFixtures } from "../../node/rules/fixtures.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, errnoText, UsageError } from "../errors.js";
-import { type JunitSuite, renderJunit } from "../junit.js";
+import { type JunitCase, type JunitSuite, renderJunit } from "../junit.js";
+import { plural } from "../report.js";
+import { runFixtureFiles } from "../rules/fixtures.js";
 
 /** Options of `mini-eql test`. */
 export interface TestOptions {
@@ -23,7 +28,10 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
   const suites: JunitSuite[] = [];
   let passed = 0;
   let failed = 0;
+  let errors = 0;
   let files = 0;
+  let unloadable = 0;
+  let empty = 0;
   for (const dir of opts.rules) {
     try {
       if (!statSync(dir).isDirectory())
@@ -32,31 +40,57 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
       if (e instanceof UsageError) throw e;
       throw new UsageError(`--rules ${dir}: ${errnoText(e)}`);
     }
-    for (const report of runRuleFixtures(dir)) {
+    for (const report of runFixtureFiles(dir)) {
       files++;
       const name = join(dir, report.file);
       const classname = report.rule?.rule.name ?? name;
       if (report.error !== undefined) {
-        failed++;
+        unloadable++;
         ctx.stdout.write(`${c.red("ERROR")} ${name}: ${report.error}\n`);
         suites.push({ name, cases: [{ name: "load", classname, error: report.error }] });
         continue;
       }
-      passed += report.passed;
-      failed += report.failed;
-      const status = report.failed === 0 ? c.green("ok  ") : c.red("FAIL");
-      ctx.stdout.write(`${status} ${name}: ${report.passed} passed, ${report.failed} failed\n`);
+      if (report.empty) {
+        empty++;
+        ctx.stdout.write(`${c.yellow("WARN")} ${name}: no fixtures (the "fixtures" list is empty)\n`);
+        suites.push({ name, cases: [{ name: "fixtures", classname, error: "no fixtures" }] });
+        continue;
+      }
+      const ok = report.outcomes.filter((o) => o.ok).length;
+      const bad = report.outcomes.length - ok;
+      passed += ok;
+      failed += bad;
+      errors += report.errors.length;
+      const status = bad === 0 && report.errors.length === 0 ? c.green("ok  ") : c.red("FAIL");
+      const counts = `${ok} passed, ${bad} failed${report.errors.length > 0 ? `, ${plural(report.errors.length, "error")}` : ""}`;
+      ctx.stdout.write(`${status} ${name}: ${counts}\n`);
       for (const o of report.outcomes) {
         if (!o.ok && o.message) ctx.stdout.write(`${o.message.replace(/^/gm, "    ")}\n`);
       }
-      suites.push({
-        name,
-        cases: report.outcomes.map((o, i) => ({
-          name: `${o.fixture.id ?? `#${i + 1}`}: ${o.fixture.label}`,
-          classname,
-          ...(o.ok ? {} : { failure: o.message ?? `expected ${o.fixture.expect}, got ${o.actual}` }),
+      for (const e of report.errors) {
+        ctx.stdout.write(
+          `    ${c.red("error")}: ${e.id ?? `fixture #${e.index + 1}`}: ${e.error}; not run\n`,
+        );
+      }
+      const cases: { index: number; case: JunitCase }[] = [
+        ...report.outcomes.map((o) => ({
+          index: o.index,
+          case: {
+            name: `${o.fixture.id ?? `#${o.index + 1}`}: ${o.fixture.label}`,
+            classname,
+            ...(o.ok ? {} : { failure: o.message ?? `expected ${o.fixture.expect}, got ${o.actual}` }),
+          },
         })),
-      });
+        ...report.errors.map((e) => ({
+          index: e.index,
+          case: {
+            name: `${e.id ?? `#${e.index + 1}`}: ${e.label ?? "(no label)"}`,
+            classname,
+            error: e.error,
+          },
+        })),
+      ];
+      suites.push({ name, cases: cases.sort((a, b) => a.index - b.index).map((x) => x.case) });
     }
   }
   if (opts.junit) {
@@ -65,7 +99,13 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
     writeFileSync(opts.junit, renderJunit(suites));
   }
   if (files === 0) ctx.stderr.write(`no *.fixtures.json file under ${opts.rules.join(", ")}\n`);
-  ctx.stdout.write(`fixtures: ${passed} passed, ${failed} failed in ${files} files\n`);
+  let line = `fixtures: ${passed} passed, ${failed} failed`;
+  if (errors > 0) line += `, ${plural(errors, "error")} (not run)`;
+  line += ` in ${plural(files, "file")}`;
+  if (unloadable > 0) line += `; ${plural(unloadable, "file")} could not be loaded`;
+  if (empty > 0) line += `; ${plural(empty, "file")} with no fixtures`;
+  ctx.stdout.write(`${line}\n`);
   // A run that tested nothing is a failure too: in CI it usually means a wrong path.
-  return failed > 0 || files === 0 ? ExitCode.FAILURE : ExitCode.OK;
+  const bad = failed > 0 || errors > 0 || unloadable > 0 || empty > 0 || files === 0;
+  return bad ? ExitCode.FAILURE : ExitCode.OK;
 }

@@ -47,8 +47,28 @@ export function loadErrorFinding(e: RuleLoadError): Finding {
     code: e.queryError?.code ?? e.code,
     sourceLine: e.sourceLine,
     caret: e.caret,
-    hint: e.queryError?.hint,
+    hint: e.queryError?.hint ?? tomlHint(e),
   };
+}
+/** Whether `line` has an odd number of `quote` characters outside escapes (a string left open). */
+function oddQuotes(line: string, quote: string): boolean {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === "\\") i++;
+    else if (line[i] === quote) n++;
+  }
+  return n % 2 === 1;
+}
+
+/**
+ * A hint for TOML's message about a string left open: the parser reads on into the next line and
+ * reports "control characters are not allowed in strings" at the line break.
+ */
+function tomlHint(e: RuleLoadError): string | undefined {
+  if (e.code !== "RULE_TOML_SYNTAX" || !/control character/i.test(e.reason)) return undefined;
+  const line = e.sourceLine ?? "";
+  if (!oddQuotes(line, '"') && !oddQuotes(line, "'")) return undefined;
+  return `unterminated string? a string ends on the line it starts; use """...""" or '''...''' for several lines`;
 }
 
 function kindOf(u: RuleSet["unsupported"][number]): string {
@@ -57,23 +77,24 @@ function kindOf(u: RuleSet["unsupported"][number]): string {
   return "no rule type";
 }
 
+const RULE_FORMATS = "detection-rules TOML, Kibana rule JSON, or an .ndjson rule export";
+
 /**
  * Why `--rules` gave no EQL rule (and no load error either): no rule file at all, or files whose
  * objects are not EQL rules (an event file given to --rules, rules of other types), with what was found.
  */
 export function noRuleMessage(paths: readonly string[], set: RuleArgs): string {
   const where = paths.join(", ");
-  if (set.files.length === 0) {
-    return `no rule file (.toml, .json, .ndjson/.jsonl export) under ${where}`;
-  }
-  const files = set.files.length === 1 ? set.files[0] : `the ${set.files.length} rule files under ${where}`;
+  if (set.files.length === 0) return `no rule file (${RULE_FORMATS}) under ${where}`;
+  const files =
+    set.files.length === 1 ? (set.files[0] as string) : `the ${set.files.length} files under ${where}`;
   if (set.unsupported.length === 0) return `no EQL rule in ${files}`;
   const kinds = new Map<string, number>();
   for (const u of set.unsupported) kinds.set(kindOf(u), (kinds.get(kindOf(u)) ?? 0) + 1);
-  const found = [...kinds].map(([k, n]) => `${n} with ${k}`).join(", ");
-  const objects = set.unsupported.length === 1 ? "1 object" : `${set.unsupported.length} objects`;
-  const hint = kinds.has("no rule type")
-    ? " (events? rules are detection-rules TOML, Kibana rule JSON or an .ndjson rule export)"
-    : "";
-  return `${files} holds no EQL rule: found ${objects} that ${set.unsupported.length === 1 ? "is" : "are"} not EQL rules (${found})${hint}`;
+  const n = set.unsupported.length;
+  if (kinds.size === 1 && kinds.has("no rule type")) {
+    return `${files} ${set.files.length === 1 ? "is not a rule file" : "hold no rule"}: ${n === 1 ? "its object has" : `its ${n} objects have`} no rule type (events?); --rules takes ${RULE_FORMATS}`;
+  }
+  const found = [...kinds].map(([k, c]) => `${c} with ${k}`).join(", ");
+  return `no EQL rule in ${files}: found ${n === 1 ? "1 object" : `${n} objects`} of other kinds (${found}); only EQL rules run`;
 }

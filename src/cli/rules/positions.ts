@@ -27,7 +27,7 @@ function offsetOfLine(text: string, line: number): number {
   return at;
 }
 
-function querySite(text: string, loaded: LoadedRule): KeySite | undefined {
+function querySite(text: string, loaded: Pick<LoadedRule, "origin">): KeySite | undefined {
   const { format, line } = loaded.origin;
   if (format === "toml") {
     const sites = scanToml(text);
@@ -66,14 +66,45 @@ export function queryPosition(
 ): FilePosition | undefined {
   const file = loaded.origin.file;
   if (file === undefined) return undefined;
+  const found = queryInFile(file, loaded.origin.format, loaded.origin.line);
+  if (!found || found.query !== loaded.rule.query) return undefined;
+  return found.position(span);
+}
+
+/** The format of a rule file, from its extension. */
+export function ruleFileFormat(file: string): "toml" | "json" | "ndjson" | undefined {
+  if (/\.toml$/i.test(file)) return "toml";
+  if (/\.json$/i.test(file)) return "json";
+  if (/\.(ndjson|jsonl)$/i.test(file)) return "ndjson";
+  return undefined;
+}
+
+/**
+ * The query text of the rule in `file` (for NDJSON, the rule on `line`), and a mapping of its spans
+ * to positions in the file; undefined when the file or its query cannot be read.
+ */
+export function queryInFile(
+  file: string,
+  format: string | undefined,
+  line?: number,
+): { query: string; position(span: { start: number; end: number }): FilePosition } | undefined {
   const text = fileText(file);
-  if (text === null) return undefined;
-  const site = querySite(text, loaded);
+  if (text === null || format === undefined) return undefined;
+  const origin = { format, ...(line !== undefined ? { line } : {}) } as LoadedRule["origin"];
+  const site = querySite(text, { origin });
   if (!site?.string) return undefined;
   const mapped = decodeString(text, site.string);
-  const query = loaded.rule.query;
-  if (mapped.value !== query) return undefined;
-  const at = (i: number) => mapped.offsets[Math.min(Math.max(i, 0), query.length)] as number;
+  const query = mapped.value;
+  return { query, position: (span) => mapPosition(text, mapped.offsets, query, span) };
+}
+
+function mapPosition(
+  text: string,
+  offsets: readonly number[],
+  query: string,
+  span: { start: number; end: number },
+): FilePosition {
+  const at = (i: number) => offsets[Math.min(Math.max(i, 0), query.length)] as number;
   const start = at(span.start);
   const end = Math.max(start + 1, at(span.end));
   const { location, sourceLine, caret } = locate(text, { start, end });

@@ -1,0 +1,141 @@
+/**
+ * Rule fixtures for `mini-eql test`, one fixture at a time. The library's `runRuleFixtures` reads a
+ * fixture file whole: one bad `expect` throws the file away and a file that cannot be loaded comes
+ * back as a failure. Here each fixture is validated on its own (with the library's own checks), so a
+ * bad one is reported as an error and the others still run, and every problem says what it is about.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { loadRuleFile } from "../../node/rules/load.js";
+import {
+  checkFixtures,
+  type FixtureOutcome,
+  parseFixtureFile,
+  type RuleFixture,
+} from "../../rules/fixtures.js";
+import type { LoadedRule } from "../../rules/types.js";
+
+/** A fixture that could not be run: its place in the file and why. */
+export interface FixtureError {
+  readonly index: number;
+  readonly id?: string;
+  readonly label?: string;
+  readonly error: string;
+}
+
+/** The fixtures of one file: outcomes of those that ran, errors of those that could not. */
+export interface FixtureFileReport {
+  /** The fixture file, relative to the directory run. */
+  readonly file: string;
+  readonly rule?: LoadedRule;
+  /** Set when the file itself could not be used (bad JSON, no rule file, a rule that does not load). */
+  readonly error?: string;
+  /** True when the file's `fixtures` list is empty. */
+  readonly empty: boolean;
+  /** Outcomes of the fixtures that ran, with their place in the file. */
+  readonly outcomes: readonly (FixtureOutcome & { readonly index: number })[];
+  readonly errors: readonly FixtureError[];
+}
+
+const SUFFIX = ".fixtures.json";
+
+function fixtureFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith(".") || name === "node_modules") continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...fixtureFiles(path));
+    else if (name.endsWith(SUFFIX)) out.push(path);
+  }
+  return out;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** One fixture checked with the library's rules for a fixture file; the error names its index. */
+function fixtureProblem(f: unknown, index: number): string | undefined {
+  try {
+    parseFixtureFile({ fixtures: [f] });
+    return undefined;
+  } catch (e) {
+    return message(e).replace(/^fixtures\[0\]/, `fixtures[${index}]`);
+  }
+}
+
+function textField(f: unknown, key: "id" | "label"): string | undefined {
+  const v = typeof f === "object" && f !== null ? (f as Record<string, unknown>)[key] : undefined;
+  return typeof v === "string" ? v : undefined;
+}
+
+function oneFile(dir: string, path: string): FixtureFileReport {
+  const file = relative(dir, path);
+  const failed = (error: string): FixtureFileReport => ({
+    file,
+    error,
+    empty: false,
+    outcomes: [],
+    errors: [],
+  });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    return failed(`not a JSON fixture file: ${message(e)}`);
+  }
+  const d = doc as { rule?: unknown; fixtures?: unknown } | null;
+  if (typeof d !== "object" || d === null || !Array.isArray(d.fixtures)) {
+    return failed('a fixture file is a JSON object with a "fixtures" array');
+  }
+  let rulePath: string;
+  if (d.rule !== undefined) {
+    if (typeof d.rule !== "string") return failed('"rule" must be the name of the rule file beside it');
+    rulePath = join(dirname(path), d.rule);
+    if (!existsSync(rulePath)) {
+      return failed(`rule file ${d.rule} (named by "rule") not found beside ${basename(path)}`);
+    }
+  } else {
+    const base = path.slice(0, -SUFFIX.length);
+    const found = [".toml", ".json", ".ndjson"].map((ext) => base + ext).find((p) => existsSync(p));
+    if (!found) {
+      return failed(
+        `no rule file ${basename(base)}.toml/.json/.ndjson beside it; name one with "rule": "<file>"`,
+      );
+    }
+    rulePath = found;
+  }
+  let rule: LoadedRule | undefined;
+  try {
+    rule = loadRuleFile(rulePath, { collectErrors: false }).rules[0];
+  } catch (e) {
+    return failed(`rule file ${relative(dir, rulePath)} does not load: ${message(e)}`);
+  }
+  if (!rule) return failed(`rule file ${relative(dir, rulePath)} holds no EQL rule`);
+  const good: RuleFixture[] = [];
+  const at: number[] = [];
+  const errors: FixtureError[] = [];
+  d.fixtures.forEach((f, index) => {
+    const problem = fixtureProblem(f, index);
+    if (problem === undefined) {
+      good.push(f as RuleFixture);
+      at.push(index);
+    } else {
+      const id = textField(f, "id");
+      const label = textField(f, "label");
+      errors.push({ index, error: problem, ...(id ? { id } : {}), ...(label ? { label } : {}) });
+    }
+  });
+  return {
+    file,
+    rule,
+    empty: d.fixtures.length === 0,
+    outcomes: checkFixtures(rule, good).map((o, i) => ({ ...o, index: at[i] as number })),
+    errors,
+  };
+}
+
+/** Every `<rule>.fixtures.json` under `dir`, checked against the rule file beside it. */
+export function runFixtureFiles(dir: string): FixtureFileReport[] {
+  return fixtureFiles(dir).map((path) => oneFile(dir, path));
+}
