@@ -22,7 +22,7 @@ describe.concurrent("check", { timeout: 60_000 }, () => {
     );
     expect(source).toBe(`  ${q}`);
     expect(caretColumn(caret as string)).toBe(41);
-    expect(r.stderr).toContain("check: 1 errors, 0 warnings");
+    expect(r.stderr).toContain("check: 1 error, 0 warnings");
   });
 
   it("a semantic error on a later line points at that line", async () => {

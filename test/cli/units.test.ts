@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { applyPipes } from "../../src/cli/commands/pipes.js";
 import { parseNow } from "../../src/cli/commands/run.js";
-import { type InputRecord, newCounters, readSource } from "../../src/cli/io/input.js";
+import { type InputRecord, newCounters, readSource, readSources } from "../../src/cli/io/input.js";
 import { JsonArraySplitter } from "../../src/cli/io/json-array.js";
 import { Output } from "../../src/cli/io/output.js";
 import { TableWriter } from "../../src/cli/io/table.js";
@@ -183,5 +183,76 @@ describe("table, junit and --now", () => {
     expect(parseNow("1700000000000")).toBe(1_700_000_000_000);
     expect(parseNow(undefined, () => 42)).toBe(42);
     expect(() => parseNow("soon")).toThrow(/--now expects/);
+  });
+});
+
+describe("input: long lines and the NDJSON/array decision", () => {
+  async function read(pieces: readonly (string | Buffer)[], maxLineBytes?: number) {
+    const counters = newCounters();
+    const all: InputRecord[] = [];
+    const options = maxLineBytes === undefined ? {} : { maxLineBytes };
+    const source = Readable.from(pieces.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
+    for await (const batch of readSource("-", counters, source, options)) all.push(...batch);
+    return { all, counters };
+  }
+  /** `text` cut into 64 KiB chunks, as a file is read. */
+  const chunked = (text: string) => {
+    const buf = Buffer.from(text);
+    const out: Buffer[] = [];
+    for (let i = 0; i < buf.length; i += 1 << 16) out.push(buf.subarray(i, i + (1 << 16)));
+    return out;
+  };
+
+  it("reads a line of several MB spanning many chunks", async () => {
+    const big = "é".repeat(2 * 1024 * 1024); // 4 MiB of UTF-8, split inside characters too
+    const text = `{"a":1}\n${JSON.stringify({ big })}\n{"b":2}\n`;
+    const { all, counters } = await read(chunked(text));
+    expect(all.map((r) => r.kind)).toEqual(["event", "event", "event"]);
+    const second = all[1];
+    expect(second?.kind === "event" && (second.event as { big: string }).big).toBe(big);
+    expect(all.map((r) => ("line" in r ? r.line : 0))).toEqual([1, 2, 3]);
+    expect(counters).toMatchObject({ records: 3, events: 3, rejected: 0 });
+  });
+
+  it("rejects and counts a line over the limit, and reads on", async () => {
+    const long = JSON.stringify({ pad: "x".repeat(3 * 1024 * 1024) });
+    const text = `{"a":1}\n${long}\n{"b":2}\n${long}`;
+    const { all, counters } = await read(chunked(text), 1024 * 1024);
+    expect(all.map((r) => (r.kind === "event" ? r.event : r.kind === "rejected" && r.reason))).toEqual([
+      { a: 1 },
+      "line longer than 1048576 bytes",
+      { b: 2 },
+      "line longer than 1048576 bytes",
+    ]);
+    expect(all.map((r) => ("line" in r ? r.line : 0))).toEqual([1, 2, 3, 4]);
+    expect(counters).toMatchObject({ records: 4, events: 2, rejected: 2 });
+    // Within one chunk too, counting bytes rather than characters.
+    const small = await read(['{"s":"éé"}\n{"s":"e"}\n'], 10);
+    expect(small.all.map((r) => r.kind)).toEqual(["rejected", "event"]);
+  });
+
+  it("takes NDJSON whose first line is an array for NDJSON, and a one-line array for an array", async () => {
+    const ndjsonFirstArray = await read(['[1,2]\n{"a":1}\n{"b":2}\n']);
+    expect(
+      ndjsonFirstArray.all.map((r) => (r.kind === "event" ? r.event : r.kind === "rejected" && r.reason)),
+    ).toEqual(["not a JSON object (an array)", { a: 1 }, { b: 2 }]);
+    for (const text of ['[{"a":1},{"b":2}]', '[{"a":1},{"b":2}]\n\n', '  [{"a":1},\n{"b":2}]\n']) {
+      const { all } = await read([text]);
+      expect(all.map((r) => r.kind === "event" && r.event)).toEqual([{ a: 1 }, { b: 2 }]);
+    }
+  });
+
+  it("reports truncated gzip data as an unreadable source after the events before it", async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ i, pad: `${i}`.repeat(20) }));
+    const gz = gzipSync(`${lines.join("\n")}\n`);
+    const counters = newCounters();
+    const all: InputRecord[] = [];
+    for await (const batch of readSources(["-"], counters, Readable.from([gz.subarray(0, gz.length - 40)])))
+      all.push(...batch);
+    const last = all.at(-1);
+    expect(last).toMatchObject({ kind: "unreadable", file: "<stdin>" });
+    expect(last?.kind === "unreadable" && last.reason).toMatch(/^<stdin>: truncated or corrupt gzip data \(/);
+    expect(all.filter((r) => r.kind === "event").length).toBeGreaterThan(1000);
+    expect(counters.unreadable).toBe(1);
   });
 });
