@@ -32,6 +32,8 @@ export function expectFixturesToPass(dir: string, options: LoadOptions = {}): nu
   let passed = 0;
   for (const r of reports) {
     if (r.error) problems.push(`${r.file}: ${r.error}`);
+    else if (r.empty) problems.push(`${r.file}: no fixtures (the "fixtures" list is empty)`);
+    for (const e of r.errors) problems.push(`${r.file}: fixture ${e.id ?? `#${e.index}`}: ${e.error}`);
     for (const o of r.outcomes) {
       if (o.ok) passed++;
       else problems.push(`${r.file}: ${o.message}`);

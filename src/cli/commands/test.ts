@@ -8,11 +8,11 @@
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { runRuleFixtures } from "../../node/rules/fixtures.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, errnoText, UsageError } from "../errors.js";
 import { type JunitCase, type JunitSuite, renderJunit } from "../junit.js";
 import { plural } from "../report.js";
-import { runFixtureFiles } from "../rules/fixtures.js";
 
 /** Options of `mini-eql test`. */
 export interface TestOptions {
@@ -40,7 +40,7 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
       if (e instanceof UsageError) throw e;
       throw new UsageError(`--rules ${dir}: ${errnoText(e)}`);
     }
-    for (const report of runFixtureFiles(dir)) {
+    for (const report of runRuleFixtures(dir)) {
       files++;
       const name = join(dir, report.file);
       const classname = report.rule?.rule.name ?? name;
