@@ -19,7 +19,7 @@ import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { defaultColumns } from "../io/columns.js";
 import { type Format, printable, resultWriter } from "../io/format.js";
-import { type InputRecord, newCounters, readSources, uncount } from "../io/input.js";
+import { acceptedEvents, newCounters } from "../io/input.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { diagnosticFinding, formatFinding, plural, RejectReporter } from "../report.js";
 import { resolveSources } from "../sources.js";
@@ -121,46 +121,27 @@ export async function queryCommand(
   };
   const readOptions = opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes };
   try {
-    outer: for await (const batch of readSources(sources, counters, ctx.stdin, readOptions)) {
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i] as InputRecord;
-        if (r.kind === "unreadable") {
-          if (rejects.unreadableSource(r)) break outer;
-          continue;
-        }
-        if (r.kind === "rejected") {
-          if (rejects.reject(r)) {
-            uncount(counters, batch.slice(i + 1));
-            break outer;
-          }
-          continue;
-        }
-        let hits: (EventHit | SequenceHit)[];
-        try {
-          hits = stream.push(r.event);
-        } catch (e) {
-          if (!(e instanceof EqlDataError)) throw e;
-          // The event cannot take part (no timestamp, too late): it is rejected, not silently dropped.
-          counters.events--;
-          counters.rejected++;
-          if (e.code === DataErrorCodes.LATE_EVENT) late++;
-          const reason = dataErrorReason(e);
-          if (rejects.reject({ kind: "rejected", file: r.file, line: r.line, reason })) {
-            uncount(counters, batch.slice(i + 1));
-            break outer;
-          }
-          continue;
-        }
-        // For sequences and samples an event "matches" when it satisfies one of the terms.
-        if (compiled.kind === "event" ? hits.length > 0 : compiled.matches(r.event)) matched++;
-        await emit(hits);
-        if (sink.done) {
-          // Reading stops here: the rest of the batch was never evaluated, so it is not counted.
-          uncount(counters, batch.slice(i + 1));
-          break outer;
-        }
+    for await (const r of acceptedEvents(sources, counters, ctx.stdin, readOptions, rejects, () =>
+      progress.tick(counters),
+    )) {
+      let hits: (EventHit | SequenceHit)[];
+      try {
+        hits = stream.push(r.event);
+      } catch (e) {
+        if (!(e instanceof EqlDataError)) throw e;
+        // The event cannot take part (no timestamp, too late): it is rejected, not silently dropped.
+        counters.events--;
+        counters.rejected++;
+        if (e.code === DataErrorCodes.LATE_EVENT) late++;
+        if (rejects.reject({ kind: "rejected", file: r.file, line: r.line, reason: dataErrorReason(e) }))
+          break;
+        continue;
       }
-      progress.tick(counters);
+      // For sequences and samples an event "matches" when it satisfies one of the terms.
+      if (compiled.kind === "event" ? hits.length > 0 : compiled.matches(r.event)) matched++;
+      await emit(hits);
+      // Reading stops here: the rest of the batch was never evaluated, so it is not counted.
+      if (sink.done) break;
     }
     // The input ends here, or where --strict stopped it: what was found so far is still printed.
     if (!sink.done) await emit(stream.end());

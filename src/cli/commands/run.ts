@@ -8,7 +8,7 @@ import { type AlertDocument, type LoadedRule, windowTime } from "../../index.js"
 import { fieldReader } from "../../runtime/fields.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
-import { type InputRecord, newCounters, readSources, uncount } from "../io/input.js";
+import { acceptedEvents, newCounters, readSources } from "../io/input.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
@@ -116,25 +116,12 @@ export async function runCommand(
   try {
     // Under --strict the run stops at the first rejected line and prints no alert: alerts are
     // printed only for a whole execution.
-    outer: for await (const batch of readSources(sources, counters, ctx.stdin, readOptions)) {
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i] as InputRecord;
-        if (r.kind === "unreadable") {
-          if (rejects.unreadableSource(r)) break outer;
-          continue;
-        }
-        if (r.kind === "rejected") {
-          if (rejects.reject(r)) {
-            uncount(counters, batch.slice(i + 1));
-            break outer;
-          }
-          continue;
-        }
-        let any = false;
-        for (const s of streams) if (s.push(r.event)) any = true;
-        if (any) matched++;
-      }
-      progress.tick(counters);
+    for await (const r of acceptedEvents(sources, counters, ctx.stdin, readOptions, rejects, () =>
+      progress.tick(counters),
+    )) {
+      let any = false;
+      for (const s of streams) if (s.push(r.event)) any = true;
+      if (any) matched++;
     }
   } finally {
     progress.clear();

@@ -346,3 +346,41 @@ export async function* readSources(
     }
   }
 }
+
+/** What `acceptedEvents` reports problems to: rejected lines and unreadable sources, and whether to stop. */
+export interface RejectSink {
+  /** Report a rejected line; true when the run must stop (--strict). */
+  reject(r: Extract<InputRecord, { kind: "rejected" }>): boolean;
+  /** Report a source that could not be read to its end; true when the run must stop. */
+  unreadableSource(r: Extract<InputRecord, { kind: "unreadable" }>): boolean;
+}
+
+/**
+ * The events of every source, one at a time: rejected lines and unreadable sources go to `rejects`,
+ * which may stop the run; `afterBatch` runs after each batch (the progress line). When the consumer
+ * stops early, the records of the current batch that it never saw are taken off the counters, so
+ * the summary counts only what was evaluated.
+ */
+export async function* acceptedEvents(
+  sources: readonly string[],
+  counters: InputCounters,
+  stdin: Readable,
+  options: ReadOptions,
+  rejects: RejectSink,
+  afterBatch: () => void = () => {},
+): AsyncGenerator<Extract<InputRecord, { kind: "event" }>> {
+  let batch: InputRecord[] = [];
+  let i = 0;
+  try {
+    for await (batch of readSources(sources, counters, stdin, options)) {
+      for (i = 0; i < batch.length; i++) {
+        const r = batch[i] as InputRecord;
+        if (r.kind === "event") yield r;
+        else if (r.kind === "unreadable" ? rejects.unreadableSource(r) : rejects.reject(r)) return;
+      }
+      afterBatch();
+    }
+  } finally {
+    if (i < batch.length) uncount(counters, batch.slice(i + 1));
+  }
+}
