@@ -19,6 +19,48 @@ function folder(site: CallSite): (s: string) => string {
   return site.insensitive ? foldCase : (s) => s;
 }
 
+/**
+ * A `~`-capable predicate of two strings (`endsWith`, `startsWith`, `stringContains`): null when
+ * either is null, else `test` on the (folded) texts.
+ */
+function stringPredicate(
+  name: string,
+  second: string,
+  test: (source: string, other: string) => boolean,
+): FunctionDef {
+  return {
+    name,
+    params: [
+      { name: "source", type: "string" },
+      { name: second, type: "string" },
+    ],
+    returns: "boolean",
+    hasInsensitiveVariant: true,
+    create: (site): Evaluator => {
+      const fold = folder(site);
+      return (args) => {
+        const s = textArg(site, args, 0);
+        const x = textArg(site, args, 1);
+        if (s === null || x === null) return null;
+        return test(fold(s), fold(x));
+      };
+    },
+  };
+}
+
+/** `endsWith(s, suffix)`. */
+export const endsWith = stringPredicate("endsWith", "suffix", (s, x) => s.endsWith(x));
+
+/** `startsWith(s, prefix)`. */
+export const startsWith = stringPredicate("startsWith", "prefix", (s, x) => s.startsWith(x));
+
+/** `stringContains(s, sub)`: an empty `s` or `sub` gives false. */
+export const stringContains = stringPredicate(
+  "stringContains",
+  "substring",
+  (s, x) => s !== "" && x !== "" && s.includes(x),
+);
+
 /** `between(s, left, right [, greedy])`: the text between the first `left` and the next (or last) `right`. */
 export const between: FunctionDef = {
   name: "between",
@@ -73,26 +115,6 @@ export const concat: FunctionDef = {
   },
 };
 
-/** `endsWith(s, suffix)`. */
-export const endsWith: FunctionDef = {
-  name: "endsWith",
-  params: [
-    { name: "source", type: "string" },
-    { name: "suffix", type: "string" },
-  ],
-  returns: "boolean",
-  hasInsensitiveVariant: true,
-  create: (site): Evaluator => {
-    const fold = folder(site);
-    return (args) => {
-      const s = textArg(site, args, 0);
-      const x = textArg(site, args, 1);
-      if (s === null || x === null) return null;
-      return fold(s).endsWith(fold(x));
-    };
-  },
-};
-
 /**
  * `indexOf(s, sub [, start])`: the first index at or after `start` (negative or null means 0), or
  * null. Follows Java's `String.indexOf`, so `indexOf("abc", "", 10)` is 3 (the length).
@@ -140,26 +162,6 @@ export const length: FunctionDef = {
   },
 };
 
-/** `startsWith(s, prefix)`. */
-export const startsWith: FunctionDef = {
-  name: "startsWith",
-  params: [
-    { name: "source", type: "string" },
-    { name: "prefix", type: "string" },
-  ],
-  returns: "boolean",
-  hasInsensitiveVariant: true,
-  create: (site): Evaluator => {
-    const fold = folder(site);
-    return (args) => {
-      const s = textArg(site, args, 0);
-      const x = textArg(site, args, 1);
-      if (s === null || x === null) return null;
-      return fold(s).startsWith(fold(x));
-    };
-  },
-};
-
 /** `string(v)`: Java `String.valueOf`; null stays null. */
 export const string: FunctionDef = {
   name: "string",
@@ -168,27 +170,6 @@ export const string: FunctionDef = {
   hasInsensitiveVariant: false,
   create: (site): Evaluator => {
     return (args) => textArg(site, args, 0);
-  },
-};
-
-/** `stringContains(s, sub)`: an empty `s` or `sub` gives false. */
-export const stringContains: FunctionDef = {
-  name: "stringContains",
-  params: [
-    { name: "source", type: "string" },
-    { name: "substring", type: "string" },
-  ],
-  returns: "boolean",
-  hasInsensitiveVariant: true,
-  create: (site): Evaluator => {
-    const fold = folder(site);
-    return (args) => {
-      const s = textArg(site, args, 0);
-      const x = textArg(site, args, 1);
-      if (s === null || x === null) return null;
-      if (s === "" || x === "") return false;
-      return fold(s).includes(fold(x));
-    };
   },
 };
 
