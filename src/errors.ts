@@ -129,30 +129,12 @@ export class EqlError extends Error implements Diagnostic {
 
 /** The query text does not follow EQL's grammar. */
 export class EqlSyntaxError extends EqlError {
-  constructor(
-    source: string,
-    code: string,
-    reason: string,
-    span: Pick<Span, "start" | "end">,
-    hint?: string,
-  ) {
-    super(source, code, reason, span, hint);
-    this.name = "EqlSyntaxError";
-  }
+  override name = "EqlSyntaxError";
 }
 
 /** The query text parses but breaks a rule Elasticsearch checks before running it. */
 export class EqlSemanticError extends EqlError {
-  constructor(
-    source: string,
-    code: string,
-    reason: string,
-    span: Pick<Span, "start" | "end">,
-    hint?: string,
-  ) {
-    super(source, code, reason, span, hint);
-    this.name = "EqlSemanticError";
-  }
+  override name = "EqlSemanticError";
 }
 
 /**
