@@ -123,6 +123,7 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
     ? fieldReader([resolveField(mapping, options.tiebreakerField).name])
     : null;
   const baseMatch = base.matchAny;
+  const byKnownFields = new Map<string, Plan>();
 
   function matches(event: EqlEvent): boolean {
     if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
@@ -136,7 +137,7 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
     const resultPosition =
       runOptions.resultPosition === undefined ? defaultPosition : checkPosition(runOptions.resultPosition);
     const gate = runOptions.filter ?? options.filter;
-    let plan = gate === options.filter ? base : build(knownFromMapping, gate);
+    let plan = base;
     if (optional.length > 0) {
       // Elasticsearch folds `?field` to null when no document (nor the mapping) has the field: find
       // which optional fields some event has (stopping at the first one that does).
@@ -146,7 +147,19 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
         const present = runOptions.presentFields;
         if (present ? present.has(name) : list.some((e) => hasValue(reader, e))) known.add(name);
       }
-      plan = build(known, gate);
+      // A rule run again and again over new batches meets the same few answers: compile each once.
+      const key = optional.map(({ name }) => (known.has(name) ? "1" : "0")).join("");
+      if (gate !== options.filter) plan = build(known, gate);
+      else {
+        let cached = byKnownFields.get(key);
+        if (!cached) {
+          cached = build(known, gate);
+          byKnownFields.set(key, cached);
+        }
+        plan = cached;
+      }
+    } else if (gate !== options.filter) {
+      plan = build(knownFromMapping, gate);
     }
     const ctx: RunContext = {
       timestamp,
