@@ -1,5 +1,6 @@
 /** `compile`: turn EQL text (or a parsed statement) into an evaluator. */
-import type { Field, Statement } from "./ast/nodes.js";
+import type { Statement } from "./ast/nodes.js";
+import { fieldsIn, statementExprs } from "./ast/walk.js";
 import { buildPlan, type Plan } from "./compile/plan.js";
 import { instantParser } from "./engine/order.js";
 import { type RunContext, runEventQuery, runSampleQuery, runSequenceQuery, safeTest } from "./engine/run.js";
@@ -26,26 +27,6 @@ import type {
 } from "./types.js";
 
 const DEFAULT_SIZE = 10;
-
-/** The `?field` references of a statement (iterative: long generated queries stay within the stack). */
-function optionalFields(root: unknown): Field[] {
-  const out: Field[] = [];
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== "object" || node === null) continue;
-    if ((node as { kind?: string }).kind === "field") {
-      if ((node as Field).optional) out.push(node as Field);
-      continue;
-    }
-    for (const [k, v] of Object.entries(node)) {
-      if (k === "span" || k === "nameSpan" || k === "categorySpan") continue;
-      if (Array.isArray(v)) stack.push(...v);
-      else stack.push(v);
-    }
-  }
-  return out;
-}
 
 function hasValue(reader: FieldReader, event: unknown): boolean {
   try {
@@ -89,7 +70,9 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
   const size = options.size ?? DEFAULT_SIZE;
   checkCount("size", size, 0);
-  const optional = optionalFields(statement).map((f) => mappedFieldReader(mapping, f));
+  const optional = fieldsIn(statementExprs(statement))
+    .filter((f) => f.optional)
+    .map((f) => mappedFieldReader(mapping, f));
 
   const checkPosition = (p: unknown): "head" | "tail" => {
     if (p === undefined) return "tail";

@@ -2,7 +2,8 @@
  * The default columns of `--format table`: the timestamp, category and host, then fields that suit
  * the query's categories (process, network, file), else the fields the query itself tests.
  */
-import type { Expr, Statement } from "../../index.js";
+import { fieldsIn } from "../../ast/walk.js";
+import type { Statement } from "../../index.js";
 
 /** Fields shown for events of a category, after the common ones. */
 const BY_CATEGORY: Readonly<Record<string, readonly string[]>> = {
@@ -13,37 +14,6 @@ const BY_CATEGORY: Readonly<Record<string, readonly string[]>> = {
 
 /** At most this many fields taken from the query when its category has no preset. */
 const FROM_QUERY = 3;
-
-function fieldsOf(e: Expr, out: string[]): void {
-  switch (e.kind) {
-    case "field":
-      out.push(e.name);
-      return;
-    case "literal":
-      return;
-    case "not":
-    case "negate":
-      fieldsOf(e.operand, out);
-      return;
-    case "and":
-    case "or":
-    case "compare":
-    case "arith":
-      fieldsOf(e.left, out);
-      fieldsOf(e.right, out);
-      return;
-    case "in":
-      fieldsOf(e.operand, out);
-      for (const x of e.list) fieldsOf(x, out);
-      return;
-    case "match":
-      fieldsOf(e.operand, out);
-      return;
-    case "call":
-      for (const x of e.args) fieldsOf(x, out);
-      return;
-  }
-}
 
 /** The default table columns for a statement; `timestamp` and `category` are the fields in use. */
 export function defaultColumns(statement: Statement, timestamp: string, category: string): string[] {
@@ -65,9 +35,7 @@ export function defaultColumns(statement: Statement, timestamp: string, category
     }
   }
   if (!preset) {
-    const referenced: string[] = [];
-    for (const f of filters) fieldsOf(f.condition, referenced);
-    for (const x of referenced) {
+    for (const x of fieldsIn(filters.map((f) => f.condition)).map((f) => f.name)) {
       if (columns.length >= 3 + FROM_QUERY) break;
       add(x);
     }
