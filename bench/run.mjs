@@ -35,23 +35,14 @@ const { parse: parseToml } = await import("smol-toml");
 const { kubeletBaseline } = await import("./baseline.mjs");
 const { generateEvents } = await import("./generate.mjs");
 const { sequenceBench } = await import("./sequence.mjs");
+const { intOption } = await import("./args.mjs");
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  if (i < 0 || i + 1 >= process.argv.length) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`${name} needs a positive integer`);
-    process.exit(2);
-  }
-  return n;
-}
-
-const EVENTS = option("--events", 200_000);
-const MANY_EVENTS = option("--many-events", 20_000);
-const ROUNDS = option("--rounds", 7);
-const SEED = option("--seed", 42);
-const SEQUENCE_EVENTS = option("--sequence-events", 0);
+const argv = process.argv.slice(2);
+const EVENTS = intOption(argv, "--events", 200_000);
+const MANY_EVENTS = intOption(argv, "--many-events", 20_000);
+const ROUNDS = intOption(argv, "--rounds", 7);
+const SEED = intOption(argv, "--seed", 42);
+const SEQUENCE_EVENTS = intOption(argv, "--sequence-events", 0);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -22,6 +22,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { intOption } from "./args.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const worker = resolve(here, "sequence-worker.mjs");
@@ -222,18 +223,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.exit(2);
   }
   const argv = process.argv.slice(2);
-  const value = (name, fallback) => {
-    const i = argv.indexOf(name);
-    if (i < 0) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n <= 0) {
-      console.error(`${name} needs a positive integer`);
-      process.exit(2);
-    }
-    return n;
-  };
-  const events = value("--events", 0);
-  const seed = value("--seed", 1);
+  const events = intOption(argv, "--events", 0);
+  const seed = intOption(argv, "--seed", 1);
   const options = events
     ? { streamSizes: [events], batchSize: events, seed }
     : { streamSizes: [1_000_000, 5_000_000], batchSize: 1_000_000, seed };

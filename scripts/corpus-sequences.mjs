@@ -18,21 +18,11 @@ import { corpusPathFrom, importDist, readCorpus } from "./corpus-common.mjs";
 
 const { compile } = await importDist();
 const { corpusEvents, stageTemplates } = await import("../bench/corpus-events.mjs");
+const { intOption } = await import("../bench/args.mjs");
 
 const argv = process.argv.slice(2);
-function option(name, fallback) {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`${name} needs a positive integer`);
-    process.exit(2);
-  }
-  argv.splice(i, 2);
-  return n;
-}
-const EVENTS = option("--events", 4000);
-const SEED = option("--seed", 1);
+const EVENTS = intOption(argv, "--events", 4000);
+const SEED = intOption(argv, "--seed", 1);
 
 const corpusPath = corpusPathFrom(argv[0]);
 const rules = readCorpus(corpusPath).filter((rule) => rule.kind === "sequence" || rule.kind === "sample");
