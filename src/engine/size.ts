@@ -1,0 +1,49 @@
+/**
+ * A cheap estimate of what an event costs in V8's heap: a walk bounded to `MAX_NODES` values that
+ * counts object and array slots and string lengths. Property names are not counted: JSON.parse
+ * interns them, so events of one shape share them. Values beyond the bound are not visited; the
+ * estimate then falls short for very large events.
+ */
+
+/** Values visited at most per event. */
+export const MAX_NODES = 2048;
+
+// Rough V8 costs on 64-bit with pointer compression off: object header and property slot, array
+// header and element slot, string header (one byte per character), boxed number.
+const OBJECT = 56;
+const SLOT = 16;
+const ARRAY = 32;
+const ELEMENT = 8;
+const STRING = 20;
+const NUMBER = 16;
+
+/** Estimated heap bytes of a JSON-like value (see the file comment). */
+export function estimateEventSize(event: unknown): number {
+  let size = 0;
+  // Values visited or waiting to be; nothing is queued beyond the bound.
+  let seen = 1;
+  const stack: unknown[] = [event];
+  try {
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v === "string") size += STRING + v.length;
+      else if (typeof v === "number") size += Number.isInteger(v) && Math.abs(v) < 2 ** 30 ? 0 : NUMBER;
+      else if (Array.isArray(v)) {
+        size += ARRAY + ELEMENT * v.length;
+        for (let i = 0; i < v.length && seen < MAX_NODES; i++, seen++) stack.push(v[i]);
+      } else if (typeof v === "object" && v !== null) {
+        size += OBJECT;
+        for (const k in v) {
+          if (seen >= MAX_NODES) break;
+          if (!Object.hasOwn(v, k)) continue;
+          size += SLOT;
+          seen++;
+          stack.push((v as Record<string, unknown>)[k]);
+        }
+      }
+    }
+  } catch {
+    // A throwing getter or proxy: what was counted so far is the estimate.
+  }
+  return size;
+}

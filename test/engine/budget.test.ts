@@ -1,0 +1,122 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type BudgetOwner, Charged, StateBudget } from "../../src/engine/budget.js";
+
+/** An entry that records its eviction in a shared log. */
+class Item extends Charged {
+  constructor(
+    readonly name: string,
+    readonly log: string[],
+  ) {
+    super();
+  }
+  evict(): void {
+    this.log.push(this.name);
+  }
+}
+
+describe("StateBudget", () => {
+  it("evicts the least recently charged entry across all owners, and counts it against its owner", () => {
+    const budget = new StateBudget({ maxBytes: 100 });
+    const a = budget.owner();
+    const b = budget.owner();
+    const log: string[] = [];
+    const items = ["a1", "b1", "a2", "b2"].map((n) => new Item(n, log));
+    const [a1, b1, a2, b2] = items as [Item, Item, Item, Item];
+    a.charge(a1, 30);
+    b.charge(b1, 30);
+    a.charge(a2, 30);
+    expect(log).toEqual([]);
+    b.charge(b2, 30); // 120 > 100: a1 goes
+    expect(log).toEqual(["a1"]);
+    expect(a.stats).toEqual({ entries: 1, bytes: 30, evicted: 1, evictedBytes: 30 });
+    expect(b.stats).toEqual({ entries: 2, bytes: 60, evicted: 0, evictedBytes: 0 });
+    expect(budget.stats).toMatchObject({ entries: 3, bytes: 90, evicted: 1, evictedBytes: 30, owners: 2 });
+    // Charging again makes an entry the most recent: b1 moves behind b2, so a2 is next, then b2.
+    b.charge(b1, 40);
+    a.charge(new Item("a3", log), 50);
+    expect(log).toEqual(["a1", "a2", "b2"]);
+    expect(budget.stats.bytes).toBe(90);
+    expect(a.stats.evicted + b.stats.evicted).toBe(budget.stats.evicted);
+  });
+
+  it("evicts an entry larger than the whole budget at once", () => {
+    const budget = new StateBudget({ maxBytes: 10 });
+    const o = budget.owner();
+    const log: string[] = [];
+    o.charge(new Item("big", log), 11);
+    expect(log).toEqual(["big"]);
+    expect(o.stats).toEqual({ entries: 0, bytes: 0, evicted: 1, evictedBytes: 11 });
+  });
+
+  it("uncharges released entries and resizes without changing the order", () => {
+    const budget = new StateBudget({ maxBytes: 100 });
+    const o = budget.owner();
+    const log: string[] = [];
+    const x = new Item("x", log);
+    const y = new Item("y", log);
+    o.charge(x, 50);
+    o.charge(y, 40);
+    o.resize(x, 10);
+    expect(o.stats.bytes).toBe(50);
+    o.charge(new Item("z", log), 60); // 110: x is still the oldest
+    expect(log).toEqual(["x"]);
+    o.release(y);
+    o.release(y);
+    expect(o.stats).toMatchObject({ entries: 1, bytes: 60 });
+    expect(budget.stats).toMatchObject({ entries: 1, bytes: 60 });
+  });
+
+  it("computes an event's size once", () => {
+    let calls = 0;
+    const budget = new StateBudget({
+      sizeOf: () => {
+        calls++;
+        return 7;
+      },
+    });
+    const e = { a: 1 };
+    expect(budget.sizeOf(e)).toBe(7);
+    expect(budget.sizeOf(e)).toBe(7);
+    expect(calls).toBe(1);
+  });
+
+  it("rejects a negative or NaN limit", () => {
+    expect(() => new StateBudget({ maxBytes: -1 })).toThrow(RangeError);
+    expect(() => new StateBudget({ maxBytes: Number.NaN })).toThrow(RangeError);
+  });
+
+  it("restores entries into their stamp order among entries already charged", () => {
+    // Any interleaving of two owners' charges, restored owner by owner into a fresh budget, gives
+    // the same eviction order as the original budget.
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }), (who) => {
+        const original = new StateBudget({ maxBytes: Infinity });
+        const owners = [original.owner(), original.owner()] as const;
+        const log: string[] = [];
+        const charged: Item[][] = [[], []];
+        who.forEach((second, i) => {
+          const item = new Item(`${i}`, log);
+          owners[second ? 1 : 0].charge(item, 1);
+          charged[second ? 1 : 0]?.push(item);
+        });
+        const fresh = new StateBudget({ maxBytes: who.length });
+        const restoredLog: string[] = [];
+        const restored: BudgetOwner[] = [fresh.owner(), fresh.owner()];
+        for (const o of [1, 0]) {
+          const items = charged[o] as Item[];
+          restored[o]?.restore(
+            items.map((it) => new Item(it.name, restoredLog)),
+            items.map((it) => it.stamp),
+            items.map((it) => it.bytes),
+          );
+        }
+        expect(fresh.stats.entries).toBe(who.length);
+        // Shrinking to nothing evicts in the original order.
+        const big = new Item("big", restoredLog);
+        restored[0]?.charge(big, who.length);
+        expect(restoredLog).toEqual(who.map((_, i) => `${i}`));
+      }),
+    );
+  });
+});
