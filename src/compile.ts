@@ -2,15 +2,12 @@
 import type { Statement } from "./ast/nodes.js";
 import { fieldsIn, statementExprs } from "./ast/walk.js";
 import { buildPlan, type Plan } from "./compile/plan.js";
+import { safeTest } from "./engine/filter.js";
 import { instantParser } from "./engine/order.js";
-import { type RunContext, runEventQuery, runSampleQuery, runSequenceQuery, safeTest } from "./engine/run.js";
-import {
-  eventStream,
-  type QueryStream,
-  type StreamOptions,
-  sampleStream,
-  sequenceStream,
-} from "./engine/stream.js";
+import { type RunContext, runEventQuery, runSampleQuery, runSequenceQuery } from "./engine/run.js";
+import { sampleStream } from "./engine/sample-stream.js";
+import { sequenceStream } from "./engine/sequence-stream.js";
+import { eventStream, type QueryStream, type StreamContext, type StreamOptions } from "./engine/stream.js";
 import { EqlSemanticError, ErrorCodes } from "./errors.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { parse } from "./parse.js";
@@ -168,10 +165,12 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   }
 
   function stream(streamOptions: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
-    if (base.sequence)
-      return sequenceStream(base.sequence, { timestamp, tiebreaker, parseTime }, streamOptions);
-    if (base.sample) return sampleStream(base.sample, streamOptions);
-    return eventStream(base.matchAny);
+    if (streamOptions.maxSamplesPerKey !== undefined)
+      checkCount("maxSamplesPerKey", streamOptions.maxSamplesPerKey, 1);
+    const ctx: StreamContext = { timestamp, tiebreaker, parseTime, query: statement.source };
+    if (base.sequence) return sequenceStream(base.sequence, ctx, streamOptions);
+    if (base.sample) return sampleStream(base.sample, ctx, streamOptions);
+    return eventStream(base.matchAny, ctx, streamOptions);
   }
 
   async function* runAsync(

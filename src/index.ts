@@ -1,6 +1,16 @@
 /** mini-eql: Elastic's Event Query Language over plain JSON events, with Elasticsearch semantics. */
 export type * from "./ast/nodes.js";
 export { compile } from "./compile.js";
+export {
+  type BudgetOptions,
+  type BudgetStats,
+  DEFAULT_STATE_BYTES,
+  type OwnerStats,
+  StateBudget,
+} from "./engine/budget.js";
+export { type ClockOptions, DEFAULT_MAX_TIME_JUMP, EventClock } from "./engine/clock.js";
+export type { FilterHits } from "./engine/filter.js";
+export type { StreamSnapshot } from "./engine/snapshot.js";
 export type { QueryStream, StreamOptions, StreamStats } from "./engine/stream.js";
 export {
   DataErrorCodes,

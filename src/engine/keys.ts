@@ -115,3 +115,39 @@ export function compareKeyValues(a: Scalar, b: Scalar): number {
   if (ta !== tb) return ta < tb ? -1 : 1;
   return compareCodePoints(String(a), String(b));
 }
+
+/** `keyTuples` that never throws: an event whose keys cannot be read (a throwing getter) has none. */
+export function safeKeyTuples(event: unknown, specs: readonly KeySpec[]): KeyTuple[] {
+  try {
+    return keyTuples(event, specs);
+  } catch {
+    return [];
+  }
+}
+
+/** The key tuple an id stands for (the inverse of the id encoding), for restoring snapshots. */
+export function keyTupleOf(id: string): KeyTuple {
+  if (id === "") return EMPTY_KEY;
+  const values: Scalar[] = [];
+  let i = 0;
+  while (i < id.length) {
+    const tag = id[i];
+    if (tag === "s") {
+      const colon = id.indexOf(":", i);
+      const len = Number(id.slice(i + 1, colon));
+      values.push(id.slice(colon + 1, colon + 1 + len));
+      i = colon + 1 + len;
+    } else {
+      let end = id.indexOf("|", i);
+      if (end < 0) end = id.length;
+      const body = id.slice(i + 1, end);
+      values.push(tag === "n" ? null : tag === "t" ? true : tag === "f" ? false : Number(body));
+      i = end;
+    }
+    if (i < id.length) {
+      if (id[i] !== "|") throw new RangeError(`Malformed key id ${JSON.stringify(id)}`);
+      i++;
+    }
+  }
+  return { values, id };
+}

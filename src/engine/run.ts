@@ -5,15 +5,11 @@ import { DataErrorCodes, EqlDataError } from "../errors.js";
 import type { Scalar } from "../functions/types.js";
 import type { FieldReader } from "../runtime/fields.js";
 import type { EqlEvent, EventHit, EventsResult, SequenceHit, SequencesResult } from "../types.js";
+import { StateBudget } from "./budget.js";
+import { type FilterHits, safeTest } from "./filter.js";
 import { applyLimits, compareOrdinals, type InstantParser, type Ordinal, ordinalOf } from "./order.js";
-import { runSamples, type SampleTerm } from "./sample.js";
-import {
-  type Completed,
-  type MatcherOptions,
-  renderSequenceKeys,
-  SequenceMatcher,
-  type SequencePlan,
-} from "./sequence.js";
+import { SampleCollector, type SampleTerm } from "./sample.js";
+import { type Completed, renderSequenceKeys, SequenceMatcher, type SequencePlan } from "./sequence.js";
 
 /** Settings shared by the batch runners. */
 export interface RunContext {
@@ -25,17 +21,9 @@ export interface RunContext {
   readonly pipes: readonly Pipe[];
 }
 
-function isEvent(e: unknown): e is EqlEvent {
+/** Whether a pushed value is an event (a JSON object); anything else is counted and ignored. */
+export function isEvent(e: unknown): e is EqlEvent {
   return typeof e === "object" && e !== null && !Array.isArray(e);
-}
-
-/** Evaluate a filter without ever throwing (a hostile object simply does not match). */
-export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
-  try {
-    return filter(e);
-  } catch {
-    return false;
-  }
 }
 
 /** Run an event query. */
@@ -119,49 +107,65 @@ export function renderSequence(c: Completed, dateKeys: readonly boolean[]): Sequ
   };
 }
 
-/** Run a sequence query over a batch. */
+/**
+ * Run a sequence query over a batch. The batch holds every event anyway, so the matcher's state is
+ * not limited (an own budget without a limit): the answer is Elasticsearch's, whatever the input.
+ */
 export function runSequenceQuery(
   plan: SequencePlan & { readonly dateKeys: readonly boolean[] },
   events: readonly EqlEvent[],
   ctx: RunContext,
-  options: MatcherOptions = {},
-): SequencesResult & { matcher: SequenceMatcher } {
-  const matcher = new SequenceMatcher(plan, options);
-  const relevant: { e: EqlEvent; ord: Ordinal }[] = [];
+): SequencesResult {
+  const matcher = new SequenceMatcher(plan);
+  const relevant: { e: EqlEvent; ord: Ordinal; hits: FilterHits }[] = [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (!isEvent(e)) continue;
-    let rel = false;
-    try {
-      rel = matcher.relevant(e);
-    } catch {
-      rel = false;
-    }
-    if (rel) relevant.push({ e, ord: strictOrdinal(e, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime) });
+    const hits = matcher.evaluate(e);
+    if (hits)
+      relevant.push({ e, ord: strictOrdinal(e, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime), hits });
   }
   relevant.sort((a, b) => compareOrdinals(a.ord, b.ord));
   const done: Completed[] = [];
-  for (const { e, ord } of relevant) {
-    for (const c of matcher.push(e, ord)) done.push(c);
+  for (const { e, ord, hits } of relevant) {
+    for (const c of matcher.push(e, ord, hits)) done.push(c);
   }
   for (const c of matcher.end()) done.push(c);
   done.sort((a, b) => compareOrdinals(a.last, b.last));
   const limited = applyLimits(done, ctx.pipes, ctx.size, ctx.resultPosition);
-  return { sequences: limited.map((c) => renderSequence(c, plan.dateKeys)), matcher };
+  return { sequences: limited.map((c) => renderSequence(c, plan.dateKeys)) };
 }
 
-/** Run a sample query. */
+/** The plan of a sample query. */
+export interface SamplePlan {
+  readonly terms: readonly SampleTerm[];
+  readonly dateKeys: readonly boolean[];
+}
+
+/** Render samples as Elasticsearch does (a date key as epoch millis text). */
+export function renderSamples(sample: SamplePlan, collector: SampleCollector, size: number): SequenceHit[] {
+  return collector.results(size).map((s) => ({
+    join_keys: s.key.map((v, i) => (sample.dateKeys[i] && typeof v === "number" ? String(v) : v)),
+    events: s.events.map(hitOf),
+  }));
+}
+
+/** Run a sample query over a batch (without a state limit, as sequences). */
 export function runSampleQuery(
-  sample: { readonly terms: readonly SampleTerm[]; readonly dateKeys: readonly boolean[] },
+  sample: SamplePlan,
   events: readonly EqlEvent[],
   size: number,
   maxPerKey: number,
 ): SequencesResult {
-  const samples = runSamples(sample.terms, events, maxPerKey, size);
-  return {
-    sequences: samples.map((s) => ({
-      join_keys: s.key.map((v, i) => (sample.dateKeys[i] && typeof v === "number" ? String(v) : v)),
-      events: s.events.map(hitOf),
-    })),
-  };
+  const collector = new SampleCollector(
+    sample.terms,
+    maxPerKey,
+    new StateBudget({ maxBytes: Infinity }).owner(),
+  );
+  for (const e of events) {
+    if (!isEvent(e)) continue;
+    const hits = collector.evaluate(e);
+    if (hits) collector.add(e, hits);
+  }
+  return { sequences: renderSamples(sample, collector, size) };
 }

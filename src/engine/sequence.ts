@@ -1,14 +1,32 @@
 /**
  * The sequence state machine, event at a time. Events must arrive in ordinal order (the batch
  * runner sorts them; the stream runner checks and buffers). For each stage and join key only the
- * most recent partial sequence survives, as in Elasticsearch.
+ * most recent partial sequence survives, as in Elasticsearch. Everything held is charged to a
+ * `StateBudget`, which evicts the least recently charged entry when full.
  */
 
 import type { EventFilter } from "../compile/query.js";
 import type { Scalar } from "../functions/types.js";
 import type { EqlEvent } from "../types.js";
-import { type KeySpec, type KeyTuple, keyTuples } from "./keys.js";
+import { type BudgetOwner, Charged, StateBudget } from "./budget.js";
+import { type FilterHits, FilterSet } from "./filter.js";
+import { IndexedHeap } from "./heap.js";
+import { type KeySpec, type KeyTuple, keyTupleOf, safeKeyTuples } from "./keys.js";
+import { countBefore, type MissingShape, MissingTimes, passesMissing } from "./missing.js";
 import type { Ordinal } from "./order.js";
+import {
+  checkVersion,
+  EventTable,
+  eventAt,
+  finiteOrNull,
+  type MatcherSnapshot,
+  type MatcherState,
+  ordinalFromState,
+  ordinalState,
+  type PartialState,
+  SNAPSHOT_VERSION,
+  type TimesState,
+} from "./snapshot.js";
 
 /** One stage after `runs` expansion. */
 export interface StagePlan {
@@ -34,26 +52,13 @@ export interface Completed {
   readonly last: Ordinal;
 }
 
-interface Partial {
-  readonly key: KeyTuple;
-  readonly events: EqlEvent[];
-  readonly ordinals: Ordinal[];
-  /** Timestamp of the first event in nanoseconds relative to the epoch millis (for maxspan). */
-  readonly firstMs: number;
-  readonly firstNs: number;
-}
-
-interface Pending {
-  readonly partial: Partial;
-  /** Releasable once the clock passes this (epoch millis). */
-  readonly until: number;
-}
-
-/** Counters of what the matcher discarded; reported, never silent. */
+/** Counters of what the matcher holds and discarded; reported, never silent. */
 export interface SequenceStats {
   /** Partial sequences currently held. */
   open: number;
-  /** Partial sequences dropped because `maxOpenSequences` was reached. */
+  /** Candidates waiting for a trailing missing stage's window to pass. */
+  pending: number;
+  /** Partial sequences and waiting candidates evicted because the state budget was full. */
   droppedByCap: number;
   /** Partial sequences that expired because their maxspan passed. */
   expired: number;
@@ -63,24 +68,73 @@ export interface SequenceStats {
 
 /** Options of the matcher. */
 export interface MatcherOptions {
-  /** Maximum partial sequences held at once; the oldest is dropped beyond it (default 1,000,000). */
-  maxOpenSequences?: number;
+  /** The budget charged (default: one of its own without a limit). */
+  budget?: StateBudget;
+  /** The account charged, when a stream shares one with its matcher (takes precedence over `budget`). */
+  owner?: BudgetOwner;
+  /** Resume from a snapshot of a matcher over the same query. */
+  restore?: MatcherSnapshot;
 }
 
+/** Estimated bytes of a partial sequence apart from its key and events. */
+const PARTIAL_BYTES = 240;
+/** Estimated bytes per event a partial refers to, apart from the event (slot, ordinal, instant). */
+const EVENT_REF_BYTES = 96;
 const SWEEP_EVERY = 1024;
+
+/** A partial sequence, or (stage -1) a candidate waiting for a trailing missing stage. */
+class Partial extends Charged {
+  heapIndex = -1;
+  /** The positive stage (index into the matcher's positive stages) where it waits, or -1. */
+  stage = -1;
+  /** Waiting candidates: releasable once the clock passes this (epoch millis). */
+  until = 0;
+  /** Waiting candidates: arrival order, which breaks ties of `until`. */
+  seq = 0;
+
+  constructor(
+    readonly matcher: SequenceMatcher,
+    readonly key: KeyTuple,
+    readonly events: EqlEvent[],
+    readonly ordinals: Ordinal[],
+    readonly firstMs: number,
+    readonly firstNs: number,
+    public eventBytes: number,
+  ) {
+    super();
+  }
+
+  size(): number {
+    return PARTIAL_BYTES + 2 * this.key.id.length + this.eventBytes;
+  }
+
+  evict(): void {
+    this.matcher.evicted(this);
+  }
+}
+
+const releaseOrder = (a: Partial, b: Partial) => a.until < b.until || (a.until === b.until && a.seq < b.seq);
 
 /** The sequence matcher. */
 export class SequenceMatcher {
-  readonly stats: SequenceStats = { open: 0, droppedByCap: 0, expired: 0, rejectedByMissing: 0 };
+  /** Counters of what is held and what was discarded. */
+  readonly stats: SequenceStats = { open: 0, pending: 0, droppedByCap: 0, expired: 0, rejectedByMissing: 0 };
+  /** The account this matcher's state is charged to. */
+  readonly owner: BudgetOwner;
+  private readonly filterSet = new FilterSet();
+  /** Per stage: its filter's number in `filterSet`. */
+  private readonly stageFilter: number[];
+  private readonly untilFilter: number;
   private readonly positive: number[];
+  private readonly missingStages: number[];
   /** Per positive stage (by its index in `positive`): key id → the most recent partial sequence. */
   private readonly state: Map<string, Partial>[];
-  /** Per missing stage index: key id → ascending event timestamps (epoch millis). */
-  private readonly missingSeen = new Map<number, Map<string, number[]>>();
-  private readonly pending: Pending[] = [];
-  private readonly maxOpen: number;
-  private readonly hasTrailing: boolean;
+  /** Per stage (missing stages only): key id → times seen. */
+  private readonly missingSeen: (Map<string, MissingTimes> | null)[];
+  private readonly pending = new IndexedHeap<Partial>(releaseOrder);
+  private readonly shape: MissingShape;
   private nowMs = Number.NEGATIVE_INFINITY;
+  private seq = 0;
   private sinceSweep = 0;
   /** Events between sweeps: at least the number of partials the last sweep kept, so sweeping costs O(1) per event. */
   private sweepInterval = SWEEP_EVERY;
@@ -89,24 +143,46 @@ export class SequenceMatcher {
     private readonly plan: SequencePlan,
     options: MatcherOptions = {},
   ) {
+    this.owner = options.owner ?? (options.budget ?? new StateBudget({ maxBytes: Infinity })).owner();
+    this.stageFilter = plan.stages.map((s) => this.filterSet.add(s.filter));
+    this.untilFilter = plan.until ? this.filterSet.add(plan.until.filter) : -1;
     this.positive = plan.stages.flatMap((s, i) => (s.missing ? [] : [i]));
+    this.missingStages = plan.stages.flatMap((s, i) => (s.missing ? [i] : []));
     this.state = this.positive.map(() => new Map());
-    plan.stages.forEach((s, i) => {
-      if (s.missing) this.missingSeen.set(i, new Map());
-    });
-    this.maxOpen = options.maxOpenSequences ?? 1_000_000;
+    this.missingSeen = plan.stages.map((s) => (s.missing ? new Map() : null));
     const lastPositive = this.positive[this.positive.length - 1] as number;
-    this.hasTrailing = plan.stages.some((s, i) => s.missing && i > lastPositive);
+    this.shape = {
+      missing: plan.stages.map((s) => s.missing),
+      leading: plan.stages[0]?.missing === true,
+      trailing: plan.stages.some((s, i) => s.missing && i > lastPositive),
+      maxspan: plan.maxspan ?? 0,
+    };
+    if (options.restore) {
+      checkVersion(options.restore);
+      this.load(options.restore.matcher, options.restore.events);
+    }
   }
 
-  /** Whether the event matters to this query at all (matches a stage or the until term). */
-  relevant(event: EqlEvent): boolean {
-    for (const s of this.plan.stages) if (s.filter(event)) return true;
-    return this.plan.until?.filter(event) === true;
+  /** The distinct filters (stages expanded by `runs` share one; the until term last when distinct). */
+  get filters(): readonly EventFilter[] {
+    return this.filterSet.filters;
   }
 
-  /** Process the next event (in ordinal order); returns sequences completed and certain now. */
-  push(event: EqlEvent, ordinal: Ordinal): Completed[] {
+  /** Evaluate each distinct filter once: the hits `push` takes, or null when the event matters to no term. */
+  evaluate(event: EqlEvent): FilterHits | null {
+    return this.filterSet.evaluate(event);
+  }
+
+  /** Whether candidates wait for time alone to release them (see `advanceTo`). */
+  get waiting(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /**
+   * Process the next event (in ordinal order) with its hits from `evaluate`; returns sequences
+   * completed and certain now. Never throws.
+   */
+  push(event: EqlEvent, ordinal: Ordinal, hits: FilterHits): Completed[] {
     const ts = ordinal.timestamp;
     const ms = ts ? ts.millis : 0;
     const ns = ts ? ts.nanos : 0;
@@ -116,45 +192,69 @@ export class SequenceMatcher {
       this.releasePending(out, false);
     }
     const { stages, until, maxspan } = this.plan;
+    // Stages expanded by `runs` share their keys: compute the tuples once per event.
+    let lastSpecs: readonly KeySpec[] | null = null;
+    let lastTuples: KeyTuple[] = [];
+    const tuples = (specs: readonly KeySpec[]) => {
+      if (specs !== lastSpecs) {
+        lastSpecs = specs;
+        lastTuples = safeKeyTuples(event, specs);
+      }
+      return lastTuples;
+    };
     // Missing-stage events are recorded first: lookups use strict time windows, so an event never
     // rejects a candidate it also completes.
-    for (const [i, seen] of this.missingSeen) {
-      const st = stages[i] as StagePlan;
-      if (!st.filter(event)) continue;
-      for (const k of keyTuples(event, st.keys)) {
-        const list = seen.get(k.id);
-        if (list) list.push(ms);
-        else seen.set(k.id, [ms]);
+    for (const i of this.missingStages) {
+      if (!hits[this.stageFilter[i] as number]) continue;
+      const seen = this.missingSeen[i] as Map<string, MissingTimes>;
+      for (const k of tuples((stages[i] as StagePlan).keys)) {
+        let list = seen.get(k.id);
+        if (!list) {
+          list = new MissingTimes(seen, i, k.id);
+          seen.set(k.id, list);
+        }
+        list.times.push(ms);
+        this.owner.charge(list, list.size());
       }
     }
     // Later stages first, so one event cannot advance a sequence twice.
     const last = this.positive.length - 1;
+    let eventBytes = -1;
     for (let p = last; p >= 0; p--) {
-      const st = stages[this.positive[p] as number] as StagePlan;
-      if (!st.filter(event)) continue;
-      for (const k of keyTuples(event, st.keys)) {
+      const stage = this.positive[p] as number;
+      if (!hits[this.stageFilter[stage] as number]) continue;
+      for (const k of tuples((stages[stage] as StagePlan).keys)) {
+        if (eventBytes < 0) eventBytes = EVENT_REF_BYTES + this.owner.budget.sizeOf(event);
         let seq: Partial;
         if (p === 0) {
-          seq = { key: k, events: [event], ordinals: [ordinal], firstMs: ms, firstNs: ns };
+          seq = new Partial(this, k, [event], [ordinal], ms, ns, eventBytes);
         } else {
           const prevState = this.state[p - 1] as Map<string, Partial>;
           const prev = prevState.get(k.id);
           if (!prev) continue;
           prevState.delete(k.id);
           this.stats.open--;
-          if (maxspan !== null && (ms - prev.firstMs) * 1e6 + (ns - prev.firstNs) > maxspan * 1e6) continue;
+          if (maxspan !== null && (ms - prev.firstMs) * 1e6 + (ns - prev.firstNs) > maxspan * 1e6) {
+            this.owner.release(prev);
+            continue;
+          }
           prev.events.push(event);
           prev.ordinals.push(ordinal);
+          prev.eventBytes += eventBytes;
           seq = prev;
         }
         if (p === last) this.candidate(seq, out);
         else this.store(p, seq);
       }
     }
-    if (until?.filter(event)) {
-      for (const k of keyTuples(event, until.keys)) {
+    if (this.untilFilter >= 0 && hits[this.untilFilter] && until) {
+      for (const k of tuples(until.keys)) {
         for (const st of this.state) {
-          if (st.delete(k.id)) this.stats.open--;
+          const gone = st.get(k.id);
+          if (gone === undefined) continue;
+          st.delete(k.id);
+          this.stats.open--;
+          this.owner.release(gone);
         }
       }
     }
@@ -182,35 +282,137 @@ export class SequenceMatcher {
     return out;
   }
 
-  private store(p: number, seq: Partial): void {
-    const st = this.state[p] as Map<string, Partial>;
-    // Delete first so the map's insertion order stays "least recently advanced first".
-    if (st.delete(seq.key.id)) this.stats.open--;
-    st.set(seq.key.id, seq);
-    this.stats.open++;
-    if (this.stats.open > this.maxOpen) this.evictOldest();
+  /** Called by the budget when it evicts one of this matcher's partial sequences or candidates. */
+  evicted(seq: Partial): void {
+    if (seq.stage >= 0) {
+      const st = this.state[seq.stage] as Map<string, Partial>;
+      if (st.get(seq.key.id) !== seq) return;
+      st.delete(seq.key.id);
+      this.stats.open--;
+    } else {
+      if (seq.heapIndex < 0) return;
+      this.pending.remove(seq);
+      this.stats.pending--;
+    }
+    this.stats.droppedByCap++;
   }
 
-  private evictOldest(): void {
-    let victim: Map<string, Partial> | null = null;
-    let victimKey = "";
-    let oldest: Ordinal | null = null;
-    for (const st of this.state) {
-      const first = st.entries().next();
-      if (first.done) continue;
-      const [id, seq] = first.value;
-      const ord = seq.ordinals[seq.ordinals.length - 1] as Ordinal;
-      if (oldest === null || ord.index < oldest.index) {
-        oldest = ord;
-        victim = st;
-        victimKey = id;
+  /** The whole state as JSON-safe data (events once each). */
+  snapshot(): MatcherSnapshot {
+    const table = new EventTable();
+    const matcher = this.save(table);
+    return { version: SNAPSHOT_VERSION, kind: "matcher", events: table.events, matcher };
+  }
+
+  /** The state, with events referred to through `table` (streams add their own events to it). */
+  save(table: EventTable): MatcherState {
+    const partials: PartialState[] = [];
+    const savePartial = (seq: Partial) =>
+      partials.push({
+        stage: seq.stage,
+        key: seq.key.id,
+        events: seq.events.map((e) => table.ref(e)),
+        ordinals: seq.ordinals.map(ordinalState),
+        firstMs: seq.firstMs,
+        firstNs: seq.firstNs,
+        until: seq.until,
+        seq: seq.seq,
+        stamp: seq.stamp,
+        bytes: seq.bytes,
+      });
+    for (const st of this.state) for (const seq of st.values()) savePartial(seq);
+    for (const seq of this.pending.values()) savePartial(seq);
+    const times: TimesState[] = [];
+    for (const seen of this.missingSeen) {
+      if (!seen) continue;
+      for (const list of seen.values()) {
+        times.push({
+          stage: list.stage,
+          key: list.id,
+          times: [...list.times],
+          stamp: list.stamp,
+          bytes: list.bytes,
+        });
       }
     }
-    if (victim) {
-      victim.delete(victimKey);
-      this.stats.open--;
-      this.stats.droppedByCap++;
+    return {
+      shape: this.shapeId(),
+      nowMs: finiteOrNull(this.nowMs),
+      sinceSweep: this.sinceSweep,
+      sweepInterval: this.sweepInterval,
+      seq: this.seq,
+      stats: { ...this.stats },
+      owner: { evicted: this.owner.stats.evicted, evictedBytes: this.owner.stats.evictedBytes },
+      partials,
+      times,
+    };
+  }
+
+  /** Resume from `state` (this matcher must be new); entries are charged as they were. */
+  load(state: MatcherState, events: readonly EqlEvent[]): void {
+    if (state.shape !== this.shapeId()) {
+      throw new RangeError(`Snapshot of sequence shape ${state.shape} cannot resume ${this.shapeId()}`);
     }
+    this.nowMs = state.nowMs ?? Number.NEGATIVE_INFINITY;
+    this.sinceSweep = state.sinceSweep;
+    this.sweepInterval = state.sweepInterval;
+    this.seq = state.seq;
+    Object.assign(this.stats, state.stats);
+    const entries: Charged[] = [];
+    const stamps: number[] = [];
+    const bytes: number[] = [];
+    for (const s of state.partials) {
+      // What the events were charged is what the entry was charged apart from its fixed part.
+      const eventBytes = s.bytes - PARTIAL_BYTES - 2 * s.key.length;
+      const seq = new Partial(
+        this,
+        keyTupleOf(s.key),
+        s.events.map((i) => eventAt(events, i)),
+        s.ordinals.map(ordinalFromState),
+        s.firstMs,
+        s.firstNs,
+        eventBytes,
+      );
+      seq.stage = s.stage;
+      seq.until = s.until;
+      seq.seq = s.seq;
+      if (s.stage >= 0) (this.state[s.stage] as Map<string, Partial>).set(seq.key.id, seq);
+      else this.pending.push(seq);
+      entries.push(seq);
+      stamps.push(s.stamp);
+      bytes.push(s.bytes);
+    }
+    for (const s of state.times) {
+      const seen = this.missingSeen[s.stage];
+      if (!seen)
+        throw new RangeError(`Snapshot has missing-stage times for stage ${s.stage}, which is not missing`);
+      const list = new MissingTimes(seen, s.stage, s.key);
+      list.times.push(...s.times);
+      seen.set(s.key, list);
+      entries.push(list);
+      stamps.push(s.stamp);
+      bytes.push(s.bytes);
+    }
+    this.owner.restoreEvicted(state.owner.evicted, state.owner.evictedBytes);
+    this.owner.restore(entries, stamps, bytes);
+  }
+
+  private shapeId(): string {
+    const stages = this.plan.stages.map((s) => (s.missing ? "!" : "+")).join("");
+    return `${stages}/${this.plan.maxspan ?? "-"}/${this.plan.until ? "until" : "-"}`;
+  }
+
+  private store(p: number, seq: Partial): void {
+    const st = this.state[p] as Map<string, Partial>;
+    const old = st.get(seq.key.id);
+    if (old !== undefined) {
+      this.owner.release(old);
+      this.stats.open--;
+    }
+    seq.stage = p;
+    st.set(seq.key.id, seq);
+    this.stats.open++;
+    this.owner.charge(seq, seq.size());
   }
 
   /** Drop partial sequences whose maxspan has passed, and missing-stage times no lookup can need. */
@@ -226,87 +428,65 @@ export class SequenceMatcher {
           st.delete(id);
           this.stats.open--;
           this.stats.expired++;
+          this.owner.release(seq);
         }
       }
     }
     const keep = this.nowMs - 2 * maxspan;
-    for (const seen of this.missingSeen.values()) {
+    for (const seen of this.missingSeen) {
+      if (!seen) continue;
       for (const [id, list] of seen) {
-        let drop = 0;
-        while (drop < list.length && (list[drop] as number) < keep) drop++;
-        if (drop === list.length) seen.delete(id);
-        else if (drop > 0) list.splice(0, drop);
+        const drop = countBefore(list.times, keep);
+        if (drop === list.times.length) {
+          seen.delete(id);
+          this.owner.release(list);
+        } else if (drop > 0) {
+          list.times.splice(0, drop);
+          this.owner.resize(list, list.size());
+        }
       }
     }
   }
 
   private candidate(seq: Partial, out: Completed[]): void {
-    if (this.missingSeen.size === 0) {
+    seq.stage = -1;
+    if (this.missingStages.length === 0) {
+      this.owner.release(seq);
       out.push(this.complete(seq));
       return;
     }
-    if (this.hasTrailing) {
+    if (this.shape.trailing) {
       // A trailing missing event may still arrive; decide once the clock passes first + maxspan.
-      this.pending.push({ partial: seq, until: seq.firstMs + (this.plan.maxspan ?? 0) });
+      seq.until = seq.firstMs + this.shape.maxspan;
+      seq.seq = ++this.seq;
+      this.pending.push(seq);
+      this.stats.pending++;
+      this.owner.charge(seq, seq.size());
       return;
     }
-    if (this.checkMissing(seq)) out.push(this.complete(seq));
-    else this.stats.rejectedByMissing++;
+    this.owner.release(seq);
+    this.decide(seq, out);
   }
 
   private releasePending(out: Completed[], all: boolean): void {
-    if (this.pending.length === 0) return;
-    let kept = 0;
-    for (const p of this.pending) {
-      if (all || this.nowMs > p.until) {
-        if (this.checkMissing(p.partial)) out.push(this.complete(p.partial));
-        else this.stats.rejectedByMissing++;
-      } else {
-        this.pending[kept++] = p;
-      }
+    for (;;) {
+      const top = this.pending.peek();
+      if (top === undefined || (!all && !(this.nowMs > top.until))) return;
+      this.pending.pop();
+      this.stats.pending--;
+      this.owner.release(top);
+      this.decide(top, out);
     }
-    this.pending.length = kept;
   }
 
-  /** Elasticsearch's missing-event rule (strict millisecond windows around the positive events). */
-  private checkMissing(seq: Partial): boolean {
-    const { stages } = this.plan;
-    const maxspan = this.plan.maxspan ?? 0;
+  private decide(seq: Partial, out: Completed[]): void {
     const times = seq.ordinals.map((o) => (o.timestamp ? o.timestamp.millis : 0));
-    const A = times[0] as number;
-    const Z = times[times.length - 1] as number;
-    let L: number | undefined;
-    let T: number | undefined;
-    let positiveSeen = 0;
-    for (let i = 0; i < stages.length; i++) {
-      const st = stages[i] as StagePlan;
-      if (!st.missing) {
-        positiveSeen++;
-        continue;
-      }
-      const list = this.missingSeen.get(i)?.get(seq.key.id);
-      if (!list || list.length === 0) continue;
-      if (positiveSeen === 0) {
-        for (const t of list) if (t < A && (L === undefined || t > L)) L = t;
-      } else if (positiveSeen === times.length) {
-        for (const t of list) {
-          if (t > Z) {
-            if (T === undefined || t < T) T = t;
-            break;
-          }
-        }
-      } else {
-        const lo = times[positiveSeen - 1] as number;
-        const hi = times[positiveSeen] as number;
-        for (const t of list) if (t > lo && t < hi) return false;
-      }
+    const id = seq.key.id;
+    if (passesMissing(this.shape, times, (i) => this.missingSeen[i]?.get(id)?.times)) {
+      out.push(this.complete(seq));
+    } else {
+      this.stats.rejectedByMissing++;
     }
-    // The shape of the query (not which lookups found something) picks the rule.
-    const leading = (stages[0] as StagePlan).missing;
-    if (leading && this.hasTrailing) return L === undefined || T === undefined || T - L > maxspan;
-    if (leading) return L === undefined || Z - L > maxspan;
-    if (this.hasTrailing) return T === undefined || T - A > maxspan;
-    return true;
   }
 
   private complete(seq: Partial): Completed {

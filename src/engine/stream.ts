@@ -1,20 +1,23 @@
 /**
  * Streaming execution: events are pushed one at a time (in time order, or within a lateness
  * window) and results come out as soon as they are certain. State stays bounded: partial
- * sequences expire with maxspan and are capped, and every discarded thing is counted.
+ * sequences expire with maxspan, everything held is charged to a state budget that evicts the
+ * oldest entries when full, and every discarded thing is counted.
  */
 
-import type { Plan } from "../compile/plan.js";
 import type { EventFilter } from "../compile/query.js";
-import { DataErrorCodes, EqlDataError } from "../errors.js";
 import type { FieldReader } from "../runtime/fields.js";
-import type { EqlEvent, EventHit, SequenceHit } from "../types.js";
-import { compareOrdinals, type InstantParser, type Ordinal } from "./order.js";
-import { hitOf, renderSequence, runSampleQuery, safeTest, strictOrdinal } from "./run.js";
-import { SequenceMatcher } from "./sequence.js";
+import type { EqlEvent, EventHit } from "../types.js";
+import type { OwnerStats, StateBudget } from "./budget.js";
+import type { ClockOptions } from "./clock.js";
+import { type FilterHits, safeTest } from "./filter.js";
+import type { InstantParser } from "./order.js";
+import { hitOf, isEvent } from "./run.js";
+import type { SequenceStats } from "./sequence.js";
+import { checkVersion, SNAPSHOT_VERSION, type StreamCounters, type StreamSnapshot } from "./snapshot.js";
 
 /** Options of a stream. */
-export interface StreamOptions {
+export interface StreamOptions extends ClockOptions {
   /**
    * How far behind the newest timestamp (in milliseconds) an event may arrive; such events are put
    * back in order. Default 0: events must arrive in time order (equal timestamps in any order
@@ -23,13 +26,21 @@ export interface StreamOptions {
   lateness?: number;
   /** An event older than the lateness window: `"error"` (default) throws `EqlDataError`, `"drop"` counts it. */
   onLate?: "error" | "drop";
-  /** Cap on partial sequences held at once; the oldest is dropped and counted beyond it (default 1,000,000). */
-  maxOpenSequences?: number;
+  /**
+   * The state budget charged; share one between streams to bound them together. Default: a budget
+   * of the stream's own with the default limit (`DEFAULT_STATE_BYTES`).
+   */
+  budget?: StateBudget;
   /** Samples per key for sample queries (default 1). */
   maxSamplesPerKey?: number;
+  /**
+   * Resume from `snapshot()` of a stream compiled from the same query text. Options are not part
+   * of a snapshot: pass the same ones again.
+   */
+  restore?: StreamSnapshot;
 }
 
-/** What a stream has seen and discarded; nothing is dropped without being counted here. */
+/** What a stream has seen, holds and discarded; nothing is dropped without being counted here. */
 export interface StreamStats {
   /** Events pushed. */
   eventsIn: number;
@@ -43,21 +54,48 @@ export interface StreamStats {
   emitted: number;
   /** Partial sequences currently held. */
   openSequences: number;
-  /** Partial sequences dropped by `maxOpenSequences`. */
+  /** Candidates waiting for a trailing missing stage's window to pass. */
+  pendingSequences: number;
+  /** Partial sequences and waiting candidates evicted because the state budget was full. */
   droppedByCap: number;
   /** Partial sequences expired by maxspan. */
   expired: number;
   /** Sequence candidates rejected by a missing-event stage. */
   rejectedByMissing: number;
+  /** Event times refused as more than `maxTimeJump` ahead of the clock (they did not move it). */
+  futureSetAside: number;
+  /** Events set aside as too far ahead, held until the clock reaches them. */
+  futureHeld: number;
+  /** Entries charged to the state budget (partials, missing-stage times, candidates, events held). */
+  stateEntries: number;
+  /** Estimated bytes charged to the state budget. */
+  stateBytes: number;
+  /** Entries of any kind evicted because the state budget was full. */
+  evicted: number;
+  /** Estimated bytes of the evicted entries. */
+  evictedBytes: number;
 }
 
 /** A push-based query runner. */
 export interface QueryStream<H> {
   /** Add one event; returns the results it made certain. May throw `EqlDataError` (late event, bad timestamp). */
   push(event: EqlEvent): H[];
+  /**
+   * Evaluate the query's distinct filters once over an event: the hits `pushEvaluated` takes, or
+   * null when the event matters to no term. Never throws.
+   */
+  evaluate(event: EqlEvent): FilterHits | null;
+  /** `push` for an event already evaluated with `evaluate` (null hits: only its time counts). */
+  pushEvaluated(event: EqlEvent, hits: FilterHits | null): H[];
+  /** Let time pass to `ms` (epoch millis) without an event; returns the results that made certain. */
+  advanceTo(ms: number): H[];
+  /** Whether time alone can release something (buffered events, events set aside, waiting candidates). */
+  readonly waiting: boolean;
   /** No more events: returns the remaining results. */
   end(): H[];
-  /** Counters of what was seen and discarded. */
+  /** The whole state as JSON-safe data, for `compiled.stream({ restore })`. */
+  snapshot(): StreamSnapshot;
+  /** Counters of what was seen, is held and was discarded (read live). */
   readonly stats: Readonly<StreamStats>;
 }
 
@@ -66,215 +104,144 @@ export interface StreamContext {
   readonly timestamp: FieldReader;
   readonly tiebreaker: FieldReader | null;
   readonly parseTime: InstantParser;
+  /** The query text, recorded in snapshots. */
+  readonly query: string;
 }
 
-/** A binary min-heap of events by ordinal (the re-ordering buffer). */
-class OrdinalHeap {
-  private readonly items: { e: EqlEvent; ord: Ordinal }[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): { e: EqlEvent; ord: Ordinal } | undefined {
-    return this.items[0];
-  }
-  push(item: { e: EqlEvent; ord: Ordinal }): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (compareOrdinals((a[p] as typeof item).ord, item.ord) <= 0) break;
-      a[i] = a[p] as typeof item;
-      i = p;
-    }
-    a[i] = item;
-  }
-  pop(): { e: EqlEvent; ord: Ordinal } | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length === 0 || last === undefined) return top;
-    const n = a.length;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && compareOrdinals((a[r] as typeof last).ord, (a[l] as typeof last).ord) < 0 ? r : l;
-      const child = a[c] as typeof last;
-      if (compareOrdinals(child.ord, last.ord) >= 0) break;
-      a[i] = child;
-      i = c;
-    }
-    a[i] = last;
-    return top;
-  }
-}
-
-function isEvent(e: unknown): e is EqlEvent {
-  return typeof e === "object" && e !== null && !Array.isArray(e);
-}
-
-function newStats(): StreamStats {
+/** The counters a stream keeps itself, restored from a snapshot when there is one. */
+export function streamCounters(restore: StreamSnapshot | undefined): {
+  eventsIn: number;
+  notObjects: number;
+  lateDropped: number;
+  emitted: number;
+} {
+  const c = restore?.counters;
   return {
-    eventsIn: 0,
-    notObjects: 0,
-    lateDropped: 0,
-    buffered: 0,
-    emitted: 0,
-    openSequences: 0,
-    droppedByCap: 0,
-    expired: 0,
-    rejectedByMissing: 0,
+    eventsIn: c?.eventsIn ?? 0,
+    notObjects: c?.notObjects ?? 0,
+    lateDropped: c?.lateDropped ?? 0,
+    emitted: c?.emitted ?? 0,
   };
 }
+
+/** Where a stream's live counters come from. */
+export interface StatSources {
+  readonly counters: Omit<StreamCounters, "futureSetAside">;
+  readonly owner: OwnerStats | null;
+  readonly matcher: SequenceStats | null;
+  readonly buffered: () => number;
+  readonly held: () => number;
+  readonly futureSetAside: () => number;
+}
+
+/** The stats of a stream, read live from their sources (own enumerable getters, so a spread copies them). */
+export function liveStats(s: StatSources): StreamStats {
+  const c = s.counters;
+  return {
+    get eventsIn() {
+      return c.eventsIn;
+    },
+    get notObjects() {
+      return c.notObjects;
+    },
+    get lateDropped() {
+      return c.lateDropped;
+    },
+    get buffered() {
+      return s.buffered();
+    },
+    get emitted() {
+      return c.emitted;
+    },
+    get openSequences() {
+      return s.matcher?.open ?? 0;
+    },
+    get pendingSequences() {
+      return s.matcher?.pending ?? 0;
+    },
+    get droppedByCap() {
+      return s.matcher?.droppedByCap ?? 0;
+    },
+    get expired() {
+      return s.matcher?.expired ?? 0;
+    },
+    get rejectedByMissing() {
+      return s.matcher?.rejectedByMissing ?? 0;
+    },
+    get futureSetAside() {
+      return s.futureSetAside();
+    },
+    get futureHeld() {
+      return s.held();
+    },
+    get stateEntries() {
+      return s.owner?.entries ?? 0;
+    },
+    get stateBytes() {
+      return s.owner?.bytes ?? 0;
+    },
+    get evicted() {
+      return s.owner?.evicted ?? 0;
+    },
+    get evictedBytes() {
+      return s.owner?.evictedBytes ?? 0;
+    },
+  } as StreamStats;
+}
+
+/** Throw unless `snap` was taken from a stream of this kind over this query. */
+export function checkSnapshot(snap: StreamSnapshot, kind: StreamSnapshot["kind"], query: string): void {
+  checkVersion(snap);
+  if (snap.kind !== kind || snap.query !== query) {
+    throw new RangeError(
+      `Snapshot of a ${snap.kind} stream over another query cannot resume this ${kind} stream`,
+    );
+  }
+}
+
+const zero = () => 0;
 
 /** A stream over an event query: each matching event is emitted as it arrives. */
-export function eventStream(match: EventFilter): QueryStream<EventHit> {
-  const stats = newStats();
-  return {
-    stats,
-    push(event) {
-      stats.eventsIn++;
-      if (!isEvent(event)) {
-        stats.notObjects++;
-        return [];
-      }
-      if (!safeTest(match, event)) return [];
-      stats.emitted++;
-      return [hitOf(event)];
-    },
-    end: () => [],
-  };
-}
-
-/** A stream over a sample query: samples ignore time, so they are computed when the stream ends. */
-export function sampleStream(
-  sample: NonNullable<Plan["sample"]>,
-  options: StreamOptions,
-): QueryStream<SequenceHit> {
-  const stats = newStats();
-  const kept: EqlEvent[] = [];
-  const any = (e: EqlEvent) => sample.terms.some((t) => safeTest(t.filter, e));
-  return {
-    stats,
-    push(event) {
-      stats.eventsIn++;
-      if (!isEvent(event)) stats.notObjects++;
-      else if (any(event)) kept.push(event);
-      stats.buffered = kept.length;
-      return [];
-    },
-    end() {
-      const { sequences } = runSampleQuery(
-        sample,
-        kept,
-        Number.MAX_SAFE_INTEGER,
-        options.maxSamplesPerKey ?? 1,
-      );
-      stats.emitted += sequences.length;
-      return sequences;
-    },
-  };
-}
-
-/** A stream over a sequence query. */
-export function sequenceStream(
-  plan: NonNullable<Plan["sequence"]>,
+export function eventStream(
+  match: EventFilter,
   ctx: StreamContext,
   options: StreamOptions,
-): QueryStream<SequenceHit> {
-  const stats = newStats();
-  const lateness = options.lateness ?? 0;
-  const onLate = options.onLate ?? "error";
-  const matcher = new SequenceMatcher(
-    plan,
-    options.maxOpenSequences === undefined ? {} : { maxOpenSequences: options.maxOpenSequences },
-  );
-  const buffer = new OrdinalHeap();
-  let index = 0;
-  let newest = Number.NEGATIVE_INFINITY;
-  let lastReleased: Ordinal | null = null;
-
-  const sync = () => {
-    stats.buffered = buffer.size;
-    stats.openSequences = matcher.stats.open;
-    stats.droppedByCap = matcher.stats.droppedByCap;
-    stats.expired = matcher.stats.expired;
-    stats.rejectedByMissing = matcher.stats.rejectedByMissing;
-  };
-  const emit = (out: SequenceHit[], done: ReturnType<SequenceMatcher["push"]>) => {
-    for (const c of done) out.push(renderSequence(c, plan.dateKeys));
-  };
-  const release = (out: SequenceHit[], all: boolean) => {
-    for (;;) {
-      const top = buffer.peek();
-      if (!top) break;
-      const t = top.ord.timestamp?.millis ?? 0;
-      // With a tiebreaker, events of the newest timestamp wait: one with a smaller tiebreaker may follow.
-      const ready = all || t < newest - lateness || (ctx.tiebreaker === null && t <= newest - lateness);
-      if (!ready) break;
-      buffer.pop();
-      lastReleased = top.ord;
-      emit(out, matcher.push(top.e, top.ord));
-    }
-  };
-
-  return {
+): QueryStream<EventHit> {
+  if (options.restore) checkSnapshot(options.restore, "event", ctx.query);
+  const counters = streamCounters(options.restore);
+  const stats = liveStats({
+    counters,
+    owner: null,
+    matcher: null,
+    buffered: zero,
+    held: zero,
+    futureSetAside: zero,
+  });
+  const HIT: FilterHits = [true];
+  const stream: QueryStream<EventHit> = {
     stats,
-    push(event) {
-      stats.eventsIn++;
-      const i = index++;
+    waiting: false,
+    evaluate: (event) => (isEvent(event) && safeTest(match, event) ? HIT : null),
+    push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
+    pushEvaluated(event, hits) {
+      counters.eventsIn++;
       if (!isEvent(event)) {
-        stats.notObjects++;
+        counters.notObjects++;
         return [];
       }
-      let relevant = false;
-      try {
-        relevant = matcher.relevant(event);
-      } catch {
-        relevant = false;
-      }
-      if (!relevant) {
-        // Unrelated events still move the clock, which can make a waiting sequence certain.
-        const t = ctx.parseTime(ctx.timestamp.values(event)[0] ?? null)?.millis;
-        if (t === undefined || t <= newest) return [];
-        newest = t;
-        const out: SequenceHit[] = [];
-        release(out, false);
-        if (buffer.size === 0) emit(out, matcher.advanceTo(t - lateness));
-        stats.emitted += out.length;
-        sync();
-        return out;
-      }
-      const ord = strictOrdinal(event, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
-      if (lastReleased !== null && compareOrdinals(ord, lastReleased) < 0) {
-        if (onLate === "drop") {
-          stats.lateDropped++;
-          return [];
-        }
-        throw new EqlDataError(
-          DataErrorCodes.LATE_EVENT,
-          `Event is older than the stream's lateness window (${lateness} ms) allows`,
-          i,
-        );
-      }
-      const t = ord.timestamp?.millis ?? 0;
-      if (t > newest) newest = t;
-      buffer.push({ e: event, ord });
-      const out: SequenceHit[] = [];
-      release(out, false);
-      stats.emitted += out.length;
-      sync();
-      return out;
+      if (!hits?.[0]) return [];
+      counters.emitted++;
+      return [hitOf(event)];
     },
-    end() {
-      const out: SequenceHit[] = [];
-      release(out, true);
-      emit(out, matcher.end());
-      stats.emitted += out.length;
-      sync();
-      return out;
-    },
+    advanceTo: () => [],
+    end: () => [],
+    snapshot: () => ({
+      version: SNAPSHOT_VERSION,
+      kind: "event",
+      query: ctx.query,
+      events: [],
+      counters: { ...counters, futureSetAside: 0 },
+    }),
   };
+  return stream;
 }

@@ -65,13 +65,49 @@ describe("streams", () => {
     expect(s.stats.lateDropped).toBe(1);
   });
 
-  it("cap open partial sequences and count what the cap dropped", () => {
-    const s = compile("sequence by k [A where true] [B where true]").stream({ maxOpenSequences: 2 });
-    for (let i = 0; i < 5; i++) s.push(e(i, i, "A", { k: i }));
-    expect(s.stats.openSequences).toBe(2);
-    expect(s.stats.droppedByCap).toBe(3);
-    expect((s.push(e(10, 10, "B", { k: 0 })) as SequenceHit[]).length).toBe(0);
-    expect((s.push(e(11, 11, "B", { k: 4 })) as SequenceHit[]).map(idsOf)).toEqual([[4, 11]]);
+  it("release trailing-missing candidates in the order their windows close, each exactly when it closes", () => {
+    // Candidates complete in the order k=1, k=2, k=3, but their windows (first + 10 ms) close at 13, 11, 15.
+    const query = "sequence by k with maxspan=10ms [A where true] [B where true] ![C where true]";
+    const starts = [e(1, 1, "A", { k: 2 }), e(2, 3, "A", { k: 1 }), e(3, 5, "A", { k: 3 })];
+    const ends = [e(4, 6, "B", { k: 1 }), e(5, 7, "B", { k: 2 }), e(6, 8, "B", { k: 3 })];
+    const two = compile(query).stream();
+    const out: number[][] = [];
+    const feed = (ev: EqlEvent) => out.push(...(two.push(ev) as SequenceHit[]).map(idsOf));
+    for (const ev of [...starts, ...ends]) feed(ev);
+    expect(two.stats.pendingSequences).toBe(3);
+    feed(e(7, 11, "D"));
+    expect(out).toEqual([]);
+    feed(e(8, 12, "D"));
+    expect(out).toEqual([[1, 5, -1]]);
+    feed(e(9, 13, "C", { k: 1 }));
+    feed(e(10, 14, "D"));
+    expect(out).toEqual([[1, 5, -1]]);
+    expect(two.stats.rejectedByMissing).toBe(1);
+    expect(two.advanceTo(15)).toEqual([]);
+    expect(two.waiting).toBe(true);
+    expect((two.advanceTo(16) as SequenceHit[]).map(idsOf)).toEqual([[3, 6, -1]]);
+    expect(two.waiting).toBe(false);
+    expect(two.stats).toMatchObject({ pendingSequences: 0, emitted: 2, rejectedByMissing: 1 });
+    // Released together, they come out in the order their windows closed.
+    const three = compile(query).stream();
+    for (const ev of [...starts, ...ends]) three.push(ev);
+    expect((three.advanceTo(20) as SequenceHit[]).map(idsOf)).toEqual([
+      [1, 5, -1],
+      [2, 4, -1],
+      [3, 6, -1],
+    ]);
+  });
+
+  it("advance only by time with advanceTo: a buffered event is released when the window passes", () => {
+    const s = compile("sequence [A where true] [B where true]").stream({ lateness: 5 });
+    s.push(e(1, 10, "A"));
+    s.push(e(2, 11, "B"));
+    expect(s.waiting).toBe(true);
+    expect(s.stats.buffered).toBe(2);
+    expect(s.advanceTo(15)).toEqual([]);
+    expect((s.advanceTo(17) as SequenceHit[]).map(idsOf)).toEqual([[1, 2]]);
+    expect(s.waiting).toBe(false);
+    expect(s.stats.eventsIn).toBe(2);
   });
 
   it("expire partial sequences once maxspan has passed", () => {

@@ -1,0 +1,239 @@
+/**
+ * A stream over a sequence query: a re-ordering buffer (events within `lateness` are put back in
+ * order), a guarded clock (an event too far ahead is held apart until time reaches it), and the
+ * matcher. Buffered and held events are charged to the stream's budget like the matcher's state.
+ */
+import type { Plan } from "../compile/plan.js";
+import { DataErrorCodes, EqlDataError } from "../errors.js";
+import type { EqlEvent, SequenceHit } from "../types.js";
+import { Charged, StateBudget } from "./budget.js";
+import { EventClock } from "./clock.js";
+import type { FilterHits } from "./filter.js";
+import { IndexedHeap } from "./heap.js";
+import { compareOrdinals, type Ordinal } from "./order.js";
+import { isEvent, renderSequence, strictOrdinal } from "./run.js";
+import { type Completed, SequenceMatcher } from "./sequence.js";
+import {
+  EventTable,
+  eventAt,
+  finiteOrNull,
+  ordinalFromState,
+  ordinalState,
+  SNAPSHOT_VERSION,
+  type WaitingState,
+} from "./snapshot.js";
+import {
+  checkSnapshot,
+  liveStats,
+  type QueryStream,
+  type StreamContext,
+  type StreamOptions,
+  streamCounters,
+} from "./stream.js";
+
+/** Estimated bytes of a waiting event apart from the event (entry, ordinal, instant, hits). */
+const WAITING_BYTES = 160;
+
+/** An event waiting in the re-ordering buffer or set aside, charged to the budget. */
+class Waiting extends Charged {
+  heapIndex = -1;
+
+  constructor(
+    public heap: IndexedHeap<Waiting>,
+    readonly e: EqlEvent,
+    readonly ord: Ordinal,
+    readonly hits: FilterHits,
+  ) {
+    super();
+  }
+
+  evict(): void {
+    this.heap.remove(this);
+  }
+}
+
+const byOrdinal = (a: Waiting, b: Waiting) => compareOrdinals(a.ord, b.ord) < 0;
+
+/** A stream over a sequence query. */
+export function sequenceStream(
+  plan: NonNullable<Plan["sequence"]>,
+  ctx: StreamContext,
+  options: StreamOptions,
+): QueryStream<SequenceHit> {
+  const restore = options.restore;
+  if (restore) checkSnapshot(restore, "sequence", ctx.query);
+  const lateness = options.lateness ?? 0;
+  const onLate = options.onLate ?? "error";
+  const owner = (options.budget ?? new StateBudget()).owner();
+  const matcher = new SequenceMatcher(plan, { owner });
+  const clock = new EventClock(options);
+  const buffer = new IndexedHeap<Waiting>(byOrdinal);
+  /** Events too far ahead of the clock, until it reaches them. */
+  const held = new IndexedHeap<Waiting>(byOrdinal);
+  const counters = streamCounters(restore);
+  let index = 0;
+  let lastReleased: Ordinal | null = null;
+
+  const emit = (out: SequenceHit[], done: Completed[]) => {
+    for (const c of done) out.push(renderSequence(c, plan.dateKeys));
+  };
+  const release = (out: SequenceHit[], all: boolean) => {
+    const newest = clock.newest;
+    for (;;) {
+      const top = buffer.peek();
+      if (!top) break;
+      const t = top.ord.timestamp?.millis ?? 0;
+      // With a tiebreaker, events of the newest timestamp wait: one with a smaller tiebreaker may follow.
+      const ready = all || t < newest - lateness || (ctx.tiebreaker === null && t <= newest - lateness);
+      if (!ready) break;
+      buffer.pop();
+      owner.release(top);
+      lastReleased = top.ord;
+      emit(out, matcher.push(top.e, top.ord, top.hits));
+    }
+  };
+  /** Move events set aside whose time the clock has reached into the re-ordering buffer. */
+  const admitHeld = (all: boolean) => {
+    for (;;) {
+      const top = held.peek();
+      if (!top || (!all && (top.ord.timestamp?.millis ?? 0) > clock.newest)) break;
+      held.pop();
+      top.heap = buffer;
+      buffer.push(top);
+    }
+  };
+  const finish = (out: SequenceHit[]) => {
+    counters.emitted += out.length;
+    return out;
+  };
+  /** Time `t` passed without an event of this query. */
+  const passTime = (t: number | undefined): SequenceHit[] => {
+    if (t === undefined || !(t > clock.newest) || !clock.accept(t)) return [];
+    const out: SequenceHit[] = [];
+    admitHeld(false);
+    release(out, false);
+    if (buffer.size === 0) emit(out, matcher.advanceTo(t - lateness));
+    return finish(out);
+  };
+  const eventTime = (event: EqlEvent): number | undefined => {
+    try {
+      return ctx.parseTime(ctx.timestamp.values(event)[0] ?? null)?.millis;
+    } catch {
+      return undefined;
+    }
+  };
+  if (restore?.sequence) {
+    const s = restore.sequence;
+    const events = restore.events;
+    index = s.index;
+    clock.newest = s.newest ?? Number.NEGATIVE_INFINITY;
+    clock.futureSetAside = restore.counters.futureSetAside;
+    lastReleased = s.lastReleased === null ? null : ordinalFromState(s.lastReleased);
+    matcher.load(s.matcher, events);
+    const entries: Waiting[] = [];
+    const load = (heap: IndexedHeap<Waiting>, list: readonly WaitingState[]) => {
+      for (const w of list) {
+        const item = new Waiting(heap, eventAt(events, w.event), ordinalFromState(w.ordinal), w.hits);
+        heap.push(item);
+        entries.push(item);
+      }
+    };
+    load(buffer, s.buffer);
+    load(held, s.held);
+    const states = [...s.buffer, ...s.held];
+    owner.restore(
+      entries,
+      states.map((w) => w.stamp),
+      states.map((w) => w.bytes),
+    );
+  }
+
+  const stream: QueryStream<SequenceHit> = {
+    stats: liveStats({
+      counters,
+      owner: owner.stats,
+      matcher: matcher.stats,
+      buffered: () => buffer.size,
+      held: () => held.size,
+      futureSetAside: () => clock.futureSetAside,
+    }),
+    get waiting() {
+      return buffer.size > 0 || held.size > 0 || matcher.waiting;
+    },
+    evaluate: (event) => (isEvent(event) ? matcher.evaluate(event) : null),
+    push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
+    pushEvaluated(event, hits) {
+      counters.eventsIn++;
+      const i = index++;
+      if (!isEvent(event)) {
+        counters.notObjects++;
+        return [];
+      }
+      // Unrelated events still move the clock, which can make a waiting sequence certain.
+      if (hits === null) return passTime(eventTime(event));
+      const ord = strictOrdinal(event, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
+      if (lastReleased !== null && compareOrdinals(ord, lastReleased) < 0) {
+        if (onLate === "drop") {
+          counters.lateDropped++;
+          return [];
+        }
+        throw new EqlDataError(
+          DataErrorCodes.LATE_EVENT,
+          `Event is older than the stream's lateness window (${lateness} ms) allows`,
+          i,
+        );
+      }
+      if (!clock.accept(ord.timestamp?.millis ?? 0)) {
+        const w = new Waiting(held, event, ord, hits);
+        held.push(w);
+        owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(event));
+        return [];
+      }
+      admitHeld(false);
+      const w = new Waiting(buffer, event, ord, hits);
+      buffer.push(w);
+      const out: SequenceHit[] = [];
+      release(out, false);
+      // Charged only when it stays: an event released at once must not evict state on its way through.
+      if (w.heapIndex >= 0) owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(event));
+      return finish(out);
+    },
+    advanceTo: (ms) => passTime(ms),
+    end() {
+      const out: SequenceHit[] = [];
+      admitHeld(true);
+      release(out, true);
+      emit(out, matcher.end());
+      return finish(out);
+    },
+    snapshot() {
+      const table = new EventTable();
+      const save = (heap: IndexedHeap<Waiting>): WaitingState[] =>
+        heap.values().map((w) => ({
+          event: table.ref(w.e),
+          ordinal: ordinalState(w.ord),
+          hits: [...w.hits],
+          stamp: w.stamp,
+          bytes: w.bytes,
+        }));
+      const buffered = save(buffer);
+      const heldStates = save(held);
+      return {
+        version: SNAPSHOT_VERSION,
+        kind: "sequence",
+        query: ctx.query,
+        events: table.events,
+        counters: { ...counters, futureSetAside: clock.futureSetAside },
+        sequence: {
+          index,
+          newest: finiteOrNull(clock.newest),
+          lastReleased: lastReleased === null ? null : ordinalState(lastReleased),
+          buffer: buffered,
+          held: heldStates,
+          matcher: matcher.save(table),
+        },
+      };
+    },
+  };
+  return stream;
+}
