@@ -135,6 +135,9 @@ export class SequenceMatcher {
   private readonly shape: MissingShape;
   private nowMs = Number.NEGATIVE_INFINITY;
   private seq = 0;
+  /** The keys last computed during a push, and their tuples. */
+  private tuplesSpecs: readonly KeySpec[] | null = null;
+  private tuplesOf: KeyTuple[] = [];
   private sinceSweep = 0;
   /** Events between sweeps: at least the number of partials the last sweep kept, so sweeping costs O(1) per event. */
   private sweepInterval = SWEEP_EVERY;
@@ -192,22 +195,13 @@ export class SequenceMatcher {
       this.releasePending(out, false);
     }
     const { stages, until, maxspan } = this.plan;
-    // Stages expanded by `runs` share their keys: compute the tuples once per event.
-    let lastSpecs: readonly KeySpec[] | null = null;
-    let lastTuples: KeyTuple[] = [];
-    const tuples = (specs: readonly KeySpec[]) => {
-      if (specs !== lastSpecs) {
-        lastSpecs = specs;
-        lastTuples = safeKeyTuples(event, specs);
-      }
-      return lastTuples;
-    };
+    this.tuplesSpecs = null;
     // Missing-stage events are recorded first: lookups use strict time windows, so an event never
     // rejects a candidate it also completes.
     for (const i of this.missingStages) {
       if (!hits[this.stageFilter[i] as number]) continue;
       const seen = this.missingSeen[i] as Map<string, MissingTimes>;
-      for (const k of tuples((stages[i] as StagePlan).keys)) {
+      for (const k of this.tuples(event, (stages[i] as StagePlan).keys)) {
         let list = seen.get(k.id);
         if (!list) {
           list = new MissingTimes(seen, i, k.id);
@@ -223,7 +217,7 @@ export class SequenceMatcher {
     for (let p = last; p >= 0; p--) {
       const stage = this.positive[p] as number;
       if (!hits[this.stageFilter[stage] as number]) continue;
-      for (const k of tuples((stages[stage] as StagePlan).keys)) {
+      for (const k of this.tuples(event, (stages[stage] as StagePlan).keys)) {
         if (eventBytes < 0) eventBytes = EVENT_REF_BYTES + this.owner.budget.sizeOf(event);
         let seq: Partial;
         if (p === 0) {
@@ -248,7 +242,7 @@ export class SequenceMatcher {
       }
     }
     if (this.untilFilter >= 0 && hits[this.untilFilter] && until) {
-      for (const k of tuples(until.keys)) {
+      for (const k of this.tuples(event, until.keys)) {
         for (const st of this.state) {
           const gone = st.get(k.id);
           if (gone === undefined) continue;
@@ -395,6 +389,15 @@ export class SequenceMatcher {
     }
     this.owner.restoreEvicted(state.owner.evicted, state.owner.evictedBytes);
     this.owner.restore(entries, stamps, bytes);
+  }
+
+  /** Key tuples of the event being pushed; stages expanded by `runs` share their keys, so reuse the last. */
+  private tuples(event: EqlEvent, specs: readonly KeySpec[]): KeyTuple[] {
+    if (specs !== this.tuplesSpecs) {
+      this.tuplesSpecs = specs;
+      this.tuplesOf = safeKeyTuples(event, specs);
+    }
+    return this.tuplesOf;
   }
 
   private shapeId(): string {
