@@ -40,7 +40,7 @@ export interface BudgetStats extends OwnerStats {
 export interface BudgetOptions {
   /** Limit in estimated bytes (default `DEFAULT_STATE_BYTES`); `Infinity` never evicts. */
   maxBytes?: number;
-  /** Estimated size of an event in bytes (default: a bounded walk, see `estimateEventSize`); cached per event. */
+  /** Estimated size of an event in bytes (default: a bounded walk, see `estimateEventSize`). */
   sizeOf?: (event: EqlEvent) => number;
 }
 
@@ -119,7 +119,8 @@ export class StateBudget {
   private head: Charged | null = null;
   private tail: Charged | null = null;
   private counter = 0;
-  private readonly sizes = new WeakMap<object, number>();
+  private lastEvent: EqlEvent | null = null;
+  private lastSize = 0;
   private readonly measure: (event: EqlEvent) => number;
 
   constructor(options: BudgetOptions = {}) {
@@ -135,14 +136,17 @@ export class StateBudget {
     return new BudgetOwner(this);
   }
 
-  /** The estimated size of an event, computed once per event object. */
+  /**
+   * The estimated size of an event. The last answer is remembered: streams sharing a budget are
+   * fed one event after another, so each event is measured once however many streams hold it,
+   * without a per-event cache for the garbage collector to trace.
+   */
   sizeOf(event: EqlEvent): number {
-    let size = this.sizes.get(event);
-    if (size === undefined) {
-      size = this.measure(event);
-      this.sizes.set(event, size);
+    if (event !== this.lastEvent) {
+      this.lastSize = this.measure(event);
+      this.lastEvent = event;
     }
-    return size;
+    return this.lastSize;
   }
 
   /** The next stamp (entries charged later get larger stamps). */
