@@ -2,14 +2,20 @@
  * One measurement of the streaming sequence benchmark, in a process of its own so that its peak RSS
  * is its own. Started by sequence.mjs; prints one JSON object on stdout, progress on stderr.
  *
- *   node [--expose-gc] bench/sequence-worker.mjs --mode stream|batch|generate --events N [--seed N]
- *        [--sample-every N]
+ *   node [--expose-gc] bench/sequence-worker.mjs --mode stream|batch|generate|budget --events N [--seed N]
+ *        [--sample-every N] [--budget-mb N]
  *
  *   stream:   events from the generator are pushed one by one through `compiled.stream()`; RSS (and
  *             heap) sampled every --sample-every events. With --expose-gc a full GC runs before each
  *             sample, so `heapUsedAfterGc` is the live heap; the time spent sampling is not counted.
  *   batch:    the same events are first collected into an array, then `compiled.run(events)` once.
  *   generate: the generator alone (its cost is inside the stream figure).
+ *   budget:   every process start on a host never seen before (a distinct host.id per event, so a
+ *             partial sequence per event that never expires within the run), pushed through a
+ *             stream whose StateBudget is --budget-mb MiB (0: no limit). Throughput is timed over
+ *             the events before the first eviction and over those after it, and per --sample-every
+ *             window; a warm-up run on another stream and budget comes first so that neither
+ *             phase pays for compiling the code.
  */
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -18,6 +24,54 @@ import { sequenceEvents } from "./sequence-events.mjs";
 
 const SEQUENCE_QUERY =
   'sequence by host.id, process.entity_id with maxspan=1m [process where event.type == "start"] [network where true]';
+
+const BUDGET_QUERY =
+  'sequence by host.id with maxspan=1h [process where event.type == "start"] [network where true]';
+
+const COMMANDS = [
+  ["bash", "/usr/bin/bash"],
+  ["curl", "/usr/bin/curl"],
+  ["python3", "/usr/bin/python3"],
+  ["ssh", "/usr/bin/ssh"],
+];
+
+/**
+ * One process start per millisecond, each on a host never seen before; every 20th event is a
+ * network event of the host that started 101 events earlier, which completes its sequence when
+ * that partial sequence is still held.
+ */
+function* distinctHostEvents(count, offset = 0) {
+  const t0 = Date.parse("2026-01-01T00:00:00Z");
+  const hostId = (i) => `host-${i.toString(16).padStart(8, "0")}`;
+  for (let n = 0; n < count; n++) {
+    const i = offset + n;
+    const ts = new Date(t0 + i).toISOString();
+    if (n % 20 === 19 && i >= 101) {
+      yield {
+        "@timestamp": ts,
+        event: { category: ["network"], type: ["connection"], kind: "event" },
+        host: { id: hostId(i - 101), name: `node-${(i - 101) % 5000}` },
+        destination: { ip: "10.0.0.1", port: 443 },
+        process: { name: "curl", pid: 4000 + (i % 1000) },
+      };
+      continue;
+    }
+    const [name, executable] = COMMANDS[i % COMMANDS.length];
+    yield {
+      "@timestamp": ts,
+      event: { category: ["process"], type: ["start"], action: "exec", kind: "event" },
+      host: { id: hostId(i), name: `node-${i % 5000}`, os: { type: "linux" } },
+      process: {
+        entity_id: `p-${i.toString(36)}`,
+        pid: 2000 + (i % 100_000),
+        name,
+        executable,
+        args: [executable],
+      },
+      user: { name: "root" },
+    };
+  }
+}
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -33,11 +87,88 @@ function memory() {
   return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
 }
 
+/** The `budget` mode (see the file comment). */
+function budgetRun(compile, StateBudget, count, every, budgetMb) {
+  const compiled = compile(BUDGET_QUERY);
+  // Warm-up: the same code paths, eviction included, on a stream and budget dropped before the run.
+  (() => {
+    const warm = compiled.stream({ budget: new StateBudget({ maxBytes: 4 * MB }) });
+    for (const e of distinctHostEvents(200_000, 1e9)) warm.push(e);
+    warm.end();
+  })();
+  const gc = typeof globalThis.gc === "function" ? globalThis.gc : null;
+  gc?.();
+  const baseline = memory();
+  const maxBytes = budgetMb === 0 ? Number.POSITIVE_INFINITY : budgetMb * MB;
+  const budget = new StateBudget({ maxBytes });
+  const stream = compiled.stream({ budget });
+  const windows = [];
+  let sequences = 0;
+  let i = 0;
+  let firstEviction = null;
+  let fillSeconds = 0;
+  let windowStart = now();
+  const t0 = now();
+  let paused = 0n;
+  for (const e of distinctHostEvents(count)) {
+    sequences += stream.push(e).length;
+    i++;
+    if (firstEviction === null && budget.stats.evicted > 0) {
+      firstEviction = i;
+      fillSeconds = secondsSince(t0, paused);
+    }
+    if (i % every === 0) {
+      const p0 = now();
+      windows.push({
+        events: i,
+        eventsPerSecond: every / (Number(p0 - windowStart) / 1e9),
+        rss: process.memoryUsage().rss,
+        stateBytes: budget.stats.bytes,
+        stateEntries: budget.stats.entries,
+      });
+      if (i % 1_000_000 === 0)
+        process.stderr.write(
+          `  budget ${(i / 1e6).toFixed(0)}M events, rss ${(windows.at(-1).rss / MB).toFixed(0)} MB, state ${(budget.stats.bytes / MB).toFixed(0)} MB\n`,
+        );
+      paused += now() - p0;
+      windowStart = now();
+    }
+  }
+  sequences += stream.end().length;
+  const seconds = secondsSince(t0, paused);
+  const full =
+    firstEviction === null ? null : { events: count - firstEviction, seconds: seconds - fillSeconds };
+  let liveHeapAfterGc = null;
+  if (gc) {
+    gc();
+    // The state is still referenced by `stream` here, so the live heap includes it.
+    liveHeapAfterGc = process.memoryUsage().heapUsed - baseline.heapUsed;
+  }
+  return {
+    query: BUDGET_QUERY,
+    budgetBytes: maxBytes === Number.POSITIVE_INFINITY ? null : maxBytes,
+    baseline,
+    seconds,
+    eventsPerSecond: count / seconds,
+    firstEviction,
+    belowBudget:
+      firstEviction === null
+        ? { events: count, eventsPerSecond: count / seconds }
+        : { events: firstEviction, eventsPerSecond: firstEviction / fillSeconds },
+    budgetFull: full && { events: full.events, eventsPerSecond: full.events / full.seconds },
+    sequences,
+    budget: { ...budget.stats },
+    stats: { ...stream.stats },
+    liveHeapAfterGc,
+    windows,
+  };
+}
+
 async function main() {
   const here = dirname(fileURLToPath(import.meta.url));
   const dist = resolve(here, "../dist/index.js");
   if (!existsSync(dist)) throw new Error("run npm run build first");
-  const { compile } = await import(pathToFileURL(dist).href);
+  const { compile, StateBudget } = await import(pathToFileURL(dist).href);
 
   const mode = option("--mode", "stream");
   const count = Number(option("--events", "1000000"));
@@ -108,6 +239,8 @@ async function main() {
       rssAfterGenerate: afterGenerate.rss,
       heapUsedAfterGenerate: afterGenerate.heapUsed,
     });
+  } else if (mode === "budget") {
+    Object.assign(result, budgetRun(compile, StateBudget, count, every, Number(option("--budget-mb", "64"))));
   } else {
     throw new Error(`unknown --mode ${mode}`);
   }

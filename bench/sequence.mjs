@@ -12,11 +12,21 @@
  * in an array, and the generator alone, are measured for comparison.
  *
  *   node bench/sequence.mjs [--events N] [--full] [--gc] [--seed N]
+ *   node bench/sequence.mjs --budget [--budget-events N] [--budget-mb N] [--runs N]
  *
  * Default: stream 1M and 5M events, batch 1M. --events N: stream and batch N only. --gc starts the
  * stream workers with --expose-gc and records the live heap (after a full GC) at each sample.
- * Run alone, it merges its results into bench/results/latest.json under "sequence";
- * `npm run bench` (run.mjs) calls `sequenceBench` and does the same.
+ *
+ * `budgetBench` (--budget runs it alone; the default run ends with it): 2M process starts, each on a
+ * host.id never seen before, through one sequence stream under a small StateBudget (64 MiB), so the
+ * budget fills within the first 50k events and then evicts on nearly every event. It reports the
+ * throughput before the first eviction and once the budget is full, peak RSS against the same run
+ * with a 1 MiB budget (the process without the state), and the live heap the state holds after a
+ * full GC against what the budget charged (how well the size estimate tracks V8). Each run is
+ * repeated (--runs, default 3) in fresh processes; figures are medians with min–max.
+ *
+ * Run alone, it merges its results into bench/results/latest.json under "sequence" (and
+ * "sequenceBudget"); `npm run bench` (run.mjs) calls `sequenceBench` and does the same.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -35,10 +45,10 @@ const mb = (bytes) => (bytes / MB).toFixed(0);
 const millions = (n) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n.toLocaleString("en-US"));
 
 /** Run one worker in a fresh process and return its JSON result. */
-function measure(mode, events, { seed, gc }) {
+function measure(mode, events, { seed, gc, extra = [] }) {
   const args = [...process.execArgv];
-  if (gc && mode === "stream") args.push("--expose-gc");
-  args.push(worker, "--mode", mode, "--events", String(events), "--seed", String(seed));
+  if (gc) args.push("--expose-gc");
+  args.push(worker, "--mode", mode, "--events", String(events), "--seed", String(seed), ...extra);
   const child = spawnSync(process.execPath, args, {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
@@ -201,8 +211,90 @@ export function sequenceBench(options = {}) {
   return { query: largest.query, seed, stream, batch, generator, memory, agreement };
 }
 
+/** Median, min and max of a list of numbers. */
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+const showSpread = (s, f) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+
+/**
+ * The state-budget benchmark (see the file comment).
+ * @param {{events?: number, budgetMb?: number, runs?: number}} [options]
+ */
+export function budgetBench(options = {}) {
+  const { events = 2_000_000, budgetMb = 64, runs = 3 } = options;
+  const full = [];
+  const empty = [];
+  for (let r = 0; r < runs; r++) {
+    process.stderr.write(
+      `state budget ${budgetMb} MiB, ${millions(events)} distinct hosts, run ${r + 1}/${runs}\n`,
+    );
+    full.push(measure("budget", events, { seed: 1, gc: true, extra: ["--budget-mb", String(budgetMb)] }));
+    empty.push(measure("budget", events, { seed: 1, gc: true, extra: ["--budget-mb", "1"] }));
+  }
+  const below = spread(full.map((x) => x.belowBudget.eventsPerSecond));
+  const atFull = spread(full.map((x) => x.budgetFull?.eventsPerSecond ?? Number.NaN));
+  const ratio = spread(
+    full.map((x) => x.belowBudget.eventsPerSecond / (x.budgetFull?.eventsPerSecond ?? Number.NaN)),
+  );
+  const peak = spread(full.map((x) => x.maxRssKB * 1024));
+  const basePeak = spread(empty.map((x) => x.maxRssKB * 1024));
+  const added = spread(full.map((x, i) => x.maxRssKB * 1024 - empty[i].maxRssKB * 1024));
+  const live = spread(full.map((x) => x.liveHeapAfterGc));
+  const first = full[0];
+  const budgetBytes = budgetMb * MB;
+  const result = {
+    query: first.query,
+    events,
+    budgetBytes,
+    runs,
+    firstEviction: first.firstEviction,
+    eventsPerSecondBelowBudget: below,
+    eventsPerSecondBudgetFull: atFull,
+    slowdownWhenFull: ratio,
+    peakRss: peak,
+    peakRssWithoutState: basePeak,
+    peakRssAddedByState: added,
+    liveHeapHeldByState: live,
+    withinTwoTimes: ratio.median <= 2,
+    rssWithinBudget: added.median <= budgetBytes,
+    sequences: first.sequences,
+    evicted: first.budget.evicted,
+    held: first.budget.entries,
+    windows: first.windows.map((w) => ({ events: w.events, eventsPerSecond: w.eventsPerSecond })),
+  };
+
+  const f = (n) => fmt(n);
+  console.log(`\nstate budget: ${first.query}`);
+  console.log(
+    `(${millions(events)} process starts, each on a new host.id; budget ${budgetMb} MiB, full after ${fmt(first.firstEviction)} events; ${runs} runs, median (min–max))\n`,
+  );
+  console.log(`events/s below the budget:   ${showSpread(below, f)}`);
+  console.log(
+    `events/s with the budget full: ${showSpread(atFull, f)}  (below/full ×${showSpread(ratio, (n) => n.toFixed(2))}; within 2×: ${result.withinTwoTimes ? "yes" : "NO"})`,
+  );
+  const step = first.windows[0]?.events ?? 0;
+  console.log(
+    `events/s per ${millions(step)} events (run 1): ${first.windows.map((w) => `${millions(w.events)} ${fmt(w.eventsPerSecond)}`).join(", ")}`,
+  );
+  console.log(
+    `peak RSS: ${showSpread(peak, mb)} MB; same run with a 1 MiB budget ${showSpread(basePeak, mb)} MB; added by the state ${showSpread(added, mb)} MB for a ${budgetMb} MiB budget (within: ${result.rssWithinBudget ? "yes" : "no"})`,
+  );
+  console.log(
+    `live heap held by the state after a full GC: ${showSpread(live, mb)} MB for ${mb(first.budget.bytes)} MB charged`,
+  );
+  console.log(
+    `held ${fmt(first.budget.entries)} partial sequences, evicted ${fmt(first.budget.evicted)}, ${fmt(first.sequences)} sequences completed`,
+  );
+  return result;
+}
+
 /** Merge `sequence` into bench/results/latest.json, keeping what run.mjs wrote there. */
-function writeResults(sequence) {
+function writeResults(sequence, sequenceBudget) {
   const outDir = resolve(here, "results");
   mkdirSync(outDir, { recursive: true });
   const file = resolve(outDir, "latest.json");
@@ -212,9 +304,13 @@ function writeResults(sequence) {
   } catch {
     results = {};
   }
-  results.sequence = { date: new Date().toISOString(), ...sequence };
+  const date = new Date().toISOString();
+  if (sequence) results.sequence = { date, ...sequence };
+  if (sequenceBudget) results.sequenceBudget = { date, ...sequenceBudget };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwrote bench/results/latest.json (sequence)`);
+  console.log(
+    `\nwrote bench/results/latest.json (${[sequence && "sequence", sequenceBudget && "sequenceBudget"].filter(Boolean).join(", ")})`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
@@ -223,12 +319,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.exit(2);
   }
   const argv = process.argv.slice(2);
+  const budgetOnly = argv.includes("--budget");
   const events = intOption(argv, "--events", 0);
   const seed = intOption(argv, "--seed", 1);
+  const budget = {
+    events: intOption(argv, "--budget-events", 2_000_000),
+    budgetMb: intOption(argv, "--budget-mb", 64),
+    runs: intOption(argv, "--runs", 3),
+  };
   const options = events
     ? { streamSizes: [events], batchSize: events, seed }
     : { streamSizes: [1_000_000, 5_000_000], batchSize: 1_000_000, seed };
-  const result = sequenceBench({ ...options, gc: argv.includes("--gc") });
-  writeResults(result);
-  if (result.agreement && !result.agreement.agree) process.exit(1);
+  const result = budgetOnly ? null : sequenceBench({ ...options, gc: argv.includes("--gc") });
+  const budgetResult = budgetBench(budget);
+  writeResults(result, budgetResult);
+  if (result?.agreement && !result.agreement.agree) process.exit(1);
 }
