@@ -34,25 +34,14 @@ export class MissingTimes extends Charged {
   }
 }
 
-/** Index of the first time greater than `t` in an ascending list. */
-function firstAfter(times: readonly number[], t: number): number {
+/** Index of the first time after `t` (or at `t` too, when `orAt`) in an ascending list. */
+function firstFrom(times: readonly number[], t: number, orAt: boolean): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((times[mid] as number) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first time not less than `t` in an ascending list. */
-function firstAtOrAfter(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((times[mid] as number) < t) lo = mid + 1;
+    const v = times[mid] as number;
+    if (v < t || (v === t && !orAt)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -60,24 +49,24 @@ function firstAtOrAfter(times: readonly number[], t: number): number {
 
 /** The largest time below `t`, or undefined. */
 export function lastBefore(times: readonly number[], t: number): number | undefined {
-  const i = firstAtOrAfter(times, t);
+  const i = firstFrom(times, t, true);
   return i > 0 ? times[i - 1] : undefined;
 }
 
 /** The smallest time above `t`, or undefined. */
 export function firstAbove(times: readonly number[], t: number): number | undefined {
-  return times[firstAfter(times, t)];
+  return times[firstFrom(times, t, false)];
 }
 
 /** Whether some time lies strictly between `lo` and `hi`. */
 export function anyBetween(times: readonly number[], lo: number, hi: number): boolean {
-  const t = times[firstAfter(times, lo)];
+  const t = times[firstFrom(times, lo, false)];
   return t !== undefined && t < hi;
 }
 
 /** The number of leading times below `t` (what an expiry may drop). */
 export function countBefore(times: readonly number[], t: number): number {
-  return firstAtOrAfter(times, t);
+  return firstFrom(times, t, true);
 }
 
 /** What a candidate's check needs to know about the query's shape. */

@@ -2,16 +2,15 @@
 import type { Plan } from "../compile/plan.js";
 import type { SequenceHit } from "../types.js";
 import { StateBudget } from "./budget.js";
-import { isEvent, renderSamples } from "./run.js";
+import { renderSamples } from "./run.js";
 import { SampleCollector } from "./sample.js";
-import { EventTable, SNAPSHOT_VERSION } from "./snapshot.js";
 import {
+  assemble,
   checkSnapshot,
-  liveStats,
+  countersFrom,
   type QueryStream,
   type StreamContext,
   type StreamOptions,
-  streamCounters,
 } from "./stream.js";
 
 const zero = () => 0;
@@ -27,43 +26,17 @@ export function sampleStream(
   const owner = (options.budget ?? new StateBudget()).owner();
   const collector = new SampleCollector(sample.terms, options.maxSamplesPerKey ?? 1, owner);
   if (restore?.sample) collector.load(restore.sample, restore.events);
-  const counters = streamCounters(restore);
-  const stream: QueryStream<SequenceHit> = {
-    stats: liveStats({
-      counters,
-      owner: owner.stats,
-      matcher: null,
-      buffered: zero,
-      held: zero,
-      futureSetAside: zero,
-    }),
-    waiting: false,
-    evaluate: (event) => (isEvent(event) ? collector.evaluate(event) : null),
-    push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
-    pushEvaluated(event, hits) {
-      counters.eventsIn++;
-      if (!isEvent(event)) counters.notObjects++;
-      else if (hits) collector.add(event, hits);
+  return assemble<SequenceHit>(ctx, countersFrom(restore), {
+    kind: "sample",
+    sources: { owner: owner.stats, matcher: null, buffered: zero, held: zero, futureSetAside: zero },
+    evaluate: (event) => collector.evaluate(event),
+    accept(event, hits) {
+      if (hits) collector.add(event, hits);
       return [];
     },
     advanceTo: () => [],
-    end() {
-      const out = renderSamples(sample, collector, Number.MAX_SAFE_INTEGER);
-      counters.emitted += out.length;
-      return out;
-    },
-    snapshot() {
-      const table = new EventTable();
-      const state = collector.save(table);
-      return {
-        version: SNAPSHOT_VERSION,
-        kind: "sample",
-        query: ctx.query,
-        events: table.events,
-        counters: { ...counters, futureSetAside: 0 },
-        sample: state,
-      };
-    },
-  };
-  return stream;
+    end: () => renderSamples(sample, collector, Number.MAX_SAFE_INTEGER),
+    waiting: () => false,
+    save: (table) => ({ sample: collector.save(table) }),
+  });
 }

@@ -11,24 +11,16 @@ import { EventClock } from "./clock.js";
 import type { FilterHits } from "./filter.js";
 import { IndexedHeap } from "./heap.js";
 import { compareOrdinals, type Ordinal } from "./order.js";
-import { isEvent, renderSequence, strictOrdinal } from "./run.js";
+import { renderSequence, strictOrdinal } from "./run.js";
 import { type Completed, SequenceMatcher } from "./sequence.js";
+import { eventAt, finiteOrNull, ordinalFromState, ordinalState, type WaitingState } from "./snapshot.js";
 import {
-  EventTable,
-  eventAt,
-  finiteOrNull,
-  ordinalFromState,
-  ordinalState,
-  SNAPSHOT_VERSION,
-  type WaitingState,
-} from "./snapshot.js";
-import {
+  assemble,
   checkSnapshot,
-  liveStats,
+  countersFrom,
   type QueryStream,
   type StreamContext,
   type StreamOptions,
-  streamCounters,
 } from "./stream.js";
 
 /** Estimated bytes of a waiting event apart from the event (entry, ordinal, instant, hits). */
@@ -70,8 +62,7 @@ export function sequenceStream(
   const buffer = new IndexedHeap<Waiting>(byOrdinal);
   /** Events too far ahead of the clock, until it reaches them. */
   const held = new IndexedHeap<Waiting>(byOrdinal);
-  const counters = streamCounters(restore);
-  let index = 0;
+  const counters = countersFrom(restore);
   let lastReleased: Ordinal | null = null;
 
   const emit = (out: SequenceHit[], done: Completed[]) => {
@@ -102,10 +93,6 @@ export function sequenceStream(
       buffer.push(top);
     }
   };
-  const finish = (out: SequenceHit[]) => {
-    counters.emitted += out.length;
-    return out;
-  };
   /** Time `t` passed without an event of this query. */
   const passTime = (t: number | undefined): SequenceHit[] => {
     if (t === undefined || !(t > clock.newest) || !clock.accept(t)) return [];
@@ -113,7 +100,7 @@ export function sequenceStream(
     admitHeld(false);
     release(out, false);
     if (buffer.size === 0) emit(out, matcher.advanceTo(t - lateness));
-    return finish(out);
+    return out;
   };
   const eventTime = (event: EqlEvent): number | undefined => {
     try {
@@ -122,10 +109,11 @@ export function sequenceStream(
       return undefined;
     }
   };
+  const charge = (w: Waiting) => owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(w.e));
+
   if (restore?.sequence) {
     const s = restore.sequence;
     const events = restore.events;
-    index = s.index;
     clock.newest = s.newest ?? Number.NEGATIVE_INFINITY;
     clock.futureSetAside = restore.counters.futureSetAside;
     lastReleased = s.lastReleased === null ? null : ordinalFromState(s.lastReleased);
@@ -148,30 +136,20 @@ export function sequenceStream(
     );
   }
 
-  const stream: QueryStream<SequenceHit> = {
-    stats: liveStats({
-      counters,
+  return assemble<SequenceHit>(ctx, counters, {
+    kind: "sequence",
+    sources: {
       owner: owner.stats,
       matcher: matcher.stats,
       buffered: () => buffer.size,
       held: () => held.size,
       futureSetAside: () => clock.futureSetAside,
-    }),
-    get waiting() {
-      return buffer.size > 0 || held.size > 0 || matcher.waiting;
     },
-    evaluate: (event) => (isEvent(event) ? matcher.evaluate(event) : null),
-    push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
-    pushEvaluated(event, hits) {
-      counters.eventsIn++;
-      const i = index++;
-      if (!isEvent(event)) {
-        counters.notObjects++;
-        return [];
-      }
+    evaluate: (event) => matcher.evaluate(event),
+    accept(event, hits, position) {
       // Unrelated events still move the clock, which can make a waiting sequence certain.
       if (hits === null) return passTime(eventTime(event));
-      const ord = strictOrdinal(event, i, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
+      const ord = strictOrdinal(event, position, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
       if (lastReleased !== null && compareOrdinals(ord, lastReleased) < 0) {
         if (onLate === "drop") {
           counters.lateDropped++;
@@ -180,13 +158,13 @@ export function sequenceStream(
         throw new EqlDataError(
           DataErrorCodes.LATE_EVENT,
           `Event is older than the stream's lateness window (${lateness} ms) allows`,
-          i,
+          position,
         );
       }
       if (!clock.accept(ord.timestamp?.millis ?? 0)) {
         const w = new Waiting(held, event, ord, hits);
         held.push(w);
-        owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(event));
+        charge(w);
         return [];
       }
       admitHeld(false);
@@ -195,19 +173,19 @@ export function sequenceStream(
       const out: SequenceHit[] = [];
       release(out, false);
       // Charged only when it stays: an event released at once must not evict state on its way through.
-      if (w.heapIndex >= 0) owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(event));
-      return finish(out);
+      if (w.heapIndex >= 0) charge(w);
+      return out;
     },
-    advanceTo: (ms) => passTime(ms),
+    advanceTo: passTime,
     end() {
       const out: SequenceHit[] = [];
       admitHeld(true);
       release(out, true);
       emit(out, matcher.end());
-      return finish(out);
+      return out;
     },
-    snapshot() {
-      const table = new EventTable();
+    waiting: () => buffer.size > 0 || held.size > 0 || matcher.waiting,
+    save(table) {
       const save = (heap: IndexedHeap<Waiting>): WaitingState[] =>
         heap.values().map((w) => ({
           event: table.ref(w.e),
@@ -216,24 +194,15 @@ export function sequenceStream(
           stamp: w.stamp,
           bytes: w.bytes,
         }));
-      const buffered = save(buffer);
-      const heldStates = save(held);
       return {
-        version: SNAPSHOT_VERSION,
-        kind: "sequence",
-        query: ctx.query,
-        events: table.events,
-        counters: { ...counters, futureSetAside: clock.futureSetAside },
         sequence: {
-          index,
           newest: finiteOrNull(clock.newest),
           lastReleased: lastReleased === null ? null : ordinalState(lastReleased),
-          buffer: buffered,
-          held: heldStates,
+          buffer: save(buffer),
+          held: save(held),
           matcher: matcher.save(table),
         },
       };
     },
-  };
-  return stream;
+  });
 }

@@ -112,9 +112,8 @@ export interface StreamSnapshot {
   readonly query: string;
   readonly events: readonly EqlEvent[];
   readonly counters: StreamCounters;
-  /** Sequence streams: input position, clock, re-ordering buffer, events set aside, matcher. */
+  /** Sequence streams: clock, re-ordering buffer, events set aside, matcher. */
   readonly sequence?: {
-    readonly index: number;
     readonly newest: number | null;
     readonly lastReleased: OrdinalState | null;
     readonly buffer: readonly WaitingState[];

@@ -14,7 +14,7 @@ import { type FilterHits, safeTest } from "./filter.js";
 import type { InstantParser } from "./order.js";
 import { hitOf, isEvent } from "./run.js";
 import type { SequenceStats } from "./sequence.js";
-import { checkVersion, SNAPSHOT_VERSION, type StreamCounters, type StreamSnapshot } from "./snapshot.js";
+import { checkVersion, EventTable, SNAPSHOT_VERSION, type StreamSnapshot } from "./snapshot.js";
 
 /** Options of a stream. */
 export interface StreamOptions extends ClockOptions {
@@ -108,25 +108,16 @@ export interface StreamContext {
   readonly query: string;
 }
 
-/** The counters a stream keeps itself, restored from a snapshot when there is one. */
-export function streamCounters(restore: StreamSnapshot | undefined): {
+/** The counters every stream keeps itself (restored from a snapshot when there is one). */
+export interface Counters {
   eventsIn: number;
   notObjects: number;
   lateDropped: number;
   emitted: number;
-} {
-  const c = restore?.counters;
-  return {
-    eventsIn: c?.eventsIn ?? 0,
-    notObjects: c?.notObjects ?? 0,
-    lateDropped: c?.lateDropped ?? 0,
-    emitted: c?.emitted ?? 0,
-  };
 }
 
-/** Where a stream's live counters come from. */
+/** Where a stream's live stats come from besides its counters. */
 export interface StatSources {
-  readonly counters: Omit<StreamCounters, "futureSetAside">;
   readonly owner: OwnerStats | null;
   readonly matcher: SequenceStats | null;
   readonly buffered: () => number;
@@ -134,59 +125,19 @@ export interface StatSources {
   readonly futureSetAside: () => number;
 }
 
-/** The stats of a stream, read live from their sources (own enumerable getters, so a spread copies them). */
-export function liveStats(s: StatSources): StreamStats {
-  const c = s.counters;
-  return {
-    get eventsIn() {
-      return c.eventsIn;
-    },
-    get notObjects() {
-      return c.notObjects;
-    },
-    get lateDropped() {
-      return c.lateDropped;
-    },
-    get buffered() {
-      return s.buffered();
-    },
-    get emitted() {
-      return c.emitted;
-    },
-    get openSequences() {
-      return s.matcher?.open ?? 0;
-    },
-    get pendingSequences() {
-      return s.matcher?.pending ?? 0;
-    },
-    get droppedByCap() {
-      return s.matcher?.droppedByCap ?? 0;
-    },
-    get expired() {
-      return s.matcher?.expired ?? 0;
-    },
-    get rejectedByMissing() {
-      return s.matcher?.rejectedByMissing ?? 0;
-    },
-    get futureSetAside() {
-      return s.futureSetAside();
-    },
-    get futureHeld() {
-      return s.held();
-    },
-    get stateEntries() {
-      return s.owner?.entries ?? 0;
-    },
-    get stateBytes() {
-      return s.owner?.bytes ?? 0;
-    },
-    get evicted() {
-      return s.owner?.evicted ?? 0;
-    },
-    get evictedBytes() {
-      return s.owner?.evictedBytes ?? 0;
-    },
-  } as StreamStats;
+/** What a kind of stream provides; `assemble` adds the counting and `push`. */
+export interface StreamParts<H> {
+  readonly kind: StreamSnapshot["kind"];
+  readonly sources: StatSources;
+  /** Evaluate an event (an object). */
+  evaluate(event: EqlEvent): FilterHits | null;
+  /** Take an event (an object) with its hits; `position` is its input position. */
+  accept(event: EqlEvent, hits: FilterHits | null, position: number): H[];
+  advanceTo(ms: number): H[];
+  end(): H[];
+  waiting(): boolean;
+  /** The kind's own part of a snapshot, with events referred to through `table`. */
+  save(table: EventTable): Pick<StreamSnapshot, "sequence" | "sample">;
 }
 
 /** Throw unless `snap` was taken from a stream of this kind over this query. */
@@ -199,7 +150,87 @@ export function checkSnapshot(snap: StreamSnapshot, kind: StreamSnapshot["kind"]
   }
 }
 
+/** A stream's counters: zero, or as a snapshot recorded them. */
+export function countersFrom(restore: StreamSnapshot | undefined): Counters {
+  const c = restore?.counters;
+  return {
+    eventsIn: c?.eventsIn ?? 0,
+    notObjects: c?.notObjects ?? 0,
+    lateDropped: c?.lateDropped ?? 0,
+    emitted: c?.emitted ?? 0,
+  };
+}
+
+/** The stats of a stream, read live (own enumerable getters, so a spread or JSON copies them). */
+function liveStats(c: Counters, s: StatSources): StreamStats {
+  const read: { [K in keyof StreamStats]: () => number } = {
+    eventsIn: () => c.eventsIn,
+    notObjects: () => c.notObjects,
+    lateDropped: () => c.lateDropped,
+    buffered: s.buffered,
+    emitted: () => c.emitted,
+    openSequences: () => s.matcher?.open ?? 0,
+    pendingSequences: () => s.matcher?.pending ?? 0,
+    droppedByCap: () => s.matcher?.droppedByCap ?? 0,
+    expired: () => s.matcher?.expired ?? 0,
+    rejectedByMissing: () => s.matcher?.rejectedByMissing ?? 0,
+    futureSetAside: s.futureSetAside,
+    futureHeld: s.held,
+    stateEntries: () => s.owner?.entries ?? 0,
+    stateBytes: () => s.owner?.bytes ?? 0,
+    evicted: () => s.owner?.evicted ?? 0,
+    evictedBytes: () => s.owner?.evictedBytes ?? 0,
+  };
+  const stats = {} as StreamStats;
+  for (const [name, get] of Object.entries(read))
+    Object.defineProperty(stats, name, { get, enumerable: true });
+  return stats;
+}
+
+/**
+ * A stream from its kind's parts: counts what comes in and out, ignores (and counts) values that
+ * are not objects, makes `push` evaluate then push, and wraps the kind's snapshot.
+ */
+export function assemble<H>(ctx: StreamContext, counters: Counters, parts: StreamParts<H>): QueryStream<H> {
+  const counted = (out: H[]) => {
+    counters.emitted += out.length;
+    return out;
+  };
+  const stream: QueryStream<H> = {
+    stats: liveStats(counters, parts.sources),
+    get waiting() {
+      return parts.waiting();
+    },
+    evaluate: (event) => (isEvent(event) ? parts.evaluate(event) : null),
+    push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
+    pushEvaluated(event, hits) {
+      const position = counters.eventsIn++;
+      if (!isEvent(event)) {
+        counters.notObjects++;
+        return [];
+      }
+      return counted(parts.accept(event, hits, position));
+    },
+    advanceTo: (ms) => counted(parts.advanceTo(ms)),
+    end: () => counted(parts.end()),
+    snapshot() {
+      const table = new EventTable();
+      const own = parts.save(table);
+      return {
+        version: SNAPSHOT_VERSION,
+        kind: parts.kind,
+        query: ctx.query,
+        events: table.events,
+        counters: { ...counters, futureSetAside: parts.sources.futureSetAside() },
+        ...own,
+      };
+    },
+  };
+  return stream;
+}
+
 const zero = () => 0;
+const none = () => [];
 
 /** A stream over an event query: each matching event is emitted as it arrives. */
 export function eventStream(
@@ -208,40 +239,15 @@ export function eventStream(
   options: StreamOptions,
 ): QueryStream<EventHit> {
   if (options.restore) checkSnapshot(options.restore, "event", ctx.query);
-  const counters = streamCounters(options.restore);
-  const stats = liveStats({
-    counters,
-    owner: null,
-    matcher: null,
-    buffered: zero,
-    held: zero,
-    futureSetAside: zero,
-  });
   const HIT: FilterHits = [true];
-  const stream: QueryStream<EventHit> = {
-    stats,
-    waiting: false,
-    evaluate: (event) => (isEvent(event) && safeTest(match, event) ? HIT : null),
-    push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
-    pushEvaluated(event, hits) {
-      counters.eventsIn++;
-      if (!isEvent(event)) {
-        counters.notObjects++;
-        return [];
-      }
-      if (!hits?.[0]) return [];
-      counters.emitted++;
-      return [hitOf(event)];
-    },
-    advanceTo: () => [],
-    end: () => [],
-    snapshot: () => ({
-      version: SNAPSHOT_VERSION,
-      kind: "event",
-      query: ctx.query,
-      events: [],
-      counters: { ...counters, futureSetAside: 0 },
-    }),
-  };
-  return stream;
+  return assemble<EventHit>(ctx, countersFrom(options.restore), {
+    kind: "event",
+    sources: { owner: null, matcher: null, buffered: zero, held: zero, futureSetAside: zero },
+    evaluate: (event) => (safeTest(match, event) ? HIT : null),
+    accept: (event, hits) => (hits?.[0] ? [hitOf(event)] : []),
+    advanceTo: none,
+    end: none,
+    waiting: () => false,
+    save: () => ({}),
+  });
 }

@@ -3,14 +3,8 @@ import { compile } from "../../src/compile.js";
 import { StateBudget } from "../../src/engine/budget.js";
 import type { QueryStream } from "../../src/engine/stream.js";
 import type { EqlEvent, SequenceHit } from "../../src/types.js";
+import { e, idsOf } from "./helpers.js";
 
-const e = (id: number, t: number, cat: string, extra: Record<string, unknown> = {}): EqlEvent => ({
-  id,
-  "@timestamp": t,
-  event: { category: cat },
-  ...extra,
-});
-const idsOf = (s: SequenceHit) => s.events.map((h) => (h.missing ? -1 : (h._source.id as number)));
 const hits = (s: QueryStream<unknown>, ev: EqlEvent) => (s.push(ev) as SequenceHit[]).map(idsOf);
 
 const PAIR = "sequence by k [A where true] [B where true]";

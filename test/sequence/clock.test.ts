@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compile.js";
 import type { EqlEvent, SequenceHit, SequencesResult } from "../../src/types.js";
+import { e, idsOf } from "./helpers.js";
 
-const at = (id: number, iso: string, cat: string, k: number): EqlEvent => ({
-  id,
-  "@timestamp": iso,
-  event: { category: cat },
-  k,
-});
-const idsOf = (s: SequenceHit) => s.events.map((h) => (h.missing ? -1 : (h._source.id as number)));
+const at = (id: number, iso: string, cat: string, k: number): EqlEvent => e(id, iso, cat, { k });
 const PAIR = "sequence by k [A where true] [B where true]";
 
 describe("time jumps in sequence streams", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compile.js";
 import type { FunctionDef } from "../../src/functions/types.js";
 import type { EqlEvent, SequenceHit, SequencesResult } from "../../src/types.js";
+import { idsOf } from "./helpers.js";
 
 /** A query whose A filter counts its calls (three stages by `runs`, one filter). */
 function counted() {
@@ -31,7 +32,6 @@ for (let i = 0; i < 40; i++) {
   events.push({ id: i, "@timestamp": i, event: { category: ["A", "B", "C", "D"][i % 4] }, k: i % 3, x: 1 });
 }
 const aEvents = events.filter((e) => (e.event as { category: string }).category === "A").length;
-const idsOf = (s: SequenceHit) => s.events.map((h) => h._source.id as number);
 
 describe("stage filters are evaluated once per event", () => {
   it("in a stream", () => {

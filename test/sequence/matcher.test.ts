@@ -5,6 +5,7 @@ import { SequenceMatcher } from "../../src/engine/sequence.js";
 import { parseMapping } from "../../src/mapping.js";
 import { parse } from "../../src/parse.js";
 import type { EqlEvent } from "../../src/types.js";
+import { e } from "./helpers.js";
 
 function planOf(query: string) {
   const statement = parse(query);
@@ -21,12 +22,7 @@ function planOf(query: string) {
   return plan;
 }
 
-const ev = (id: number, t: number, cat: string, k: number): EqlEvent => ({
-  id,
-  "@timestamp": t,
-  event: { category: cat },
-  k,
-});
+const ev = (id: number, t: number, cat: string, k: number): EqlEvent => e(id, t, cat, { k });
 const ord = (t: number, index: number) => ({ timestamp: { millis: t, nanos: 0 }, tiebreaker: null, index });
 
 /** Push events through a matcher, returning the ids of each completed sequence. */

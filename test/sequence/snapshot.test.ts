@@ -4,8 +4,7 @@ import { compile } from "../../src/compile.js";
 import { StateBudget } from "../../src/engine/budget.js";
 import type { QueryStream, StreamOptions } from "../../src/engine/stream.js";
 import type { EqlEvent, SequenceHit } from "../../src/types.js";
-
-const idsOf = (s: SequenceHit) => s.events.map((h) => (h.missing ? -1 : (h._source.id as number)));
+import { idsOf } from "./helpers.js";
 
 /** A term of the query family: category, a condition on x, missing or not, runs. */
 const term = fc.record({

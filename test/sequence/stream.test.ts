@@ -2,15 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compile.js";
 import type { EqlEvent, EventHit, SequenceHit, SequencesResult } from "../../src/types.js";
+import { e, idsOf } from "./helpers.js";
 
-const e = (id: number, t: number, cat: string, extra: Record<string, unknown> = {}): EqlEvent => ({
-  id,
-  "@timestamp": t,
-  event: { category: cat },
-  ...extra,
-});
-
-const idsOf = (s: SequenceHit) => s.events.map((h) => (h.missing ? -1 : (h._source.id as number)));
 const sorted = (list: number[][]) => list.map((x) => JSON.stringify(x)).sort();
 
 function streamAll(query: string, events: EqlEvent[], options = {}): SequenceHit[] {
