@@ -7,6 +7,7 @@ import { type RunContext, runEventQuery, runSampleQuery, runSequenceQuery, safeT
 import {
   eventStream,
   type QueryStream,
+  type StreamContext,
   type StreamOptions,
   sampleStream,
   sequenceStream,
@@ -14,6 +15,7 @@ import {
 import { EqlSemanticError, ErrorCodes } from "./errors.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { parse } from "./parse.js";
+import type { FieldTable } from "./runtime/field-table.js";
 import { type FieldReader, fieldReader, mappedFieldReader, NONE } from "./runtime/fields.js";
 import type {
   CompiledQuery,
@@ -45,9 +47,20 @@ function checkCount(name: string, n: number, min: number): void {
  * query text; the returned query never throws on event data.
  */
 export function compile(query: string | Statement, options: CompileOptions = {}): CompiledQuery {
-  const statement = typeof query === "string" ? parse(query) : query;
+  return compileShared(typeof query === "string" ? parse(query) : query, options);
+}
+
+/**
+ * Compile a parsed statement whose field reads go through `table` (shared with the other queries of a
+ * rule set, each field read once per event). Throws like `compile`.
+ */
+export function compileShared(
+  statement: Statement,
+  options: CompileOptions,
+  table?: FieldTable,
+): CompiledQuery {
   try {
-    return compileStatement(statement, options);
+    return compileStatement(statement, options, table);
   } catch (e) {
     // Deeply nested text (thousands of parentheses, `not`s or calls) must give a clear error, not a
     // stack overflow from the compiler's recursion.
@@ -64,7 +77,8 @@ export function compile(query: string | Statement, options: CompileOptions = {})
   }
 }
 
-function compileStatement(statement: Statement, options: CompileOptions): CompiledQuery {
+function compileStatement(statement: Statement, options: CompileOptions, table?: FieldTable): CompiledQuery {
+  const read = (segments: readonly string[]) => (table ? table.reader(segments) : fieldReader(segments));
   const mapping: Mapping = parseMapping(options.mapping);
   const categoryField = options.eventCategoryField ?? "event.category";
   const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
@@ -72,7 +86,7 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   checkCount("size", size, 0);
   const optional = fieldsIn(statementExprs(statement))
     .filter((f) => f.optional)
-    .map((f) => mappedFieldReader(mapping, f));
+    .map((f) => mappedFieldReader(mapping, f, table));
 
   const checkPosition = (p: unknown): "head" | "tail" => {
     if (p === undefined) return "tail";
@@ -91,6 +105,7 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
         functions: options.functions ?? [],
         timestampField,
         warnings: [],
+        ...(table ? { fields: table } : {}),
       },
       categoryField,
       gate,
@@ -100,10 +115,10 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   const knownFromMapping = mapping.fields.size > 0 ? new Set(mapping.fields.keys()) : null;
   const base = build(knownFromMapping);
   const kind = statement.query.kind;
-  const timestamp = fieldReader([timestampField]);
+  const timestamp = read([timestampField]);
   const parseTime = instantParser(mapping.fields.get(timestampField)?.format);
   const tiebreaker = options.tiebreakerField
-    ? fieldReader([resolveField(mapping, options.tiebreakerField).name])
+    ? read([resolveField(mapping, options.tiebreakerField).name])
     : null;
   const baseMatch = base.matchAny;
   const byKnownFields = new Map<string, Plan>();
@@ -183,5 +198,30 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
     yield* s.end();
   }
 
-  return { statement, kind, warnings: base.warnings, matches, run, stream, runAsync };
+  const compiled: CompiledQuery = {
+    statement,
+    kind,
+    warnings: base.warnings,
+    matches,
+    run,
+    stream,
+    runAsync,
+  };
+  internals.set(compiled, { plan: base, order: { timestamp, tiebreaker, parseTime } });
+  return compiled;
+}
+
+/** What a rule set needs from a compiled query beyond its public face. */
+export interface QueryInternals {
+  /** The plan compiled without data (`?field` is an ordinary field unless the mapping knows it). */
+  readonly plan: Plan;
+  /** How the query orders events (its timestamp and tiebreaker fields). */
+  readonly order: StreamContext;
+}
+
+const internals = new WeakMap<CompiledQuery, QueryInternals>();
+
+/** The plan and ordering of a query compiled by `compile` or `compileShared`. */
+export function queryInternals(compiled: CompiledQuery): QueryInternals | undefined {
+  return internals.get(compiled);
 }

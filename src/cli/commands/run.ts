@@ -1,18 +1,16 @@
 /**
  * `mini-eql run`: run detection rules over events and print Kibana-shaped alerts as NDJSON, with a
- * summary on stderr. The input is one execution at --now (see ../rules/stream-rules.ts for how it
- * streams in bounded memory); alerts are printed when the input ends, since `max_signals` keeps the
+ * summary on stderr. The input is one execution at --now (the compiled rule set of src/rules/rule-set.ts
+ * runs it in bounded memory); alerts are printed when the input ends, since `max_signals` keeps the
  * newest matches and those are known only then.
  */
-import { type AlertDocument, type LoadedRule, windowTime } from "../../index.js";
-import { fieldReader } from "../../runtime/fields.js";
+import { compileRules, type LoadedRule, type RuleRunReport, windowTime } from "../../index.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { acceptedEvents, newCounters, readSources } from "../io/input.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
-import { ruleStream, type StreamRuleReport } from "../rules/stream-rules.js";
 import { resolveSources } from "../sources.js";
 import { Progress } from "../term.js";
 import { readMapping } from "./query.js";
@@ -40,15 +38,13 @@ async function newestEventTime(
   rules: readonly LoadedRule[],
   ctx: CliContext,
 ): Promise<number | null> {
-  const readers = [...new Set(rules.map((r) => r.rule.timestamp_override ?? ""))].map((f) =>
-    f ? fieldReader([f]) : null,
-  );
+  const overrides = [...new Set(rules.map((r) => r.rule.timestamp_override ?? ""))];
   let newest: number | null = null;
   for await (const batch of readSources(sources, newCounters(), ctx.stdin)) {
     for (const r of batch) {
       if (r.kind !== "event") continue;
-      for (const reader of readers) {
-        const t = windowTime(r.event, reader);
+      for (const override of overrides) {
+        const t = windowTime(r.event, override);
         if (t !== null && (newest === null || t > newest)) newest = t;
       }
     }
@@ -65,7 +61,7 @@ export function parseNow(text: string | undefined, clock: () => number = Date.no
   return ms;
 }
 
-function describe(r: StreamRuleReport): string {
+function describe(r: RuleRunReport): string {
   let text = `${plural(r.alerts, "alert")}; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
   if (r.truncated)
     text += `; truncated by max_signals: ${plural(r.dropped, "older match", "older matches")} dropped`;
@@ -78,7 +74,7 @@ function describe(r: StreamRuleReport): string {
   }
   if (r.capped > 0) text += `; ${plural(r.capped, "partial sequence")} dropped by the open-sequence cap`;
   if (r.mode === "buffered") text += "; buffered (event rule with pipes)";
-  if (r.error) text += `; error: ${r.error}`;
+  if (r.error) text += `; error: ${r.error.message}`;
   return text;
 }
 
@@ -106,12 +102,15 @@ export async function runCommand(
     now = newest ?? parseNow(undefined);
     nowFrom = newest === null ? "clock" : "input";
   }
-  const options = { now, window: opts.window, spaceId: opts.space, lateness: opts.lateness ?? 0 };
-  const streams = set.rules.map((r) => ruleStream(r, options));
+  const ruleSet = compileRules(set.rules, {
+    now,
+    window: opts.window,
+    spaceId: opts.space,
+    lateness: opts.lateness ?? 0,
+  });
   const counters = newCounters();
   const rejects = new RejectReporter(ctx.stderr, ctx.err, { strict: opts.strict === true });
   const progress = new Progress(ctx.stderr);
-  let matched = 0;
   const readOptions = opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes };
   try {
     // Under --strict the run stops at the first rejected line and prints no alert: alerts are
@@ -119,9 +118,7 @@ export async function runCommand(
     for await (const r of acceptedEvents(sources, counters, ctx.stdin, readOptions, rejects, () =>
       progress.tick(counters),
     )) {
-      let any = false;
-      for (const s of streams) if (s.push(r.event)) any = true;
-      if (any) matched++;
+      ruleSet.push(r.event);
     }
   } finally {
     progress.clear();
@@ -130,19 +127,17 @@ export async function runCommand(
   if (rejects.stopped) throw new ExitError(ExitCode.FAILURE, rejects.stoppedMessage());
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
-  const seen = new Set<string>();
-  let alerts = 0;
-  for (const s of streams) {
-    const docs: AlertDocument[] = s.finish(seen);
-    alerts += docs.length;
-    for (const doc of docs) await out.write(`${JSON.stringify(doc)}\n`);
-  }
+  const docs = ruleSet.end();
+  const alerts = docs.length;
+  for (const doc of docs) await out.write(`${JSON.stringify(doc)}\n`);
   await out.flush();
-  const failed = streams.filter((s) => s.report.error !== undefined).length;
+  const reports = ruleSet.reports();
+  const matched = ruleSet.stats().matched;
+  const failed = reports.filter((r) => r.error !== undefined).length;
   if (!opts.quiet) {
     const w = ctx.stderr;
-    const skipped = streams.reduce((n, s) => n + s.report.skipped, 0);
-    const late = streams.reduce((n, s) => n + s.report.late, 0);
+    const skipped = reports.reduce((n, r) => n + r.skipped, 0);
+    const late = reports.reduce((n, r) => n + r.late, 0);
     w.write(
       `events: ${counters.records} read, ${matched} matched, ${counters.events - matched} unmatched, ${counters.rejected} rejected` +
         `${skipped > 0 ? `; ${plural(skipped, "event")} skipped by sequence rules (see below)` : ""}\n`,
@@ -152,9 +147,9 @@ export async function runCommand(
         `input: ${plural(rejects.unreadable, "file", "files")} could not be read to the end (see above); the alerts cover what was read\n`,
       );
     }
-    const truncated = streams.filter((s) => s.report.truncated).length;
+    const truncated = reports.filter((r) => r.truncated).length;
     w.write(
-      `rules: ${streams.length} run, ${set.errors.length} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
+      `rules: ${reports.length} run, ${set.errors.length} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
         `${plural(alerts, "alert")}; ${truncated} truncated by max_signals\n`,
     );
     w.write(
@@ -164,7 +159,7 @@ export async function runCommand(
           }\n`
         : "window: ignored (--no-window): every event is searched\n",
     );
-    for (const s of streams) w.write(`  ${s.report.name} [${s.report.rule_id}]: ${describe(s.report)}\n`);
+    for (const r of reports) w.write(`  ${r.name} [${r.rule_id}]: ${describe(r)}\n`);
     if (late > 0) {
       w.write(
         ctx.err.yellow(
@@ -173,7 +168,7 @@ export async function runCommand(
         ),
       );
     }
-    const searched = streams.reduce((n, s) => n + s.report.searched, 0);
+    const searched = reports.reduce((n, r) => n + r.searched, 0);
     if (opts.window && counters.events > 0 && searched === 0) {
       w.write(
         ctx.err.yellow(
