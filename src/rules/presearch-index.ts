@@ -46,6 +46,101 @@ interface TrieNode {
   rules: number[] | null;
 }
 
+interface MatcherNode {
+  readonly id: number;
+  readonly next: Map<number, MatcherNode>;
+  fail: MatcherNode | null;
+  /** Rules of every key ending here, including through the failure links (filled by `build`). */
+  out: number[];
+}
+
+/** Code units below this move through a dense table; the rest follow goto and failure links. */
+const DENSE = 128;
+
+/**
+ * Substrings to the rules that require them, matched in one pass over a value (Aho-Corasick over
+ * UTF-16 code units): the cost is the value's length, whatever the number of substrings. ASCII
+ * moves are precomputed into a table, so most characters cost one array read.
+ */
+class SubstringMatcher {
+  private readonly nodes: MatcherNode[] = [];
+  private readonly root: MatcherNode = this.node();
+  private table: Int32Array = new Int32Array(0);
+  private built = true;
+  size = 0;
+
+  private node(): MatcherNode {
+    const n: MatcherNode = { id: this.nodes.length, next: new Map(), fail: null, out: [] };
+    this.nodes.push(n);
+    return n;
+  }
+
+  add(text: string, rule: number): void {
+    let node = this.root;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let child = node.next.get(c);
+      if (!child) {
+        child = this.node();
+        node.next.set(c, child);
+      }
+      node = child;
+    }
+    if (!node.out.includes(rule)) node.out.push(rule);
+    this.size++;
+    this.built = false;
+  }
+
+  /** Failure links and the dense moves, breadth first (a node's failure is always built before it). */
+  private build(): void {
+    const root = this.root;
+    const table = new Int32Array(this.nodes.length * DENSE);
+    const order: MatcherNode[] = [root];
+    for (let q = 0; q < order.length; q++) {
+      const node = order[q] as MatcherNode;
+      for (const [c, child] of node.next) {
+        let f = node.fail;
+        while (f !== null && !f.next.has(c)) f = f.fail;
+        child.fail = f === null ? root : (f.next.get(c) as MatcherNode);
+        for (const r of child.fail.out) if (!child.out.includes(r)) child.out.push(r);
+        order.push(child);
+      }
+      for (let c = 0; c < DENSE; c++) {
+        const child = node.next.get(c);
+        table[node.id * DENSE + c] = child
+          ? child.id
+          : node.fail
+            ? (table[node.fail.id * DENSE + c] as number)
+            : root.id;
+      }
+    }
+    this.table = table;
+    this.built = true;
+  }
+
+  /** Calls `hit` with the rules of every key that occurs in `value`. */
+  walk(value: string, hit: (rules: readonly number[]) => void): void {
+    if (!this.built) this.build();
+    const { nodes, table, root } = this;
+    let state = root.id;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c < DENSE) state = table[state * DENSE + c] as number;
+      else {
+        let node = nodes[state] as MatcherNode;
+        let next = node.next.get(c);
+        while (next === undefined && node !== root) {
+          node = node.fail as MatcherNode;
+          next = node.next.get(c);
+        }
+        state = (next ?? root).id;
+      }
+      const out = (nodes[state] as MatcherNode).out;
+      if (out.length > 0) hit(out);
+    }
+  }
+}
+
 /** The terms of one bucket on one field. */
 class FieldTerms {
   readonly exact = new Map<string, number[]>();
@@ -54,6 +149,8 @@ class FieldTerms {
   readonly suffixes = new Trie();
   readonly foldedPrefixes = new Trie();
   readonly foldedSuffixes = new Trie();
+  readonly substrings = new SubstringMatcher();
+  readonly foldedSubstrings = new SubstringMatcher();
   /** Every rule with a term here: a value that is not a string may match any of them. */
   readonly all: number[] = [];
   needsFolded = false;
@@ -72,6 +169,8 @@ class FieldTerms {
       else if (!list.includes(rule)) list.push(rule);
     } else if (term.kind === "prefix") {
       (term.folded ? this.foldedPrefixes : this.prefixes).add(term.text, rule, false);
+    } else if (term.kind === "contains") {
+      (term.folded ? this.foldedSubstrings : this.substrings).add(term.text, rule);
     } else {
       (term.folded ? this.foldedSuffixes : this.suffixes).add(term.text, rule, true);
     }
@@ -229,6 +328,7 @@ export class PresearchIndex {
           if (hit) this.mark(hit);
           if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, this.mark);
           if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, this.mark);
+          if (terms.substrings.size > 0) terms.substrings.walk(v, this.mark);
         }
         if (folded) {
           const fv = folded[i] as string;
@@ -236,6 +336,7 @@ export class PresearchIndex {
           if (hit) this.mark(hit);
           if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, this.mark);
           if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, this.mark);
+          if (terms.foldedSubstrings.size > 0) terms.foldedSubstrings.walk(fv, this.mark);
         }
       }
     }

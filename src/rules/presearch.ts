@@ -10,14 +10,15 @@
  */
 import type { EventQuery, Expr, Field, Literal, Query } from "../ast/nodes.js";
 import { type Mapping, resolveField, scalarNullValue } from "../mapping.js";
+import { javaString } from "../runtime/java.js";
 import { foldCase } from "../runtime/text.js";
 import { fieldKindOf } from "../runtime/values.js";
 
-/** A literal term a field value must satisfy: equal to, start with, or end with `text`. */
+/** A literal term a field value must satisfy: equal to, start with, end with, or contain `text`. */
 export interface PresearchTerm {
   /** The dotted field name, as the compiled query reads it (aliases resolved). */
   readonly field: string;
-  readonly kind: "exact" | "prefix" | "suffix";
+  readonly kind: "exact" | "prefix" | "suffix" | "contains";
   /** True when `text` is case-folded and must be compared with the folded value. */
   readonly folded: boolean;
   readonly text: string;
@@ -59,8 +60,6 @@ const WEAK_FIELDS = new Set([
   "network.transport",
   "network.protocol",
   "network.type",
-  "process.parent.name",
-  "user.name",
   "user.id",
 ]);
 
@@ -76,36 +75,47 @@ function stringField(expr: Expr, ctx: PresearchContext): string | null {
   return kind === "unknown" || kind === "keyword" ? name : null;
 }
 
-function isString(e: Expr): e is Literal & { value: string } {
-  return e.kind === "literal" && typeof e.value === "string";
+/** True for a field the mapping does not type (Elasticsearch's schemaless comparisons apply). */
+function untyped(expr: Expr, ctx: PresearchContext): boolean {
+  return expr.kind === "field" && resolveField(ctx.mapping, (expr as Field).name).def === undefined;
 }
 
-/** The term a wildcard pattern implies: exact, its literal prefix or suffix (the longer), or none. */
+/**
+ * The term a wildcard pattern implies: the pattern itself when it has no wildcard, else its longest
+ * literal run, as a prefix or suffix when it is anchored there (preferred on a tie: cheaper to look
+ * up), else as a substring; null when the pattern has no literal character at all.
+ */
 function patternTerm(field: string, pattern: string, folded: boolean): PresearchTerm | null {
   const text = folded ? foldCase(pattern) : pattern;
-  const first = text.search(/[*?]/);
-  if (first < 0) return { field, kind: "exact", folded, text };
-  const prefix = text.slice(0, first);
-  let last = -1;
-  for (let i = text.length - 1; i >= 0; i--) {
-    const c = text[i];
-    if (c === "*" || c === "?") {
-      last = i;
-      break;
-    }
-  }
-  const suffix = text.slice(last + 1);
-  if (prefix.length === 0 && suffix.length === 0) return null;
-  return prefix.length >= suffix.length
-    ? { field, kind: "prefix", folded, text: prefix }
-    : { field, kind: "suffix", folded, text: suffix };
+  const pieces = text.split(/[*?]/);
+  if (pieces.length === 1) return { field, kind: "exact", folded, text };
+  let best: PresearchTerm | null = null;
+  pieces.forEach((piece, i) => {
+    if (piece.length === 0) return;
+    const kind = i === 0 ? "prefix" : i === pieces.length - 1 ? "suffix" : "contains";
+    if (
+      best === null ||
+      piece.length > best.text.length ||
+      (piece.length === best.text.length && kind !== "contains" && best.kind === "contains")
+    )
+      best = { field, kind, folded, text: piece };
+  });
+  return best;
+}
+
+/** The text a string value must equal for `field == literal` to hold (numbers compare through their text). */
+function literalKey(lit: Literal): string | null {
+  if (typeof lit.value === "string") return lit.value;
+  if (typeof lit.value === "number")
+    return javaString(lit.value, lit.type === "double" ? "double" : "integer");
+  return null;
 }
 
 /** How expensive a disjunction is to look up and how many events it lets through (lower is better). */
 function cost(terms: readonly PresearchTerm[]): number {
   let c = 0;
   for (const t of terms) {
-    let one = t.kind === "exact" ? 1 : 2;
+    let one = t.kind === "exact" ? 1 : t.kind === "contains" ? 3 : 2;
     if (t.text.length < 3) one += 8;
     if (WEAK_FIELDS.has(t.field)) one *= 40;
     c += one;
@@ -144,10 +154,13 @@ function required(expr: Expr, ctx: PresearchContext): Terms {
     }
     case "compare": {
       if (expr.op !== "==") return null;
-      const [f, lit] = isString(expr.right) ? [expr.left, expr.right] : [expr.right, expr.left];
-      if (!isString(lit)) return null;
+      const [f, lit] = expr.right.kind === "literal" ? [expr.left, expr.right] : [expr.right, expr.left];
+      if (lit.kind !== "literal") return null;
       const field = stringField(f, ctx);
-      return field === null ? null : [{ field, kind: "exact", folded: false, text: lit.value }];
+      const key = literalKey(lit);
+      // A number only compares as text on a field of unknown type; a keyword field compares strings.
+      if (field === null || key === null || (typeof lit.value === "number" && !untyped(f, ctx))) return null;
+      return [{ field, kind: "exact", folded: false, text: key }];
     }
     case "in": {
       if (expr.negated) return null;
@@ -155,9 +168,15 @@ function required(expr: Expr, ctx: PresearchContext): Terms {
       if (field === null) return null;
       const out: PresearchTerm[] = [];
       for (const item of expr.list) {
-        if (item.kind === "literal" && item.value === null) continue;
-        if (!isString(item)) return null;
-        const text = expr.insensitive ? foldCase(item.value) : item.value;
+        if (item.kind !== "literal") return null;
+        if (item.value === null) continue;
+        const key = literalKey(item);
+        if (
+          key === null ||
+          (typeof item.value === "number" && (expr.insensitive || !untyped(expr.operand, ctx)))
+        )
+          return null;
+        const text = expr.insensitive ? foldCase(key) : key;
         out.push({ field, kind: "exact", folded: expr.insensitive, text });
       }
       return out;

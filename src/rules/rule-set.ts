@@ -20,7 +20,7 @@ import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
 import type { QueryStream } from "../engine/stream.js";
 import { DataErrorCodes, EqlDataError, EqlError } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
-import { FieldTable } from "../runtime/field-table.js";
+import { type CachedFieldReader, FieldTable } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
 import type { CompiledQuery, EqlEvent, SequenceHit } from "../types.js";
@@ -69,6 +69,8 @@ export interface RuleRunReport {
   readonly window: { readonly from: string; readonly to: string };
   /** Events searched: in the rule's indices and window (and, for an event query, of its category). */
   searched: number;
+  /** Searched events the rule evaluated: those the index did not rule out. */
+  evaluated: number;
   /** Query matches: events for event rules, sequences for sequence and sample rules. */
   matched: number;
   /** Matches suppressed by an exception item. */
@@ -292,6 +294,7 @@ function streamRunner(
 ): Runner {
   const max = Math.max(0, loaded.rule.max_signals);
   const stream = compiled.stream({ lateness }) as QueryStream<SequenceHit>;
+  const relevant = queryInternals(compiled)?.plan.matchAny ?? (() => true);
   const ring: EqlEvent[][] = [];
   let at = 0;
   let total = 0;
@@ -312,10 +315,12 @@ function streamRunner(
   };
   return {
     push(e) {
+      // An event no term matches only moves the stream's clock, which changes when results come out
+      // of one execution, never which: skip it.
+      if (!safeMatch(relevant, e)) return false;
       try {
-        const hits = stream.push(e);
-        take(hits);
-        return hits.length > 0 || compiled.matches(e);
+        take(stream.push(e));
+        return true;
       } catch (err) {
         if (!(err instanceof EqlDataError)) throw err;
         report.skipped++;
@@ -352,6 +357,7 @@ function newReport(
     name: loaded.rule.name,
     window: { from: new Date(start).toISOString(), to: new Date(now).toISOString() },
     searched: 0,
+    evaluated: 0,
     matched: 0,
     suppressed: 0,
     truncated: false,
@@ -393,7 +399,10 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly index: PresearchIndex | null;
   private readonly all: number[];
   /** Search groups by category field, then by category ("" key: groups of every category). */
-  private readonly groups = new Map<string, { byCategory: Map<string, SearchGroup[]>; any: SearchGroup[] }>();
+  private readonly groups = new Map<
+    string,
+    { reader: CachedFieldReader; byCategory: Map<string, SearchGroup[]>; any: SearchGroup[] }
+  >();
   private readonly indexMatchers = new Map<string, IndexMatcher>();
   private readonly timeSources = new Map<string, TimeSource>();
   private readonly seen: Set<string>;
@@ -455,7 +464,7 @@ class RuleSetImpl implements CompiledRuleSet {
         groupsByKey.set(key, group);
         let byField = this.groups.get(categoryField);
         if (!byField) {
-          byField = { byCategory: new Map(), any: [] };
+          byField = { reader: this.table.reader([categoryField]), byCategory: new Map(), any: [] };
           this.groups.set(categoryField, byField);
         }
         if (category === null) byField.any.push(group);
@@ -546,10 +555,10 @@ class RuleSetImpl implements CompiledRuleSet {
 
   /** Decide, once per group, which search groups this event belongs to. */
   private searchGroups(e: unknown): void {
-    for (const [field, byField] of this.groups) {
+    for (const byField of this.groups.values()) {
       let cats: readonly unknown[] = [];
       try {
-        cats = this.table.reader([field]).list(e);
+        cats = byField.reader.list(e);
       } catch {
         cats = [];
       }
@@ -591,6 +600,7 @@ class RuleSetImpl implements CompiledRuleSet {
       const entry = this.entries[candidates[c] as number] as Entry;
       if (entry.runner === null || entry.group.passed !== epoch) continue;
       this.counters.evaluations++;
+      entry.report.evaluated++;
       if (entry.runner.push(e, n)) any = true;
     }
     if (any) this.counters.matched++;

@@ -40,7 +40,7 @@ describe("required terms", () => {
       'process where not process.name == "a"',
       'process where process.name regex "a.*"',
       'process where startsWith(process.name, "a")',
-      'process where process.name == "a" or process.pid == 4',
+      'process where process.name == "a" or process.pid > 4',
       'process where process.name : "*"',
       'process where process.name != "a"',
     ]) {
@@ -194,7 +194,9 @@ describe("indexed and unindexed rule sets", () => {
           const indexed = run(true);
           const plain = run(false);
           expect(indexed.alerts).toEqual(plain.alerts);
-          expect(indexed.reports).toEqual(plain.reports);
+          // Only how many events each rule evaluated differs: that is what the index saves.
+        const strip = (rs: typeof plain.reports) => rs.map(({ evaluated: _, ...r }) => r);
+        expect(strip(indexed.reports)).toEqual(strip(plain.reports));
           // And each event rule alone agrees with its own compiled query.
           for (const r of rules) {
             if (r.compiled.kind !== "event") continue;
