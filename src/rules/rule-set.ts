@@ -1,49 +1,46 @@
 /**
  * A compiled rule set: many rules compiled once into one object that takes events one at a time (or
- * in batches) and gives Kibana-shaped alerts. Every many-rule caller goes through it: `runRules`,
- * `simulateSchedule`, `mini-eql run`, the testing helpers and the service example.
+ * in batches) and gives Kibana-shaped alerts as soon as they are certain. Every many-rule caller goes
+ * through it: `runRules`, `simulateSchedule`, `mini-eql run`, the testing helpers and the service
+ * example.
  *
  * Work is shared rather than repeated per rule: the rules' field reads go through one field table
  * (each field read once per event), the event's index, categories and window times are worked out
  * once, and an index of the literal terms the rules require (presearch.ts) picks the few rules an
- * event could match; the others never see it. Counting stays exact: how many events each rule
- * searched is kept per group of rules that search alike (same category, indices and window).
+ * event could match; the others never see it. How many events each rule searched stays exact: it is
+ * counted per group of rules that search alike (same category, indices and window).
  *
- * One execution at `now` (Kibana's rule run at that time): each rule searches the events of its
- * indices inside its look-back window (`from`, on `timestamp_override` when the event has it), or all
- * events with `window: false`; exceptions suppress matches; the newest `max_signals` matches become
- * alerts; alerts already in `seen` are not created again. Since "newest" is known only when the input
- * ends, the alerts come from `end()`.
+ * Two ways to run (rule-runners.ts has the details):
+ * - with `now` (or `window: false`): one execution at that time, as Kibana's run at `now`; since the
+ *   newest `max_signals` matches are known only when the input ends, the alerts come from `end()`;
+ * - without `now`: every rule runs on its own schedule (`interval`, `from`) in event time, and each
+ *   run's alerts come out of `push` as soon as the clock (the newest event time) has passed the run.
  */
 import { compileShared, queryInternals } from "../compile.js";
-import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
-import type { QueryStream } from "../engine/stream.js";
-import { DataErrorCodes, EqlDataError, EqlError } from "../errors.js";
+import { EqlError } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
 import { type CachedFieldReader, FieldTable } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
-import type { CompiledQuery, EqlEvent, SequenceHit } from "../types.js";
-import {
-  type AlertContext,
-  type AlertDocument,
-  buildEventAlert,
-  buildSequenceAlerts,
-  ruleUuidOf,
-} from "./alert.js";
-import { parseFrom, toMillis } from "./duration.js";
-import { compileExceptions, type ExceptionMatcher, type ExceptionOptions } from "./exceptions.js";
+import type { CompiledQuery, EqlEvent } from "../types.js";
+import { type AlertContext, type AlertDocument, ruleUuidOf } from "./alert.js";
+import { parseFrom, parseInterval, toMillis } from "./duration.js";
+import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
 import { ruleCompileOptions } from "./from-object.js";
 import { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
 import { presearchAlternatives } from "./presearch.js";
 import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
+import { eventRunner, type Runner, type RunnerContext, streamRunner } from "./rule-runners.js";
 import type { LoadedRule } from "./types.js";
 
 /** Options of a rule set. */
 export interface RuleSetOptions {
-  /** The execution time: each rule's window ends here and alerts are stamped with it (default: now). */
+  /**
+   * One execution at this time: each rule's window ends here and alerts are stamped with it. Leave it
+   * out to run every rule on its schedule following event time.
+   */
   now?: Date | number | string;
-  /** Apply each rule's look-back window (default true); false searches every event given. */
+  /** Apply each rule's look-back window (default true); false is one execution over every event given. */
   window?: boolean;
   /** Alert uuids created before; new ones are added. Pass the same set to every execution. */
   seen?: Set<string>;
@@ -59,14 +56,22 @@ export interface RuleSetOptions {
   lateness?: number;
   /** Index rules by category and literal terms (default true); false evaluates every rule on every event. */
   presearch?: boolean;
+  /**
+   * Scheduled runs: an event dated more than this many milliseconds after both the clock and the
+   * wall clock does not move the clock (default one hour), so one far-future event cannot make
+   * every later one late; it is still evaluated, and counted in `stats().futureEvents`.
+   */
+  maxTimeJump?: number;
+  /** The wall clock for `maxTimeJump` (default `Date.now`). */
+  wallClock?: () => number;
 }
 
 /** What one rule did. */
 export interface RuleRunReport {
   readonly rule_id: string;
   readonly name: string;
-  /** Window start (exclusive) and end (inclusive), ISO. */
-  readonly window: { readonly from: string; readonly to: string };
+  /** One execution: its window start (exclusive) and end (inclusive), ISO. Absent for scheduled runs. */
+  readonly window?: { readonly from: string; readonly to: string };
   /** Events searched: in the rule's indices and window (and, for an event query, of its category). */
   searched: number;
   /** Searched events the rule evaluated: those the index did not rule out. */
@@ -109,6 +114,10 @@ export interface RuleSetStats {
   candidates: number;
   /** Alert documents created so far. */
   alerts: number;
+  /** Scheduled runs: the clock, the newest event time accepted (epoch ms; null before any). */
+  clock: number | null;
+  /** Scheduled runs: events too far ahead of the clock to move it (see `maxTimeJump`). */
+  futureEvents: number;
   /** The index: rules reached through literal terms, rules always evaluated in their categories. */
   readonly presearch: PresearchIndexStats;
   /** Distinct fields read per event through the shared table. */
@@ -129,14 +138,6 @@ export interface CompiledRuleSet {
   reports(): readonly RuleRunReport[];
   /** Totals. */
   stats(): RuleSetStats;
-}
-
-/** How a rule is fed: a state machine per rule kind. */
-interface Runner {
-  /** The event passed the rule's indices and window; true when the query matched it (or a term). */
-  push(event: EqlEvent, index: number): boolean;
-  /** End of input: the alerts, de-duplicated through `seen`. */
-  finish(seen: Set<string>): AlertDocument[];
 }
 
 interface Entry {
@@ -166,196 +167,66 @@ interface TimeSource {
   value: number | null;
 }
 
-function alertContext(loaded: LoadedRule, now: number, spaceId: string): AlertContext {
-  return { rule: loaded.rule, ruleUuid: ruleUuidOf(loaded.rule), now: new Date(now).toISOString(), spaceId };
+function alertContext(loaded: LoadedRule, spaceId: string): (at: number) => AlertContext {
+  const base = { rule: loaded.rule, ruleUuid: ruleUuidOf(loaded.rule), spaceId };
+  return (at) => ({ ...base, now: new Date(at).toISOString() });
 }
 
-/** Add a match's alert group unless its first alert exists already. */
-function keep(group: AlertDocument[], seen: Set<string>, report: RuleRunReport, out: AlertDocument[]): void {
-  const id = group[0]?.["kibana.alert.uuid"] as string;
-  if (seen.has(id)) {
-    report.duplicates++;
-    return;
+/** A min-heap of rules by the time their next run becomes final. */
+class DueHeap {
+  private readonly items: { at: number; rule: number }[] = [];
+  get size(): number {
+    return this.items.length;
   }
-  seen.add(id);
-  for (const a of group) out.push(a);
-  report.alerts += group.length;
-}
-
-/** Build alerts; an event that cannot be read (a throwing getter) yields none. */
-function safely(build: () => AlertDocument[]): AlertDocument[] | null {
-  try {
-    return build();
-  } catch {
-    return null;
+  peek(): { at: number; rule: number } | undefined {
+    return this.items[0];
   }
-}
-
-/**
- * An event rule. Without pipes it keeps its newest `max_signals` non-excepted matches in
- * Elasticsearch's order (timestamp, tiebreaker, arrival), compacting as it goes, so memory is bounded
- * by `max_signals` and not by the input. With `| head`/`| tail` pipes it keeps every searched event,
- * since the pipes apply before the exceptions.
- */
-function eventRunner(
-  loaded: LoadedRule,
-  compiled: CompiledQuery,
-  report: RuleRunReport,
-  excepted: ExceptionMatcher,
-  ctx: AlertContext,
-): Runner {
-  const internals = queryInternals(compiled);
-  if (!internals) throw new Error("query compiled outside the library");
-  const { plan, order } = internals;
-  const match = plan.matchAny;
-  const max = Math.max(0, loaded.rule.max_signals);
-  const buffered = compiled.statement.pipes.length > 0;
-  const compactAt = Math.max(2 * max, 1024);
-  let kept: { e: EqlEvent; ord: Ordinal }[] = [];
-  let total = 0;
-  const ordinal = (e: EqlEvent, index: number) =>
-    ordinalOf(e, index, order.timestamp, order.tiebreaker, order.parseTime);
-  const newest = () => {
-    kept.sort((a, b) => compareOrdinals(a.ord, b.ord));
-    if (kept.length > max) kept = kept.slice(kept.length - max);
-  };
-  return {
-    push(e, index) {
-      if (buffered) {
-        kept.push({ e, ord: ordinal(e, index) });
-        return safeMatch(match, e);
-      }
-      if (!safeMatch(match, e)) return false;
-      report.matched++;
-      if (excepted(e) !== undefined) {
-        report.suppressed++;
-        return true;
-      }
-      total++;
-      kept.push({ e, ord: ordinal(e, index) });
-      if (kept.length >= compactAt) newest();
-      return true;
-    },
-    finish(seen) {
-      let events: EqlEvent[];
-      if (buffered) {
-        const result = compiled.run(
-          kept.map((k) => k.e),
-          { size: Math.max(1, kept.length) },
-        );
-        const hits = "events" in result ? result.events.map((h) => h._source) : [];
-        report.matched = hits.length;
-        const passed = hits.filter((e) => excepted(e) === undefined);
-        report.suppressed = hits.length - passed.length;
-        total = passed.length;
-        events = passed.slice(Math.max(0, passed.length - max));
-      } else {
-        newest();
-        events = kept.map((k) => k.e);
-      }
-      kept = [];
-      if (total > max) {
-        report.truncated = true;
-        report.dropped = total - max;
-      }
-      const out: AlertDocument[] = [];
-      for (const e of events) {
-        const group = safely(() => [buildEventAlert(ctx, e)]);
-        if (group) keep(group, seen, report, out);
-      }
-      return out;
-    },
-  };
-}
-
-function safeMatch(match: (e: unknown) => boolean, e: EqlEvent): boolean {
-  try {
-    return match(e);
-  } catch {
-    return false;
-  }
-}
-
-function realEvents(hit: SequenceHit): EqlEvent[] {
-  return hit.events.filter((e) => !e.missing).map((e) => e._source);
-}
-
-/**
- * A sequence or sample rule through the query's stream: completed sequences are filtered by the
- * exceptions and the newest `max_signals` kept in a ring, in completion order.
- */
-function streamRunner(
-  loaded: LoadedRule,
-  compiled: CompiledQuery,
-  report: RuleRunReport,
-  excepted: ExceptionMatcher,
-  ctx: AlertContext,
-  lateness: number,
-): Runner {
-  const max = Math.max(0, loaded.rule.max_signals);
-  const stream = compiled.stream({ lateness }) as QueryStream<SequenceHit>;
-  const relevant = queryInternals(compiled)?.plan.matchAny ?? (() => true);
-  const ring: EqlEvent[][] = [];
-  let at = 0;
-  let total = 0;
-  const take = (hits: readonly SequenceHit[]) => {
-    for (const hit of hits) {
-      report.matched++;
-      const events = realEvents(hit);
-      if (events.some((e) => excepted(e) !== undefined)) {
-        report.suppressed++;
-        continue;
-      }
-      total++;
-      if (max === 0) continue;
-      if (ring.length < max) ring.push(events);
-      else ring[at] = events;
-      at = (at + 1) % max;
+  push(item: { at: number; rule: number }): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = a[p] as typeof item;
+      if (parent.at < item.at || (parent.at === item.at && parent.rule <= item.rule)) break;
+      a[i] = parent;
+      i = p;
     }
-  };
-  return {
-    push(e) {
-      // An event no term matches only moves the stream's clock, which changes when results come out
-      // of one execution, never which: skip it.
-      if (!safeMatch(relevant, e)) return false;
-      try {
-        take(stream.push(e));
-        return true;
-      } catch (err) {
-        if (!(err instanceof EqlDataError)) throw err;
-        report.skipped++;
-        if (err.code === DataErrorCodes.LATE_EVENT) report.late++;
-        return false;
-      }
-    },
-    finish(seen) {
-      take(stream.end());
-      report.capped = stream.stats.droppedByCap;
-      if (total > max) {
-        report.truncated = true;
-        report.dropped = total - max;
-      }
-      const ordered = ring.length < max ? ring : [...ring.slice(at), ...ring.slice(0, at)];
-      const out: AlertDocument[] = [];
-      for (const events of ordered) {
-        const group = safely(() => buildSequenceAlerts(ctx, events));
-        if (group) keep(group, seen, report, out);
-      }
-      return out;
-    },
-  };
+    a[i] = item;
+  }
+  pop(): { at: number; rule: number } | undefined {
+    const less = (x: { at: number; rule: number }, y: { at: number; rule: number }) =>
+      x.at < y.at || (x.at === y.at && x.rule < y.rule);
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const r = l + 1;
+      const c = r < a.length && less(a[r] as typeof last, a[l] as typeof last) ? r : l;
+      if (!less(a[c] as typeof last, last)) break;
+      a[i] = a[c] as typeof last;
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
 }
 
 function newReport(
   loaded: LoadedRule,
-  now: number,
-  start: number,
+  window: { from: number; to: number } | null,
   mode: RuleRunReport["mode"],
 ): RuleRunReport {
   return {
     rule_id: loaded.rule.rule_id,
     name: loaded.rule.name,
-    window: { from: new Date(start).toISOString(), to: new Date(now).toISOString() },
+    ...(window
+      ? { window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() } }
+      : {}),
     searched: 0,
     evaluated: 0,
     matched: 0,
@@ -413,24 +284,39 @@ class RuleSetImpl implements CompiledRuleSet {
     evaluations: 0,
     candidates: 0,
     alerts: 0,
+    clock: null as number | null,
+    futureEvents: 0,
   };
+  private readonly scheduled: boolean;
+  private readonly lateness: number;
+  private readonly maxTimeJump: number;
+  private readonly wallClock: () => number;
+  private readonly due = new DueHeap();
+  private queued: boolean[] = [];
   private ended = false;
   private eventIndexValue: string | undefined;
   private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
 
   constructor(rules: readonly LoadedRule[], options: RuleSetOptions) {
     this.rules = [...rules];
-    const now = toMillis(options.now ?? Date.now());
     const windowed = options.window !== false;
+    this.scheduled = windowed && options.now === undefined;
+    const now = toMillis(options.now ?? Date.now());
     const spaceId = options.spaceId ?? "default";
     const lateness = options.lateness ?? 0;
+    this.lateness = lateness;
+    this.maxTimeJump = options.maxTimeJump ?? 3_600_000;
+    this.wallClock = options.wallClock ?? Date.now;
+    this.queued = this.rules.map(() => false);
     this.seen = options.seen ?? new Set<string>();
     this.index = options.presearch === false ? null : new PresearchIndex(this.table, this.rules.length);
     this.all = this.rules.map((_, i) => i);
     const groupsByKey = new Map<string, SearchGroup>();
     this.rules.forEach((loaded, i) => {
       const { rule } = loaded;
-      const start = now - (parseFrom(rule.from) ?? 0);
+      const lookBack = parseFrom(rule.from) ?? 0;
+      const start = now - lookBack;
+      const searchWindow = windowed && !this.scheduled;
       const options_ = loaded.compileOptions ?? ruleCompileOptions(rule);
       const categoryField = options_.eventCategoryField ?? "event.category";
       let compiled: CompiledQuery | null = null;
@@ -442,13 +328,17 @@ class RuleSetImpl implements CompiledRuleSet {
         error = e;
       }
       const buffered = compiled !== null && compiled.kind === "event" && compiled.statement.pipes.length > 0;
-      const report = newReport(loaded, now, start, buffered ? "buffered" : "bounded");
+      const report = newReport(
+        loaded,
+        this.scheduled ? null : { from: start, to: now },
+        buffered ? "buffered" : "bounded",
+      );
       if (error) report.error = error;
       const query = loaded.compiled.statement.query;
       const category = query.kind === "event" ? query.category : null;
       const overrideField = rule.timestamp_override ?? "";
       const indexKey = JSON.stringify(rule.index ?? null);
-      const key = [categoryField, category ?? "", indexKey, overrideField, windowed ? start : ""].join(
+      const key = [categoryField, category ?? "", indexKey, overrideField, searchWindow ? start : ""].join(
         "\u0000",
       );
       let group = groupsByKey.get(key);
@@ -456,7 +346,7 @@ class RuleSetImpl implements CompiledRuleSet {
         group = {
           inIndex: this.indexMatcher(indexKey, rule.index),
           time: this.timeSource(overrideField),
-          start: windowed ? start : null,
+          start: searchWindow ? start : null,
           end: now,
           count: 0,
           passed: -1,
@@ -475,13 +365,24 @@ class RuleSetImpl implements CompiledRuleSet {
         }
       }
       let runner: Runner | null = null;
-      if (compiled) {
-        const excepted = compileExceptions(loaded.exceptions, options.exceptions);
-        const ctx = alertContext(loaded, now, spaceId);
-        runner =
-          compiled.kind === "event"
-            ? eventRunner(loaded, compiled, report, excepted, ctx)
-            : streamRunner(loaded, compiled, report, excepted, ctx, lateness);
+      const internals = compiled ? queryInternals(compiled) : undefined;
+      if (compiled && internals) {
+        const time = this.timeSource(overrideField);
+        const ctx: RunnerContext = {
+          compiled,
+          internals,
+          report,
+          excepted: compileExceptions(loaded.exceptions, options.exceptions),
+          maxSignals: rule.max_signals,
+          alertContext: alertContext(loaded, spaceId),
+          windowTime: (e) => this.timeOf(time, e),
+          schedule: this.scheduled
+            ? { interval: parseInterval(rule.interval) ?? 300_000, lookBack, lateness }
+            : null,
+          now,
+          lateness,
+        };
+        runner = compiled.kind === "event" ? eventRunner(ctx) : streamRunner(ctx);
         if (this.index) {
           const mapping = parseMapping(options_.mapping);
           const timestampField = resolveField(mapping, options_.timestampField ?? "@timestamp").name;
@@ -597,14 +498,46 @@ class RuleSetImpl implements CompiledRuleSet {
     const epoch = this.table.epoch;
     let any = false;
     for (let c = 0; c < candidates.length; c++) {
-      const entry = this.entries[candidates[c] as number] as Entry;
+      const i = candidates[c] as number;
+      const entry = this.entries[i] as Entry;
       if (entry.runner === null || entry.group.passed !== epoch) continue;
       this.counters.evaluations++;
       entry.report.evaluated++;
       if (entry.runner.push(e, n)) any = true;
+      if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
     }
     if (any) this.counters.matched++;
-    return [];
+    return this.scheduled ? this.advance(e) : [];
+  }
+
+  private enqueue(rule: number, runner: Runner): void {
+    const at = runner.nextDue();
+    if (at === null) return;
+    this.due.push({ at, rule });
+    this.queued[rule] = true;
+  }
+
+  /** Move the clock to the event's time (within `maxTimeJump`) and finish the runs it passed. */
+  private advance(e: EqlEvent): AlertDocument[] {
+    const t = this.timeOf(this.timeSource(""), e);
+    const clock = this.counters.clock;
+    if (t !== null && (clock === null || t > clock)) {
+      const bound = clock === null ? Number.NEGATIVE_INFINITY : clock + this.maxTimeJump;
+      if (t > bound && t > this.wallClock() + this.maxTimeJump) this.counters.futureEvents++;
+      else this.counters.clock = t;
+    }
+    const now = this.counters.clock;
+    const out: AlertDocument[] = [];
+    if (now === null) return out;
+    for (let top = this.due.peek(); top && top.at + this.lateness < now; top = this.due.peek()) {
+      this.due.pop();
+      this.queued[top.rule] = false;
+      const runner = (this.entries[top.rule] as Entry).runner as Runner;
+      for (const a of runner.due(now, this.seen)) out.push(a);
+      this.enqueue(top.rule, runner);
+    }
+    this.counters.alerts += out.length;
+    return out;
   }
 
   pushBatch(events: Iterable<unknown>): AlertDocument[] {
