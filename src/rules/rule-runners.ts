@@ -343,8 +343,8 @@ export function streamRunner(ctx: RunnerContext): Runner {
         return true;
       } catch (err) {
         if (!(err instanceof EqlDataError)) throw err;
-        report.skipped++;
         if (err.code === DataErrorCodes.LATE_EVENT) report.late++;
+        else report.skipped++;
         return false;
       }
     },

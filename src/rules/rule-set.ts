@@ -88,9 +88,12 @@ export interface RuleRunReport {
   duplicates: number;
   /** Alert documents created (a sequence counts its shell and building blocks). */
   alerts: number;
-  /** Events a sequence or sample rule could not place (no usable timestamp, or too late). */
+  /** Events or matches the rule could not place in time: no usable timestamp (or several). */
   skipped: number;
-  /** Of the skipped events, those that arrived later than the lateness allows. */
+  /**
+   * Events that arrived too late: for sequences, later than the lateness allows; in scheduled runs,
+   * matches after every run that could search them had finished.
+   */
   late: number;
   /** Partial sequences dropped at the open-sequence cap. */
   capped: number;
