@@ -14,8 +14,9 @@ interface Fragment {
 }
 
 class Builder {
-  /** Offset blamed when the state budget runs out: the repeat being expanded. */
+  /** Offset blamed when the state budget runs out: the outermost repeat being expanded. */
   private at = 0;
+  private blamed = false;
 
   constructor(
     private readonly nfa: Nfa,
@@ -83,12 +84,13 @@ class Builder {
   }
 
   private within(at: number, make: () => Fragment): Fragment {
-    const saved = this.at;
+    if (this.blamed) return make();
     this.at = at;
+    this.blamed = true;
     try {
       return make();
     } finally {
-      this.at = saved;
+      this.blamed = false;
     }
   }
 
