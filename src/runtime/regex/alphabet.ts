@@ -9,14 +9,12 @@ import { MAX_CP } from "./ranges.js";
 export type Alphabet = Int32Array;
 
 /** The classes that separate every `[lo, hi]` range in `edges` (flat `lo, hi, target` triples). */
-export function alphabetOf(edgeLists: readonly (readonly number[])[]): Alphabet {
+export function alphabetOf(edges: ArrayLike<number>): Alphabet {
   const cuts = new Set<number>([0]);
-  for (const edges of edgeLists) {
-    for (let i = 0; i < edges.length; i += 3) {
-      cuts.add(edges[i] as number);
-      const after = (edges[i + 1] as number) + 1;
-      if (after <= MAX_CP) cuts.add(after);
-    }
+  for (let i = 0; i < edges.length; i += 3) {
+    cuts.add(edges[i] as number);
+    const after = (edges[i + 1] as number) + 1;
+    if (after <= MAX_CP) cuts.add(after);
   }
   return Int32Array.from(cuts).sort();
 }

@@ -1,4 +1,4 @@
-/** The nondeterministic automaton patterns compile to, and its epsilon closure. */
+/** The nondeterministic automaton patterns compile to, its packed form and its epsilon closure. */
 
 import type { Budget } from "./limits.js";
 
@@ -28,17 +28,39 @@ export class Nfa {
   get size(): number {
     return this.eps.length;
   }
+}
 
-  /**
-   * States worth keeping in a state set: those with transitions, and the accepting one. States with
-   * only epsilon moves are always passed through.
-   */
-  important(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    for (let s = 0; s < this.size; s++) out[s] = (this.edges[s] as number[]).length > 0 ? 1 : 0;
-    out[this.accept] = 1;
-    return out;
-  }
+/** Per-state lists packed into one typed array: state `s` owns `data[start[s]]` to `data[start[s + 1] - 1]`. */
+export interface Packed {
+  readonly start: Int32Array;
+  readonly data: Int32Array;
+}
+
+/**
+ * Pack `lists` (items of `width` numbers each), keeping the items `keep` accepts; `keep` gets the
+ * owning state and the index of the item's first number.
+ */
+export function pack(
+  lists: readonly (readonly number[])[],
+  width: number,
+  keep: (s: number, list: readonly number[], i: number) => boolean = () => true,
+): Packed {
+  const start = new Int32Array(lists.length + 1);
+  let n = 0;
+  lists.forEach((list, s) => {
+    start[s] = n;
+    for (let i = 0; i < list.length; i += width) if (keep(s, list, i)) n += width;
+  });
+  start[lists.length] = n;
+  const data = new Int32Array(n);
+  let at = 0;
+  lists.forEach((list, s) => {
+    for (let i = 0; i < list.length; i += width) {
+      if (!keep(s, list, i)) continue;
+      for (let w = 0; w < width; w++) data[at++] = list[i + w] as number;
+    }
+  });
+  return { start, data };
 }
 
 /** Epsilon closures into state sets, reusing one visited mark across the states of a set. */
@@ -48,10 +70,10 @@ export class Closure {
   private readonly stack: number[] = [];
 
   constructor(
-    private readonly eps: readonly (readonly number[])[],
+    private readonly eps: Packed,
     private readonly important: Uint8Array,
   ) {
-    this.seen = new Uint32Array(eps.length);
+    this.seen = new Uint32Array(important.length);
   }
 
   /** Start a new set: states added before no longer count as seen. */
@@ -68,7 +90,8 @@ export class Closure {
    * stop once `out` holds `limit` states.
    */
   add(s: number, out: number[], limit = Number.POSITIVE_INFINITY): void {
-    const { seen, mark, stack, eps, important } = this;
+    const { seen, mark, stack, important } = this;
+    const { start, data } = this.eps;
     stack.length = 0;
     stack.push(s);
     while (stack.length > 0 && out.length < limit) {
@@ -76,7 +99,22 @@ export class Closure {
       if (seen[x] === mark) continue;
       seen[x] = mark;
       if (important[x] === 1) out.push(x);
-      for (const y of eps[x] as number[]) if (seen[y] !== mark) stack.push(y);
+      for (let i = start[x] as number; i < (start[x + 1] as number); i++) {
+        const y = data[i] as number;
+        if (seen[y] !== mark) stack.push(y);
+      }
     }
   }
+}
+
+/**
+ * States worth keeping in a state set: those with transitions (per packed `edges`), and the
+ * accepting one. States with only epsilon moves are always passed through.
+ */
+export function importantStates(edges: Packed, accept: number): Uint8Array {
+  const out = new Uint8Array(edges.start.length - 1);
+  for (let s = 0; s < out.length; s++)
+    out[s] = (edges.start[s + 1] as number) > (edges.start[s] as number) ? 1 : 0;
+  out[accept] = 1;
+  return out;
 }

@@ -58,7 +58,17 @@ class Builder {
         const first = this.build(n.items[0] as RegexNode);
         let e = first.e;
         for (let i = 1; i < n.items.length; i++) {
-          const f = this.build(n.items[i] as RegexNode);
+          const item = n.items[i] as RegexNode;
+          if (item.k === "set") {
+            // A character continues straight from the end so far (it has no transitions yet),
+            // which halves the states of literal runs.
+            const next = this.nfa.add(this.at);
+            const edges = this.nfa.edges[e] as number[];
+            for (const [lo, hi] of item.ranges) edges.push(lo, hi, next);
+            e = next;
+            continue;
+          }
+          const f = this.build(item);
           this.link(e, f.s);
           e = f.e;
         }

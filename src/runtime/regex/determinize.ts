@@ -5,7 +5,7 @@
  */
 
 import { type Alphabet, alphabetOf, classEnd, classOf } from "./alphabet.js";
-import { Closure, type Nfa } from "./automaton.js";
+import { Closure, importantStates, type Nfa, pack } from "./automaton.js";
 import type { Budget } from "./limits.js";
 
 /** A deterministic automaton over code-point classes; state 0 is the start. */
@@ -19,9 +19,10 @@ export interface Dfa {
 
 /** Subset construction of `nfa`, charging the sizes of the sets to `budget` as Lucene does. */
 export function determinize(nfa: Nfa, budget: Budget, at: number, operator: string): Dfa {
-  const bounds = alphabetOf(nfa.edges);
+  const edges = pack(nfa.edges, 3);
+  const bounds = alphabetOf(edges.data);
   const classes = bounds.length;
-  const closure = new Closure(nfa.eps, nfa.important());
+  const closure = new Closure(pack(nfa.eps, 1), importantStates(edges, nfa.accept));
   const sets: number[][] = [];
   const ids = new Map<string, number>();
   const accept: number[] = [];
@@ -47,11 +48,10 @@ export function determinize(nfa: Nfa, budget: Budget, at: number, operator: stri
     const set = sets[d] as number[];
     budget.work(set.length, at, operator);
     for (const s of set) {
-      const edges = nfa.edges[s] as number[];
-      for (let i = 0; i < edges.length; i += 3) {
-        const last = classOf(bounds, edges[i + 1] as number);
-        for (let k = classOf(bounds, edges[i] as number); k <= last; k++) {
-          (buckets[k] as number[]).push(edges[i + 2] as number);
+      for (let i = edges.start[s] as number; i < (edges.start[s + 1] as number); i += 3) {
+        const last = classOf(bounds, edges.data[i + 1] as number);
+        for (let k = classOf(bounds, edges.data[i] as number); k <= last; k++) {
+          (buckets[k] as number[]).push(edges.data[i + 2] as number);
         }
       }
     }

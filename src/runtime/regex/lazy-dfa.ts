@@ -6,7 +6,7 @@
  */
 
 import { type Alphabet, alphabetOf, classEnd, classOf } from "./alphabet.js";
-import { Closure, type Nfa } from "./automaton.js";
+import { Closure, importantStates, type Nfa, type Packed, pack } from "./automaton.js";
 import { type Skip, skipTo } from "./skip.js";
 
 const ACCEPT = 1;
@@ -34,17 +34,33 @@ const LOOP_CLOSURE_LIMIT = 64;
 
 /** States of `nfa` from which its accepting state can be reached. */
 function liveStates(nfa: Nfa): Uint8Array {
-  const incoming: number[][] = Array.from({ length: nfa.size }, () => []);
-  for (let s = 0; s < nfa.size; s++) {
-    for (const t of nfa.eps[s] as number[]) (incoming[t] as number[]).push(s);
-    const edges = nfa.edges[s] as number[];
-    for (let i = 2; i < edges.length; i += 3) (incoming[edges[i] as number] as number[]).push(s);
-  }
+  // Incoming moves, epsilon or not, packed by target.
+  const count = new Int32Array(nfa.size + 1);
+  const eachMove = (visit: (from: number, to: number) => void) => {
+    for (let s = 0; s < nfa.size; s++) {
+      for (const t of nfa.eps[s] as number[]) visit(s, t);
+      const edges = nfa.edges[s] as number[];
+      for (let i = 2; i < edges.length; i += 3) visit(s, edges[i] as number);
+    }
+  };
+  eachMove((_, t) => {
+    count[t + 1] = (count[t + 1] as number) + 1;
+  });
+  for (let s = 0; s < nfa.size; s++) count[s + 1] = (count[s + 1] as number) + (count[s] as number);
+  const from = new Int32Array(count[nfa.size] as number);
+  const fill = count.slice(0, nfa.size);
+  eachMove((s, t) => {
+    const at = fill[t] as number;
+    from[at] = s;
+    fill[t] = at + 1;
+  });
   const live = new Uint8Array(nfa.size);
   live[nfa.accept] = 1;
   const work = [nfa.accept];
   while (work.length > 0) {
-    for (const p of incoming[work.pop() as number] as number[]) {
+    const t = work.pop() as number;
+    for (let i = count[t] as number; i < (count[t + 1] as number); i++) {
+      const p = from[i] as number;
       if (live[p] === 0) {
         live[p] = 1;
         work.push(p);
@@ -60,9 +76,8 @@ export class LazyDfa {
   private readonly classes: number;
   /** Class of each code point below 256, the common case. */
   private readonly low = new Int32Array(256);
-  /** Per automaton state, transitions as flat `first class, last class, target` triples. */
-  private readonly steps: Int32Array[];
-  private readonly eps: number[][];
+  /** Transitions as `first class, last class, target` triples, packed by automaton state. */
+  private readonly steps: Packed;
   private readonly closure: Closure;
   private readonly accept: number;
   /** Per automaton state: it loops on every code point and accepts after any of them. */
@@ -84,34 +99,20 @@ export class LazyDfa {
 
   constructor(nfa: Nfa, maxStates: number) {
     const live = liveStates(nfa);
-    this.eps = nfa.eps.map((targets, s) => (live[s] === 1 ? targets.filter((t) => live[t] === 1) : []));
-    const liveEdges = nfa.edges.map((edges, s) => {
-      const kept: number[] = [];
-      if (live[s] === 1) {
-        for (let i = 0; i < edges.length; i += 3) {
-          if (live[edges[i + 2] as number] === 1) kept.push(...edges.slice(i, i + 3));
-        }
-      }
-      return kept;
-    });
-    this.bounds = alphabetOf(liveEdges);
+    const edges = pack(nfa.edges, 3, (s, list, i) => live[s] === 1 && live[list[i + 2] as number] === 1);
+    this.bounds = alphabetOf(edges.data);
     this.classes = this.bounds.length;
     this.maxStates = Math.min(maxStates, Math.floor(MAX_TABLE_ENTRIES / this.classes));
     for (let cp = 0; cp < 256; cp++) this.low[cp] = classOf(this.bounds, cp);
-    this.steps = liveEdges.map((edges) => {
-      const out = new Int32Array(edges.length);
-      for (let i = 0; i < edges.length; i += 3) {
-        out[i] = classOf(this.bounds, edges[i] as number);
-        out[i + 1] = classOf(this.bounds, edges[i + 1] as number);
-        out[i + 2] = edges[i + 2] as number;
-      }
-      return out;
-    });
-    const important = new Uint8Array(nfa.size);
-    for (let s = 0; s < nfa.size; s++) important[s] = (this.steps[s] as Int32Array).length > 0 ? 1 : 0;
-    important[nfa.accept] = 1;
+    const data = edges.data;
+    for (let i = 0; i < data.length; i += 3) {
+      data[i] = classOf(this.bounds, data[i] as number);
+      data[i + 1] = classOf(this.bounds, data[i + 1] as number);
+    }
+    this.steps = edges;
     this.accept = nfa.accept;
-    this.closure = new Closure(this.eps, important);
+    const eps = pack(nfa.eps, 1, (s, list, i) => live[s] === 1 && live[list[i] as number] === 1);
+    this.closure = new Closure(eps, importantStates(edges, nfa.accept));
     this.loopsAccepting = this.findAcceptingLoops();
     this.trans = new Int32Array(16 * this.classes).fill(UNKNOWN);
     this.intern([]);
@@ -129,18 +130,19 @@ export class LazyDfa {
    * matches.
    */
   private findAcceptingLoops(): Uint8Array {
-    const out = new Uint8Array(this.steps.length);
+    const { start, data } = this.steps;
+    const out = new Uint8Array(start.length - 1);
     const last = this.classes - 1;
     const reach: number[] = [];
-    this.steps.forEach((steps, s) => {
-      for (let i = 0; i < steps.length; i += 3) {
-        if (steps[i] !== 0 || steps[i + 1] !== last) continue;
+    for (let s = 0; s < out.length; s++) {
+      for (let i = start[s] as number; i < (start[s + 1] as number); i += 3) {
+        if (data[i] !== 0 || data[i + 1] !== last) continue;
         reach.length = 0;
         this.closure.reset();
-        this.closure.add(steps[i + 2] as number, reach, LOOP_CLOSURE_LIMIT);
+        this.closure.add(data[i + 2] as number, reach, LOOP_CLOSURE_LIMIT);
         if (reach.includes(s) && reach.includes(this.accept)) out[s] = 1;
       }
-    });
+    }
     return out;
   }
 
@@ -177,11 +179,12 @@ export class LazyDfa {
   private advance(set: ArrayLike<number>, k: number, out: number[]): void {
     out.length = 0;
     this.closure.reset();
+    const { start, data } = this.steps;
     for (let i = 0; i < set.length; i++) {
-      const steps = this.steps[set[i] as number] as Int32Array;
-      for (let j = 0; j < steps.length; j += 3) {
-        if ((steps[j] as number) <= k && k <= (steps[j + 1] as number))
-          this.closure.add(steps[j + 2] as number, out);
+      const s = set[i] as number;
+      for (let j = start[s] as number; j < (start[s + 1] as number); j += 3) {
+        if ((data[j] as number) <= k && k <= (data[j + 1] as number))
+          this.closure.add(data[j + 2] as number, out);
       }
     }
   }
