@@ -135,6 +135,11 @@ export interface CompiledRuleSet {
   push(event: unknown): AlertDocument[];
   /** Feed many events in order; returns the alerts they made certain. */
   pushBatch(events: Iterable<unknown>): AlertDocument[];
+  /**
+   * Scheduled runs: move the clock to `time` (epoch ms) without an event, e.g. from a timer at the
+   * wall clock, and return the alerts of the runs it finished. Earlier times do nothing.
+   */
+  advanceTo(time: number): AlertDocument[];
   /** No more events: returns every remaining alert, rule by rule. Call once. */
   end(): AlertDocument[];
   /** Per-rule reports, in rule order (live objects: read them after `end()` for final figures). */
@@ -529,6 +534,18 @@ class RuleSetImpl implements CompiledRuleSet {
       if (t > bound && t > this.wallClock() + this.maxTimeJump) this.counters.futureEvents++;
       else this.counters.clock = t;
     }
+    return this.finishRuns();
+  }
+
+  advanceTo(time: number): AlertDocument[] {
+    if (this.ended) throw new Error("advanceTo after end()");
+    if (!this.scheduled || !Number.isFinite(time)) return [];
+    if (this.counters.clock === null || time > this.counters.clock) this.counters.clock = time;
+    return this.finishRuns();
+  }
+
+  /** Finish every run the clock has passed by more than the lateness. */
+  private finishRuns(): AlertDocument[] {
     const now = this.counters.clock;
     const out: AlertDocument[] = [];
     if (now === null) return out;

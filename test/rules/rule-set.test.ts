@@ -111,6 +111,15 @@ describe("scheduled runs following event time", () => {
     expect(runTimes(alerts)).toEqual(Array(3).fill("2026-05-04T10:05:00.000Z"));
   });
 
+  it("advanceTo moves the clock without an event (a service's timer), never backwards", () => {
+    const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    set.push(proc("10:01:00", "curl"));
+    expect(set.advanceTo(at("10:04:00"))).toEqual([]);
+    expect(when(set.advanceTo(at("10:05:01")))).toEqual(["2026-05-04T10:01:00Z"]);
+    expect(set.advanceTo(at("09:00:00"))).toEqual([]);
+    expect(set.stats().clock).toBe(at("10:05:01"));
+  });
+
   it("pushing one by one and in a batch give the same alerts", () => {
     const events = ["10:01:00", "10:03:00", "10:07:00", "10:12:00"].map((t, i) =>
       proc(t, i % 2 ? "curl" : "bash"),
