@@ -11,6 +11,7 @@ import { eventStream, type QueryStream, type StreamContext, type StreamOptions }
 import { EqlSemanticError, ErrorCodes } from "./errors.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { parse } from "./parse.js";
+import type { FieldTable } from "./runtime/field-table.js";
 import { type FieldReader, fieldReader, mappedFieldReader, NONE } from "./runtime/fields.js";
 import type {
   CompiledQuery,
@@ -42,9 +43,20 @@ function checkCount(name: string, n: number, min: number): void {
  * query text; the returned query never throws on event data.
  */
 export function compile(query: string | Statement, options: CompileOptions = {}): CompiledQuery {
-  const statement = typeof query === "string" ? parse(query) : query;
+  return compileShared(typeof query === "string" ? parse(query) : query, options);
+}
+
+/**
+ * Compile a parsed statement whose field reads go through `table` (shared with the other queries of a
+ * rule set, each field read once per event). Throws like `compile`.
+ */
+export function compileShared(
+  statement: Statement,
+  options: CompileOptions,
+  table?: FieldTable,
+): CompiledQuery {
   try {
-    return compileStatement(statement, options);
+    return compileStatement(statement, options, table);
   } catch (e) {
     // Deeply nested text (thousands of parentheses, `not`s or calls) must give a clear error, not a
     // stack overflow from the compiler's recursion.
@@ -61,7 +73,8 @@ export function compile(query: string | Statement, options: CompileOptions = {})
   }
 }
 
-function compileStatement(statement: Statement, options: CompileOptions): CompiledQuery {
+function compileStatement(statement: Statement, options: CompileOptions, table?: FieldTable): CompiledQuery {
+  const read = (segments: readonly string[]) => (table ? table.reader(segments) : fieldReader(segments));
   const mapping: Mapping = parseMapping(options.mapping);
   const categoryField = options.eventCategoryField ?? "event.category";
   const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
@@ -69,7 +82,7 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   checkCount("size", size, 0);
   const optional = fieldsIn(statementExprs(statement))
     .filter((f) => f.optional)
-    .map((f) => mappedFieldReader(mapping, f));
+    .map((f) => mappedFieldReader(mapping, f, table));
 
   const checkPosition = (p: unknown): "head" | "tail" => {
     if (p === undefined) return "tail";
@@ -88,6 +101,7 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
         functions: options.functions ?? [],
         timestampField,
         warnings: [],
+        ...(table ? { fields: table } : {}),
       },
       categoryField,
       gate,
@@ -97,11 +111,12 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   const knownFromMapping = mapping.fields.size > 0 ? new Set(mapping.fields.keys()) : null;
   const base = build(knownFromMapping);
   const kind = statement.query.kind;
-  const timestamp = fieldReader([timestampField]);
+  const timestamp = read([timestampField]);
   const parseTime = instantParser(mapping.fields.get(timestampField)?.format);
   const tiebreaker = options.tiebreakerField
-    ? fieldReader([resolveField(mapping, options.tiebreakerField).name])
+    ? read([resolveField(mapping, options.tiebreakerField).name])
     : null;
+  const order: StreamContext = { timestamp, tiebreaker, parseTime, query: statement.source };
   const baseMatch = base.matchAny;
   const byKnownFields = new Map<string, Plan>();
 
@@ -167,10 +182,9 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
   function stream(streamOptions: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
     if (streamOptions.maxSamplesPerKey !== undefined)
       checkCount("maxSamplesPerKey", streamOptions.maxSamplesPerKey, 1);
-    const ctx: StreamContext = { timestamp, tiebreaker, parseTime, query: statement.source };
-    if (base.sequence) return sequenceStream(base.sequence, ctx, streamOptions);
-    if (base.sample) return sampleStream(base.sample, ctx, streamOptions);
-    return eventStream(base.matchAny, ctx, streamOptions);
+    if (base.sequence) return sequenceStream(base.sequence, order, streamOptions);
+    if (base.sample) return sampleStream(base.sample, order, streamOptions);
+    return eventStream(base.matchAny, order, streamOptions);
   }
 
   async function* runAsync(
@@ -182,5 +196,30 @@ function compileStatement(statement: Statement, options: CompileOptions): Compil
     yield* s.end();
   }
 
-  return { statement, kind, warnings: base.warnings, matches, run, stream, runAsync };
+  const compiled: CompiledQuery = {
+    statement,
+    kind,
+    warnings: base.warnings,
+    matches,
+    run,
+    stream,
+    runAsync,
+  };
+  internals.set(compiled, { plan: base, order });
+  return compiled;
+}
+
+/** What a rule set needs from a compiled query beyond its public face. */
+export interface QueryInternals {
+  /** The plan compiled without data (`?field` is an ordinary field unless the mapping knows it). */
+  readonly plan: Plan;
+  /** How the query orders events (its timestamp and tiebreaker fields). */
+  readonly order: StreamContext;
+}
+
+const internals = new WeakMap<CompiledQuery, QueryInternals>();
+
+/** The plan and ordering of a query compiled by `compile` or `compileShared`. */
+export function queryInternals(compiled: CompiledQuery): QueryInternals | undefined {
+  return internals.get(compiled);
 }

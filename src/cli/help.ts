@@ -39,19 +39,23 @@ Examples:
 
 /** Examples and notes of `mini-eql run`. */
 export const RUN_HELP = `
-The input is one rule execution at --now: each rule searches the events of its indices inside its
-look-back window ("from", e.g. now-9m), exceptions beside the rule file suppress matches, at most
-max_signals alerts are created per rule (the newest), and identical alerts are de-duplicated.
-Without --now, files replay as if the rules ran just after their newest event (a first pass finds
-it); stdin runs at the current time. Use --now now for the current time, --no-window to search every
-event. Alerts are printed as NDJSON when the input ends; a summary goes to stderr.
+Without --now, each rule runs as Kibana schedules it, following event time: every "interval" (at
+multiples of it), each run searching the events of the rule's indices inside its look-back window
+("from", e.g. now-9m); exceptions beside the rule file suppress matches; a run creates at most
+max_signals alerts (the newest); identical alerts are de-duplicated. The clock is the newest event
+time, so a file and the same bytes on stdin give the same alerts, and alerts are printed as NDJSON as
+soon as the clock has passed their run (by more than --lateness). An event dated more than an hour
+after both the clock and the current time does not move the clock (it is counted in the summary).
 
-Memory stays flat whatever the input size: each rule keeps only its newest max_signals matches
-(event rules) or completed sequences (sequence rules); sequence rules need events in time order,
-or within --lateness milliseconds.
+With --now TIME the input is one execution at TIME; with --no-window, one execution over every
+event. Alerts are then printed when the input ends. A summary goes to stderr.
+
+Memory stays bounded whatever the input size: rules keep only matches an open run may still alert
+on (max_signals of them with --now or --no-window) and their sequences' partial state; events must
+come in time order, or within --lateness milliseconds.
 
 Exit status 1: a rule file failed to load or a rule failed to run, --strict met a rejected line
-(no alert is printed then: alerts come only from a whole execution), an input file could not be read to its end
+(with --now or --no-window no alert is printed then: alerts come only from a whole execution), an input file could not be read to its end
 (truncated or corrupt gzip), or --fail-on-alert and an alert was created.
 ${EXIT_STATUS_HELP}
 

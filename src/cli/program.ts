@@ -89,10 +89,10 @@ export function buildProgram(
     .option("-r, --rules <path>", "rule file or directory (repeatable)", collect, [])
     .option(
       "--now <time>",
-      'execution time (ISO 8601, epoch ms or "now") the look-back windows end at ' +
-        "(default: the newest event time in the input files; the current time for stdin)",
+      'one execution at this time (ISO 8601, epoch ms or "now"): the look-back windows end here ' +
+        "(default: each rule runs on its schedule as event time passes)",
     )
-    .option("--no-window", "ignore the look-back windows: search every event")
+    .option("--no-window", "one execution that ignores the look-back windows: search every event")
     .option("--space <id>", "Kibana space the alert ids belong to", "default")
     .option("--lateness <ms>", "sequence rules: how late (ms) an event may arrive", nonNegativeInt)
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")

@@ -4,6 +4,7 @@ import type { Span } from "../ast/nodes.js";
 import { EqlSemanticError, type EqlWarning, makeWarning } from "../errors.js";
 import type { FunctionDef } from "../functions/types.js";
 import type { Mapping } from "../mapping.js";
+import type { FieldTable } from "../runtime/field-table.js";
 
 /** What the compilers need to know besides the AST. */
 export interface CompileEnv {
@@ -17,6 +18,8 @@ export interface CompileEnv {
   readonly functions: readonly FunctionDef[];
   readonly timestampField: string;
   readonly warnings: EqlWarning[];
+  /** Shared field readers with a per-event cache (a rule set's); absent: each field reads for itself. */
+  readonly fields?: FieldTable;
 }
 
 /** Throw a semantic error at `span`. */

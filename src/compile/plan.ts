@@ -55,7 +55,7 @@ export function buildPlan(
     return { matchAny: f, sequence: null, sample: null, warnings: env.warnings };
   }
   const termFilter = (t: Term) => gated(compileEventFilter(t.filter, env, categoryField), gate);
-  const termKeys = (t: Term) => compileKeys([...q.by, ...t.by], env.mapping);
+  const termKeys = (t: Term) => compileKeys([...q.by, ...t.by], env.mapping, env.fields);
   if (q.kind === "sample") {
     const terms: SampleTerm[] = q.terms.map((t) => ({ filter: termFilter(t), keys: termKeys(t) }));
     const dateKeys = (terms[0]?.keys ?? []).map((k) => k.kind === "date");

@@ -9,7 +9,7 @@ import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import { NONE, STOPPED } from "../runtime/fields.js";
 import { compilePatternList } from "../runtime/patterns.js";
-import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex.js";
+import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex/index.js";
 import { foldCase } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { type CompileEnv, fail, warn } from "./env.js";

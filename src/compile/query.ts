@@ -15,7 +15,7 @@ export function compileEventFilter(query: EventQuery, env: CompileEnv, categoryF
   let inCategory: EventFilter | null = null;
   if (category !== null) {
     const { name } = resolveField(env.mapping, categoryField);
-    const reader = fieldReader([name]);
+    const reader = env.fields ? env.fields.reader([name]) : fieldReader([name]);
     // Exact, case-sensitive equality on any element of the category field.
     const visit = (v: unknown) => v === category;
     inCategory = (e) => reader.each(e, visit) === 2;

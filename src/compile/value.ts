@@ -66,7 +66,7 @@ export function compileValue(expr: Expr, env: CompileEnv, boolAsValue: BoolAsVal
 
 /** Compile a field reference, honouring aliases, `null_value` and the known-field set. */
 export function compileField(expr: Field, env: CompileEnv): Value {
-  const { reader, name, def } = mappedFieldReader(env.mapping, expr);
+  const { reader, name, def } = mappedFieldReader(env.mapping, expr, env.fields);
   if (expr.optional && env.knownFields !== null && !env.knownFields.has(name) && def === undefined) {
     return constantValue(null, "null");
   }

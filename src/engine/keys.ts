@@ -5,6 +5,7 @@
 import type { Expr, Field } from "../ast/nodes.js";
 import type { Scalar } from "../functions/types.js";
 import type { Mapping } from "../mapping.js";
+import type { FieldTable } from "../runtime/field-table.js";
 import { type FieldReader, mappedFieldReader } from "../runtime/fields.js";
 import { javaString } from "../runtime/java.js";
 import { compareCodePoints } from "../runtime/text.js";
@@ -26,10 +27,10 @@ export interface KeyTuple {
 }
 
 /** Compile key expressions (the parser guarantees they are plain fields). */
-export function compileKeys(keys: readonly Expr[], mapping: Mapping): KeySpec[] {
+export function compileKeys(keys: readonly Expr[], mapping: Mapping, table?: FieldTable): KeySpec[] {
   return keys.map((k) => {
     const f = k as Field;
-    const { reader, def } = mappedFieldReader(mapping, f);
+    const { reader, def } = mappedFieldReader(mapping, f, table);
     const spec: KeySpec = { reader, optional: f.optional, kind: fieldKindOf(def?.type) };
     return def?.format === undefined ? spec : { ...spec, format: def.format };
   });

@@ -9,7 +9,8 @@ import { compileExceptions } from "./exceptions.js";
 import { explainQuery, formatExplanation } from "./explain.js";
 import { ruleCompileOptions } from "./from-object.js";
 import { compileIndexPatterns, eventIndex } from "./index-pattern.js";
-import { type RuleRunReport, runRules } from "./run.js";
+import type { RuleRunReport } from "./rule-set.js";
+import { runRules } from "./run.js";
 import type { LoadedRule } from "./types.js";
 
 /** What a rule does with some events. */

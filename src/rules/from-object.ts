@@ -161,8 +161,9 @@ export function loadRuleInContext(
   if (first) throw fail(first.code as RuleLoadError["code"], first.key ?? "", first.message);
 
   let compiled: LoadedRule["compiled"];
+  const compileOptions = ruleCompileOptions(rule, options.compile);
   try {
-    compiled = compile(rule.query, ruleCompileOptions(rule, options.compile));
+    compiled = compile(rule.query, compileOptions);
   } catch (e) {
     if (!(e instanceof EqlError)) throw e;
     throw new RuleLoadError({
@@ -178,6 +179,7 @@ export function loadRuleInContext(
   return {
     rule,
     compiled,
+    compileOptions,
     origin: ctx.origin,
     exceptions: [...(options.exceptions ?? [])],
     defaulted,

@@ -52,12 +52,14 @@ export { LintCodes, lintStatement } from "./lint.js";
 export { normalizeRule, RULE_DEFAULTS, type RuleIssue } from "./normalize.js";
 export { buildReason } from "./reason.js";
 export {
+  type CompiledRuleSet,
+  compileRules,
   type RuleRunReport,
-  type RunRulesOptions,
-  type RunRulesResult,
-  runRules,
+  type RuleSetOptions,
+  type RuleSetStats,
   windowTime,
-} from "./run.js";
+} from "./rule-set.js";
+export { type RunRulesOptions, type RunRulesResult, runRules } from "./run.js";
 export {
   type CoverageGap,
   type ScheduledRun,

@@ -5,7 +5,8 @@
  */
 import type { AlertDocument } from "./alert.js";
 import { parseFrom, parseInterval, toMillis } from "./duration.js";
-import { type RuleRunReport, type RunRulesOptions, runRule } from "./run.js";
+import type { RuleRunReport } from "./rule-set.js";
+import { type RunRulesOptions, runRules } from "./run.js";
 import type { LoadedRule } from "./types.js";
 
 /** Options of a simulation. */
@@ -63,8 +64,8 @@ export function simulateSchedule(
       gaps.push({ from: new Date(covered).toISOString(), to: new Date(windowStart).toISOString() });
     }
     covered = Math.max(covered, at);
-    const out: AlertDocument[] = [];
-    const report = runRule(rule, list, { ...options, now: at, seen }, out);
+    const { alerts: out, reports } = runRules([rule], list, { ...options, now: at, seen });
+    const report = reports[0] as RuleRunReport;
     runs.push({ at: new Date(at).toISOString(), alerts: out, report });
     alerts.push(...out);
   }

@@ -1,5 +1,5 @@
 /** The rule model: a detection rule as Kibana and Elastic's detection-rules repository describe it. */
-import type { CompiledQuery } from "../types.js";
+import type { CompiledQuery, CompileOptions } from "../types.js";
 
 /** Kibana's four alert severities. */
 export type Severity = "low" | "medium" | "high" | "critical";
@@ -93,6 +93,8 @@ export interface ExceptionItem {
 export interface LoadedRule {
   readonly rule: Rule;
   readonly compiled: CompiledQuery;
+  /** The options the query was compiled with (a rule set compiles it again with shared field reads). */
+  readonly compileOptions?: CompileOptions;
   readonly origin: RuleOrigin;
   /** Exception items attached to the rule (kept beside it as data). */
   exceptions: ExceptionItem[];

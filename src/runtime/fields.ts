@@ -178,13 +178,13 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
 export function mappedFieldReader(
   mapping: Mapping,
   field: { readonly name: string; readonly path: readonly string[] },
+  table?: { reader(segments: readonly string[], options: ReaderOptions): FieldReader },
 ): { reader: FieldReader; name: string; def: FieldMapping | undefined } {
   const { name, def } = resolveField(mapping, field.name);
   const nullValue = scalarNullValue(def);
-  const reader = fieldReader(
-    name === field.name ? field.path : [name],
-    nullValue === undefined ? {} : { nullValue },
-  );
+  const segments = name === field.name ? field.path : [name];
+  const options = nullValue === undefined ? {} : { nullValue };
+  const reader = table ? table.reader(segments, options) : fieldReader(segments, options);
   return { reader, name, def };
 }
 

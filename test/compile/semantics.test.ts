@@ -307,6 +307,15 @@ describe("semantic errors", () => {
   ])("%s → %s", (q, code) => {
     expect(() => compile(q)).toThrowError(expect.objectContaining({ code }));
   });
+  it("points at the operator of a regex too complex to determinize", () => {
+    try {
+      compile('any where x regex "ab~((a|b)*a(a|b){15})"');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { code: string }).code).toBe("EQL_INVALID_REGEX");
+      expect((e as { column: number }).column).toBe(22);
+    }
+  });
   it("suggests the nearest function name", () => {
     try {
       compile('any where startWith(x, "a")');

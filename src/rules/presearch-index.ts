@@ -1,0 +1,344 @@
+/**
+ * The rule index of a rule set: rules by event category and, within a category, by the literal terms
+ * their filters require (see presearch.ts). Per event it reads the category field and the indexed
+ * fields once (through the shared field table), looks the values up, and lists the candidate rules;
+ * rules with nothing to index are always candidates in their category. It never allocates per rule.
+ */
+import type { CachedFieldReader, FieldTable } from "../runtime/field-table.js";
+import type { PresearchAlternative, PresearchTerm } from "./presearch.js";
+
+/** A character trie of prefixes (or reversed suffixes) to the rules that require them. */
+class Trie {
+  private readonly root: TrieNode = { next: new Map(), rules: null };
+  size = 0;
+
+  add(text: string, rule: number, reversed: boolean): void {
+    let node = this.root;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(reversed ? n - 1 - i : i);
+      let child = node.next.get(c);
+      if (!child) {
+        child = { next: new Map(), rules: null };
+        node.next.set(c, child);
+      }
+      node = child;
+    }
+    if (!node.rules) node.rules = [];
+    if (!node.rules.includes(rule)) node.rules.push(rule);
+    this.size++;
+  }
+
+  /** Calls `hit` with the rules of every key that is a prefix (or suffix) of `value`. */
+  walk(value: string, reversed: boolean, hit: (rules: readonly number[]) => void): void {
+    let node: TrieNode | undefined = this.root;
+    const n = value.length;
+    for (let i = 0; i < n; i++) {
+      node = node.next.get(value.charCodeAt(reversed ? n - 1 - i : i));
+      if (!node) return;
+      if (node.rules) hit(node.rules);
+    }
+  }
+}
+
+interface TrieNode {
+  readonly next: Map<number, TrieNode>;
+  rules: number[] | null;
+}
+
+interface MatcherNode {
+  readonly id: number;
+  readonly next: Map<number, MatcherNode>;
+  fail: MatcherNode | null;
+  /** Rules of every key ending here, including through the failure links (filled by `build`). */
+  out: number[];
+}
+
+/** Code units below this move through a dense table; the rest follow goto and failure links. */
+const DENSE = 128;
+
+/**
+ * Substrings to the rules that require them, matched in one pass over a value (Aho-Corasick over
+ * UTF-16 code units): the cost is the value's length, whatever the number of substrings. ASCII
+ * moves are precomputed into a table, so most characters cost one array read.
+ */
+class SubstringMatcher {
+  private readonly nodes: MatcherNode[] = [];
+  private readonly root: MatcherNode = this.node();
+  private table: Int32Array = new Int32Array(0);
+  private built = true;
+  size = 0;
+
+  private node(): MatcherNode {
+    const n: MatcherNode = { id: this.nodes.length, next: new Map(), fail: null, out: [] };
+    this.nodes.push(n);
+    return n;
+  }
+
+  add(text: string, rule: number): void {
+    let node = this.root;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let child = node.next.get(c);
+      if (!child) {
+        child = this.node();
+        node.next.set(c, child);
+      }
+      node = child;
+    }
+    if (!node.out.includes(rule)) node.out.push(rule);
+    this.size++;
+    this.built = false;
+  }
+
+  /** Failure links and the dense moves, breadth first (a node's failure is always built before it). */
+  private build(): void {
+    const root = this.root;
+    const table = new Int32Array(this.nodes.length * DENSE);
+    const order: MatcherNode[] = [root];
+    for (let q = 0; q < order.length; q++) {
+      const node = order[q] as MatcherNode;
+      for (const [c, child] of node.next) {
+        let f = node.fail;
+        while (f !== null && !f.next.has(c)) f = f.fail;
+        child.fail = f === null ? root : (f.next.get(c) as MatcherNode);
+        for (const r of child.fail.out) if (!child.out.includes(r)) child.out.push(r);
+        order.push(child);
+      }
+      for (let c = 0; c < DENSE; c++) {
+        const child = node.next.get(c);
+        table[node.id * DENSE + c] = child
+          ? child.id
+          : node.fail
+            ? (table[node.fail.id * DENSE + c] as number)
+            : root.id;
+      }
+    }
+    this.table = table;
+    this.built = true;
+  }
+
+  /** Calls `hit` with the rules of every key that occurs in `value`. */
+  walk(value: string, hit: (rules: readonly number[]) => void): void {
+    if (!this.built) this.build();
+    const { nodes, table, root } = this;
+    let state = root.id;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c < DENSE) state = table[state * DENSE + c] as number;
+      else {
+        let node = nodes[state] as MatcherNode;
+        let next = node.next.get(c);
+        while (next === undefined && node !== root) {
+          node = node.fail as MatcherNode;
+          next = node.next.get(c);
+        }
+        state = (next ?? root).id;
+      }
+      const out = (nodes[state] as MatcherNode).out;
+      if (out.length > 0) hit(out);
+    }
+  }
+}
+
+/** The terms of one bucket on one field. */
+class FieldTerms {
+  readonly exact = new Map<string, number[]>();
+  readonly foldedExact = new Map<string, number[]>();
+  readonly prefixes = new Trie();
+  readonly suffixes = new Trie();
+  readonly foldedPrefixes = new Trie();
+  readonly foldedSuffixes = new Trie();
+  readonly substrings = new SubstringMatcher();
+  readonly foldedSubstrings = new SubstringMatcher();
+  /** Every rule with a term here: a value that is not a string may match any of them. */
+  readonly all: number[] = [];
+  needsFolded = false;
+  needsRaw = false;
+
+  constructor(readonly reader: CachedFieldReader) {}
+
+  add(term: PresearchTerm, rule: number): void {
+    if (!this.all.includes(rule)) this.all.push(rule);
+    if (term.folded) this.needsFolded = true;
+    else this.needsRaw = true;
+    if (term.kind === "exact") {
+      const map = term.folded ? this.foldedExact : this.exact;
+      const list = map.get(term.text);
+      if (!list) map.set(term.text, [rule]);
+      else if (!list.includes(rule)) list.push(rule);
+    } else if (term.kind === "prefix") {
+      (term.folded ? this.foldedPrefixes : this.prefixes).add(term.text, rule, false);
+    } else if (term.kind === "contains") {
+      (term.folded ? this.foldedSubstrings : this.substrings).add(term.text, rule);
+    } else {
+      (term.folded ? this.foldedSuffixes : this.suffixes).add(term.text, rule, true);
+    }
+  }
+}
+
+/** The rules of one category (or of any category). */
+class Bucket {
+  readonly always: number[] = [];
+  readonly fields: FieldTerms[] = [];
+  private readonly byName = new Map<string, FieldTerms>();
+
+  constructor(private readonly table: FieldTable) {}
+
+  add(alt: PresearchAlternative, rule: number): void {
+    if (alt.terms === null) {
+      if (!this.always.includes(rule)) this.always.push(rule);
+      return;
+    }
+    for (const term of alt.terms) {
+      let f = this.byName.get(term.field);
+      if (!f) {
+        f = new FieldTerms(this.table.reader([term.field]));
+        this.byName.set(term.field, f);
+        this.fields.push(f);
+      }
+      f.add(term, rule);
+    }
+  }
+}
+
+/** The buckets of one category field (`event.category`, or a rule's `event_category_override`). */
+class CategoryIndex {
+  readonly byCategory = new Map<string, Bucket>();
+  any: Bucket | null = null;
+  constructor(readonly reader: CachedFieldReader) {}
+}
+
+/** Sizes of the index, for reports. */
+export interface PresearchIndexStats {
+  /** Rules reached only through literal terms in at least one of their filters. */
+  readonly indexedRules: number;
+  /** Rules evaluated for every event of their categories (something in them has no literal term). */
+  readonly alwaysRules: number;
+  readonly terms: number;
+}
+
+/** Candidate rules per event. */
+export class PresearchIndex {
+  private readonly indices = new Map<string, CategoryIndex>();
+  private readonly marks: Float64Array;
+  private epoch = 0;
+  private readonly out: number[] = [];
+  private terms = 0;
+  private readonly always = new Set<number>();
+  private readonly rules = new Set<number>();
+  private readonly mark = (rules: readonly number[]) => {
+    const marks = this.marks;
+    const epoch = this.epoch;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i] as number;
+      if (marks[r] !== epoch) {
+        marks[r] = epoch;
+        this.out.push(r);
+      }
+    }
+  };
+
+  constructor(
+    private readonly table: FieldTable,
+    ruleCount: number,
+  ) {
+    this.marks = new Float64Array(ruleCount).fill(-1);
+  }
+
+  /** Register rule number `rule` (0 ≤ rule < ruleCount) under its alternatives. */
+  add(rule: number, categoryField: string, alternatives: readonly PresearchAlternative[]): void {
+    let index = this.indices.get(categoryField);
+    if (!index) {
+      index = new CategoryIndex(this.table.reader([categoryField]));
+      this.indices.set(categoryField, index);
+    }
+    this.rules.add(rule);
+    for (const alt of alternatives) {
+      let bucket: Bucket;
+      if (alt.category === null) {
+        index.any ??= new Bucket(this.table);
+        bucket = index.any;
+      } else {
+        let b = index.byCategory.get(alt.category);
+        if (!b) {
+          b = new Bucket(this.table);
+          index.byCategory.set(alt.category, b);
+        }
+        bucket = b;
+      }
+      bucket.add(alt, rule);
+      if (alt.terms === null) this.always.add(rule);
+      else this.terms += alt.terms.length;
+    }
+  }
+
+  /** How many rules are indexed by terms and how many always run. */
+  stats(): PresearchIndexStats {
+    return {
+      indexedRules: this.rules.size - this.always.size,
+      alwaysRules: this.always.size,
+      terms: this.terms,
+    };
+  }
+
+  /**
+   * The candidate rules for `event`, ascending. The array is reused by the next call. The field
+   * table must already be on this event's epoch.
+   */
+  candidates(event: unknown): readonly number[] {
+    this.epoch++;
+    this.out.length = 0;
+    for (const index of this.indices.values()) {
+      const cats = index.reader.list(event);
+      for (let i = 0; i < cats.length; i++) {
+        const c = cats[i];
+        if (typeof c !== "string") continue;
+        let repeated = false;
+        for (let j = 0; j < i; j++) if (cats[j] === c) repeated = true;
+        if (repeated) continue;
+        const bucket = index.byCategory.get(c);
+        if (bucket) this.scan(bucket, event);
+      }
+      if (index.any) this.scan(index.any, event);
+    }
+    const out = this.out;
+    if (out.length > 1) out.sort((a, b) => a - b);
+    return out;
+  }
+
+  private scan(bucket: Bucket, event: unknown): void {
+    this.mark(bucket.always);
+    const fields = bucket.fields;
+    for (let f = 0; f < fields.length; f++) {
+      const terms = fields[f] as FieldTerms;
+      const values = terms.reader.list(event);
+      const n = values.length;
+      if (n === 0) continue;
+      const folded = terms.needsFolded ? terms.reader.folded(event) : null;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v !== "string") {
+          // Numbers and booleans compare through their text or numerically: any term may hold.
+          this.mark(terms.all);
+          break;
+        }
+        if (terms.needsRaw) {
+          const hit = terms.exact.get(v);
+          if (hit) this.mark(hit);
+          if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, this.mark);
+          if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, this.mark);
+          if (terms.substrings.size > 0) terms.substrings.walk(v, this.mark);
+        }
+        if (folded) {
+          const fv = folded[i] as string;
+          const hit = terms.foldedExact.get(fv);
+          if (hit) this.mark(hit);
+          if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, this.mark);
+          if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, this.mark);
+          if (terms.foldedSubstrings.size > 0) terms.foldedSubstrings.walk(fv, this.mark);
+        }
+      }
+    }
+  }
+}

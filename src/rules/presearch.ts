@@ -1,0 +1,227 @@
+/**
+ * What an event must contain for a query to possibly match it, read from the query's AST: the
+ * category of each event filter and, within it, a disjunction of literal terms on fields
+ * (`process.name == "curl"`, `process.args : "http*"`, `file.path like~ "*.so"`). A rule set indexes
+ * rules by these terms and, per event, evaluates only the rules whose terms the event holds.
+ *
+ * The extraction must over-approximate: whenever a filter can be true, one of its terms holds. So it
+ * only descends through `and`/`or` (never under `not`), takes string literals compared with a plain
+ * field whose comparison is plain string equality or a wildcard, and answers "anything" for the rest.
+ */
+import type { EventQuery, Expr, Field, Literal, Query } from "../ast/nodes.js";
+import { type Mapping, resolveField, scalarNullValue } from "../mapping.js";
+import { javaString } from "../runtime/java.js";
+import { foldCase } from "../runtime/text.js";
+import { fieldKindOf } from "../runtime/values.js";
+
+/** A literal term a field value must satisfy: equal to, start with, end with, or contain `text`. */
+export interface PresearchTerm {
+  /** The dotted field name, as the compiled query reads it (aliases resolved). */
+  readonly field: string;
+  readonly kind: "exact" | "prefix" | "suffix" | "contains";
+  /** True when `text` is case-folded and must be compared with the folded value. */
+  readonly folded: boolean;
+  readonly text: string;
+}
+
+/** One way an event can be relevant: of `category` (null: any) and holding one of `terms` (null: no term needed). */
+export interface PresearchAlternative {
+  readonly category: string | null;
+  readonly terms: readonly PresearchTerm[] | null;
+}
+
+/** Settings that decide how fields are read (the query's compile options). */
+export interface PresearchContext {
+  readonly mapping: Mapping;
+  readonly timestampField: string;
+}
+
+/**
+ * Fields whose values say little about an event (few distinct values, shared by most events of a
+ * category): a term on them is used only when nothing better is required.
+ */
+const WEAK_FIELDS = new Set([
+  "event.type",
+  "event.action",
+  "event.kind",
+  "event.outcome",
+  "event.category",
+  "event.dataset",
+  "event.module",
+  "event.provider",
+  "host.os.type",
+  "host.os.family",
+  "host.os.platform",
+  "host.os.name",
+  "agent.type",
+  "data_stream.dataset",
+  "data_stream.type",
+  "network.direction",
+  "network.transport",
+  "network.protocol",
+  "network.type",
+  "user.id",
+]);
+
+type Terms = PresearchTerm[] | null;
+
+/** The plain field an operand reads with string semantics, or null when it is anything else. */
+function stringField(expr: Expr, ctx: PresearchContext): string | null {
+  if (expr.kind !== "field") return null;
+  const { name, def } = resolveField(ctx.mapping, (expr as Field).name);
+  if (name === ctx.timestampField) return null;
+  if (scalarNullValue(def) !== undefined) return null;
+  const kind = fieldKindOf(def?.type);
+  return kind === "unknown" || kind === "keyword" ? name : null;
+}
+
+/** True for a field the mapping does not type (Elasticsearch's schemaless comparisons apply). */
+function untyped(expr: Expr, ctx: PresearchContext): boolean {
+  return expr.kind === "field" && resolveField(ctx.mapping, (expr as Field).name).def === undefined;
+}
+
+/**
+ * The term a wildcard pattern implies: the pattern itself when it has no wildcard, else its longest
+ * literal run, as a prefix or suffix when it is anchored there (preferred on a tie: cheaper to look
+ * up), else as a substring; null when the pattern has no literal character at all.
+ */
+function patternTerm(field: string, pattern: string, folded: boolean): PresearchTerm | null {
+  const text = folded ? foldCase(pattern) : pattern;
+  const pieces = text.split(/[*?]/);
+  if (pieces.length === 1) return { field, kind: "exact", folded, text };
+  let best: PresearchTerm | null = null;
+  pieces.forEach((piece, i) => {
+    if (piece.length === 0) return;
+    const kind = i === 0 ? "prefix" : i === pieces.length - 1 ? "suffix" : "contains";
+    if (
+      best === null ||
+      piece.length > best.text.length ||
+      (piece.length === best.text.length && kind !== "contains" && best.kind === "contains")
+    )
+      best = { field, kind, folded, text: piece };
+  });
+  return best;
+}
+
+/** The text a string value must equal for `field == literal` to hold (numbers compare through their text). */
+function literalKey(lit: Literal): string | null {
+  if (typeof lit.value === "string") return lit.value;
+  if (typeof lit.value === "number")
+    return javaString(lit.value, lit.type === "double" ? "double" : "integer");
+  return null;
+}
+
+/** How expensive a disjunction is to look up and how many events it lets through (lower is better). */
+function cost(terms: readonly PresearchTerm[]): number {
+  let c = 0;
+  for (const t of terms) {
+    let one = t.kind === "exact" ? 1 : t.kind === "contains" ? 3 : 2;
+    if (t.text.length < 3) one += 8;
+    if (WEAK_FIELDS.has(t.field)) one *= 40;
+    c += one;
+  }
+  return c;
+}
+
+/** The terms one of which holds whenever `expr` is true; null when no such finite set is known. */
+function required(expr: Expr, ctx: PresearchContext): Terms {
+  switch (expr.kind) {
+    case "literal":
+      // A constant false or null condition can never be true: no event needs to reach it.
+      return expr.value === true ? null : [];
+    case "and": {
+      let best: Terms = null;
+      let bestCost = Number.POSITIVE_INFINITY;
+      for (const side of operands(expr, "and")) {
+        const t = required(side, ctx);
+        if (t === null) continue;
+        const c = cost(t);
+        if (c < bestCost) {
+          best = t;
+          bestCost = c;
+        }
+      }
+      return best;
+    }
+    case "or": {
+      const out: PresearchTerm[] = [];
+      for (const side of operands(expr, "or")) {
+        const t = required(side, ctx);
+        if (t === null) return null;
+        out.push(...t);
+      }
+      return out;
+    }
+    case "compare": {
+      if (expr.op !== "==") return null;
+      const [f, lit] = expr.right.kind === "literal" ? [expr.left, expr.right] : [expr.right, expr.left];
+      if (lit.kind !== "literal") return null;
+      const field = stringField(f, ctx);
+      const key = literalKey(lit);
+      // A number only compares as text on a field of unknown type; a keyword field compares strings.
+      if (field === null || key === null || (typeof lit.value === "number" && !untyped(f, ctx))) return null;
+      return [{ field, kind: "exact", folded: false, text: key }];
+    }
+    case "in": {
+      if (expr.negated) return null;
+      const field = stringField(expr.operand, ctx);
+      if (field === null) return null;
+      const out: PresearchTerm[] = [];
+      for (const item of expr.list) {
+        if (item.kind !== "literal") return null;
+        if (item.value === null) continue;
+        const key = literalKey(item);
+        if (
+          key === null ||
+          (typeof item.value === "number" && (expr.insensitive || !untyped(expr.operand, ctx)))
+        )
+          return null;
+        const text = expr.insensitive ? foldCase(key) : key;
+        out.push({ field, kind: "exact", folded: expr.insensitive, text });
+      }
+      return out;
+    }
+    case "match": {
+      if (expr.op === "regex") return null;
+      const field = stringField(expr.operand, ctx);
+      if (field === null) return null;
+      const folded = expr.insensitive || expr.op === ":";
+      const out: PresearchTerm[] = [];
+      for (const p of expr.patterns) {
+        if (typeof p.value !== "string") return null;
+        const t = patternTerm(field, p.value, folded);
+        if (t === null) return null;
+        out.push(t);
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The operands of a chain of one connective, without recursion. */
+function operands(expr: Expr, op: "and" | "or"): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr;
+    if (e.kind === op) stack.push(e.right, e.left);
+    else out.push(e);
+  }
+  return out;
+}
+
+function filterAlternative(filter: EventQuery, ctx: PresearchContext): PresearchAlternative {
+  return { category: filter.category, terms: required(filter.condition, ctx) };
+}
+
+/**
+ * The alternatives under which an event can matter to `query`: one for an event query, one per
+ * term (and `until`) of a sequence or sample, since any of them can need the event.
+ */
+export function presearchAlternatives(query: Query, ctx: PresearchContext): PresearchAlternative[] {
+  if (query.kind === "event") return [filterAlternative(query, ctx)];
+  const terms = query.kind === "sequence" && query.until ? [...query.terms, query.until] : query.terms;
+  return terms.map((t) => filterAlternative(t.filter, ctx));
+}

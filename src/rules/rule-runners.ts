@@ -1,0 +1,377 @@
+/**
+ * How one rule of a rule set turns the events it is given into alerts, in either way a rule set runs:
+ *
+ * - one execution (Kibana's run at one time `now`): matches are kept until the input ends, then the
+ *   newest `max_signals` of them become alerts;
+ * - scheduled executions following event time: the rule runs every `interval`, at times that are
+ *   multiples of the interval since the epoch, each run searching its look-back window
+ *   `(at - lookBack, at]`; a run is final once the clock (the newest event time) has passed it by more
+ *   than the lateness, and its alerts come out then. Windows overlap when the look-back is longer than
+ *   the interval (Kibana's default 6m over 5m): a match alerts in the first run that has room for it
+ *   under `max_signals`, and a match no run had room for is counted as dropped.
+ */
+import type { QueryInternals } from "../compile.js";
+import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
+import type { QueryStream } from "../engine/stream.js";
+import { DataErrorCodes, EqlDataError } from "../errors.js";
+import type { CompiledQuery, EqlEvent, SequenceHit } from "../types.js";
+import type { AlertContext, AlertDocument } from "./alert.js";
+import { buildEventAlert, buildSequenceAlerts } from "./alert.js";
+import type { ExceptionMatcher } from "./exceptions.js";
+import type { RuleRunReport } from "./rule-set.js";
+
+/** The schedule of a rule in a scheduled rule set. */
+export interface RuleSchedule {
+  readonly interval: number;
+  readonly lookBack: number;
+  /** How long after a run's time events may still arrive for it (milliseconds). */
+  readonly lateness: number;
+}
+
+/** What a runner needs besides the rule's query. */
+export interface RunnerContext {
+  readonly compiled: CompiledQuery;
+  readonly internals: QueryInternals;
+  readonly report: RuleRunReport;
+  readonly excepted: ExceptionMatcher;
+  readonly maxSignals: number;
+  /** The alert context of a run at `at` (epoch milliseconds). */
+  readonly alertContext: (at: number) => AlertContext;
+  /** Returns the window time of an event (`timestamp_override`, else `@timestamp`). */
+  readonly windowTime: (event: EqlEvent) => number | null;
+  /** Null for one execution. */
+  readonly schedule: RuleSchedule | null;
+  /** The time of the one execution (when `schedule` is null). */
+  readonly now: number;
+  /** Sequence lateness (milliseconds). */
+  readonly lateness: number;
+}
+
+/** A rule fed event by event. */
+export interface Runner {
+  /** The event passed the rule's indices (and window, for one execution); true when it matched a term. */
+  push(event: EqlEvent, index: number): boolean;
+  /** The time of the earliest run not yet final (scheduled), or null. */
+  nextDue(): number | null;
+  /** Finish every run that the clock has passed; returns their alerts. */
+  due(clock: number, seen: Set<string>): AlertDocument[];
+  /** End of input: every remaining alert. */
+  finish(seen: Set<string>): AlertDocument[];
+}
+
+/** Add a match's alert group unless its first alert exists already. */
+function keep(group: AlertDocument[], seen: Set<string>, report: RuleRunReport, out: AlertDocument[]): void {
+  const id = group[0]?.["kibana.alert.uuid"] as string;
+  if (seen.has(id)) {
+    report.duplicates++;
+    return;
+  }
+  seen.add(id);
+  for (const a of group) out.push(a);
+  report.alerts += group.length;
+}
+
+/** Build alerts; an event that cannot be read (a throwing getter) yields none. */
+function safely(build: () => AlertDocument[]): AlertDocument[] | null {
+  try {
+    return build();
+  } catch {
+    return null;
+  }
+}
+
+function safeMatch(match: (e: unknown) => boolean, e: EqlEvent): boolean {
+  try {
+    return match(e);
+  } catch {
+    return false;
+  }
+}
+
+/** The run that first searches time `t`: the first multiple of the interval at or after it. */
+function runAt(t: number, interval: number): number {
+  return Math.ceil(t / interval) * interval;
+}
+
+interface Kept {
+  readonly e: EqlEvent;
+  readonly ord: Ordinal;
+  readonly t: number;
+  alerted: boolean;
+}
+
+/**
+ * An event rule. Without pipes it keeps only non-excepted matches: for one execution the newest
+ * `max_signals` (compacted as it goes), scheduled the matches inside some open run's window. With
+ * `| head`/`| tail` pipes (one execution only) it keeps every event it searches, since the pipes
+ * apply before the exceptions.
+ */
+export function eventRunner(ctx: RunnerContext): Runner {
+  const { compiled, report, excepted, schedule } = ctx;
+  const { plan, order } = ctx.internals;
+  const match = plan.matchAny;
+  const max = Math.max(0, ctx.maxSignals);
+  const buffered = compiled.statement.pipes.length > 0;
+  const compactAt = Math.max(2 * max, 1024);
+  let kept: Kept[] = [];
+  let total = 0;
+  let lastRun = Number.NEGATIVE_INFINITY;
+  const ordinal = (e: EqlEvent, index: number) =>
+    ordinalOf(e, index, order.timestamp, order.tiebreaker, order.parseTime);
+  const byOrder = (a: Kept, b: Kept) => compareOrdinals(a.ord, b.ord);
+  const newest = () => {
+    kept.sort(byOrder);
+    if (kept.length > max) kept = kept.slice(kept.length - max);
+  };
+  const alertAll = (events: readonly EqlEvent[], at: number, seen: Set<string>, out: AlertDocument[]) => {
+    const actx = ctx.alertContext(at);
+    for (const e of events) {
+      const group = safely(() => [buildEventAlert(actx, e)]);
+      if (group) keep(group, seen, report, out);
+    }
+  };
+
+  /** Insert by window time (events mostly arrive in order: search from the end). */
+  const insert = (item: Kept) => {
+    let i = kept.length;
+    while (i > 0 && (kept[i - 1] as Kept).t > item.t) i--;
+    kept.splice(i, 0, item);
+  };
+
+  /** Drop kept matches no run after `at` can search; those never alerted were left out by `max_signals`. */
+  const forget = (horizon: number) => {
+    let n = 0;
+    while (n < kept.length && (kept[n] as Kept).t <= horizon) {
+      if (!(kept[n] as Kept).alerted) report.dropped++;
+      n++;
+    }
+    if (n > 0) kept.splice(0, n);
+  };
+
+  const nextRun = (): number | null => {
+    if (!schedule || kept.length === 0) return null;
+    return Math.max(runAt((kept[0] as Kept).t, schedule.interval), lastRun + schedule.interval);
+  };
+
+  const finishRun = (at: number, seen: Set<string>, out: AlertDocument[]) => {
+    const s = schedule as RuleSchedule;
+    lastRun = at;
+    const from = at - s.lookBack;
+    forget(from);
+    const inWindow: Kept[] = [];
+    for (const k of kept) {
+      if (k.t > at) break;
+      if (!k.alerted) inWindow.push(k);
+    }
+    inWindow.sort(byOrder);
+    const chosen = inWindow.length > max ? inWindow.slice(inWindow.length - max) : inWindow;
+    if (inWindow.length > max) report.truncated = true;
+    for (const k of chosen) k.alerted = true;
+    alertAll(
+      chosen.map((k) => k.e),
+      at,
+      seen,
+      out,
+    );
+    forget(at + s.interval - s.lookBack);
+  };
+
+  return {
+    push(e, index) {
+      if (buffered && !schedule) {
+        kept.push({ e, ord: ordinal(e, index), t: 0, alerted: false });
+        return safeMatch(match, e);
+      }
+      if (!safeMatch(match, e)) return false;
+      report.matched++;
+      if (excepted(e) !== undefined) {
+        report.suppressed++;
+        return true;
+      }
+      if (!schedule) {
+        total++;
+        kept.push({ e, ord: ordinal(e, index), t: 0, alerted: false });
+        if (kept.length >= compactAt) newest();
+        return true;
+      }
+      const t = ctx.windowTime(e);
+      if (t === null) {
+        report.skipped++;
+        return true;
+      }
+      // A run that would have searched it is already final, and no later run reaches back to it.
+      if (t <= lastRun + schedule.interval - schedule.lookBack) {
+        report.late++;
+        return true;
+      }
+      insert({ e, ord: ordinal(e, index), t, alerted: false });
+      return true;
+    },
+    nextDue: nextRun,
+    due(clock, seen) {
+      const out: AlertDocument[] = [];
+      if (!schedule) return out;
+      for (let at = nextRun(); at !== null && at + schedule.lateness < clock; at = nextRun()) {
+        finishRun(at, seen, out);
+      }
+      return out;
+    },
+    finish(seen) {
+      const out: AlertDocument[] = [];
+      if (schedule) {
+        for (let at = nextRun(); at !== null; at = nextRun()) finishRun(at, seen, out);
+        return out;
+      }
+      let events: EqlEvent[];
+      if (buffered) {
+        const result = compiled.run(
+          kept.map((k) => k.e),
+          { size: Math.max(1, kept.length) },
+        );
+        const hits = "events" in result ? result.events.map((h) => h._source) : [];
+        report.matched = hits.length;
+        const passed = hits.filter((e) => excepted(e) === undefined);
+        report.suppressed = hits.length - passed.length;
+        total = passed.length;
+        events = passed.slice(Math.max(0, passed.length - max));
+      } else {
+        newest();
+        events = kept.map((k) => k.e);
+      }
+      kept = [];
+      if (total > max) {
+        report.truncated = true;
+        report.dropped = total - max;
+      }
+      alertAll(events, ctx.now, seen, out);
+      return out;
+    },
+  };
+}
+
+function realEvents(hit: SequenceHit): EqlEvent[] {
+  return hit.events.filter((e) => !e.missing).map((e) => e._source);
+}
+
+/**
+ * A sequence or sample rule through the query's stream. Completed sequences are filtered by the
+ * exceptions; for one execution the newest `max_signals` are kept in a ring, in completion order;
+ * scheduled, each sequence belongs to the first run at or after its last event, if that run's window
+ * still holds its first event (else no run would find it: counted as dropped).
+ */
+export function streamRunner(ctx: RunnerContext): Runner {
+  const { compiled, report, excepted, schedule } = ctx;
+  const max = Math.max(0, ctx.maxSignals);
+  const stream = compiled.stream({ lateness: ctx.lateness }) as QueryStream<SequenceHit>;
+  const relevant = ctx.internals.plan.matchAny;
+  const ring: EqlEvent[][] = [];
+  let at = 0;
+  let total = 0;
+  /** Scheduled: completed sequences by the run they belong to. */
+  const pending = new Map<number, EqlEvent[][]>();
+  let lastRun = Number.NEGATIVE_INFINITY;
+
+  const place = (events: EqlEvent[]) => {
+    const s = schedule as RuleSchedule;
+    const first = ctx.windowTime(events[0] as EqlEvent);
+    const last = ctx.windowTime(events[events.length - 1] as EqlEvent);
+    if (first === null || last === null) {
+      report.skipped++;
+      return;
+    }
+    const run = Math.max(runAt(last, s.interval), lastRun + s.interval);
+    if (first <= run - s.lookBack) {
+      report.dropped++;
+      return;
+    }
+    const list = pending.get(run);
+    if (list) list.push(events);
+    else pending.set(run, [events]);
+  };
+
+  const take = (hits: readonly SequenceHit[]) => {
+    for (const hit of hits) {
+      report.matched++;
+      const events = realEvents(hit);
+      if (events.some((e) => excepted(e) !== undefined)) {
+        report.suppressed++;
+        continue;
+      }
+      if (schedule) {
+        place(events);
+        continue;
+      }
+      total++;
+      if (max === 0) continue;
+      if (ring.length < max) ring.push(events);
+      else ring[at] = events;
+      at = (at + 1) % max;
+    }
+  };
+
+  const alertAll = (list: readonly EqlEvent[][], when: number, seen: Set<string>, out: AlertDocument[]) => {
+    const actx = ctx.alertContext(when);
+    for (const events of list) {
+      const group = safely(() => buildSequenceAlerts(actx, events));
+      if (group) keep(group, seen, report, out);
+    }
+  };
+
+  const nextRun = (): number | null => {
+    let min: number | null = null;
+    for (const run of pending.keys()) if (min === null || run < min) min = run;
+    return min;
+  };
+
+  const finishRun = (run: number, seen: Set<string>, out: AlertDocument[]) => {
+    lastRun = run;
+    const list = pending.get(run) ?? [];
+    pending.delete(run);
+    if (list.length > max) {
+      report.truncated = true;
+      report.dropped += list.length - max;
+    }
+    alertAll(list.slice(Math.max(0, list.length - max)), run, seen, out);
+  };
+
+  return {
+    push(e) {
+      // An event no term matches only moves the stream's clock; rule sets move it through `due`.
+      if (!safeMatch(relevant, e)) return false;
+      try {
+        take(stream.push(e));
+        return true;
+      } catch (err) {
+        if (!(err instanceof EqlDataError)) throw err;
+        if (err.code === DataErrorCodes.LATE_EVENT) report.late++;
+        else report.skipped++;
+        return false;
+      }
+    },
+    nextDue: nextRun,
+    due(clock, seen) {
+      const out: AlertDocument[] = [];
+      if (!schedule) return out;
+      for (let run = nextRun(); run !== null && run + schedule.lateness < clock; run = nextRun()) {
+        finishRun(run, seen, out);
+      }
+      return out;
+    },
+    finish(seen) {
+      take(stream.end());
+      report.capped = stream.stats.droppedByCap;
+      const out: AlertDocument[] = [];
+      if (schedule) {
+        for (let run = nextRun(); run !== null; run = nextRun()) finishRun(run, seen, out);
+        return out;
+      }
+      if (total > max) {
+        report.truncated = true;
+        report.dropped = total - max;
+      }
+      const ordered = ring.length < max ? ring : [...ring.slice(at), ...ring.slice(0, at)];
+      alertAll(ordered, ctx.now, seen, out);
+      return out;
+    },
+  };
+}

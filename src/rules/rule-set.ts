@@ -1,0 +1,601 @@
+/**
+ * A compiled rule set: many rules compiled once into one object that takes events one at a time (or
+ * in batches) and gives Kibana-shaped alerts as soon as they are certain. Every many-rule caller goes
+ * through it: `runRules`, `simulateSchedule`, `mini-eql run`, the testing helpers and the service
+ * example.
+ *
+ * Work is shared rather than repeated per rule: the rules' field reads go through one field table
+ * (each field read once per event), the event's index, categories and window times are worked out
+ * once, and an index of the literal terms the rules require (presearch.ts) picks the few rules an
+ * event could match; the others never see it. How many events each rule searched stays exact: it is
+ * counted per group of rules that search alike (same category, indices and window).
+ *
+ * Two ways to run (rule-runners.ts has the details):
+ * - with `now` (or `window: false`): one execution at that time, as Kibana's run at `now`; since the
+ *   newest `max_signals` matches are known only when the input ends, the alerts come from `end()`;
+ * - without `now`: every rule runs on its own schedule (`interval`, `from`) in event time, and each
+ *   run's alerts come out of `push` as soon as the clock (the newest event time) has passed the run.
+ */
+import { compileShared, queryInternals } from "../compile.js";
+import { EqlError } from "../errors.js";
+import { parseMapping, resolveField } from "../mapping.js";
+import { type CachedFieldReader, FieldTable } from "../runtime/field-table.js";
+import { fieldReader } from "../runtime/fields.js";
+import { parseInstant } from "../runtime/timestamp.js";
+import type { CompiledQuery, EqlEvent } from "../types.js";
+import { type AlertContext, type AlertDocument, ruleUuidOf } from "./alert.js";
+import { parseFrom, parseInterval, toMillis } from "./duration.js";
+import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
+import { ruleCompileOptions } from "./from-object.js";
+import { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
+import { presearchAlternatives } from "./presearch.js";
+import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
+import { eventRunner, type Runner, type RunnerContext, streamRunner } from "./rule-runners.js";
+import type { LoadedRule } from "./types.js";
+
+/** Options of a rule set. */
+export interface RuleSetOptions {
+  /**
+   * One execution at this time: each rule's window ends here and alerts are stamped with it. Leave it
+   * out to run every rule on its schedule following event time.
+   */
+  now?: Date | number | string;
+  /** Apply each rule's look-back window (default true); false is one execution over every event given. */
+  window?: boolean;
+  /** Alert uuids created before; new ones are added. Pass the same set to every execution. */
+  seen?: Set<string>;
+  /** Kibana space (default `default`); part of every alert id. */
+  spaceId?: string;
+  /** Value lists for `list` exception entries. */
+  exceptions?: ExceptionOptions;
+  /**
+   * How far back in time (milliseconds) an event may arrive after newer ones and still take part in
+   * sequences (default 0: events in time order). `Infinity` holds every sequence event until `end()`,
+   * which is how a batch is judged.
+   */
+  lateness?: number;
+  /** Index rules by category and literal terms (default true); false evaluates every rule on every event. */
+  presearch?: boolean;
+  /**
+   * Scheduled runs: an event dated more than this many milliseconds after both the clock and the
+   * wall clock does not move the clock (default one hour), so one far-future event cannot make
+   * every later one late; it is still evaluated, and counted in `stats().futureEvents`.
+   */
+  maxTimeJump?: number;
+  /** The wall clock for `maxTimeJump` (default `Date.now`). */
+  wallClock?: () => number;
+}
+
+/** What one rule did. */
+export interface RuleRunReport {
+  readonly rule_id: string;
+  readonly name: string;
+  /** One execution: its window start (exclusive) and end (inclusive), ISO. Absent for scheduled runs. */
+  readonly window?: { readonly from: string; readonly to: string };
+  /** Events searched: in the rule's indices and window (and, for an event query, of its category). */
+  searched: number;
+  /** Searched events the rule evaluated: those the index did not rule out. */
+  evaluated: number;
+  /** Query matches: events for event rules, sequences for sequence and sample rules. */
+  matched: number;
+  /** Matches suppressed by an exception item. */
+  suppressed: number;
+  /** True when more than `max_signals` matches remained and the oldest were left out. */
+  truncated: boolean;
+  /** Matches left out by `max_signals`. */
+  dropped: number;
+  /** Matches whose alert already existed (de-duplicated through `seen`). */
+  duplicates: number;
+  /** Alert documents created (a sequence counts its shell and building blocks). */
+  alerts: number;
+  /** Events or matches the rule could not place in time: no usable timestamp (or several). */
+  skipped: number;
+  /**
+   * Events that arrived too late: for sequences, later than the lateness allows; in scheduled runs,
+   * matches after every run that could search them had finished.
+   */
+  late: number;
+  /** Partial sequences dropped at the open-sequence cap. */
+  capped: number;
+  /** How the rule's memory is bounded: by `max_signals`, or every searched event is kept (event rules with pipes). */
+  mode: "bounded" | "buffered";
+  /** Set when the rule could not run; the other rules still run. */
+  error?: EqlError;
+}
+
+/** Totals of a rule set. */
+export interface RuleSetStats {
+  /** Events pushed. */
+  events: number;
+  /** Pushed values that were not objects (ignored). */
+  notObjects: number;
+  /** Events at least one rule matched (for sequences and samples: one of their terms). */
+  matched: number;
+  /** Rule evaluations: candidate rules run on events that passed their indices and window. */
+  evaluations: number;
+  /** Candidate rules the index gave, summed over events. */
+  candidates: number;
+  /** Alert documents created so far. */
+  alerts: number;
+  /** Scheduled runs: the clock, the newest event time accepted (epoch ms; null before any). */
+  clock: number | null;
+  /** Scheduled runs: events too far ahead of the clock to move it (see `maxTimeJump`). */
+  futureEvents: number;
+  /** The index: rules reached through literal terms, rules always evaluated in their categories. */
+  readonly presearch: PresearchIndexStats;
+  /** Distinct fields read per event through the shared table. */
+  readonly fields: number;
+}
+
+/** Many rules compiled once, fed events one at a time. */
+export interface CompiledRuleSet {
+  /** The rules, in the order their alerts and reports come out. */
+  readonly rules: readonly LoadedRule[];
+  /** Feed one event; returns the alerts it made certain (none before `end()` for one execution). */
+  push(event: unknown): AlertDocument[];
+  /** Feed many events in order; returns the alerts they made certain. */
+  pushBatch(events: Iterable<unknown>): AlertDocument[];
+  /**
+   * Scheduled runs: move the clock to `time` (epoch ms) without an event, e.g. from a timer at the
+   * wall clock, and return the alerts of the runs it finished. Earlier times do nothing.
+   */
+  advanceTo(time: number): AlertDocument[];
+  /** No more events: returns every remaining alert, rule by rule. Call once. */
+  end(): AlertDocument[];
+  /** Per-rule reports, in rule order (live objects: read them after `end()` for final figures). */
+  reports(): readonly RuleRunReport[];
+  /** Totals. */
+  stats(): RuleSetStats;
+}
+
+interface Entry {
+  readonly loaded: LoadedRule;
+  readonly report: RuleRunReport;
+  readonly runner: Runner | null;
+  /** The search group (category, indices, window) the rule belongs to. */
+  readonly group: SearchGroup;
+}
+
+/** Rules that search the same events: one counter and one verdict per event for all of them. */
+interface SearchGroup {
+  readonly inIndex: IndexMatcher;
+  readonly time: TimeSource;
+  /** Window (start, end]; null without a window. */
+  readonly start: number | null;
+  readonly end: number;
+  count: number;
+  /** The epoch of the last event that passed. */
+  passed: number;
+}
+
+/** The window time of events for one `timestamp_override` field, worked out once per event. */
+interface TimeSource {
+  readonly read: (event: unknown) => number | null;
+  epoch: number;
+  value: number | null;
+}
+
+function alertContext(loaded: LoadedRule, spaceId: string): (at: number) => AlertContext {
+  const base = { rule: loaded.rule, ruleUuid: ruleUuidOf(loaded.rule), spaceId };
+  return (at) => ({ ...base, now: new Date(at).toISOString() });
+}
+
+/** A min-heap of rules by the time their next run becomes final. */
+class DueHeap {
+  private readonly items: { at: number; rule: number }[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): { at: number; rule: number } | undefined {
+    return this.items[0];
+  }
+  push(item: { at: number; rule: number }): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = a[p] as typeof item;
+      if (parent.at < item.at || (parent.at === item.at && parent.rule <= item.rule)) break;
+      a[i] = parent;
+      i = p;
+    }
+    a[i] = item;
+  }
+  pop(): { at: number; rule: number } | undefined {
+    const less = (x: { at: number; rule: number }, y: { at: number; rule: number }) =>
+      x.at < y.at || (x.at === y.at && x.rule < y.rule);
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const r = l + 1;
+      const c = r < a.length && less(a[r] as typeof last, a[l] as typeof last) ? r : l;
+      if (!less(a[c] as typeof last, last)) break;
+      a[i] = a[c] as typeof last;
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
+}
+
+function newReport(
+  loaded: LoadedRule,
+  window: { from: number; to: number } | null,
+  mode: RuleRunReport["mode"],
+): RuleRunReport {
+  return {
+    rule_id: loaded.rule.rule_id,
+    name: loaded.rule.name,
+    ...(window
+      ? { window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() } }
+      : {}),
+    searched: 0,
+    evaluated: 0,
+    matched: 0,
+    suppressed: 0,
+    truncated: false,
+    dropped: 0,
+    duplicates: 0,
+    alerts: 0,
+    skipped: 0,
+    late: 0,
+    capped: 0,
+    mode,
+  };
+}
+
+/** The first usable time of a field, or null. */
+function firstInstant(values: readonly unknown[]): number | null {
+  const v = values[0];
+  return v === undefined ? null : (parseInstant(v)?.millis ?? null);
+}
+
+/**
+ * The time an event's look-back window applies to: the rule's `timestamp_override` field when the
+ * event has a usable one, else `@timestamp`; null when neither is usable.
+ */
+export function windowTime(event: unknown, override?: string): number | null {
+  try {
+    return (
+      (override ? firstInstant(fieldReader([override]).values(event)) : null) ??
+      firstInstant(fieldReader(["@timestamp"]).values(event))
+    );
+  } catch {
+    return null;
+  }
+}
+
+class RuleSetImpl implements CompiledRuleSet {
+  readonly rules: readonly LoadedRule[];
+  private readonly entries: Entry[] = [];
+  private readonly table = new FieldTable();
+  private readonly index: PresearchIndex | null;
+  private readonly all: number[];
+  /** Search groups by category field, then by category ("" key: groups of every category). */
+  private readonly groups = new Map<
+    string,
+    { reader: CachedFieldReader; byCategory: Map<string, SearchGroup[]>; any: SearchGroup[] }
+  >();
+  private readonly indexMatchers = new Map<string, IndexMatcher>();
+  private readonly timeSources = new Map<string, TimeSource>();
+  private readonly seen: Set<string>;
+  private readonly counters = {
+    events: 0,
+    notObjects: 0,
+    matched: 0,
+    evaluations: 0,
+    candidates: 0,
+    alerts: 0,
+    clock: null as number | null,
+    futureEvents: 0,
+  };
+  private readonly scheduled: boolean;
+  private readonly lateness: number;
+  private readonly maxTimeJump: number;
+  private readonly wallClock: () => number;
+  private readonly due = new DueHeap();
+  private queued: boolean[] = [];
+  private ended = false;
+  private eventIndexValue: string | undefined;
+  private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
+
+  constructor(rules: readonly LoadedRule[], options: RuleSetOptions) {
+    this.rules = [...rules];
+    const windowed = options.window !== false;
+    this.scheduled = windowed && options.now === undefined;
+    const now = toMillis(options.now ?? Date.now());
+    const spaceId = options.spaceId ?? "default";
+    const lateness = options.lateness ?? 0;
+    this.lateness = lateness;
+    this.maxTimeJump = options.maxTimeJump ?? 3_600_000;
+    this.wallClock = options.wallClock ?? Date.now;
+    this.queued = this.rules.map(() => false);
+    this.seen = options.seen ?? new Set<string>();
+    this.index = options.presearch === false ? null : new PresearchIndex(this.table, this.rules.length);
+    this.all = this.rules.map((_, i) => i);
+    const groupsByKey = new Map<string, SearchGroup>();
+    this.rules.forEach((loaded, i) => {
+      const { rule } = loaded;
+      const lookBack = parseFrom(rule.from) ?? 0;
+      const start = now - lookBack;
+      const searchWindow = windowed && !this.scheduled;
+      const options_ = loaded.compileOptions ?? ruleCompileOptions(rule);
+      const categoryField = options_.eventCategoryField ?? "event.category";
+      let compiled: CompiledQuery | null = null;
+      let error: EqlError | undefined;
+      try {
+        compiled = compileShared(loaded.compiled.statement, options_, this.table);
+      } catch (e) {
+        if (!(e instanceof EqlError)) throw e;
+        error = e;
+      }
+      const buffered = compiled !== null && compiled.kind === "event" && compiled.statement.pipes.length > 0;
+      const report = newReport(
+        loaded,
+        this.scheduled ? null : { from: start, to: now },
+        buffered ? "buffered" : "bounded",
+      );
+      if (error) report.error = error;
+      const query = loaded.compiled.statement.query;
+      const category = query.kind === "event" ? query.category : null;
+      const overrideField = rule.timestamp_override ?? "";
+      const indexKey = JSON.stringify(rule.index ?? null);
+      const key = [categoryField, category ?? "", indexKey, overrideField, searchWindow ? start : ""].join(
+        "\u0000",
+      );
+      let group = groupsByKey.get(key);
+      if (!group) {
+        group = {
+          inIndex: this.indexMatcher(indexKey, rule.index),
+          time: this.timeSource(overrideField),
+          start: searchWindow ? start : null,
+          end: now,
+          count: 0,
+          passed: -1,
+        };
+        groupsByKey.set(key, group);
+        let byField = this.groups.get(categoryField);
+        if (!byField) {
+          byField = { reader: this.table.reader([categoryField]), byCategory: new Map(), any: [] };
+          this.groups.set(categoryField, byField);
+        }
+        if (category === null) byField.any.push(group);
+        else {
+          const list = byField.byCategory.get(category);
+          if (list) list.push(group);
+          else byField.byCategory.set(category, [group]);
+        }
+      }
+      let runner: Runner | null = null;
+      const internals = compiled ? queryInternals(compiled) : undefined;
+      if (compiled && internals) {
+        const time = this.timeSource(overrideField);
+        const ctx: RunnerContext = {
+          compiled,
+          internals,
+          report,
+          excepted: compileExceptions(loaded.exceptions, options.exceptions),
+          maxSignals: rule.max_signals,
+          alertContext: alertContext(loaded, spaceId),
+          windowTime: (e) => this.timeOf(time, e),
+          schedule: this.scheduled
+            ? { interval: parseInterval(rule.interval) ?? 300_000, lookBack, lateness }
+            : null,
+          now,
+          lateness,
+        };
+        runner = compiled.kind === "event" ? eventRunner(ctx) : streamRunner(ctx);
+        if (this.index) {
+          const mapping = parseMapping(options_.mapping);
+          const timestampField = resolveField(mapping, options_.timestampField ?? "@timestamp").name;
+          this.index.add(i, categoryField, presearchAlternatives(query, { mapping, timestampField }));
+        }
+      }
+      this.entries.push({ loaded, report, runner, group });
+    });
+  }
+
+  private indexMatcher(key: string, patterns: readonly string[] | undefined): IndexMatcher {
+    let m = this.indexMatchers.get(key);
+    if (!m) {
+      m = compileIndexPatterns(patterns);
+      this.indexMatchers.set(key, m);
+    }
+    return m;
+  }
+
+  private timeSource(override: string): TimeSource {
+    let source = this.timeSources.get(override);
+    if (!source) {
+      const ts = this.table.reader(["@timestamp"]);
+      const ov = override ? this.table.reader([override]) : null;
+      source = {
+        read: (e) => (ov ? firstInstant(ov.list(e)) : null) ?? firstInstant(ts.list(e)),
+        epoch: -1,
+        value: null,
+      };
+      this.timeSources.set(override, source);
+    }
+    return source;
+  }
+
+  private inIndex(m: IndexMatcher): boolean {
+    const index = this.eventIndexValue;
+    if (index === undefined) return true;
+    let v = this.indexVerdicts.get(m);
+    if (!v) {
+      v = { epoch: -1, ok: false };
+      this.indexVerdicts.set(m, v);
+    }
+    if (v.epoch !== this.table.epoch) {
+      v.epoch = this.table.epoch;
+      v.ok = m(index);
+    }
+    return v.ok;
+  }
+
+  private timeOf(source: TimeSource, e: unknown): number | null {
+    if (source.epoch !== this.table.epoch) {
+      source.epoch = this.table.epoch;
+      try {
+        source.value = source.read(e);
+      } catch {
+        source.value = null;
+      }
+    }
+    return source.value;
+  }
+
+  private pass(group: SearchGroup, e: unknown): void {
+    if (!this.inIndex(group.inIndex)) return;
+    if (group.start !== null) {
+      const t = this.timeOf(group.time, e);
+      if (t === null || t <= group.start || t > group.end) return;
+    }
+    group.count++;
+    group.passed = this.table.epoch;
+  }
+
+  /** Decide, once per group, which search groups this event belongs to. */
+  private searchGroups(e: unknown): void {
+    for (const byField of this.groups.values()) {
+      let cats: readonly unknown[] = [];
+      try {
+        cats = byField.reader.list(e);
+      } catch {
+        cats = [];
+      }
+      for (let i = 0; i < cats.length; i++) {
+        const c = cats[i];
+        if (typeof c !== "string") continue;
+        let repeated = false;
+        for (let j = 0; j < i; j++) if (cats[j] === c) repeated = true;
+        if (repeated) continue;
+        const list = byField.byCategory.get(c);
+        if (list) for (const g of list) this.pass(g, e);
+      }
+      for (const g of byField.any) this.pass(g, e);
+    }
+  }
+
+  push(event: unknown): AlertDocument[] {
+    if (this.ended) throw new Error("push after end()");
+    const n = this.counters.events++;
+    if (typeof event !== "object" || event === null || Array.isArray(event)) {
+      this.counters.notObjects++;
+      return [];
+    }
+    const e = event as EqlEvent;
+    this.table.next();
+    this.eventIndexValue = eventIndex(e);
+    this.searchGroups(e);
+    let candidates: readonly number[];
+    try {
+      candidates = this.index ? this.index.candidates(e) : this.all;
+    } catch {
+      // A hostile object (a throwing getter) cannot be indexed: every rule looks at it.
+      candidates = this.all;
+    }
+    this.counters.candidates += candidates.length;
+    const epoch = this.table.epoch;
+    let any = false;
+    for (let c = 0; c < candidates.length; c++) {
+      const i = candidates[c] as number;
+      const entry = this.entries[i] as Entry;
+      if (entry.runner === null || entry.group.passed !== epoch) continue;
+      this.counters.evaluations++;
+      entry.report.evaluated++;
+      if (entry.runner.push(e, n)) any = true;
+      if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
+    }
+    if (any) this.counters.matched++;
+    return this.scheduled ? this.advance(e) : [];
+  }
+
+  private enqueue(rule: number, runner: Runner): void {
+    const at = runner.nextDue();
+    if (at === null) return;
+    this.due.push({ at, rule });
+    this.queued[rule] = true;
+  }
+
+  /** Move the clock to the event's time (within `maxTimeJump`) and finish the runs it passed. */
+  private advance(e: EqlEvent): AlertDocument[] {
+    const t = this.timeOf(this.timeSource(""), e);
+    const clock = this.counters.clock;
+    if (t !== null && (clock === null || t > clock)) {
+      const bound = clock === null ? Number.NEGATIVE_INFINITY : clock + this.maxTimeJump;
+      if (t > bound && t > this.wallClock() + this.maxTimeJump) this.counters.futureEvents++;
+      else this.counters.clock = t;
+    }
+    return this.finishRuns();
+  }
+
+  advanceTo(time: number): AlertDocument[] {
+    if (this.ended) throw new Error("advanceTo after end()");
+    if (!this.scheduled || !Number.isFinite(time)) return [];
+    if (this.counters.clock === null || time > this.counters.clock) this.counters.clock = time;
+    return this.finishRuns();
+  }
+
+  /** Finish every run the clock has passed by more than the lateness. */
+  private finishRuns(): AlertDocument[] {
+    const now = this.counters.clock;
+    const out: AlertDocument[] = [];
+    if (now === null) return out;
+    for (let top = this.due.peek(); top && top.at + this.lateness < now; top = this.due.peek()) {
+      this.due.pop();
+      this.queued[top.rule] = false;
+      const runner = (this.entries[top.rule] as Entry).runner as Runner;
+      for (const a of runner.due(now, this.seen)) out.push(a);
+      this.enqueue(top.rule, runner);
+    }
+    this.counters.alerts += out.length;
+    return out;
+  }
+
+  pushBatch(events: Iterable<unknown>): AlertDocument[] {
+    const out: AlertDocument[] = [];
+    for (const e of events) for (const a of this.push(e)) out.push(a);
+    return out;
+  }
+
+  end(): AlertDocument[] {
+    if (this.ended) throw new Error("end() called twice");
+    this.ended = true;
+    const out: AlertDocument[] = [];
+    for (const entry of this.entries) {
+      entry.report.searched = entry.group.count;
+      if (!entry.runner) continue;
+      for (const a of entry.runner.finish(this.seen)) out.push(a);
+    }
+    this.counters.alerts += out.length;
+    return out;
+  }
+
+  reports(): readonly RuleRunReport[] {
+    for (const entry of this.entries) entry.report.searched = entry.group.count;
+    return this.entries.map((e) => e.report);
+  }
+
+  stats(): RuleSetStats {
+    return {
+      ...this.counters,
+      presearch: this.index
+        ? this.index.stats()
+        : { indexedRules: 0, alwaysRules: this.rules.length, terms: 0 },
+      fields: this.table.size,
+    };
+  }
+}
+
+/** Compile `rules` into one rule set (see `CompiledRuleSet`). A rule whose query cannot run reports its error. */
+export function compileRules(rules: readonly LoadedRule[], options: RuleSetOptions = {}): CompiledRuleSet {
+  return new RuleSetImpl(rules, options);
+}

@@ -1,0 +1,114 @@
+/**
+ * One reader per field path shared by every query compiled against the same table, each caching the
+ * values it read for the current event. A rule set evaluates hundreds of rules on one event and most
+ * of them read the same few fields (`process.name`, `process.args`, `event.type` ...): with a table
+ * each field is walked once per event, and the rules iterate a ready array.
+ *
+ * The cache is keyed by the event object and by the table's epoch, which the owner advances for every
+ * event it feeds, so an object mutated and pushed again is read again.
+ */
+import type { Scalar } from "../functions/types.js";
+import {
+  type FieldReader,
+  fieldReader,
+  NONE,
+  type ReaderOptions,
+  SEEN,
+  STOPPED,
+  type Visit,
+} from "./fields.js";
+import { foldCase } from "./text.js";
+
+/** A reader whose values are cached per event; also gives each value case-folded, folded once. */
+export interface CachedFieldReader extends FieldReader {
+  /** The values of the field for `event` (do not keep or modify the array). */
+  list(event: unknown): readonly Scalar[];
+  /** The case-folded text of every string value (others: null), folded once per event. */
+  folded(event: unknown): readonly (string | null)[];
+}
+
+class TableReader implements CachedFieldReader {
+  private event: unknown = undefined;
+  private epoch = -1;
+  private readonly values_: Scalar[] = [];
+  private readonly folded_: (string | null)[] = [];
+  private foldedEpoch = -1;
+  private readonly collect: Visit = (v) => {
+    this.values_.push(v);
+    return false;
+  };
+
+  constructor(
+    private readonly table: FieldTable,
+    private readonly inner: FieldReader,
+  ) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  list(event: unknown): readonly Scalar[] {
+    const epoch = this.table.epoch;
+    if (event !== this.event || epoch !== this.epoch) {
+      this.values_.length = 0;
+      // Mark as unread first: a read that throws (a hostile getter) must not leave a half cache.
+      this.event = undefined;
+      this.inner.each(event, this.collect);
+      this.event = event;
+      this.epoch = epoch;
+    }
+    return this.values_;
+  }
+
+  folded(event: unknown): readonly (string | null)[] {
+    const values = this.list(event);
+    if (this.foldedEpoch !== this.epoch) {
+      const out = this.folded_;
+      out.length = 0;
+      for (const v of values) out.push(typeof v === "string" ? foldCase(v) : null);
+      this.foldedEpoch = this.epoch;
+    }
+    return this.folded_;
+  }
+
+  each(event: unknown, visit: Visit): number {
+    const values = this.list(event);
+    const n = values.length;
+    if (n === 0) return NONE;
+    for (let i = 0; i < n; i++) if (visit(values[i] as Scalar)) return STOPPED;
+    return SEEN;
+  }
+
+  values(event: unknown): Scalar[] {
+    return [...this.list(event)];
+  }
+}
+
+/** Interned field readers with a per-event value cache. */
+export class FieldTable {
+  /** Advanced by the owner for every event; cached values of older epochs are stale. */
+  epoch = 0;
+  private readonly readers = new Map<string, TableReader>();
+
+  /** Start a new event: every cached value is read again on next use. */
+  next(): void {
+    this.epoch++;
+  }
+
+  /** The shared reader for a path (segments as `fieldReader` takes them) and options. */
+  reader(segments: readonly string[], options: ReaderOptions = {}): CachedFieldReader {
+    const name = segments.join(".");
+    const key = options.nullValue === undefined ? name : `${name}\u0000${JSON.stringify(options.nullValue)}`;
+    let r = this.readers.get(key);
+    if (!r) {
+      r = new TableReader(this, fieldReader(segments, options));
+      this.readers.set(key, r);
+    }
+    return r;
+  }
+
+  /** How many distinct fields the table reads. */
+  get size(): number {
+    return this.readers.size;
+  }
+}

@@ -1,0 +1,153 @@
+/** The compiled rule set: scheduled runs in event time, live alerts, the clock, and batches. */
+import { describe, expect, it } from "vitest";
+import { ruleFromObject } from "../../src/rules/from-object.js";
+import { compileRules } from "../../src/rules/rule-set.js";
+
+const rule = (query: string, extra: Record<string, unknown> = {}) =>
+  ruleFromObject({
+    rule_id: `r-${query.length}`,
+    name: "test rule",
+    description: "test",
+    type: "eql",
+    language: "eql",
+    query,
+    risk_score: 21,
+    severity: "low",
+    index: ["*"],
+    interval: "5m",
+    from: "now-6m",
+    ...extra,
+  });
+
+const at = (hms: string) => Date.parse(`2026-05-04T${hms}Z`);
+const proc = (hms: string, name: string, extra: Record<string, unknown> = {}) => ({
+  "@timestamp": `2026-05-04T${hms}Z`,
+  event: { category: ["process"] },
+  process: { name },
+  ...extra,
+});
+const when = (alerts: readonly Record<string, unknown>[]) =>
+  alerts.map((a) => a["kibana.alert.original_time"]);
+const runTimes = (alerts: readonly Record<string, unknown>[]) => alerts.map((a) => a["kibana.alert.start"]);
+const fixedWall = () => at("12:00:00");
+
+describe("scheduled runs following event time", () => {
+  it("alerts as soon as the clock passes the run that searched the event, stamped with that run", () => {
+    const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    expect(set.push(proc("10:01:00", "curl"))).toEqual([]);
+    expect(set.push(proc("10:04:59", "bash"))).toEqual([]);
+    // 10:05:00 is the run's own time: an event of that instant still belongs to it.
+    expect(set.push(proc("10:05:00", "bash"))).toEqual([]);
+    const alerts = set.push(proc("10:05:01", "bash"));
+    expect(when(alerts)).toEqual(["2026-05-04T10:01:00Z"]);
+    expect(runTimes(alerts)).toEqual(["2026-05-04T10:05:00.000Z"]);
+    expect(set.end()).toEqual([]);
+    expect(set.reports()[0]).toMatchObject({ matched: 1, alerts: 1, duplicates: 0, dropped: 0 });
+  });
+
+  it("a match in two overlapping windows alerts once; max_signals caps each run and the rest waits for the next", () => {
+    const set = compileRules([rule('process where process.name == "curl"', { max_signals: 2 })], {
+      wallClock: fixedWall,
+    });
+    for (const t of ["10:04:10", "10:04:20", "10:04:30"]) set.push(proc(t, "curl"));
+    const first = set.push(proc("10:05:30", "bash"));
+    // The newest two in the run at 10:05; the oldest is still inside the 10:10 run's window (10:04, 10:10].
+    expect(when(first)).toEqual(["2026-05-04T10:04:20Z", "2026-05-04T10:04:30Z"]);
+    const second = set.push(proc("10:10:01", "bash"));
+    expect(when(second)).toEqual(["2026-05-04T10:04:10Z"]);
+    expect(runTimes(second)).toEqual(["2026-05-04T10:10:00.000Z"]);
+    set.end();
+    expect(set.reports()[0]).toMatchObject({ matched: 3, alerts: 3, truncated: true, dropped: 0 });
+  });
+
+  it("counts a match no run had room for as dropped", () => {
+    const set = compileRules([rule('process where process.name == "curl"', { max_signals: 1 })], {
+      wallClock: fixedWall,
+    });
+    for (const t of ["10:00:10", "10:00:20"]) set.push(proc(t, "curl"));
+    expect(when(set.push(proc("10:11:00", "bash")))).toEqual(["2026-05-04T10:00:20Z"]);
+    set.end();
+    expect(set.reports()[0]).toMatchObject({ matched: 2, alerts: 1, truncated: true, dropped: 1 });
+  });
+
+  it("one far-future event does not move the clock: later events still alert, and it is counted", () => {
+    const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    set.push(proc("10:01:00", "bash"));
+    set.push({ "@timestamp": "2099-01-01T00:00:00Z", event: { category: ["x"] } });
+    set.push(proc("10:02:00", "curl"));
+    expect(when(set.push(proc("10:06:00", "bash")))).toEqual(["2026-05-04T10:02:00Z"]);
+    expect(set.stats()).toMatchObject({ futureEvents: 1, clock: at("10:06:00") });
+    set.end();
+    expect(set.reports()[0]).toMatchObject({ late: 0, alerts: 1 });
+  });
+
+  it("an event older than every open run is late, and counted", () => {
+    const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    set.push(proc("10:01:00", "curl"));
+    expect(set.push(proc("10:20:00", "bash"))).toHaveLength(1);
+    set.push(proc("10:02:00", "curl"));
+    set.end();
+    expect(set.reports()[0]).toMatchObject({ matched: 2, alerts: 1, late: 1 });
+  });
+
+  it("an event without a usable time is counted as skipped, never alerted silently outside every window", () => {
+    const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    set.push({ event: { category: ["process"] }, process: { name: "curl" } });
+    set.end();
+    expect(set.reports()[0]).toMatchObject({ matched: 1, skipped: 1, alerts: 0 });
+  });
+
+  it("a sequence alerts once complete and its run passed", () => {
+    const seq = rule(
+      'sequence by host.id with maxspan=1m [process where process.name == "a"] [process where process.name == "b"]',
+    );
+    const set = compileRules([seq], { wallClock: fixedWall });
+    const host = { host: { id: "h1" } };
+    set.push(proc("10:01:00", "a", host));
+    set.push(proc("10:01:10", "b", host));
+    const alerts = set.push(proc("10:05:01", "x", host));
+    // A shell alert and one building block per event.
+    expect(alerts).toHaveLength(3);
+    expect(runTimes(alerts)).toEqual(Array(3).fill("2026-05-04T10:05:00.000Z"));
+  });
+
+  it("advanceTo moves the clock without an event (a service's timer), never backwards", () => {
+    const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    set.push(proc("10:01:00", "curl"));
+    expect(set.advanceTo(at("10:04:00"))).toEqual([]);
+    expect(when(set.advanceTo(at("10:05:01")))).toEqual(["2026-05-04T10:01:00Z"]);
+    expect(set.advanceTo(at("09:00:00"))).toEqual([]);
+    expect(set.stats().clock).toBe(at("10:05:01"));
+  });
+
+  it("pushing one by one and in a batch give the same alerts", () => {
+    const events = ["10:01:00", "10:03:00", "10:07:00", "10:12:00"].map((t, i) =>
+      proc(t, i % 2 ? "curl" : "bash"),
+    );
+    const one = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    const a = [...events.flatMap((e) => one.push(e)), ...one.end()];
+    const batch = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
+    const b = [...batch.pushBatch(events), ...batch.end()];
+    expect(b).toEqual(a);
+    expect(a).toHaveLength(2);
+  });
+});
+
+describe("one execution", () => {
+  it("gives its alerts at end(), the newest max_signals, inside the window", () => {
+    const set = compileRules([rule('process where process.name == "curl"', { max_signals: 1 })], {
+      now: at("10:05:00"),
+    });
+    expect(set.push(proc("09:58:00", "curl"))).toEqual([]);
+    expect(set.push(proc("10:00:00", "curl"))).toEqual([]);
+    expect(set.push(proc("10:01:00", "curl"))).toEqual([]);
+    expect(when(set.end())).toEqual(["2026-05-04T10:01:00Z"]);
+    expect(set.reports()[0]).toMatchObject({ searched: 2, matched: 2, truncated: true, dropped: 1 });
+  });
+
+  it("refuses to be fed after end()", () => {
+    const set = compileRules([rule("process where true")], { now: 0 });
+    set.end();
+    expect(() => set.push({})).toThrow(/after end/);
+  });
+});
