@@ -5,6 +5,7 @@
  * time with three-valued logic, so a constant null survives into the connectives.
  */
 import type { Compare, Expr, In, Match } from "../ast/nodes.js";
+import { chainOperands } from "../ast/walk.js";
 import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import type { CachedFieldReader } from "../runtime/field-table.js";
@@ -194,21 +195,6 @@ export function compilePredicate(expr: Expr, env: CompileEnv): Predicate {
     default:
       return fail(env, ErrorCodes.NOT_BOOLEAN, "Condition expression needs to be boolean", expr.span);
   }
-}
-
-/**
- * The operands of a chain of one connective (`a or b or c ...`), found without recursion so that a
- * generated rule with thousands of alternatives compiles and evaluates in constant stack depth.
- */
-function chainOperands(expr: Expr, op: "and" | "or"): Expr[] {
-  const out: Expr[] = [];
-  const stack: Expr[] = [expr];
-  while (stack.length > 0) {
-    const e = stack.pop() as Expr;
-    if (e.kind === op) stack.push(e.right, e.left);
-    else out.push(e);
-  }
-  return out;
 }
 
 /** Combine the operands of `and`/`or` with Kleene logic (constants folded at compile time). */
