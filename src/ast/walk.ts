@@ -46,3 +46,18 @@ export function statementExprs(s: Statement): Expr[] {
   const terms = q.kind === "sequence" && q.until ? [...q.terms, q.until] : q.terms;
   return [...q.by, ...terms.flatMap((t) => [t.filter.condition, ...t.by])];
 }
+
+/**
+ * The operands of a chain of one connective (`a or b or c ...`), found without recursion so that a
+ * generated rule with thousands of alternatives is handled in constant stack depth.
+ */
+export function chainOperands(expr: Expr, op: "and" | "or"): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr;
+    if (e.kind === op) stack.push(e.right, e.left);
+    else out.push(e);
+  }
+  return out;
+}

@@ -5,10 +5,12 @@
  * time with three-valued logic, so a constant null survives into the connectives.
  */
 import type { Compare, Expr, In, Match } from "../ast/nodes.js";
+import { chainOperands } from "../ast/walk.js";
 import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
-import { NONE, STOPPED } from "../runtime/fields.js";
-import { compilePatternList } from "../runtime/patterns.js";
+import type { CachedFieldReader } from "../runtime/field-table.js";
+import { type FieldReader, NONE, STOPPED } from "../runtime/fields.js";
+import { compileFoldedPatternList, compilePatternList } from "../runtime/patterns.js";
 import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex/index.js";
 import { foldCase } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
@@ -76,11 +78,67 @@ function boolAsValue(expr: Expr, env: CompileEnv): Value {
   };
 }
 
+/**
+ * How a leaf may test a string value directly, equivalent to `t` on strings: `folded` takes the value
+ * case-folded, `plain` as it is. Used with a rule set's shared readers, which keep both forms.
+ */
+interface StringTest {
+  readonly folded?: (folded: string) => boolean;
+  readonly plain?: (value: string) => boolean;
+}
+
 /** A leaf: true when some value of `v` makes `t` exactly true. */
-function leaf(v: Value, t: ValueTest): Predicate {
+function leaf(v: Value, t: ValueTest, strings: StringTest = {}): Predicate {
   if (v.isConst) return constPred(t(v.constant));
-  const p = leafTest(v, t);
+  const reader = v.reader;
+  let p: Predicate;
+  const shared = reader !== undefined && isCached(reader) && t(null) !== true;
+  if (shared && strings.folded) p = foldedLeafTest(reader, t, strings.folded);
+  else if (shared && strings.plain) p = plainLeafTest(reader, t, strings.plain);
+  else p = leafTest(v, t);
   return { ...p, scalar: { value: v, test: t, negated: false } };
+}
+
+/** A leaf over a shared reader's cached values, strings tested without the general value test. */
+function plainLeafTest(
+  reader: CachedFieldReader,
+  t: ValueTest,
+  plain: (value: string) => boolean,
+): Predicate {
+  return eventPred((e) => {
+    const values = reader.list(e);
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i] as Scalar;
+      if (typeof x === "string" ? plain(x) : t(x) === true) return true;
+    }
+    return false;
+  });
+}
+
+function isCached(reader: FieldReader): reader is CachedFieldReader {
+  return typeof (reader as Partial<CachedFieldReader>).folded === "function";
+}
+
+/**
+ * A case-insensitive leaf over a shared reader: string values are tested in the folded form the reader
+ * keeps for the event (folded once for every rule), other values through the ordinary test.
+ */
+function foldedLeafTest(
+  reader: CachedFieldReader,
+  t: ValueTest,
+  onFolded: (folded: string) => boolean,
+): Predicate {
+  return eventPred((e) => {
+    const values = reader.list(e);
+    const n = values.length;
+    if (n === 0) return false;
+    const folded = reader.folded(e);
+    for (let i = 0; i < n; i++) {
+      const f = folded[i];
+      if (f !== null && f !== undefined ? onFolded(f) : t(values[i] as Scalar) === true) return true;
+    }
+    return false;
+  });
 }
 
 function leafTest(v: Value, t: ValueTest): Predicate {
@@ -137,21 +195,6 @@ export function compilePredicate(expr: Expr, env: CompileEnv): Predicate {
     default:
       return fail(env, ErrorCodes.NOT_BOOLEAN, "Condition expression needs to be boolean", expr.span);
   }
-}
-
-/**
- * The operands of a chain of one connective (`a or b or c ...`), found without recursion so that a
- * generated rule with thousands of alternatives compiles and evaluates in constant stack depth.
- */
-function chainOperands(expr: Expr, op: "and" | "or"): Expr[] {
-  const out: Expr[] = [];
-  const stack: Expr[] = [expr];
-  while (stack.length > 0) {
-    const e = stack.pop() as Expr;
-    if (e.kind === op) stack.push(e.right, e.left);
-    else out.push(e);
-  }
-  return out;
 }
 
 /** Combine the operands of `and`/`or` with Kleene logic (constants folded at compile time). */
@@ -250,7 +293,9 @@ function compileCompare(expr: Compare, env: CompileEnv): Predicate {
   }
   const ctx = left.format === undefined ? { kind: left.kind } : { kind: left.kind, format: left.format };
   if (op === "==" || op === "!=") {
-    const eq = leaf(left, equalsTest(c, right.type, ctx));
+    // On a field of unknown or keyword type a string equals a string constant exactly.
+    const plain = typeof c === "string" && (left.kind === "unknown" || left.kind === "keyword");
+    const eq = leaf(left, equalsTest(c, right.type, ctx), plain ? { plain: (s) => s === c } : {});
     return op === "==" ? eq : negate(eq);
   }
   const order = orderTest(c, right.type, ctx);
@@ -308,6 +353,7 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
   requireConstants(items, expr.list, env);
   const consts = items.filter((v) => v.constant !== null);
   let test: ValueTest;
+  let strings: StringTest = {};
   if (expr.insensitive) {
     // `in~` is a case-insensitive string comparison, typed like `:`.
     if (operand.type === "integer" || operand.type === "double" || operand.type === "boolean") {
@@ -340,6 +386,7 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
       const s = valueText(x);
       return s === null ? null : set.has(foldCase(s));
     };
+    strings = { folded: (f) => set.has(f) };
   } else {
     const ctx =
       operand.format === undefined ? { kind: operand.kind } : { kind: operand.kind, format: operand.format };
@@ -347,6 +394,7 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
     const allStrings = consts.every((c) => typeof c.constant === "string");
     if (allStrings && (operand.kind === "unknown" || operand.kind === "keyword")) {
       const set = new Set(consts.map((c) => c.constant as string));
+      strings = { plain: (s) => set.has(s) };
       test = (x) => {
         if (typeof x === "string") return set.has(x);
         if (x === null) return null;
@@ -361,7 +409,7 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
       };
     }
   }
-  const p = leaf(operand, test);
+  const p = leaf(operand, test, strings);
   return expr.negated ? negate(p) : p;
 }
 
@@ -410,7 +458,16 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
   }
   // `:` is `like~` for patterns with wildcards and case-insensitive equality for the others, which
   // is what a case-insensitive pattern without wildcards means anyway.
-  if (wildcards.length > 0) matchers.push(compilePatternList(wildcards, expr.insensitive || expr.op === ":"));
+  const fold = expr.insensitive || expr.op === ":";
+  let strings: StringTest = {};
+  if (wildcards.length > 0) {
+    matchers.push(compilePatternList(wildcards, fold));
+    // Only a list of wildcards alone can take the shared values directly (a regex folds by itself).
+    if (matchers.length === 1)
+      strings = fold
+        ? { folded: compileFoldedPatternList(wildcards, true) }
+        : { plain: matchers[0] as (s: string) => boolean };
+  }
   const one = matchers.length === 1 ? (matchers[0] as (s: string) => boolean) : null;
   const test: ValueTest = one
     ? (x) => {
@@ -423,5 +480,5 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
         for (const m of matchers) if (m(s)) return true;
         return false;
       };
-  return leaf(operand, test);
+  return leaf(operand, test, strings);
 }

@@ -4,7 +4,7 @@
  * fields once (through the shared field table), looks the values up, and lists the candidate rules;
  * rules with nothing to index are always candidates in their category. It never allocates per rule.
  */
-import type { CachedFieldReader, FieldTable } from "../runtime/field-table.js";
+import { type CachedFieldReader, type FieldTable, firstStringAt } from "../runtime/field-table.js";
 import type { PresearchAlternative, PresearchTerm } from "./presearch.js";
 
 /** A character trie of prefixes (or reversed suffixes) to the rules that require them. */
@@ -292,12 +292,8 @@ export class PresearchIndex {
     for (const index of this.indices.values()) {
       const cats = index.reader.list(event);
       for (let i = 0; i < cats.length; i++) {
-        const c = cats[i];
-        if (typeof c !== "string") continue;
-        let repeated = false;
-        for (let j = 0; j < i; j++) if (cats[j] === c) repeated = true;
-        if (repeated) continue;
-        const bucket = index.byCategory.get(c);
+        if (!firstStringAt(cats, i)) continue;
+        const bucket = index.byCategory.get(cats[i] as string);
         if (bucket) this.scan(bucket, event);
       }
       if (index.any) this.scan(index.any, event);

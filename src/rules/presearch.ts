@@ -9,6 +9,7 @@
  * field whose comparison is plain string equality or a wildcard, and answers "anything" for the rest.
  */
 import type { EventQuery, Expr, Field, Literal, Query } from "../ast/nodes.js";
+import { chainOperands } from "../ast/walk.js";
 import { type Mapping, resolveField, scalarNullValue } from "../mapping.js";
 import { javaString } from "../runtime/java.js";
 import { foldCase } from "../runtime/text.js";
@@ -132,7 +133,7 @@ function required(expr: Expr, ctx: PresearchContext): Terms {
     case "and": {
       let best: Terms = null;
       let bestCost = Number.POSITIVE_INFINITY;
-      for (const side of operands(expr, "and")) {
+      for (const side of chainOperands(expr, "and")) {
         const t = required(side, ctx);
         if (t === null) continue;
         const c = cost(t);
@@ -145,7 +146,7 @@ function required(expr: Expr, ctx: PresearchContext): Terms {
     }
     case "or": {
       const out: PresearchTerm[] = [];
-      for (const side of operands(expr, "or")) {
+      for (const side of chainOperands(expr, "or")) {
         const t = required(side, ctx);
         if (t === null) return null;
         out.push(...t);
@@ -198,18 +199,6 @@ function required(expr: Expr, ctx: PresearchContext): Terms {
     default:
       return null;
   }
-}
-
-/** The operands of a chain of one connective, without recursion. */
-function operands(expr: Expr, op: "and" | "or"): Expr[] {
-  const out: Expr[] = [];
-  const stack: Expr[] = [expr];
-  while (stack.length > 0) {
-    const e = stack.pop() as Expr;
-    if (e.kind === op) stack.push(e.right, e.left);
-    else out.push(e);
-  }
-  return out;
 }
 
 function filterAlternative(filter: EventQuery, ctx: PresearchContext): PresearchAlternative {

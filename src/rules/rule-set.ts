@@ -19,7 +19,7 @@
 import { compileShared, queryInternals } from "../compile.js";
 import { EqlError } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
-import { type CachedFieldReader, FieldTable } from "../runtime/field-table.js";
+import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
 import type { CompiledQuery, EqlEvent } from "../types.js";
@@ -472,12 +472,8 @@ class RuleSetImpl implements CompiledRuleSet {
         cats = [];
       }
       for (let i = 0; i < cats.length; i++) {
-        const c = cats[i];
-        if (typeof c !== "string") continue;
-        let repeated = false;
-        for (let j = 0; j < i; j++) if (cats[j] === c) repeated = true;
-        if (repeated) continue;
-        const list = byField.byCategory.get(c);
+        if (!firstStringAt(cats, i)) continue;
+        const list = byField.byCategory.get(cats[i] as string);
         if (list) for (const g of list) this.pass(g, e);
       }
       for (const g of byField.any) this.pass(g, e);

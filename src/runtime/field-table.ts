@@ -112,3 +112,14 @@ export class FieldTable {
     return this.readers.size;
   }
 }
+
+/**
+ * True when `values[i]` is a string not seen earlier in `values`: category values are few (usually
+ * one or two), so a scan beats a set and allocates nothing.
+ */
+export function firstStringAt(values: readonly unknown[], i: number): boolean {
+  const v = values[i];
+  if (typeof v !== "string") return false;
+  for (let j = 0; j < i; j++) if (values[j] === v) return false;
+  return true;
+}

@@ -11,6 +11,18 @@ export function compilePatternList(
   patterns: readonly string[],
   insensitive: boolean,
 ): (value: string) => boolean {
+  const folded = compileFoldedPatternList(patterns, insensitive);
+  return insensitive ? (value) => folded(foldCase(value)) : folded;
+}
+
+/**
+ * The same matcher for a value the caller already case-folded when `insensitive` (a rule set folds
+ * each field value once per event for all its rules).
+ */
+export function compileFoldedPatternList(
+  patterns: readonly string[],
+  insensitive: boolean,
+): (value: string) => boolean {
   const exact = new Set<string>();
   const prefixes: string[] = [];
   const general: ((value: string) => boolean)[] = [];
@@ -22,8 +34,7 @@ export function compilePatternList(
   }
   const np = prefixes.length;
   const ng = general.length;
-  return (value) => {
-    const v = insensitive ? foldCase(value) : value;
+  return (v) => {
     if (exact.has(v)) return true;
     for (let i = 0; i < np; i++) if (v.startsWith(prefixes[i] as string)) return true;
     for (let i = 0; i < ng; i++) if ((general[i] as (s: string) => boolean)(v)) return true;
