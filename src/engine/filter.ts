@@ -20,10 +20,15 @@ export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
   }
 }
 
+/** Filters beyond this many get a fresh hits array per event instead of a shared one. */
+const SHARED_UP_TO = 16;
+
 /** A list of distinct filters (by identity) and their evaluation. */
 export class FilterSet {
   /** The distinct filters, in the order they were first added. */
   readonly filters: EventFilter[] = [];
+  /** Hits arrays by bit pattern, shared between events (they are read-only), so evaluating allocates nothing. */
+  private readonly shared: (FilterHits | undefined)[] = [];
 
   /** The number of `filter`, adding it when it is new. */
   add(filter: EventFilter): number {
@@ -36,11 +41,23 @@ export class FilterSet {
   /** Evaluate every distinct filter once; null when none matches. Never throws. */
   evaluate(event: EqlEvent): FilterHits | null {
     const filters = this.filters;
-    let hits: boolean[] | null = null;
-    for (let f = 0; f < filters.length; f++) {
-      if (!safeTest(filters[f] as EventFilter, event)) continue;
-      if (hits === null) hits = new Array<boolean>(filters.length).fill(false);
-      hits[f] = true;
+    const n = filters.length;
+    if (n > SHARED_UP_TO) {
+      let hits: boolean[] | null = null;
+      for (let f = 0; f < n; f++) {
+        if (!safeTest(filters[f] as EventFilter, event)) continue;
+        if (hits === null) hits = new Array<boolean>(n).fill(false);
+        hits[f] = true;
+      }
+      return hits;
+    }
+    let mask = 0;
+    for (let f = 0; f < n; f++) if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+    if (mask === 0) return null;
+    let hits = this.shared[mask];
+    if (hits === undefined) {
+      hits = Object.freeze(filters.map((_, f) => (mask & (1 << f)) !== 0));
+      this.shared[mask] = hits;
     }
     return hits;
   }

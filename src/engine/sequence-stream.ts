@@ -68,15 +68,17 @@ export function sequenceStream(
   const emit = (out: SequenceHit[], done: Completed[]) => {
     for (const c of done) out.push(renderSequence(c, plan.dateKeys));
   };
+  /** Whether an event at `t` can go to the matcher: nothing earlier can still arrive. */
+  const ready = (t: number) => {
+    const edge = clock.newest - lateness;
+    // With a tiebreaker, events of the newest timestamp wait: one with a smaller tiebreaker may follow.
+    return t < edge || (ctx.tiebreaker === null && t <= edge);
+  };
   const release = (out: SequenceHit[], all: boolean) => {
-    const newest = clock.newest;
     for (;;) {
       const top = buffer.peek();
       if (!top) break;
-      const t = top.ord.timestamp?.millis ?? 0;
-      // With a tiebreaker, events of the newest timestamp wait: one with a smaller tiebreaker may follow.
-      const ready = all || t < newest - lateness || (ctx.tiebreaker === null && t <= newest - lateness);
-      if (!ready) break;
+      if (!all && !ready(top.ord.timestamp?.millis ?? 0)) break;
       buffer.pop();
       owner.release(top);
       lastReleased = top.ord;
@@ -168,9 +170,15 @@ export function sequenceStream(
         return [];
       }
       admitHeld(false);
+      const out: SequenceHit[] = [];
+      if (buffer.size === 0 && ready(ord.timestamp?.millis ?? 0)) {
+        // Nothing waits before it: straight to the matcher, as the buffer would release it.
+        lastReleased = ord;
+        emit(out, matcher.push(event, ord, hits));
+        return out;
+      }
       const w = new Waiting(buffer, event, ord, hits);
       buffer.push(w);
-      const out: SequenceHit[] = [];
       release(out, false);
       // Charged only when it stays: an event released at once must not evict state on its way through.
       if (w.heapIndex >= 0) charge(w);

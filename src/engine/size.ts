@@ -27,18 +27,21 @@ export function estimateEventSize(event: unknown): number {
     while (stack.length > 0) {
       const v = stack.pop();
       if (typeof v === "string") size += STRING + v.length;
-      else if (typeof v === "number") size += Number.isInteger(v) && Math.abs(v) < 2 ** 30 ? 0 : NUMBER;
-      else if (Array.isArray(v)) {
-        size += ARRAY + ELEMENT * v.length;
-        for (let i = 0; i < v.length && seen < MAX_NODES; i++, seen++) stack.push(v[i]);
-      } else if (typeof v === "object" && v !== null) {
-        size += OBJECT;
-        for (const k in v) {
-          if (seen >= MAX_NODES) break;
-          if (!Object.hasOwn(v, k)) continue;
-          size += SLOT;
-          seen++;
-          stack.push((v as Record<string, unknown>)[k]);
+      // Small integers live in the pointer itself; other numbers are boxed.
+      else if (typeof v === "number") size += (v | 0) === v ? 0 : NUMBER;
+      else if (typeof v === "object" && v !== null) {
+        if (Array.isArray(v)) {
+          size += ARRAY + ELEMENT * v.length;
+          for (let i = 0; i < v.length && seen < MAX_NODES; i++, seen++) stack.push(v[i]);
+        } else {
+          size += OBJECT;
+          // Inherited enumerable properties (none on parsed JSON) would only add to the estimate.
+          for (const k in v) {
+            if (seen >= MAX_NODES) break;
+            size += SLOT;
+            seen++;
+            stack.push((v as Record<string, unknown>)[k]);
+          }
         }
       }
     }
