@@ -1,18 +1,41 @@
 import { defineConfig } from "tsup";
+import { thirdPartyNotices } from "./scripts/build-plugins.js";
 
-export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    "node/index": "src/node/index.ts",
-    "testing/index": "src/testing/index.ts",
-    // The command line (bin `mini-eql`); its shebang is kept and the file made executable.
-    "cli/index": "src/cli/index.ts",
+export default defineConfig([
+  {
+    // The library: dependencies stay npm dependencies, resolved from node_modules by the user's tools.
+    entry: {
+      index: "src/index.ts",
+      "node/index": "src/node/index.ts",
+      "testing/index": "src/testing/index.ts",
+    },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    // The command line is built by the second config into dist/cli, at the same time.
+    clean: ["!cli/**"],
+    target: "node20",
+    splitting: true,
+    treeshake: true,
   },
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  splitting: true,
-  treeshake: true,
-});
+  {
+    // The command line (bin `mini-eql`), ESM only; its shebang is kept and the file made executable.
+    // Every dependency is bundled, so a command reads a handful of files instead of resolving and
+    // reading some 700 modules of chevrotain, lodash-es, commander and smol-toml one by one.
+    entry: { index: "src/cli/index.ts" },
+    outDir: "dist/cli",
+    format: ["esm"],
+    sourcemap: true,
+    clean: true,
+    target: "node20",
+    platform: "node",
+    splitting: true,
+    treeshake: true,
+    noExternal: [/.*/],
+    esbuildPlugins: [thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    // Bundled CommonJS (commander) calls require() for node: modules; an ES module has none.
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+    },
+  },
+]);
