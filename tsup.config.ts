@@ -1,9 +1,10 @@
 import { defineConfig } from "tsup";
-import { thirdPartyNotices } from "./scripts/build-plugins.js";
+import { ecsFieldTypes, thirdPartyNotices } from "./scripts/build-plugins.js";
 
 export default defineConfig([
   {
-    // The library: dependencies stay npm dependencies, resolved from node_modules by the user's tools.
+    // The library: dependencies stay npm dependencies, resolved from node_modules by the user's tools,
+    // except @elastic/ecs, of which only the field types are kept (see scripts/build-plugins.ts).
     entry: {
       index: "src/index.ts",
       "node/index": "src/node/index.ts",
@@ -17,6 +18,8 @@ export default defineConfig([
     target: "node20",
     splitting: true,
     treeshake: true,
+    noExternal: ["@elastic/ecs"],
+    esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
   },
   {
     // The command line (bin `mini-eql`), ESM only; its shebang is kept and the file made executable.
@@ -32,7 +35,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     noExternal: [/.*/],
-    esbuildPlugins: [thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
     // Bundled CommonJS (commander) calls require() for node: modules; an ES module has none.
     banner: {
       js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
