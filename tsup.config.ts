@@ -3,8 +3,10 @@ import { ecsFieldTypes, thirdPartyNotices } from "./scripts/build-plugins.js";
 
 export default defineConfig([
   {
-    // The library: dependencies stay npm dependencies, resolved from node_modules by the user's tools,
-    // except @elastic/ecs, of which only the field types are kept (see scripts/build-plugins.ts).
+    // The library. picomatch and smol-toml stay npm dependencies (a few files each). chevrotain is
+    // bundled: it is ESM only, so the CommonJS build's require("chevrotain") failed on Node before
+    // 20.19, and its hundreds of lodash-es modules made `import "mini-eql"` take about half a second.
+    // Of @elastic/ecs only the field types are kept (see scripts/build-plugins.ts).
     entry: {
       index: "src/index.ts",
       "node/index": "src/node/index.ts",
@@ -18,7 +20,7 @@ export default defineConfig([
     target: "node20",
     splitting: true,
     treeshake: true,
-    noExternal: ["@elastic/ecs"],
+    noExternal: ["chevrotain", /^@chevrotain\//, "lodash-es", "@elastic/ecs"],
     esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
   },
   {
