@@ -1,6 +1,9 @@
 import { defineConfig } from "tsup";
 import { ecsFieldTypes, thirdPartyNotices } from "./scripts/build-plugins.js";
 
+// The grammar is checked by the tests, which run the sources; the build skips the checks (src/syntax/checks.ts).
+const PUBLISHED = { __MINI_EQL_GRAMMAR_CHECKS__: "false" };
+
 export default defineConfig([
   {
     // The library. picomatch and smol-toml stay npm dependencies (a few files each). chevrotain is
@@ -22,6 +25,7 @@ export default defineConfig([
     treeshake: true,
     noExternal: ["chevrotain", /^@chevrotain\//, "lodash-es", "@elastic/ecs"],
     esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    define: PUBLISHED,
   },
   {
     // The command line (bin `mini-eql`), ESM only; its shebang is kept and the file made executable.
@@ -38,6 +42,7 @@ export default defineConfig([
     treeshake: true,
     noExternal: [/.*/],
     esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    define: PUBLISHED,
     // Bundled CommonJS (commander) calls require() for node: modules; an ES module has none.
     banner: {
       js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',

@@ -3,13 +3,19 @@
  * `to-ast.ts` turns it into the AST. Rule names follow grammar/eql.ebnf.
  */
 import { CstParser, tokenMatcher } from "chevrotain";
+import { grammarChecks } from "./checks.js";
 import { errorMessageProvider } from "./messages.js";
 import * as T from "./tokens.js";
 
 /** The EQL CST parser; use the shared `eqlParser` instance rather than constructing another. */
 export class EqlParser extends CstParser {
   constructor() {
-    super(T.allTokens, { errorMessageProvider, maxLookahead: 3, nodeLocationTracking: "none" });
+    super(T.allTokens, {
+      errorMessageProvider,
+      maxLookahead: 3,
+      nodeLocationTracking: "none",
+      skipValidations: !grammarChecks,
+    });
     this.performSelfAnalysis();
   }
 
