@@ -9,13 +9,13 @@ import { fieldReader } from "../../runtime/fields.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { acceptedEvents, newCounters, readSources } from "../io/input.js";
+import { readMapping } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
 import { ruleStream, type StreamRuleReport } from "../rules/stream-rules.js";
 import { resolveSources } from "../sources.js";
 import { Progress } from "../term.js";
-import { readMapping } from "./query.js";
 
 /** Options of `mini-eql run`. */
 export interface RunOptions {
