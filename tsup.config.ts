@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { ecsFieldTypes, thirdPartyNotices } from "./scripts/build-plugins.js";
+import { ecsFieldTypes, lazyChildProcess, thirdPartyNotices } from "./scripts/build-plugins.js";
 
 // The grammar is checked by the tests, which run the sources; the build skips the checks (src/syntax/checks.ts).
 const PUBLISHED = { __MINI_EQL_GRAMMAR_CHECKS__: "false" };
@@ -41,7 +41,9 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     noExternal: [/.*/],
-    esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    // Keep `node:` in imports, so that lazyChildProcess sees commander's require("node:child_process").
+    removeNodeProtocol: false,
+    esbuildPlugins: [ecsFieldTypes, lazyChildProcess, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
     define: PUBLISHED,
     // Bundled CommonJS (commander) calls require() for node: modules; an ES module has none.
     banner: {

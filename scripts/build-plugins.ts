@@ -100,3 +100,25 @@ export function thirdPartyNotices(file: string): Plugin {
     },
   };
 }
+
+/**
+ * commander requires node:child_process when it loads, for executable subcommands, which mini-eql
+ * has none of; child_process brings net and dgram with it. In the command line's bundle commander
+ * gets a stand-in that loads the real module on first use.
+ */
+export const lazyChildProcess: Plugin = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer)
+        ? { path: "child_process", namespace: "lazy-child-process" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents:
+        'let real; const load = () => (real ??= require("node:child_process"));\n' +
+        "module.exports = new Proxy({}, { get: (_, key) => load()[key] });",
+      loader: "js",
+    }));
+  },
+};
