@@ -9,12 +9,12 @@ import { compileRules, type RuleRunReport } from "../../index.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { acceptedEvents, newCounters } from "../io/input.js";
+import { readMapping } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
 import { resolveSources } from "../sources.js";
 import { Progress } from "../term.js";
-import { readMapping } from "./query.js";
 
 /** Options of `mini-eql run`. */
 export interface RunOptions {
