@@ -96,6 +96,12 @@ export function buildProgram(
     .option("--space <id>", "Kibana space the alert ids belong to", "default")
     .option("--lateness <ms>", "sequence rules: how late (ms) an event may arrive", nonNegativeInt)
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")
+    .option(
+      "--memory-budget <MiB>",
+      "sequence and sample state all rules may hold together (default 256); past it the oldest is evicted",
+      positiveInt,
+    )
+    .option("--allow-evictions", "exit 0 even when the memory budget evicted sequence state")
     .option("--fail-on-alert", "exit with status 1 when any alert is created")
     .option("--strict", "stop with status 1 at the first malformed input line")
     .option(

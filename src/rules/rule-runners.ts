@@ -11,6 +11,8 @@
  *   under `max_signals`, and a match no run had room for is counted as dropped.
  */
 import type { QueryInternals } from "../compile.js";
+import type { StateBudget } from "../engine/budget.js";
+import type { ClockOptions } from "../engine/clock.js";
 import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
 import type { QueryStream } from "../engine/stream.js";
 import { DataErrorCodes, EqlDataError } from "../errors.js";
@@ -45,6 +47,10 @@ export interface RunnerContext {
   readonly now: number;
   /** Sequence lateness (milliseconds). */
   readonly lateness: number;
+  /** The rule set's memory budget, shared by every sequence and sample stream. */
+  readonly budget: StateBudget;
+  /** The clock guard of the rule set, for the streams' own clocks. */
+  readonly clock: ClockOptions;
 }
 
 /** A rule fed event by event. */
@@ -262,8 +268,11 @@ function realEvents(hit: SequenceHit): EqlEvent[] {
 export function streamRunner(ctx: RunnerContext): Runner {
   const { compiled, report, excepted, schedule } = ctx;
   const max = Math.max(0, ctx.maxSignals);
-  const stream = compiled.stream({ lateness: ctx.lateness }) as QueryStream<SequenceHit>;
-  const relevant = ctx.internals.plan.matchAny;
+  const stream = compiled.stream({
+    lateness: ctx.lateness,
+    budget: ctx.budget,
+    ...ctx.clock,
+  }) as QueryStream<SequenceHit>;
   const ring: EqlEvent[][] = [];
   let at = 0;
   let total = 0;
@@ -336,10 +345,12 @@ export function streamRunner(ctx: RunnerContext): Runner {
 
   return {
     push(e) {
-      // An event no term matches only moves the stream's clock; rule sets move it through `due`.
-      if (!safeMatch(relevant, e)) return false;
+      // Each distinct filter is evaluated once. An event no term matches would only move the
+      // stream's clock, which changes when results come out, never which: it is not pushed.
+      const hits = stream.evaluate(e);
+      if (hits === null) return false;
       try {
-        take(stream.push(e));
+        take(stream.pushEvaluated(e, hits));
         return true;
       } catch (err) {
         if (!(err instanceof EqlDataError)) throw err;
@@ -359,7 +370,7 @@ export function streamRunner(ctx: RunnerContext): Runner {
     },
     finish(seen) {
       take(stream.end());
-      report.capped = stream.stats.droppedByCap;
+      report.capped = stream.stats.evicted;
       const out: AlertDocument[] = [];
       if (schedule) {
         for (let run = nextRun(); run !== null; run = nextRun()) finishRun(run, seen, out);

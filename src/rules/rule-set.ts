@@ -17,6 +17,7 @@
  *   run's alerts come out of `push` as soon as the clock (the newest event time) has passed the run.
  */
 import { compileShared, queryInternals } from "../compile.js";
+import { type BudgetStats, StateBudget } from "../engine/budget.js";
 import { EqlError } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
 import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
@@ -64,6 +65,12 @@ export interface RuleSetOptions {
   maxTimeJump?: number;
   /** The wall clock for `maxTimeJump` (default `Date.now`). */
   wallClock?: () => number;
+  /**
+   * Estimated bytes all sequence and sample state of the set may hold together (partial sequences,
+   * missing-event times, waiting candidates, re-ordered events); past it the least recently used
+   * entry of any rule is evicted and counted in that rule's report (`capped`). Default 256 MiB.
+   */
+  memoryBudget?: number;
 }
 
 /** What one rule did. */
@@ -95,7 +102,7 @@ export interface RuleRunReport {
    * matches after every run that could search them had finished.
    */
   late: number;
-  /** Partial sequences dropped at the open-sequence cap. */
+  /** Sequence or sample state evicted because the rule set's memory budget was full (entries). */
   capped: number;
   /** How the rule's memory is bounded: by `max_signals`, or every searched event is kept (event rules with pipes). */
   mode: "bounded" | "buffered";
@@ -125,6 +132,8 @@ export interface RuleSetStats {
   readonly presearch: PresearchIndexStats;
   /** Distinct fields read per event through the shared table. */
   readonly fields: number;
+  /** The memory budget of sequence and sample state: held, evicted, limit. */
+  readonly state: Readonly<BudgetStats>;
 }
 
 /** Many rules compiled once, fed events one at a time. */
@@ -300,6 +309,7 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly maxTimeJump: number;
   private readonly wallClock: () => number;
   private readonly due = new DueHeap();
+  private readonly budget: StateBudget;
   private queued: boolean[] = [];
   private ended = false;
   private eventIndexValue: string | undefined;
@@ -315,6 +325,9 @@ class RuleSetImpl implements CompiledRuleSet {
     this.lateness = lateness;
     this.maxTimeJump = options.maxTimeJump ?? 3_600_000;
     this.wallClock = options.wallClock ?? Date.now;
+    this.budget = new StateBudget(
+      options.memoryBudget === undefined ? {} : { maxBytes: options.memoryBudget },
+    );
     this.queued = this.rules.map(() => false);
     this.seen = options.seen ?? new Set<string>();
     this.index = options.presearch === false ? null : new PresearchIndex(this.table, this.rules.length);
@@ -389,6 +402,8 @@ class RuleSetImpl implements CompiledRuleSet {
             : null,
           now,
           lateness,
+          budget: this.budget,
+          clock: { maxTimeJump: this.maxTimeJump, now: this.wallClock },
         };
         runner = compiled.kind === "event" ? eventRunner(ctx) : streamRunner(ctx);
         if (this.index) {
@@ -587,6 +602,7 @@ class RuleSetImpl implements CompiledRuleSet {
         ? this.index.stats()
         : { indexedRules: 0, alwaysRules: this.rules.length, terms: 0 },
       fields: this.table.size,
+      state: { ...this.budget.stats },
     };
   }
 }

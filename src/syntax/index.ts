@@ -1,4 +1,5 @@
 /** The syntax layer's entry point: text → AST, hiding chevrotain from the rest of the library. */
+import type { CstNode } from "chevrotain";
 import type { Statement } from "../ast/nodes.js";
 import { tokenize } from "./lexer.js";
 import { toSyntaxError } from "./messages.js";
@@ -9,7 +10,16 @@ import { toAst } from "./to-ast.js";
 export function parseSyntax(text: string): Statement {
   const tokens = tokenize(text);
   eqlParser.input = tokens;
-  const cst = eqlParser.statement();
+  let cst: CstNode;
+  try {
+    cst = eqlParser.statement();
+  } catch (e) {
+    // Only running out of stack escapes chevrotain's rules (it records syntax errors). Its `finally`
+    // blocks can then leave its rule stack inconsistent and throw another RangeError ("Invalid array
+    // length") in place of the overflow, depending on where the overflow struck.
+    if (e instanceof RangeError) throw new RangeError("Maximum call stack size exceeded", { cause: e });
+    throw e;
+  }
   const error = eqlParser.errors[0];
   if (error) throw toSyntaxError(text, tokens, error);
   return toAst(cst, text);

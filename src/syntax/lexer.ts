@@ -1,6 +1,7 @@
 /** The single EQL lexer instance and `tokenize`, which turns lexer problems into `EqlSyntaxError`s. */
 import { type IToken, Lexer, tokenMatcher } from "chevrotain";
 import { EqlSyntaxError, ErrorCodes } from "../errors.js";
+import { grammarChecks } from "./checks.js";
 import { spanAt, tokenSpan } from "./span.js";
 import { decodeQuotedString } from "./strings.js";
 import {
@@ -14,13 +15,14 @@ import {
   UnterminatedRawString,
 } from "./tokens.js";
 
-/** The one lexer; building it validates and optimises the token set once. */
+/** The one lexer; building it optimises the token set once (and validates it, see checks.ts). */
 export const eqlLexer = new Lexer(allTokens, {
   ensureOptimizations: true,
   positionTracking: "full",
   // errors.ts counts only LF as a line break, so the lexer must agree for spans to line up.
   lineTerminatorsPattern: /\n/g,
   lineTerminatorCharacters: ["\n"],
+  skipValidations: !grammarChecks,
 });
 
 function lexErrorFor(text: string, token: IToken): EqlSyntaxError {

@@ -2,14 +2,25 @@
  * The EQL grammar (spec §3) as a chevrotain CstParser. The grammar is pure: it builds a CST and
  * `to-ast.ts` turns it into the AST. Rule names follow grammar/eql.ebnf.
  */
-import { CstParser, tokenMatcher } from "chevrotain";
+import { CstParser, type IOrAlt, tokenMatcher } from "chevrotain";
+import { grammarChecks } from "./checks.js";
 import { errorMessageProvider } from "./messages.js";
 import * as T from "./tokens.js";
 
-/** The EQL CST parser; use the shared `eqlParser` instance rather than constructing another. */
+/**
+ * The EQL CST parser; use the shared `eqlParser` instance rather than constructing another. Each
+ * OR's alternatives are a field beside their rule, built once: written inline, chevrotain's array of
+ * objects and closures is allocated again at every call (a sixth of what parsing the detection-rules
+ * corpus allocated).
+ */
 export class EqlParser extends CstParser {
   constructor() {
-    super(T.allTokens, { errorMessageProvider, maxLookahead: 3, nodeLocationTracking: "none" });
+    super(T.allTokens, {
+      errorMessageProvider,
+      maxLookahead: 3,
+      nodeLocationTracking: "none",
+      skipValidations: !grammarChecks,
+    });
     this.performSelfAnalysis();
   }
 
@@ -21,23 +32,25 @@ export class EqlParser extends CstParser {
 
   /** query := sequence | sample | eventQuery */
   public query = this.RULE("query", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.sequence) },
-      { ALT: () => this.SUBRULE(this.sample) },
-      { ALT: () => this.SUBRULE(this.eventQuery) },
-    ]);
+    this.OR(this.queryAlternatives);
   });
+  private readonly queryAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.sequence) },
+    { ALT: () => this.SUBRULE(this.sample) },
+    { ALT: () => this.SUBRULE(this.eventQuery) },
+  ];
 
   /** eventQuery := ( 'any' | IDENTIFIER | STRING ) 'where' expression */
   public eventQuery = this.RULE("eventQuery", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Any, { LABEL: "category" }) },
-      { ALT: () => this.CONSUME(T.Identifier, { LABEL: "category" }) },
-      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "category" }) },
-    ]);
+    this.OR(this.eventQueryAlternatives);
     this.CONSUME(T.Where);
     this.SUBRULE(this.expression);
   });
+  private readonly eventQueryAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Any, { LABEL: "category" }) },
+    { ALT: () => this.CONSUME(T.Identifier, { LABEL: "category" }) },
+    { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "category" }) },
+  ];
 
   /**
    * sequence := 'sequence' ( joinKeys sequenceParams? | sequenceParams joinKeys? )? sequenceTerm+
@@ -47,20 +60,7 @@ export class EqlParser extends CstParser {
   public sequence = this.RULE("sequence", () => {
     this.CONSUME(T.Sequence);
     this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.SUBRULE(this.joinKeys);
-            this.OPTION2(() => this.SUBRULE(this.sequenceParams));
-          },
-        },
-        {
-          ALT: () => {
-            this.SUBRULE2(this.sequenceParams);
-            this.OPTION3(() => this.SUBRULE2(this.joinKeys, { LABEL: "keysAfterWith" }));
-          },
-        },
-      ]);
+      this.OR(this.sequenceAlternatives);
     });
     this.AT_LEAST_ONE(() => this.SUBRULE(this.sequenceTerm));
     this.OPTION4(() => {
@@ -68,6 +68,20 @@ export class EqlParser extends CstParser {
       this.SUBRULE2(this.sequenceTerm, { LABEL: "until" });
     });
   });
+  private readonly sequenceAlternatives: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.SUBRULE(this.joinKeys);
+        this.OPTION2(() => this.SUBRULE(this.sequenceParams));
+      },
+    },
+    {
+      ALT: () => {
+        this.SUBRULE2(this.sequenceParams);
+        this.OPTION3(() => this.SUBRULE2(this.joinKeys, { LABEL: "keysAfterWith" }));
+      },
+    },
+  ];
 
   /** sequenceParams := 'with' 'maxspan' '=' number IDENTIFIER? */
   public sequenceParams = this.RULE("sequenceParams", () => {
@@ -105,10 +119,14 @@ export class EqlParser extends CstParser {
 
   /** subquery := ( '[' | '![' ) eventQuery ']' */
   public subquery = this.RULE("subquery", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.LBracket) }, { ALT: () => this.CONSUME(T.BangLBracket) }]);
+    this.OR(this.subqueryAlternatives);
     this.SUBRULE(this.eventQuery);
     this.CONSUME(T.RBracket);
   });
+  private readonly subqueryAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.LBracket) },
+    { ALT: () => this.CONSUME(T.BangLBracket) },
+  ];
 
   /** joinKeys := 'by' expression ( ',' expression )* */
   public joinKeys = this.RULE("joinKeys", () => {
@@ -125,8 +143,12 @@ export class EqlParser extends CstParser {
 
   /** number := INTEGER | DECIMAL */
   public number = this.RULE("number", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.IntegerLiteral) }, { ALT: () => this.CONSUME(T.DecimalLiteral) }]);
+    this.OR(this.numberAlternatives);
   });
+  private readonly numberAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.IntegerLiteral) },
+    { ALT: () => this.CONSUME(T.DecimalLiteral) },
+  ];
 
   /** expression := orExpression */
   public expression = this.RULE("expression", () => {
@@ -153,16 +175,17 @@ export class EqlParser extends CstParser {
 
   /** notExpression := 'not' notExpression | comparison */
   public notExpression = this.RULE("notExpression", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not);
-          this.SUBRULE(this.notExpression);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
+    this.OR(this.notExpressionAlternatives);
   });
+  private readonly notExpressionAlternatives: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Not);
+        this.SUBRULE(this.notExpression);
+      },
+    },
+    { ALT: () => this.SUBRULE(this.comparison) },
+  ];
 
   /** comparison := additive ( compareOp additive )?   (non-associative) */
   public comparison = this.RULE("comparison", () => {
@@ -193,16 +216,17 @@ export class EqlParser extends CstParser {
 
   /** unary := ('-' | '+') unary | predicated */
   public unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.AddOp);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.predicated) },
-    ]);
+    this.OR(this.unaryAlternatives);
   });
+  private readonly unaryAlternatives: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(T.AddOp);
+        this.SUBRULE(this.unary);
+      },
+    },
+    { ALT: () => this.SUBRULE(this.predicated) },
+  ];
 
   /** predicated := primary predicate? */
   public predicated = this.RULE("predicated", () => {
@@ -215,57 +239,64 @@ export class EqlParser extends CstParser {
    *            | matchOp ( constant | '(' constant ( ',' constant )* ')' )
    */
   public predicate = this.RULE("predicate", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OPTION(() => this.CONSUME(T.Not));
-          this.CONSUME(T.InOp);
-          this.CONSUME(T.LParen);
-          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
-          this.CONSUME(T.RParen);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.MatchOp);
-          this.OR2([
-            { ALT: () => this.SUBRULE(this.constant) },
-            {
-              ALT: () => {
-                this.CONSUME2(T.LParen);
-                this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.constant) });
-                this.CONSUME2(T.RParen);
-              },
-            },
-          ]);
-        },
-      },
-    ]);
+    this.OR(this.predicateAlternatives);
   });
+  private readonly predicateAlternatives: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.OPTION(() => this.CONSUME(T.Not));
+        this.CONSUME(T.InOp);
+        this.CONSUME(T.LParen);
+        this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+        this.CONSUME(T.RParen);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.MatchOp);
+        this.OR2(this.patternAlternatives);
+      },
+    },
+  ];
+  private readonly patternAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.constant) },
+    {
+      ALT: () => {
+        this.CONSUME2(T.LParen);
+        this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.constant) });
+        this.CONSUME2(T.RParen);
+      },
+    },
+  ];
 
   /** primary := constant | functionCall | field | '(' expression ')' */
   public primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.constant) },
-      { ALT: () => this.SUBRULE(this.functionCall) },
-      { ALT: () => this.SUBRULE(this.field) },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
-        },
-      },
-    ]);
+    this.OR(this.primaryAlternatives);
   });
+  private readonly primaryAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.constant) },
+    { ALT: () => this.SUBRULE(this.functionCall) },
+    { ALT: () => this.SUBRULE(this.field) },
+    {
+      ALT: () => {
+        this.CONSUME(T.LParen);
+        this.SUBRULE(this.expression);
+        this.CONSUME(T.RParen);
+      },
+    },
+  ];
 
   /** functionCall := ( IDENTIFIER | TILDE_IDENTIFIER ) '(' ( expression ( ',' expression )* )? ')' */
   public functionCall = this.RULE("functionCall", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.TildeIdentifier) }]);
+    this.OR(this.functionCallAlternatives);
     this.CONSUME(T.LParen);
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
     this.CONSUME(T.RParen);
   });
+  private readonly functionCallAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Identifier) },
+    { ALT: () => this.CONSUME(T.TildeIdentifier) },
+  ];
 
   /**
    * field := '?'? identifier ( '.' identifier | '[' INTEGER ']' )*
@@ -278,40 +309,46 @@ export class EqlParser extends CstParser {
       // Lookahead for MANY stops at the rule's end, so `by x [file where ...]` needs this gate.
       GATE: () => !tokenMatcher(this.LA(1), T.LBracket) || tokenMatcher(this.LA(2), T.IntegerLiteral),
       DEF: () => {
-        this.OR([
-          {
-            ALT: () => {
-              this.CONSUME(T.Dot);
-              this.SUBRULE2(this.identifier);
-            },
-          },
-          {
-            ALT: () => {
-              this.CONSUME(T.LBracket);
-              this.CONSUME(T.IntegerLiteral);
-              this.CONSUME(T.RBracket);
-            },
-          },
-        ]);
+        this.OR(this.fieldAlternatives);
       },
     });
   });
+  private readonly fieldAlternatives: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Dot);
+        this.SUBRULE2(this.identifier);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.LBracket);
+        this.CONSUME(T.IntegerLiteral);
+        this.CONSUME(T.RBracket);
+      },
+    },
+  ];
 
   /** identifier := IDENTIFIER | QUOTED_IDENTIFIER */
   public identifier = this.RULE("identifier", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.QuotedIdentifier) }]);
+    this.OR(this.identifierAlternatives);
   });
+  private readonly identifierAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Identifier) },
+    { ALT: () => this.CONSUME(T.QuotedIdentifier) },
+  ];
 
   /** constant := 'null' | 'true' | 'false' | number | STRING */
   public constant = this.RULE("constant", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Null) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.SUBRULE(this.number) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-    ]);
+    this.OR(this.constantAlternatives);
   });
+  private readonly constantAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Null) },
+    { ALT: () => this.CONSUME(T.True) },
+    { ALT: () => this.CONSUME(T.False) },
+    { ALT: () => this.SUBRULE(this.number) },
+    { ALT: () => this.CONSUME(T.StringLiteral) },
+  ];
 }
 
 /** The single parser instance; reset `eqlParser.input` before each parse. */

@@ -25,12 +25,12 @@ export function decodeQuotedString(image: string): string | EscapeProblem {
   const last = image.length - 1;
   let i = 1;
   while (i < last) {
-    const c = image[i]!;
-    if (c !== "\\") {
-      out += c;
-      i++;
-      continue;
-    }
+    // Copy the run up to the next backslash at once: most strings have none, and a string built
+    // character by character was a quarter of what lexing the detection-rules corpus allocated.
+    const slash = image.indexOf("\\", i);
+    if (slash < 0 || slash >= last) return out + image.slice(i, last);
+    out += image.slice(i, slash);
+    i = slash;
     const e = image[i + 1] ?? "";
     const simple = SIMPLE_ESCAPES[e];
     if (simple !== undefined) {

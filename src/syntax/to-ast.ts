@@ -195,15 +195,17 @@ class AstBuilder extends BaseVisitor {
   }
 
   comparison(ctx: Ctx): Expr {
-    const [left, right] = nodes(ctx, "operands").map((o) => this.visit(o) as Expr);
+    const children = nodes(ctx, "operands");
     const op = tok(ctx, "CompareOp");
-    if (!op || !right) return left!;
+    const left = this.visit(children[0]!) as Expr;
+    if (!op || children.length < 2) return left;
+    const right = this.visit(children[1]!) as Expr;
     return {
       kind: "compare",
       op: op.image as CompareOp,
-      left: left!,
+      left,
       right,
-      span: joinSpans(left!.span, right.span),
+      span: joinSpans(left.span, right.span),
     };
   }
 
@@ -335,7 +337,10 @@ class AstBuilder extends BaseVisitor {
   }
 
   private logical(ctx: Ctx, kind: "and" | "or"): Expr {
-    const operands = nodes(ctx, "operands").map((o) => this.visit(o) as Expr);
+    const children = nodes(ctx, "operands");
+    // Every leaf passes through each operator level with one operand: no list to build then.
+    if (children.length === 1) return this.visit(children[0]!) as Expr;
+    const operands = children.map((o) => this.visit(o) as Expr);
     let result = operands[0]!;
     for (let i = 1; i < operands.length; i++) {
       const right = operands[i]!;
@@ -345,7 +350,9 @@ class AstBuilder extends BaseVisitor {
   }
 
   private arithmetic(ctx: Ctx, opKey: "AddOp" | "MulOp"): Expr {
-    const operands = nodes(ctx, "operands").map((o) => this.visit(o) as Expr);
+    const children = nodes(ctx, "operands");
+    if (children.length === 1) return this.visit(children[0]!) as Expr;
+    const operands = children.map((o) => this.visit(o) as Expr);
     const ops = tokens(ctx, opKey);
     let result = operands[0]!;
     for (let i = 1; i < operands.length; i++) {

@@ -225,6 +225,30 @@ describe.concurrent("the same alerts as runRules over the whole input", { timeou
     expect(r.stderr).toContain(`truncated by max_signals: ${report?.dropped} older matches dropped`);
   });
 
+  it("--memory-budget bounds sequence state; evictions are reported and fail the run unless allowed", async () => {
+    const query =
+      'sequence by host.name [process where process.name == "curl"] [process where process.name == "sh"]';
+    const dir = ruleDir({ "seq.toml": ruleToml("seq", query) });
+    const events: Record<string, unknown>[] = [];
+    for (let s = 0; s < 6000; s++)
+      events.push(processEvent(Math.floor(s / 20), { host: { name: `h${s}` }, process: { name: "curl" } }));
+    const input = events.map((e) => JSON.stringify(e)).join("\n");
+    const r = await cli(["run", "--rules", dir, "--no-window", "--memory-budget", "1"], { input });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/evicted \(memory budget full\)/);
+    expect(r.stderr).toContain("raise --memory-budget, or pass --allow-evictions");
+    const allowed = await cli(
+      ["run", "--rules", dir, "--no-window", "--memory-budget", "1", "--allow-evictions"],
+      {
+        input,
+      },
+    );
+    expect(allowed.status).toBe(0);
+    const roomy = await cli(["run", "--rules", dir, "--no-window"], { input });
+    expect(roomy.status).toBe(0);
+    expect(roomy.stderr).not.toContain("evicted");
+  });
+
   it("several rule paths, each file's exceptions beside it", async () => {
     const dir = tempDir();
     mkdirSync(join(dir, "linux"));

@@ -133,6 +133,40 @@ describe("scheduled runs following event time", () => {
   });
 });
 
+describe("memory budget", () => {
+  it("bounds the sequence state of the whole set, evicting the oldest and counting it per rule", () => {
+    const seq = (n: number) =>
+      rule(
+        `sequence by host.id [process where process.name == "a${n}"] [process where process.name == "b"]`,
+        {
+          rule_id: `s${n}`,
+        },
+      );
+    const set = compileRules([seq(1), seq(2)], {
+      now: at("11:00:00"),
+      window: false,
+      memoryBudget: 64 * 1024,
+    });
+    for (let i = 0; i < 2000; i++) {
+      const t = new Date(at("10:00:00") + i * 10).toISOString().slice(11, 23);
+      set.push(proc(t, i % 2 ? "a1" : "a2", { host: { id: `h${i}` } }));
+    }
+    // The newest partials survive: the last host of each rule still completes.
+    set.push(proc("10:00:30", "b", { host: { id: "h1999" } }));
+    set.push(proc("10:00:30", "b", { host: { id: "h1998" } }));
+    const alerts = set.end();
+    const [r1, r2] = set.reports();
+    expect(r1?.capped).toBeGreaterThan(0);
+    expect(r2?.capped).toBeGreaterThan(0);
+    expect(r1?.matched).toBe(1);
+    expect(r2?.matched).toBe(1);
+    expect(alerts).toHaveLength(6);
+    const state = set.stats().state;
+    expect(state.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(state.evicted).toBe((r1?.capped ?? 0) + (r2?.capped ?? 0));
+  });
+});
+
 describe("one execution", () => {
   it("gives its alerts at end(), the newest max_signals, inside the window", () => {
     const set = compileRules([rule('process where process.name == "curl"', { max_signals: 1 })], {

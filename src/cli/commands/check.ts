@@ -18,13 +18,12 @@ import {
   type RuleLoadError,
   validateRule,
 } from "../../index.js";
-import { ecsSchema } from "../../node/rules/ecs.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { readMapping } from "../io/mapping.js";
 import { diagnosticFinding, type Finding, formatFinding, plural } from "../report.js";
 import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
 import { queryInFile, queryPosition, ruleFileFormat } from "../rules/positions.js";
-import { readMapping } from "./query.js";
 
 /** Options of `mini-eql check`. */
 export interface CheckOptions {
@@ -141,7 +140,8 @@ export async function checkCommand(
   const rules = opts.rules ?? [];
   if (query === undefined && rules.length === 0)
     throw new UsageError("check needs a query or --rules <dir|file>");
-  const schema = opts.schema ? ecsSchema() : undefined;
+  // The ECS table is the largest piece of the command; --no-schema does not load it.
+  const schema = opts.schema ? (await import("../../node/rules/ecs.js")).ecsSchema() : undefined;
   const mapping = opts.mapping ? readMapping(opts.mapping) : undefined;
   const findings: Finding[] = [];
   if (query !== undefined) {

@@ -4,7 +4,6 @@
  * sequences print each sequence once it is certain (events in time order, or within --lateness),
  * samples print at the end (they need every candidate event).
  */
-import { readFileSync } from "node:fs";
 import {
   type CompiledQuery,
   type CompileOptions,
@@ -16,10 +15,11 @@ import {
   type SequenceHit,
 } from "../../index.js";
 import type { CliContext } from "../context.js";
-import { ExitCode, ExitError, UsageError } from "../errors.js";
+import { ExitCode, ExitError } from "../errors.js";
 import { defaultColumns } from "../io/columns.js";
 import { type Format, printable, resultWriter } from "../io/format.js";
 import { acceptedEvents, newCounters } from "../io/input.js";
+import { readMapping } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { diagnosticFinding, formatFinding, plural, RejectReporter } from "../report.js";
 import { resolveSources } from "../sources.js";
@@ -39,15 +39,6 @@ export interface QueryOptions {
   strict?: boolean;
   quiet?: boolean;
   maxLineBytes?: number;
-}
-
-/** Read an Elasticsearch mapping file given to --mapping. */
-export function readMapping(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new UsageError(`--mapping ${path}: ${(e as Error).message}`);
-  }
 }
 
 /** Compile the query, printing a positioned error (and exiting 1) when it does not compile. */

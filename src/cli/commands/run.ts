@@ -9,12 +9,12 @@ import { compileRules, type RuleRunReport } from "../../index.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { acceptedEvents, newCounters } from "../io/input.js";
+import { readMapping } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
 import { resolveSources } from "../sources.js";
 import { Progress } from "../term.js";
-import { readMapping } from "./query.js";
 
 /** Options of `mini-eql run`. */
 export interface RunOptions {
@@ -28,6 +28,9 @@ export interface RunOptions {
   quiet?: boolean;
   failOnAlert?: boolean;
   maxLineBytes?: number;
+  /** MiB of sequence and sample state the whole run may hold. */
+  memoryBudget?: number;
+  allowEvictions?: boolean;
 }
 
 /** Parse --now: ISO 8601 text or epoch milliseconds. */
@@ -45,7 +48,8 @@ function describe(r: RuleRunReport): string {
     text += `; truncated by max_signals: ${plural(r.dropped, "older match", "older matches")} dropped`;
   if (r.skipped > 0) text += `; ${plural(r.skipped, "event")} skipped (without a usable timestamp)`;
   if (r.late > 0) text += `; ${plural(r.late, "event")} came too late`;
-  if (r.capped > 0) text += `; ${plural(r.capped, "partial sequence")} dropped by the open-sequence cap`;
+  if (r.capped > 0)
+    text += `; ${plural(r.capped, "state entry", "state entries")} evicted (memory budget full)`;
   if (r.mode === "buffered") text += "; buffered (event rule with pipes)";
   if (r.error) text += `; error: ${r.error.message}`;
   return text;
@@ -71,6 +75,7 @@ export async function runCommand(
     window: opts.window,
     spaceId: opts.space,
     lateness: opts.lateness ?? 0,
+    ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
   });
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
@@ -105,6 +110,7 @@ export async function runCommand(
   const reports = ruleSet.reports();
   const matched = ruleSet.stats().matched;
   const failed = reports.filter((r) => r.error !== undefined).length;
+  const evicted = reports.reduce((n, r) => n + r.capped, 0);
   if (!opts.quiet) {
     const w = ctx.stderr;
     const skipped = reports.reduce((n, r) => n + r.skipped, 0);
@@ -143,6 +149,15 @@ export async function runCommand(
       );
     }
     for (const r of reports) w.write(`  ${r.name} [${r.rule_id}]: ${describe(r)}\n`);
+    if (evicted > 0) {
+      const mib = Math.round(ruleSet.stats().state.maxBytes / 1024 / 1024);
+      w.write(
+        ctx.err.yellow(
+          `note: the memory budget (${mib} MiB of sequence state) was full and ${plural(evicted, "state entry", "state entries")} ` +
+            `were evicted, so some sequences may be missing; raise --memory-budget${opts.allowEvictions ? "" : ", or pass --allow-evictions to exit 0"}\n`,
+        ),
+      );
+    }
     if (late > 0) {
       w.write(
         ctx.err.yellow(
@@ -161,6 +176,7 @@ export async function runCommand(
     }
   }
   if (set.errors.length > 0 || failed > 0 || rejects.unreadable > 0) return ExitCode.FAILURE;
+  if (evicted > 0 && !opts.allowEvictions) return ExitCode.FAILURE;
   if (opts.failOnAlert && alerts > 0) return ExitCode.FAILURE;
   return ExitCode.OK;
 }
