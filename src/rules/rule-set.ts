@@ -18,6 +18,7 @@
  */
 import { compileShared, queryInternals } from "../compile.js";
 import { type BudgetStats, StateBudget } from "../engine/budget.js";
+import { DEFAULT_MAX_TIME_JUMP, EventClock } from "../engine/clock.js";
 import { EqlError } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
 import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
@@ -301,13 +302,10 @@ class RuleSetImpl implements CompiledRuleSet {
     evaluations: 0,
     candidates: 0,
     alerts: 0,
-    clock: null as number | null,
-    futureEvents: 0,
   };
   private readonly scheduled: boolean;
   private readonly lateness: number;
-  private readonly maxTimeJump: number;
-  private readonly wallClock: () => number;
+  private readonly clock: EventClock;
   private readonly due = new DueHeap();
   private readonly budget: StateBudget;
   private queued: boolean[] = [];
@@ -323,8 +321,11 @@ class RuleSetImpl implements CompiledRuleSet {
     const spaceId = options.spaceId ?? "default";
     const lateness = options.lateness ?? 0;
     this.lateness = lateness;
-    this.maxTimeJump = options.maxTimeJump ?? 3_600_000;
-    this.wallClock = options.wallClock ?? Date.now;
+    const clockOptions = {
+      maxTimeJump: options.maxTimeJump ?? DEFAULT_MAX_TIME_JUMP,
+      now: options.wallClock ?? Date.now,
+    };
+    this.clock = new EventClock(clockOptions);
     this.budget = new StateBudget(
       options.memoryBudget === undefined ? {} : { maxBytes: options.memoryBudget },
     );
@@ -403,7 +404,7 @@ class RuleSetImpl implements CompiledRuleSet {
           now,
           lateness,
           budget: this.budget,
-          clock: { maxTimeJump: this.maxTimeJump, now: this.wallClock },
+          clock: clockOptions,
         };
         runner = compiled.kind === "event" ? eventRunner(ctx) : streamRunner(ctx);
         if (this.index) {
@@ -539,25 +540,21 @@ class RuleSetImpl implements CompiledRuleSet {
   /** Move the clock to the event's time (within `maxTimeJump`) and finish the runs it passed. */
   private advance(e: EqlEvent): AlertDocument[] {
     const t = this.timeOf(this.timeSource(""), e);
-    const clock = this.counters.clock;
-    if (t !== null && (clock === null || t > clock)) {
-      const bound = clock === null ? Number.NEGATIVE_INFINITY : clock + this.maxTimeJump;
-      if (t > bound && t > this.wallClock() + this.maxTimeJump) this.counters.futureEvents++;
-      else this.counters.clock = t;
-    }
+    if (t !== null) this.clock.accept(t);
     return this.finishRuns();
   }
 
   advanceTo(time: number): AlertDocument[] {
     if (this.ended) throw new Error("advanceTo after end()");
     if (!this.scheduled || !Number.isFinite(time)) return [];
-    if (this.counters.clock === null || time > this.counters.clock) this.counters.clock = time;
+    // The caller's own clock (a timer at the wall clock) is trusted: no jump guard.
+    if (time > this.clock.newest) this.clock.newest = time;
     return this.finishRuns();
   }
 
   /** Finish every run the clock has passed by more than the lateness. */
   private finishRuns(): AlertDocument[] {
-    const now = this.counters.clock;
+    const now = this.currentClock();
     const out: AlertDocument[] = [];
     if (now === null) return out;
     for (let top = this.due.peek(); top && top.at + this.lateness < now; top = this.due.peek()) {
@@ -595,9 +592,16 @@ class RuleSetImpl implements CompiledRuleSet {
     return this.entries.map((e) => e.report);
   }
 
+  /** The newest accepted event time, or null before any. */
+  private currentClock(): number | null {
+    return Number.isFinite(this.clock.newest) ? this.clock.newest : null;
+  }
+
   stats(): RuleSetStats {
     return {
       ...this.counters,
+      clock: this.currentClock(),
+      futureEvents: this.clock.futureSetAside,
       presearch: this.index
         ? this.index.stats()
         : { indexedRules: 0, alwaysRules: this.rules.length, terms: 0 },
