@@ -112,16 +112,22 @@ function literalKey(lit: Literal): string | null {
   return null;
 }
 
-/** How expensive a disjunction is to look up and how many events it lets through (lower is better). */
+/**
+ * The estimated share of events a disjunction lets through (lower is better): what the index is
+ * for is to keep rules away from events, so a long list of precise terms beats one vague term.
+ * A term on a field with few distinct values, a short text (a number such as `args_count == 1`,
+ * a two-letter substring) or a substring lets many events through; an exact strong term few.
+ */
 function cost(terms: readonly PresearchTerm[]): number {
   let c = 0;
   for (const t of terms) {
-    let one = t.kind === "exact" ? 1 : t.kind === "contains" ? 3 : 2;
-    if (t.text.length < 3) one += 8;
-    if (WEAK_FIELDS.has(t.field)) one *= 40;
+    let one = t.kind === "exact" ? 0.002 : t.kind === "contains" ? 0.01 : 0.005;
+    if (t.text.length < 3) one = t.text.length < 2 ? 0.5 : one * 25;
+    else if (/^[0-9]+$/.test(t.text)) one *= 10;
+    if (WEAK_FIELDS.has(t.field)) one = Math.max(one, 0.3);
     c += one;
   }
-  return c;
+  return Math.min(c, 1) + terms.length * 1e-6;
 }
 
 /** The terms one of which holds whenever `expr` is true; null when no such finite set is known. */
