@@ -9,9 +9,25 @@ import { parseWithFormat } from "../runtime/values.js";
 /** Reads a timestamp value into an instant, or null when it is not a usable date. */
 export type InstantParser = (value: unknown) => Instant | null;
 
+let lastText: string | undefined;
+let lastInstant: Instant | null = null;
+
+/**
+ * `parseInstant` remembering its last string: the many rules of a rule set parse the same event's
+ * timestamp one after another. Instants are never modified, so the result can be shared.
+ */
+function parseInstantOnce(v: unknown): Instant | null {
+  if (typeof v !== "string") return parseInstant(v);
+  if (v !== lastText) {
+    lastInstant = parseInstant(v);
+    lastText = v;
+  }
+  return lastInstant;
+}
+
 /** The timestamp parser for a field, honouring a mapped date `format` (e.g. `dd-MM-yyyy||epoch_millis`). */
 export function instantParser(format: string | undefined): InstantParser {
-  if (!format) return parseInstant;
+  if (!format) return parseInstantOnce;
   return (v) => {
     if (typeof v === "string") {
       const t = parseWithFormat(v, format);
