@@ -32,7 +32,9 @@ function loadCorpus(): { rules: LoadedRule[]; queries: string[] } {
 }
 
 describe.skipIf(!corpusExists)("the corpus with and without the index", () => {
-  it("gives the same alerts and reports, in one execution and in scheduled runs", { timeout: 300_000 }, () => {
+  it("gives the same alerts and reports, in one execution and in scheduled runs", {
+    timeout: 300_000,
+  }, () => {
     const { rules, queries } = loadCorpus();
     const events = corpusEvents({ count: 1500, seed: 7, templates: stageTemplates(queries) });
     for (const options of [{ window: false, now: "2030-01-01T00:00:00Z" }, { lateness: 0 }] as const) {
