@@ -38,30 +38,31 @@ export interface PresearchContext {
 }
 
 /**
- * Fields whose values say little about an event (few distinct values, shared by most events of a
- * category): a term on them is used only when nothing better is required.
+ * Fields whose values say little about an event (few distinct values, shared by many events of a
+ * category), with the share of events one of their values is guessed to hold: a term on them is used
+ * only when nothing better is required, and the least vague of them is preferred.
  */
-const WEAK_FIELDS = new Set([
-  "event.type",
-  "event.action",
-  "event.kind",
-  "event.outcome",
-  "event.category",
-  "event.dataset",
-  "event.module",
-  "event.provider",
-  "host.os.type",
-  "host.os.family",
-  "host.os.platform",
-  "host.os.name",
-  "agent.type",
-  "data_stream.dataset",
-  "data_stream.type",
-  "network.direction",
-  "network.transport",
-  "network.protocol",
-  "network.type",
-  "user.id",
+const WEAK_FIELDS = new Map<string, number>([
+  ["event.kind", 0.6],
+  ["event.category", 0.6],
+  ["event.outcome", 0.6],
+  ["host.os.type", 0.6],
+  ["host.os.family", 0.6],
+  ["host.os.platform", 0.6],
+  ["host.os.name", 0.5],
+  ["agent.type", 0.6],
+  ["data_stream.type", 0.6],
+  ["network.direction", 0.5],
+  ["network.transport", 0.5],
+  ["network.type", 0.5],
+  ["event.type", 0.4],
+  ["user.id", 0.4],
+  ["network.protocol", 0.2],
+  ["event.module", 0.2],
+  ["event.provider", 0.2],
+  ["event.dataset", 0.15],
+  ["data_stream.dataset", 0.15],
+  ["event.action", 0.1],
 ]);
 
 type Terms = PresearchTerm[] | null;
@@ -124,7 +125,8 @@ function cost(terms: readonly PresearchTerm[]): number {
     let one = t.kind === "exact" ? 0.002 : t.kind === "contains" ? 0.01 : 0.005;
     if (t.text.length < 3) one = t.text.length < 2 ? 0.5 : one * 25;
     else if (/^[0-9]+$/.test(t.text)) one *= 10;
-    if (WEAK_FIELDS.has(t.field)) one = Math.max(one, 0.3);
+    const weak = WEAK_FIELDS.get(t.field);
+    if (weak !== undefined) one = Math.max(one, weak);
     c += one;
   }
   return Math.min(c, 1) + terms.length * 1e-6;
