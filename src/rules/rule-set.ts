@@ -181,6 +181,8 @@ interface SearchGroup {
 /** The window time of events for one `timestamp_override` field, worked out once per event. */
 interface TimeSource {
   readonly read: (event: unknown) => number | null;
+  /** The event and epoch `value` was read for (runners also ask about earlier events). */
+  event: unknown;
   epoch: number;
   value: number | null;
 }
@@ -433,6 +435,7 @@ class RuleSetImpl implements CompiledRuleSet {
       const ov = override ? this.table.reader([override]) : null;
       source = {
         read: (e) => (ov ? firstInstant(ov.list(e)) : null) ?? firstInstant(ts.list(e)),
+        event: undefined,
         epoch: -1,
         value: null,
       };
@@ -457,8 +460,9 @@ class RuleSetImpl implements CompiledRuleSet {
   }
 
   private timeOf(source: TimeSource, e: unknown): number | null {
-    if (source.epoch !== this.table.epoch) {
+    if (source.epoch !== this.table.epoch || source.event !== e) {
       source.epoch = this.table.epoch;
+      source.event = e;
       try {
         source.value = source.read(e);
       } catch {
