@@ -186,7 +186,8 @@ export interface CompiledRuleSet {
    * Resume from `snapshot()` of a set compiled from the same rules and options: afterwards this set
    * gives exactly the alerts, reports and stats the original would have from that point. Only a
    * fresh set can restore (nothing pushed, advanced, ended or restored). The snapshot is checked
-   * whole before anything changes; on an error the set is untouched.
+   * whole before anything changes; on an error the set is untouched. With `window: false` and no
+   * `now`, the time of compiling is the set's `now` and is fingerprinted: pass `now` to resume one.
    *
    * @throws EqlSnapshotError `EQL_SNAPSHOT_NOT_FRESH` on a set already used; `EQL_SNAPSHOT_VERSION`
    *   for another format version; `EQL_SNAPSHOT_MISMATCH` for a snapshot of other rules or options;
