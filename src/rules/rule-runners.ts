@@ -327,17 +327,17 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
   const { compiled, report, excepted, schedule } = ctx;
   const max = Math.max(0, ctx.maxSignals);
   const state: StreamRunnerState | null = stateOf(restore, "stream");
-  const events = restore?.events ?? [];
+  const saved = restore?.events ?? [];
   const eventsAt = (refs: readonly number[]) => {
     if (refs.length === 0) throw new RangeError("Snapshot holds a match without events");
-    return refs.map((i) => eventAt(events, i));
+    return refs.map((i) => eventAt(saved, i));
   };
   const stream = compiled.stream({
     lateness: ctx.lateness,
     budget: ctx.budget,
     ...ctx.clock,
     ...(state
-      ? { restore: { ...state.stream, events: state.stream.events.map((i) => eventAt(events, i)) } }
+      ? { restore: { ...state.stream, events: state.stream.events.map((i) => eventAt(saved, i)) } }
       : {}),
   }) as QueryStream<SequenceHit>;
   const ring: EqlEvent[][] = state ? state.ring.map(eventsAt) : [];

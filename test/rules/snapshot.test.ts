@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EqlSnapshotError, SnapshotErrorCodes } from "../../src/errors.js";
+import { loadRules } from "../../src/node/rules/load.js";
 import type { AlertDocument } from "../../src/rules/alert.js";
 import { ruleFromObject, ruleFromText } from "../../src/rules/index.js";
 import { compileRules, type RuleSetOptions } from "../../src/rules/rule-set.js";
@@ -54,7 +55,7 @@ const ruleSpec = fc.record({
   exception: fc.constantFrom<string | null>(null, null, null, ...NAMES),
 });
 
-function loadRules(specs: readonly RuleSpecValue[]): LoadedRule[] {
+function rulesOf(specs: readonly RuleSpecValue[]): LoadedRule[] {
   return specs.map((s, i) =>
     ruleFromObject(
       {
@@ -209,7 +210,7 @@ describe("rule-set snapshot and restore", () => {
         fc.nat(),
         settings,
         (specs, rows, cutSeed, s) => {
-          const rules = loadRules(specs);
+          const rules = rulesOf(specs);
           const items = inputs(rows);
           compareCut(rules, items, cutSeed % (items.length + 1), () => optionsOf(s as Settings));
         },
@@ -219,7 +220,11 @@ describe("rule-set snapshot and restore", () => {
   }, 60_000);
 
   it("the Kubelet rule over the example events, cut after every event", () => {
-    const rule = ruleFromText(kubeletToml, { file: kubeletFile });
+    // Loaded from the rules directory, with the exception items kept beside it.
+    const [rule] = loadRules(resolve(root, "rules")).rules;
+    if (!rule) throw new Error("the Kubelet rule did not load");
+    expect(rule.rule.rule_id).toBe(ruleFromText(kubeletToml, { file: kubeletFile }).rule.rule_id);
+    expect(rule.exceptions.length).toBeGreaterThan(0);
     const events = readFileSync(resolve(root, "examples/kubelet-events.ndjson"), "utf8")
       .split("\n")
       .filter((l) => l.trim() !== "")
@@ -230,7 +235,7 @@ describe("rule-set snapshot and restore", () => {
       ),
     );
     const modes: (() => RuleSetOptions)[] = [
-      () => ({ wallClock }),
+      () => ({ wallClock: () => latest }),
       () => ({ now: latest + 60_000 }),
       () => ({ now: latest, window: false }),
     ];
@@ -238,6 +243,7 @@ describe("rule-set snapshot and restore", () => {
       const whole = compileRules([rule], options());
       const alerts = [...whole.pushBatch(events.map((i) => (i as { event: unknown }).event)), ...whole.end()];
       expect(alerts.length).toBeGreaterThan(0);
+      expect(whole.stats().futureEvents).toBe(0);
       for (let cut = 0; cut <= events.length; cut++) compareCut([rule], events, cut, options);
     }
   });
@@ -317,6 +323,20 @@ describe("rule-set snapshot errors", () => {
     const ticked = compileRules([seqRule, evRule], { wallClock });
     ticked.advanceTo(T0);
     expect(code(() => ticked.restore(snap))).toBe(SnapshotErrorCodes.NOT_FRESH);
+  });
+
+  it("carries the alert ids created into the restored set's seen-set", () => {
+    const seen = new Set(["earlier"]);
+    const set = compileRules([evRule], { ...options, seen });
+    set.push(ev(T0));
+    const snap = JSON.parse(JSON.stringify(set.snapshot())) as RuleSetSnapshot;
+    expect(snap.seen).toEqual(["earlier"]);
+    const mine = new Set(["mine"]);
+    const resumed = compileRules([evRule], { ...options, seen: mine });
+    resumed.restore(snap);
+    const alerts = resumed.end();
+    expect(alerts).toHaveLength(1);
+    expect([...mine].sort()).toEqual(["earlier", alerts[0]?.["kibana.alert.uuid"], "mine"].sort());
   });
 
   it("refuses to snapshot after end()", () => {
