@@ -193,12 +193,20 @@ function compareCut(rules: LoadedRule[], items: Input[], cut: number, options: (
   second.restore(wire);
   expect(second.stats()).toEqual(first.stats());
   expect(second.reports()).toEqual(first.reports());
+  // A restored set saves the very document it was restored from.
+  expect(JSON.parse(JSON.stringify(second.snapshot()))).toStrictEqual(wire);
+  const rest = got.slice();
   feed(second, items.slice(cut), got);
   got.push(second.end());
 
   expect(got).toEqual(expected);
   expect(second.reports()).toEqual(whole.reports());
   expect(second.stats()).toEqual(whole.stats());
+
+  // Taking a snapshot changes nothing: the original goes on as if it had not.
+  feed(first, items.slice(cut), rest);
+  rest.push(first.end());
+  expect(rest).toEqual(expected);
 }
 
 describe("rule-set snapshot and restore", () => {
