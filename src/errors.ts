@@ -220,3 +220,31 @@ export const DataErrorCodes = {
   MULTIVALUED_TIEBREAKER: "EQL_MULTIVALUED_TIEBREAKER",
   LATE_EVENT: "EQL_LATE_EVENT",
 } as const;
+
+/**
+ * A snapshot that cannot be taken or restored: another format version, another rule set, a
+ * damaged document, or a set that is not in the state the call needs.
+ */
+export class EqlSnapshotError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "EqlSnapshotError";
+    this.code = code;
+  }
+}
+
+/** Codes of `EqlSnapshotError`. */
+export const SnapshotErrorCodes = {
+  /** The snapshot has another format version than this library writes. */
+  VERSION: "EQL_SNAPSHOT_VERSION",
+  /** The snapshot was taken from other rules or options that change answers. */
+  MISMATCH: "EQL_SNAPSHOT_MISMATCH",
+  /** The snapshot is not well formed (damaged, truncated or edited). */
+  INVALID: "EQL_SNAPSHOT_INVALID",
+  /** `restore` into a set that was already fed, advanced, ended or restored. */
+  NOT_FRESH: "EQL_SNAPSHOT_NOT_FRESH",
+  /** `snapshot` after `end()`: nothing is left to resume. */
+  ENDED: "EQL_SNAPSHOT_ENDED",
+} as const;

@@ -18,10 +18,12 @@ export {
   EqlDataError,
   EqlError,
   EqlSemanticError,
+  EqlSnapshotError,
   EqlSyntaxError,
   type EqlWarning,
   type ErrorCode,
   ErrorCodes,
+  SnapshotErrorCodes,
   type SourceLocation,
 } from "./errors.js";
 export { STANDARD_FUNCTIONS } from "./functions/index.js";

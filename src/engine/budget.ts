@@ -36,6 +36,16 @@ export interface BudgetStats extends OwnerStats {
   owners: number;
 }
 
+/** What a budget records of itself in a snapshot (its entries are recorded by their owners). */
+export interface BudgetTotals {
+  /** The last stamp given. */
+  readonly counter: number;
+  /** Entries evicted so far, over every owner. */
+  readonly evicted: number;
+  /** Their estimated bytes. */
+  readonly evictedBytes: number;
+}
+
 /** Options of a budget. */
 export interface BudgetOptions {
   /** Limit in estimated bytes (default `DEFAULT_STATE_BYTES`); `Infinity` never evicts. */
@@ -206,6 +216,18 @@ export class StateBudget {
       }
       if (stamp > this.counter) this.counter = stamp;
     }
+  }
+
+  /** The budget's own part of a snapshot: its stamp counter and eviction totals. */
+  saveTotals(): BudgetTotals {
+    return { counter: this.counter, evicted: this.stats.evicted, evictedBytes: this.stats.evictedBytes };
+  }
+
+  /** Restore what `saveTotals` recorded (after the owners restored their entries). */
+  restoreTotals(totals: BudgetTotals): void {
+    if (totals.counter > this.counter) this.counter = totals.counter;
+    this.stats.evicted = totals.evicted;
+    this.stats.evictedBytes = totals.evictedBytes;
   }
 
   /** Evict from the head while over the limit. */

@@ -166,6 +166,7 @@ export class SampleCollector {
       if (s.lists.length !== this.terms.length) {
         throw new RangeError(`Snapshot has ${s.lists.length} sample filters, the query ${this.terms.length}`);
       }
+      if (this.groups.has(s.key)) throw new RangeError("Snapshot has sample candidates of one key twice");
       const key = keyTupleOf(s.key);
       const g = new Group(
         this.groups,

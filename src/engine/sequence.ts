@@ -355,7 +355,20 @@ export class SequenceMatcher {
     const entries: Charged[] = [];
     const stamps: number[] = [];
     const bytes: number[] = [];
+    const last = this.positive.length - 1;
     for (const s of state.partials) {
+      // A partial waiting at stage p holds p + 1 events, a waiting candidate one per positive stage.
+      const stored = s.stage >= 0 && s.stage < last;
+      const waiting = s.stage === -1 && this.shape.trailing;
+      const held = s.stage >= 0 ? s.stage + 1 : this.positive.length;
+      if (!(stored || waiting) || s.events.length !== held || s.ordinals.length !== held) {
+        throw new RangeError(
+          `Snapshot has a partial sequence at stage ${s.stage} that this query cannot hold`,
+        );
+      }
+      if (s.stage >= 0 && (this.state[s.stage] as Map<string, Partial>).has(s.key)) {
+        throw new RangeError(`Snapshot has two partial sequences of one key at stage ${s.stage}`);
+      }
       // What the events were charged is what the entry was charged apart from its fixed part.
       const eventBytes = s.bytes - PARTIAL_BYTES - 2 * s.key.length;
       const seq = new Partial(
@@ -380,6 +393,7 @@ export class SequenceMatcher {
       const seen = this.missingSeen[s.stage];
       if (!seen)
         throw new RangeError(`Snapshot has missing-stage times for stage ${s.stage}, which is not missing`);
+      if (seen.has(s.key)) throw new RangeError(`Snapshot has missing-stage times of one key twice`);
       const list = new MissingTimes(seen, s.stage, s.key);
       list.times.push(...s.times);
       seen.set(s.key, list);

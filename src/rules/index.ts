@@ -59,6 +59,19 @@ export {
   type RuleSetStats,
   windowTime,
 } from "./rule-set.js";
+export {
+  type EventRunnerState,
+  type KeptState,
+  type ReportState,
+  RULE_SET_SNAPSHOT_FORMAT,
+  RULE_SET_SNAPSHOT_VERSION,
+  type RuleSetCounters,
+  type RuleSetSnapshot,
+  type RuleState,
+  type RunnerState,
+  type StoredStream,
+  type StreamRunnerState,
+} from "./rule-set-snapshot.js";
 export { type RunRulesOptions, type RunRulesResult, runRules } from "./run.js";
 export {
   type CoverageGap,

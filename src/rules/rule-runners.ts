@@ -14,6 +14,13 @@ import type { QueryInternals } from "../compile.js";
 import type { StateBudget } from "../engine/budget.js";
 import type { ClockOptions } from "../engine/clock.js";
 import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
+import {
+  type EventTable,
+  eventAt,
+  finiteOrNull,
+  ordinalFromState,
+  ordinalState,
+} from "../engine/snapshot.js";
 import type { QueryStream } from "../engine/stream.js";
 import { DataErrorCodes, EqlDataError } from "../errors.js";
 import type { CompiledQuery, EqlEvent, SequenceHit } from "../types.js";
@@ -21,6 +28,7 @@ import type { AlertContext, AlertDocument } from "./alert.js";
 import { buildEventAlert, buildSequenceAlerts } from "./alert.js";
 import type { ExceptionMatcher } from "./exceptions.js";
 import type { RuleRunReport } from "./rule-set.js";
+import type { EventRunnerState, RunnerState, StreamRunnerState } from "./rule-set-snapshot.js";
 
 /** The schedule of a rule in a scheduled rule set. */
 export interface RuleSchedule {
@@ -63,6 +71,26 @@ export interface Runner {
   due(clock: number, seen: Set<string>): AlertDocument[];
   /** End of input: every remaining alert. */
   finish(seen: Set<string>): AlertDocument[];
+  /** The runner's state as JSON-safe data, events referred to through `table`. */
+  save(table: EventTable): RunnerState;
+}
+
+/** The state a runner resumes from: what `save` gave, and the snapshot's events. */
+export interface RunnerRestore {
+  readonly state: RunnerState;
+  readonly events: readonly EqlEvent[];
+}
+
+/** The state for a runner of `kind`, or an error when the snapshot holds another kind. */
+function stateOf<K extends RunnerState["kind"]>(
+  restore: RunnerRestore | undefined,
+  kind: K,
+): Extract<RunnerState, { kind: K }> | null {
+  if (!restore) return null;
+  if (restore.state.kind !== kind) {
+    throw new RangeError(`Snapshot holds a ${restore.state.kind} runner where the rule has a ${kind} runner`);
+  }
+  return restore.state as Extract<RunnerState, { kind: K }>;
 }
 
 /** Add a match's alert group unless its first alert exists already. */
@@ -112,7 +140,7 @@ interface Kept {
  * `| head`/`| tail` pipes (one execution only) it keeps every event it searches, since the pipes
  * apply before the exceptions.
  */
-export function eventRunner(ctx: RunnerContext): Runner {
+export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
   const { compiled, report, excepted, schedule } = ctx;
   const { plan, order } = ctx.internals;
   const match = plan.matchAny;
@@ -122,6 +150,23 @@ export function eventRunner(ctx: RunnerContext): Runner {
   let kept: Kept[] = [];
   let total = 0;
   let lastRun = Number.NEGATIVE_INFINITY;
+  const state: EventRunnerState | null = stateOf(restore, "event");
+  if (state && restore) {
+    let previous = Number.NEGATIVE_INFINITY;
+    for (const k of state.kept) {
+      // Scheduled matches are kept in window-time order, which the runs rely on.
+      if (schedule && k.t < previous) throw new RangeError("Snapshot keeps matches out of time order");
+      previous = k.t;
+      kept.push({
+        e: eventAt(restore.events, k.event),
+        ord: ordinalFromState(k.ordinal),
+        t: k.t,
+        alerted: k.alerted,
+      });
+    }
+    total = state.total;
+    lastRun = state.lastRun ?? Number.NEGATIVE_INFINITY;
+  }
   const ordinal = (e: EqlEvent, index: number) =>
     ordinalOf(e, index, order.timestamp, order.tiebreaker, order.parseTime);
   const byOrder = (a: Kept, b: Kept) => compareOrdinals(a.ord, b.ord);
@@ -252,6 +297,19 @@ export function eventRunner(ctx: RunnerContext): Runner {
       alertAll(events, ctx.now, seen, out);
       return out;
     },
+    save(table) {
+      return {
+        kind: "event",
+        kept: kept.map((k) => ({
+          event: table.ref(k.e),
+          ordinal: ordinalState(k.ord),
+          t: k.t,
+          alerted: k.alerted,
+        })),
+        total,
+        lastRun: finiteOrNull(lastRun),
+      };
+    },
   };
 }
 
@@ -265,24 +323,43 @@ function realEvents(hit: SequenceHit): EqlEvent[] {
  * scheduled, each sequence belongs to the first run at or after its last event, if that run's window
  * still holds its first event (else no run would find it: counted as dropped).
  */
-export function streamRunner(ctx: RunnerContext): Runner {
+export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
   const { compiled, report, excepted, schedule } = ctx;
   const max = Math.max(0, ctx.maxSignals);
-  // A sequence orders its events by one timestamp: an event without it cannot take part. Most corpus
-  // rules order by `event.ingested`, which many events lack; finding that here, through the reader the
-  // stream itself uses (cached per event), spares building and catching an error per rule and event.
+  // A sequence orders its events by one timestamp: an event without it cannot take part. Finding
+  // that here, through the reader the stream itself uses (cached per event), spares building and
+  // catching an error per rule for every such event.
   const orderTime = compiled.kind === "sequence" ? ctx.internals.order.timestamp : null;
+  const state: StreamRunnerState | null = stateOf(restore, "stream");
+  const saved = restore?.events ?? [];
+  const eventsAt = (refs: readonly number[]) => {
+    if (refs.length === 0) throw new RangeError("Snapshot holds a match without events");
+    return refs.map((i) => eventAt(saved, i));
+  };
   const stream = compiled.stream({
     lateness: ctx.lateness,
     budget: ctx.budget,
     ...ctx.clock,
+    ...(state
+      ? { restore: { ...state.stream, events: state.stream.events.map((i) => eventAt(saved, i)) } }
+      : {}),
   }) as QueryStream<SequenceHit>;
-  const ring: EqlEvent[][] = [];
-  let at = 0;
-  let total = 0;
+  const ring: EqlEvent[][] = state ? state.ring.map(eventsAt) : [];
+  let at = state?.at ?? 0;
+  let total = state?.total ?? 0;
   /** Scheduled: completed sequences by the run they belong to. */
   const pending = new Map<number, EqlEvent[][]>();
-  let lastRun = Number.NEGATIVE_INFINITY;
+  let lastRun = state?.lastRun ?? Number.NEGATIVE_INFINITY;
+  if (state) {
+    // The ring fills up to max_signals, `at` then cycling over it.
+    const ringOk =
+      max === 0 ? ring.length === 0 && at === 0 : at < max && (ring.length === max || at === ring.length);
+    if (!ringOk) throw new RangeError("Snapshot's kept matches do not fit max_signals");
+    for (const [run, lists] of state.pending) {
+      if (pending.has(run)) throw new RangeError(`Snapshot holds run ${run} twice`);
+      pending.set(run, lists.map(eventsAt));
+    }
+  }
 
   const place = (events: EqlEvent[]) => {
     const s = schedule as RuleSchedule;
@@ -391,6 +468,19 @@ export function streamRunner(ctx: RunnerContext): Runner {
       const ordered = ring.length < max ? ring : [...ring.slice(at), ...ring.slice(0, at)];
       alertAll(ordered, ctx.now, seen, out);
       return out;
+    },
+    save(table) {
+      const snap = stream.snapshot();
+      const refs = (list: readonly EqlEvent[]) => list.map((e) => table.ref(e));
+      return {
+        kind: "stream",
+        stream: { ...snap, events: refs(snap.events) },
+        ring: ring.map(refs),
+        at,
+        total,
+        pending: [...pending].map(([run, lists]) => [run, lists.map(refs)] as const),
+        lastRun: finiteOrNull(lastRun),
+      };
     },
   };
 }

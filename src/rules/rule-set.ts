@@ -19,7 +19,8 @@
 import { compileShared, queryInternals } from "../compile.js";
 import { type BudgetStats, StateBudget } from "../engine/budget.js";
 import { DEFAULT_MAX_TIME_JUMP, EventClock } from "../engine/clock.js";
-import { EqlError } from "../errors.js";
+import { EventTable, finiteOrNull } from "../engine/snapshot.js";
+import { EqlError, EqlSnapshotError, SnapshotErrorCodes } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
 import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
@@ -32,7 +33,22 @@ import { ruleCompileOptions } from "./from-object.js";
 import { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
 import { presearchAlternatives } from "./presearch.js";
 import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
-import { eventRunner, type Runner, type RunnerContext, streamRunner } from "./rule-runners.js";
+import {
+  eventRunner,
+  type Runner,
+  type RunnerContext,
+  type RunnerRestore,
+  streamRunner,
+} from "./rule-runners.js";
+import {
+  checkRuleSetSnapshot,
+  type FingerprintOptions,
+  type ReportState,
+  RULE_SET_SNAPSHOT_FORMAT,
+  RULE_SET_SNAPSHOT_VERSION,
+  type RuleSetSnapshot,
+  ruleSetFingerprint,
+} from "./rule-set-snapshot.js";
 import type { LoadedRule } from "./types.js";
 
 /** Options of a rule set. */
@@ -156,12 +172,36 @@ export interface CompiledRuleSet {
   reports(): readonly RuleRunReport[];
   /** Totals. */
   stats(): RuleSetStats;
+  /**
+   * The whole state of the set as JSON-safe data (it survives `JSON.parse(JSON.stringify(...))`):
+   * counters, reports, the clock, scheduled runs, alert ids created, each rule's kept matches and
+   * sequence or sample state, the memory budget's accounts, and every event that state holds.
+   * Compiled code is not part of it: `restore` it into a set compiled from the same rules and options.
+   * The snapshot shares event objects with the set; serialize it before changing them.
+   *
+   * @throws EqlSnapshotError `EQL_SNAPSHOT_ENDED` after `end()`, when nothing is left to resume.
+   */
+  snapshot(): RuleSetSnapshot;
+  /**
+   * Resume from `snapshot()` of a set compiled from the same rules and options: afterwards this set
+   * gives exactly the alerts, reports and stats the original would have from that point. Only a
+   * fresh set can restore (nothing pushed, advanced, ended or restored). The snapshot is checked
+   * whole before anything changes; on an error the set is untouched. With `window: false` and no
+   * `now`, the time of compiling is the set's `now` and is fingerprinted: pass `now` to resume one.
+   *
+   * @throws EqlSnapshotError `EQL_SNAPSHOT_NOT_FRESH` on a set already used; `EQL_SNAPSHOT_VERSION`
+   *   for another format version; `EQL_SNAPSHOT_MISMATCH` for a snapshot of other rules or options;
+   *   `EQL_SNAPSHOT_INVALID` for a damaged or edited snapshot.
+   */
+  restore(snapshot: RuleSetSnapshot): void;
 }
 
 interface Entry {
   readonly loaded: LoadedRule;
   readonly report: RuleRunReport;
-  readonly runner: Runner | null;
+  runner: Runner | null;
+  /** What the runner was built from (rebuilt by `restore`); null when the query cannot run. */
+  ctx: RunnerContext | null;
   /** The search group (category, indices, window) the rule belongs to. */
   readonly group: SearchGroup;
 }
@@ -181,6 +221,8 @@ interface SearchGroup {
 /** The window time of events for one `timestamp_override` field, worked out once per event. */
 interface TimeSource {
   readonly read: (event: unknown) => number | null;
+  /** The event and epoch `value` was read for (runners also ask about earlier events). */
+  event: unknown;
   epoch: number;
   value: number | null;
 }
@@ -195,6 +237,10 @@ class DueHeap {
   private readonly items: { at: number; rule: number }[] = [];
   get size(): number {
     return this.items.length;
+  }
+  /** The items in heap order (pushing them in this order rebuilds the same heap). */
+  values(): readonly { at: number; rule: number }[] {
+    return this.items.map((x) => ({ ...x }));
   }
   peek(): { at: number; rule: number } | undefined {
     return this.items[0];
@@ -306,10 +352,17 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly scheduled: boolean;
   private readonly lateness: number;
   private readonly clock: EventClock;
-  private readonly due = new DueHeap();
-  private readonly budget: StateBudget;
+  private due = new DueHeap();
+  private budget: StateBudget;
+  private readonly budgetOptions: { maxBytes?: number };
   private queued: boolean[] = [];
   private ended = false;
+  /** Pushed, advanced, ended or restored: no longer fresh for `restore`. */
+  private touched = false;
+  /** Search groups in the order they were built (the order of their counts in a snapshot). */
+  private readonly groupList: SearchGroup[] = [];
+  private readonly fingerprintOptions: FingerprintOptions;
+  private fingerprintValue: string | null = null;
   private eventIndexValue: string | undefined;
   private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
 
@@ -326,9 +379,19 @@ class RuleSetImpl implements CompiledRuleSet {
       now: options.wallClock ?? Date.now,
     };
     this.clock = new EventClock(clockOptions);
-    this.budget = new StateBudget(
-      options.memoryBudget === undefined ? {} : { maxBytes: options.memoryBudget },
-    );
+    this.budgetOptions = options.memoryBudget === undefined ? {} : { maxBytes: options.memoryBudget };
+    this.budget = new StateBudget(this.budgetOptions);
+    this.fingerprintOptions = {
+      scheduled: this.scheduled,
+      now: this.scheduled ? null : now,
+      window: windowed,
+      spaceId,
+      lateness,
+      presearch: options.presearch !== false,
+      maxTimeJump: clockOptions.maxTimeJump,
+      memoryBudget: options.memoryBudget ?? null,
+      valueLists: options.exceptions?.valueLists ?? null,
+    };
     this.queued = this.rules.map(() => false);
     this.seen = options.seen ?? new Set<string>();
     this.index = options.presearch === false ? null : new PresearchIndex(this.table, this.rules.length);
@@ -374,6 +437,7 @@ class RuleSetImpl implements CompiledRuleSet {
           passed: -1,
         };
         groupsByKey.set(key, group);
+        this.groupList.push(group);
         let byField = this.groups.get(categoryField);
         if (!byField) {
           byField = { reader: this.table.reader([categoryField]), byCategory: new Map(), any: [] };
@@ -387,6 +451,7 @@ class RuleSetImpl implements CompiledRuleSet {
         }
       }
       let runner: Runner | null = null;
+      let runnerCtx: RunnerContext | null = null;
       const internals = compiled ? queryInternals(compiled) : undefined;
       if (compiled && internals) {
         const time = this.timeSource(overrideField);
@@ -406,14 +471,15 @@ class RuleSetImpl implements CompiledRuleSet {
           budget: this.budget,
           clock: clockOptions,
         };
-        runner = compiled.kind === "event" ? eventRunner(ctx) : streamRunner(ctx);
+        runnerCtx = ctx;
+        runner = buildRunner(ctx);
         if (this.index) {
           const mapping = parseMapping(options_.mapping);
           const timestampField = resolveField(mapping, options_.timestampField ?? "@timestamp").name;
           this.index.add(i, categoryField, presearchAlternatives(query, { mapping, timestampField }));
         }
       }
-      this.entries.push({ loaded, report, runner, group });
+      this.entries.push({ loaded, report, runner, ctx: runnerCtx, group });
     });
   }
 
@@ -433,6 +499,7 @@ class RuleSetImpl implements CompiledRuleSet {
       const ov = override ? this.table.reader([override]) : null;
       source = {
         read: (e) => (ov ? firstInstant(ov.list(e)) : null) ?? firstInstant(ts.list(e)),
+        event: undefined,
         epoch: -1,
         value: null,
       };
@@ -457,8 +524,9 @@ class RuleSetImpl implements CompiledRuleSet {
   }
 
   private timeOf(source: TimeSource, e: unknown): number | null {
-    if (source.epoch !== this.table.epoch) {
+    if (source.epoch !== this.table.epoch || source.event !== e) {
       source.epoch = this.table.epoch;
+      source.event = e;
       try {
         source.value = source.read(e);
       } catch {
@@ -498,6 +566,7 @@ class RuleSetImpl implements CompiledRuleSet {
 
   push(event: unknown): AlertDocument[] {
     if (this.ended) throw new Error("push after end()");
+    this.touched = true;
     const n = this.counters.events++;
     if (typeof event !== "object" || event === null || Array.isArray(event)) {
       this.counters.notObjects++;
@@ -546,6 +615,7 @@ class RuleSetImpl implements CompiledRuleSet {
 
   advanceTo(time: number): AlertDocument[] {
     if (this.ended) throw new Error("advanceTo after end()");
+    this.touched = true;
     if (!this.scheduled || !Number.isFinite(time)) return [];
     // The caller's own clock (a timer at the wall clock) is trusted: no jump guard.
     if (time > this.clock.newest) this.clock.newest = time;
@@ -577,6 +647,7 @@ class RuleSetImpl implements CompiledRuleSet {
   end(): AlertDocument[] {
     if (this.ended) throw new Error("end() called twice");
     this.ended = true;
+    this.touched = true;
     const out: AlertDocument[] = [];
     for (const entry of this.entries) {
       entry.report.searched = entry.group.count;
@@ -597,6 +668,92 @@ class RuleSetImpl implements CompiledRuleSet {
     return Number.isFinite(this.clock.newest) ? this.clock.newest : null;
   }
 
+  private fingerprint(): string {
+    this.fingerprintValue ??= ruleSetFingerprint(this.rules, this.fingerprintOptions);
+    return this.fingerprintValue;
+  }
+
+  snapshot(): RuleSetSnapshot {
+    if (this.ended) {
+      throw new EqlSnapshotError(SnapshotErrorCodes.ENDED, "A rule set cannot be snapshot after end()");
+    }
+    const table = new EventTable();
+    const rules = this.entries.map((entry) => ({
+      rule_id: entry.loaded.rule.rule_id,
+      report: reportState(entry.report, entry.group.count),
+      runner: entry.runner ? entry.runner.save(table) : null,
+    }));
+    return {
+      format: RULE_SET_SNAPSHOT_FORMAT,
+      version: RULE_SET_SNAPSHOT_VERSION,
+      fingerprint: this.fingerprint(),
+      events: table.events,
+      counters: { ...this.counters },
+      clock: { newest: finiteOrNull(this.clock.newest), futureSetAside: this.clock.futureSetAside },
+      due: this.due.values().map((d) => [d.at, d.rule] as const),
+      seen: [...this.seen],
+      groups: this.groupList.map((g) => g.count),
+      budget: this.budget.saveTotals(),
+      rules,
+    };
+  }
+
+  restore(snapshot: RuleSetSnapshot): void {
+    if (this.touched) {
+      throw new EqlSnapshotError(
+        SnapshotErrorCodes.NOT_FRESH,
+        "Only a fresh rule set can restore a snapshot (this one was fed, advanced, ended or restored)",
+      );
+    }
+    const snap = checkRuleSetSnapshot(snapshot, {
+      fingerprint: this.fingerprint(),
+      ruleIds: this.entries.map((e) => e.loaded.rule.rule_id),
+      runners: this.entries.map((e) =>
+        e.ctx ? (e.ctx.compiled.kind === "event" ? "event" : "stream") : null,
+      ),
+      groups: this.groupList.length,
+    });
+    // Everything is rebuilt aside first, so a snapshot that fails half-way leaves the set as it was.
+    const budget = new StateBudget(this.budgetOptions);
+    const contexts = this.entries.map((e) => (e.ctx ? { ...e.ctx, budget } : null));
+    let runners: (Runner | null)[];
+    try {
+      runners = contexts.map((ctx, i) => {
+        const state = snap.rules[i]?.runner ?? null;
+        return ctx && state ? buildRunner(ctx, { state, events: snap.events }) : null;
+      });
+      budget.restoreTotals(snap.budget);
+    } catch (e) {
+      if (e instanceof EqlSnapshotError) throw e;
+      throw new EqlSnapshotError(
+        SnapshotErrorCodes.INVALID,
+        `Snapshot cannot be restored: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    this.touched = true;
+    this.budget = budget;
+    this.entries.forEach((entry, i) => {
+      entry.ctx = contexts[i] ?? null;
+      entry.runner = runners[i] ?? null;
+      const saved = (snap.rules[i] as { report: ReportState }).report;
+      for (const k of REPORT_COUNTS) entry.report[k] = saved[k];
+      entry.report.truncated = saved.truncated;
+    });
+    for (const k of COUNTERS) this.counters[k] = snap.counters[k];
+    this.clock.newest = snap.clock.newest ?? Number.NEGATIVE_INFINITY;
+    this.clock.futureSetAside = snap.clock.futureSetAside;
+    this.due = new DueHeap();
+    this.queued = this.rules.map(() => false);
+    for (const [at, rule] of snap.due) {
+      this.due.push({ at, rule });
+      this.queued[rule] = true;
+    }
+    for (const id of snap.seen) this.seen.add(id);
+    snap.groups.forEach((n, i) => {
+      (this.groupList[i] as SearchGroup).count = n;
+    });
+  }
+
   stats(): RuleSetStats {
     return {
       ...this.counters,
@@ -609,6 +766,35 @@ class RuleSetImpl implements CompiledRuleSet {
       state: { ...this.budget.stats },
     };
   }
+}
+
+/** The report counters a snapshot carries. */
+const REPORT_COUNTS = [
+  "searched",
+  "evaluated",
+  "matched",
+  "suppressed",
+  "dropped",
+  "duplicates",
+  "alerts",
+  "skipped",
+  "late",
+  "capped",
+] as const satisfies readonly (keyof ReportState)[];
+
+/** The set's counters a snapshot carries. */
+const COUNTERS = ["events", "notObjects", "matched", "evaluations", "candidates", "alerts"] as const;
+
+function reportState(report: RuleRunReport, searched: number): ReportState {
+  const out: Record<string, number | boolean> = { truncated: report.truncated };
+  for (const k of REPORT_COUNTS) out[k] = report[k];
+  out.searched = searched;
+  return out as unknown as ReportState;
+}
+
+/** The runner of a rule: by its query's kind, resumed from `restore` when given. */
+function buildRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
+  return ctx.compiled.kind === "event" ? eventRunner(ctx, restore) : streamRunner(ctx, restore);
 }
 
 /** Compile `rules` into one rule set (see `CompiledRuleSet`). A rule whose query cannot run reports its error. */

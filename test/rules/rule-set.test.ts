@@ -111,6 +111,19 @@ describe("scheduled runs following event time", () => {
     expect(runTimes(alerts)).toEqual(Array(3).fill("2026-05-04T10:05:00.000Z"));
   });
 
+  it("a sequence whose first event is older than the window of its run is dropped", () => {
+    const set = compileRules(
+      [rule("sequence [process where true] [file where true]", { interval: "1m", from: "now-2m" })],
+      { wallClock: fixedWall },
+    );
+    set.push(proc("10:00:10", "curl"));
+    set.push({ ...proc("10:03:30", "cat"), event: { category: ["file"] } });
+    // Its run is 10:04 and searches (10:02, 10:04]: the first event is outside, so no run finds it.
+    expect(set.push(proc("10:05:00", "bash"))).toEqual([]);
+    set.end();
+    expect(set.reports()[0]).toMatchObject({ matched: 1, alerts: 0, dropped: 1 });
+  });
+
   it("advanceTo moves the clock without an event (a service's timer), never backwards", () => {
     const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
     set.push(proc("10:01:00", "curl"));

@@ -186,6 +186,28 @@ describe("snapshot and restore", () => {
     ).toThrow(RangeError);
   });
 
+  it("refuses partial sequences and candidates the query cannot hold", () => {
+    const query = "sequence by k [A where true] [B where true] [C where true]";
+    const s = compile(query).stream();
+    s.push({ "@timestamp": 1, event: { category: "A" }, k: 1 });
+    s.push({ "@timestamp": 2, event: { category: "A" }, k: 2 });
+    const snap = JSON.parse(JSON.stringify(s.snapshot()));
+    const partials = snap.sequence.matcher.partials;
+    const withPartials = (list: unknown[]) => ({
+      ...snap,
+      sequence: { ...snap.sequence, matcher: { ...snap.sequence.matcher, partials: list } },
+    });
+    const restore = (bad: unknown) => () => compile(query).stream({ restore: bad as typeof snap });
+    expect(restore(withPartials(partials))).not.toThrow();
+    // Stage 1 holds two events; the last stage is never stored; no trailing missing stage, no candidates.
+    expect(restore(withPartials([{ ...partials[0], stage: 1 }]))).toThrow(RangeError);
+    expect(restore(withPartials([{ ...partials[0], stage: 2 }]))).toThrow(RangeError);
+    expect(restore(withPartials([{ ...partials[0], stage: -1 }]))).toThrow(RangeError);
+    expect(restore(withPartials([partials[0], { ...partials[1], key: partials[0].key }]))).toThrow(
+      RangeError,
+    );
+  });
+
   it("event streams carry their counters", () => {
     const q = "A where x == 1";
     const s = compile(q).stream();
