@@ -123,7 +123,12 @@ function alertTable(rows, caption) {
   const body = el("tbody");
   for (const r of rows) {
     const tr = el("tr");
-    tr.append(el("td", display(r.time)), el("td", display(r.severity)), el("td", display(r.rule)));
+    // The ISO time may break after its date.
+    const time = el("td", null, { class: "time" });
+    const [date, ...rest] = display(r.time).split("T");
+    time.append(date, ...(rest.length > 0 ? [el("wbr"), `T${rest.join("T")}`] : []));
+    tr.append(time);
+    tr.append(el("td", display(r.severity)), el("td", display(r.rule)));
     tr.append(el("td", display(r.host)), valuesCell(r.values));
     const cell = el("td");
     if (r.event !== undefined) {
@@ -379,6 +384,18 @@ async function start() {
   }
   if (!loaded) fill(EXAMPLE);
   update();
+  showQuery();
+}
+
+/** Scroll the rule editor to the rule's query, which a TOML rule keeps below its metadata. */
+function showQuery() {
+  const text = editors.rule.value;
+  const at = text.search(/^\s*"?query"?\s*[=:]/m);
+  if (at <= 0) return;
+  const line = text.slice(0, at).split("\n").length;
+  const lineHeight = Number.parseFloat(getComputedStyle(editors.rule).lineHeight) || 18;
+  editors.rule.scrollTop = Math.max(0, (line - 2) * lineHeight);
+  syncScroll(editors.rule);
 }
 
 // ---------------------------------------------------------------- wiring
@@ -409,6 +426,7 @@ for (const textarea of Object.values(editors)) {
 $("reset").addEventListener("click", () => {
   fill(EXAMPLE);
   update();
+  showQuery();
   say("Loaded the example.");
 });
 

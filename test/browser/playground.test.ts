@@ -253,7 +253,7 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
     await broken.close();
   }, 60_000);
 
-  it("escapes control characters and fits a 360 px screen", async () => {
+  it("escapes control characters, groups sequences and fits a 360 px screen", async () => {
     const tab = await open();
     const event = {
       "@timestamp": "2026-11-20T09:00:00.000Z",
@@ -268,6 +268,23 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
     expect(text).toContain("a\\nb");
     expect(text).not.toContain("\u202e");
     expectCleanText(text);
+
+    // A sequence: its events grouped under it, in order.
+    await edited(
+      tab,
+      "rule",
+      'sequence by host.name\n  [process where process.name == "curl"]\n  [process where process.name == "kubectl"]',
+    );
+    await edited(tab, "events", readFileSync("examples/kubelet-events.ndjson", "utf8"));
+    expect(await tab.getAttribute("body", "data-sequences")).toBe("1");
+    const sequence = await tab.$$eval(".sequence tbody tr", (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    expect(sequence.map((r) => [r[0], r[3], r[5]])).toEqual([
+      ["2026-11-20T09:00:00.000Z", "node-a", "Explain #1"],
+      ["2026-11-20T09:00:05.000Z", "node-a", "Explain #2"],
+    ]);
+    expect(await tab.textContent(".sequence h3")).toContain("Sequence 1: Query (low), 2 events");
 
     await tab.click("#reset");
     await tab.waitForFunction(() => (globalThis as unknown as Win).document.body.dataset.alerts === "3");
