@@ -4,8 +4,9 @@
 // Usage: node examples/browser/build.mjs [outdir]   (default: a fresh temporary directory)
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,7 +64,9 @@ export async function buildExample(outdir = mkdtempSync(join(tmpdir(), "mini-eql
     logLevel: "silent",
   });
   copyFileSync(join(here, "index.html"), join(outdir, "index.html"));
-  return { page: join(outdir, "index.html"), metafile: result.metafile, size: sizeReport(result.metafile) };
+  const size = sizeReport(result.metafile);
+  size.gzip = gzipSync(readFileSync(join(outdir, "app.bundle.js"))).length;
+  return { page: resolve(outdir, "index.html"), metafile: result.metafile, size };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -71,8 +74,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kb = (n) => `${(n / 1024).toFixed(0)} kB`;
   const share = (n) => `${kb(n)} (${Math.round((100 * n) / size.total)}%)`;
   console.log(
-    `app.bundle.js: ${kb(size.total)} minified; parser (chevrotain) ${share(size.parser)}, ` +
+    `app.bundle.js: ${kb(size.total)} minified, ${kb(size.gzip)} gzipped; parser (chevrotain) ${share(size.parser)}, ` +
       `mini-eql ${share(size.core)}, other packages ${share(size.packages)}, page ${share(size.page)}`,
   );
-  console.log(`open file://${page}`);
+  console.log(`open ${pathToFileURL(page).href}`);
 }

@@ -175,7 +175,7 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
     mkdirSync(ARTIFACTS, { recursive: true });
     await tab.screenshot({ path: join(ARTIFACTS, "playground.png") });
     if (process.env.UPDATE_SCREENSHOT) {
-      await tab.setViewportSize({ width: 1100, height: 760 });
+      await tab.setViewportSize({ width: 1000, height: 720 });
       await tab.screenshot({ path: join(ARTIFACTS, "playground-readme.png") });
       copyFileSync(join(ARTIFACTS, "playground-readme.png"), README_SHOT);
     }
