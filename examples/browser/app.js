@@ -229,7 +229,8 @@ function select(i, scroll) {
   state.selected = i;
   drawEvents();
   drawExplanation();
-  if (scroll) $("explain-title").scrollIntoView({ block: "start" });
+  // From an alert's button: move to the explanation (its heading takes the focus, for the keyboard).
+  if (scroll) $("explain-title").focus();
   // Keep the selected event's place in the events editor for the keyboard user.
   const start = state.offsets[i];
   if (start !== undefined && scroll === false) editors.events.setSelectionRange(start, start);

@@ -51,6 +51,12 @@ interface Win {
   innerWidth: number;
 }
 
+/** The page's constructors the drop test uses. */
+interface Drops {
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  File: new (parts: string[], name: string) => unknown;
+}
+
 interface Size {
   total: number;
   parser: number;
@@ -206,6 +212,14 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
     // Back to the example rule; explain the first event (curl) and the second (kubectl), by keyboard.
     await tab.click("#reset");
     await tab.waitForFunction(() => (globalThis as unknown as Win).document.body.dataset.alerts === "3");
+    // An alert's "Explain" button moves to the explanation of its event.
+    await tab.click("#alerts tbody tr:nth-child(2) button");
+    expect(await tab.textContent("#explanation")).toContain("Event #4");
+    const focused = await tab.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id,
+    );
+    expect(focused).toBe("explain-title");
     await tab.focus('[data-event="0"]');
     await tab.keyboard.press("Enter");
     const tree = await tab.textContent("#explanation");
@@ -268,6 +282,28 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
     expect(text).toContain("a\\nb");
     expect(text).not.toContain("\u202e");
     expectCleanText(text);
+
+    // A file dropped on the events editor replaces its text.
+    const before = Number(await tab.getAttribute("body", "data-updated"));
+    const drop = await tab.evaluateHandle(() => {
+      const w = globalThis as unknown as Drops;
+      const data = new w.DataTransfer();
+      data.items.add(
+        new w.File(
+          ['[{"@timestamp": "2026-11-20T10:00:00Z", "event": {"category": "process"}}]'],
+          "dropped.json",
+        ),
+      );
+      return data;
+    });
+    await tab.dispatchEvent("#events-editor", "drop", { dataTransfer: drop });
+    await tab.waitForFunction(
+      (n) => Number((globalThis as unknown as Win).document.body.dataset.updated) > n,
+      before,
+    );
+    expect(await tab.inputValue("#events")).toContain("2026-11-20T10:00:00Z");
+    expect(await tab.textContent("#status")).toContain("Read dropped.json");
+    expect(await tab.getAttribute("body", "data-alerts")).toBe("1");
 
     // A sequence: its events grouped under it, in order.
     await edited(
