@@ -1,6 +1,8 @@
 // The rule playground's page: editors, results, explanation, fixtures and shareable links. The logic is
 // in playground.ts (the library's loaders, check, rule set, explain and fixtures); this file only
 // reads the editors and draws the results. Text from the editors is only ever set as text content.
+
+import { flatten } from "mini-eql";
 import exceptionsText from "../../rules/linux/lateral_movement_direct_kubelet_access_via_process_args.exceptions.json?raw";
 import fixturesText from "../../rules/linux/lateral_movement_direct_kubelet_access_via_process_args.fixtures.json?raw";
 import ruleText from "../../rules/linux/lateral_movement_direct_kubelet_access_via_process_args.toml";
@@ -10,6 +12,7 @@ import {
   display,
   explainEvent,
   fixtureFileFor,
+  queryFields,
   readEvents,
   readExceptions,
   readRules,
@@ -150,28 +153,28 @@ function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** One short line about an event: its time, category and the first few values of the query's fields. */
-function eventLine(event, i) {
+/** One short line about an event: its time, host and the values of the fields the rules read. */
+function eventLine(event, i, fields) {
   const time = event["@timestamp"];
-  const flat = [];
-  const walk = (prefix, v) => {
-    if (flat.length >= 4) return;
-    if (v && typeof v === "object" && !Array.isArray(v))
-      for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
-    else if (prefix !== "@timestamp") flat.push(`${prefix}=${display(v)}`);
-  };
-  walk("", event);
-  return `#${i + 1} ${time === undefined ? "(no @timestamp)" : display(time)}  ${flat.join("  ")}`;
+  const flat = flatten(event);
+  const shown = fields
+    .filter((f) => flat[f] !== undefined && f !== "@timestamp")
+    .slice(0, 5)
+    .map((f) => `${visible(f)}=${display(flat[f])}`);
+  return `#${i + 1} ${time === undefined ? "(no @timestamp)" : display(time)}  ${shown.join("  ")}`;
 }
 
 const state = { rules: [], events: [], offsets: [], selected: undefined, matchedEvents: new Set() };
 
 function drawEvents() {
   const list = $("event-list");
+  const fields = [
+    ...new Set(["host.name", ...state.rules.flatMap((r) => queryFields(r.compiled.statement))]),
+  ];
   list.replaceChildren(
     ...state.events.map((event, i) => {
       const pressed = state.selected === i;
-      const label = `${eventLine(event, i)}${state.matchedEvents.has(i) ? "  [alert]" : ""}`;
+      const label = `${eventLine(event, i, fields)}${state.matchedEvents.has(i) ? "  [alert]" : ""}`;
       const b = el("button", label, {
         type: "button",
         "aria-pressed": String(pressed),
