@@ -24,6 +24,8 @@ import { decodeCase, encodeCase } from "./share.ts";
 
 const EXAMPLE = { rule: ruleText, events: eventsText, exceptions: exceptionsText, fixtures: fixturesText };
 const DEBOUNCE_MS = 250;
+/** Events listed for choosing one to explain. */
+const MAX_LISTED = 500;
 
 const $ = (id) => document.getElementById(id);
 const editors = {
@@ -171,8 +173,12 @@ function drawEvents() {
   const fields = [
     ...new Set(["host.name", ...state.rules.flatMap((r) => queryFields(r.compiled.statement))]),
   ];
+  // A long file lists its first events (and the chosen one); the results count every event.
+  const shown = state.events.slice(0, MAX_LISTED).map((_, i) => i);
+  if (state.selected !== undefined && state.selected >= MAX_LISTED) shown.push(state.selected);
   list.replaceChildren(
-    ...state.events.map((event, i) => {
+    ...shown.map((i) => {
+      const event = state.events[i];
       const pressed = state.selected === i;
       const label = `${eventLine(event, i, fields)}${state.matchedEvents.has(i) ? "  [alert]" : ""}`;
       const b = el("button", label, {
@@ -187,6 +193,8 @@ function drawEvents() {
     }),
   );
   if (state.events.length === 0) list.append(el("li", "No events.", { class: "note" }));
+  const more = state.events.length - shown.length;
+  if (more > 0) list.append(el("li", `… and ${plural(more, "more event")}, not listed.`, { class: "note" }));
 }
 
 function treeItem(node) {
@@ -303,6 +311,7 @@ function summaryLine(result, rules, events) {
   const count = (key) => result.reports.reduce((n, r) => n + r[key], 0);
   parts.push(`${plural(result.alerts.length, "alert")}`, `${plural(result.sequences.length, "sequence")}`);
   if (count("suppressed") > 0) parts.push(`${count("suppressed")} suppressed by exceptions`);
+  if (count("dropped") > 0) parts.push(`${count("dropped")} more matches left out by max_signals`);
   if (count("skipped") > 0) parts.push(`${count("skipped")} skipped (no usable timestamp)`);
   for (const r of result.reports)
     if (r.error) parts.push(`${visible(r.name)} failed: ${visible(r.error.message)}`);
