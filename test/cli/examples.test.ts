@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, KUBELET_EVENTS, ndjson, ROOT, spawnNode, tempDir } from "./helpers.js";
 
@@ -97,7 +98,11 @@ describe.concurrent("examples", { timeout: 60_000 }, () => {
     const dir = tempDir();
     try {
       const r = node(["examples/browser/build.mjs", dir]);
-      expect(r.stdout.trim()).toBe(`open file://${join(dir, "index.html")}`);
+      const [size, open] = r.stdout.trim().split("\n");
+      expect(size).toMatch(
+        /^app\.bundle\.js: \d+ kB minified, \d+ kB gzipped; parser \(chevrotain\) \d+ kB \(\d+%\)/,
+      );
+      expect(open).toBe(`open ${pathToFileURL(join(dir, "index.html")).href}`);
       expect(existsSync(join(dir, "app.bundle.js"))).toBe(true);
       expect(readFileSync(join(dir, "index.html"), "utf8")).toContain(
         '<script src="app.bundle.js"></script>',
