@@ -11,12 +11,11 @@ import { locate } from "../../src/errors.js";
 import {
   type AlertDocument,
   checkFixtures,
+  checkQuery,
   compile,
   compileExceptions,
   compileIndexPatterns,
   compileRules,
-  EqlError,
-  type EqlWarning,
   type ExceptionItem,
   type ExplainNode,
   eventIndex,
@@ -25,7 +24,6 @@ import {
   explainQuery,
   flatten,
   type LoadedRule,
-  lintStatement,
   parse,
   parseFixtureFile,
   type RuleFixture,
@@ -109,37 +107,23 @@ export function isBareQuery(text: string): boolean {
 
 /** The findings of `mini-eql check "<query>"`: errors, or the compiler's warnings and the lint. */
 export function queryFindings(query: string): Finding[] {
-  try {
-    const compiled = compile(query);
-    const lint = lintStatement(compiled.statement);
-    // As the check command does: the lint's wildcard finding names the fix, so it replaces the compiler's.
-    const covered = (w: EqlWarning) =>
-      w.code.includes("WILDCARD") &&
-      lint.some(
-        (i) =>
-          i.location &&
-          i.code.includes("WILDCARD") &&
-          i.location.start <= w.location.start &&
-          w.location.start < i.location.end,
-      );
-    const out = compiled.warnings
-      .filter((w) => !covered(w))
-      .map((w) =>
-        placed(query, w.location, {
-          severity: "warning",
-          code: w.code,
-          message: w.reason,
-          ...withHint(w.hint),
-        }),
-      );
-    for (const issue of lint) out.push(issueFinding(query, issue, (s) => s));
-    return out.sort((a, b) => a.start - b.start);
-  } catch (e) {
-    if (!(e instanceof EqlError)) throw e;
-    return [
+  const found = checkQuery(query);
+  const out: Finding[] = [];
+  for (const e of found.errors)
+    out.push(
       placed(query, e.location, { severity: "error", code: e.code, message: e.reason, ...withHint(e.hint) }),
-    ];
-  }
+    );
+  for (const w of found.warnings)
+    out.push(
+      placed(query, w.location, {
+        severity: "warning",
+        code: w.code,
+        message: w.reason,
+        ...withHint(w.hint),
+      }),
+    );
+  for (const issue of found.lint) out.push(issueFinding(query, issue, (s) => s));
+  return out.sort((a, b) => a.start - b.start);
 }
 
 function issueFinding(

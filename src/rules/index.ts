@@ -9,6 +9,13 @@ export {
   ruleUuidOf,
 } from "./alert.js";
 export { CASE_CONTROLLED_FIELDS, isCaseControlled } from "./case-fields.js";
+export {
+  type CheckQueryOptions,
+  checkQuery,
+  earlierSyntaxError,
+  isLexicalError,
+  type QueryCheck,
+} from "./check-query.js";
 export { parseFrom, parseInterval } from "./duration.js";
 export { type RuleErrorCode, RuleErrorCodes, type RuleErrorInit, RuleLoadError } from "./errors.js";
 export {

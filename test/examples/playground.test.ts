@@ -38,6 +38,15 @@ describe("rule editor", () => {
     expect(isBareQuery('{"query": "any where true"}')).toBe(false);
   });
 
+  it("reports a syntax error before a lexical one, as mini-eql check does", () => {
+    const q = "process where process.name = \"x\" and a : 'y'";
+    const { findings } = readRules(q);
+    expect(findings.map((f) => [f.code, underlined(q, f)])).toEqual([
+      ["EQL_ASSIGNMENT_AS_EQUALITY", "="],
+      ["EQL_SINGLE_QUOTED_STRING", "'y'"],
+    ]);
+  });
+
   it("places a query error of a bare query at its column, with code and hint", () => {
     const text = 'process where process.name = "curl"';
     const { rules, findings } = readRules(text);

@@ -6,14 +6,12 @@
 
 import { locate } from "../../errors.js";
 import {
-  compile,
+  checkQuery,
   compileSchema,
-  EqlError,
-  EqlSyntaxError,
-  ErrorCodes,
+  earlierSyntaxError,
   type FieldSchema,
+  isLexicalError,
   type LoadedRule,
-  lintStatement,
   type RuleIssue,
   type RuleLoadError,
   validateRule,
@@ -34,38 +32,25 @@ export interface CheckOptions {
 
 function queryFindings(text: string, mapping: unknown, schema: FieldSchema | undefined): Finding[] {
   const file = "<query>";
-  const findings: Finding[] = [];
-  try {
-    const compiled = compile(text, mapping === undefined ? {} : { mapping });
-    const lint = lintStatement(compiled.statement, schema ? compileSchema(schema) : undefined);
-    // The compiler and the lint both flag wildcards in `==`; keep the lint's finding, which names the fix.
-    const covered = (start: number) =>
-      lint.some(
-        (i) =>
-          i.location && i.location.start <= start && start < i.location.end && i.code.includes("WILDCARD"),
-      );
-    for (const w of compiled.warnings) {
-      if (w.code.includes("WILDCARD") && covered(w.location.start)) continue;
-      findings.push(diagnosticFinding(file, w, "warning"));
-    }
-    for (const issue of lint) findings.push(issueFinding(file, issue, text));
-  } catch (e) {
-    if (!(e instanceof EqlError)) throw e;
-    const earlier = earlierSyntaxError(text, mapping, e);
-    if (earlier) findings.push(diagnosticFinding(file, earlier, "error"));
-    findings.push(diagnosticFinding(file, e, "error"));
-  }
-  return findings;
+  const found = checkQuery(text, {
+    ...(mapping === undefined ? {} : { mapping }),
+    ...(schema ? { schema: compileSchema(schema) } : {}),
+  });
+  return [
+    ...found.errors.map((e) => diagnosticFinding(file, e, "error")),
+    ...found.warnings.map((w) => diagnosticFinding(file, w, "warning")),
+    ...found.lint.map((issue) => issueFinding(file, issue, text)),
+  ];
 }
 
 /** For a rule whose query has a lexical error: a syntax error earlier in the query, in the file. */
 function earlierInRuleFile(e: RuleLoadError, mapping: unknown): Finding | undefined {
   const lexical = e.queryError;
-  if (!lexical || e.file === undefined || !LEXICAL.has(lexical.code)) return undefined;
+  if (!lexical || e.file === undefined || !isLexicalError(lexical)) return undefined;
   const format = ruleFileFormat(e.file);
   const found = queryInFile(e.file, format, format === "ndjson" ? e.line : undefined);
   if (!found) return undefined;
-  const earlier = earlierSyntaxError(found.query, mapping, lexical);
+  const earlier = earlierSyntaxError(found.query, lexical, mapping);
   if (!earlier) return undefined;
   const at = found.position(earlier.location);
   return {
@@ -76,36 +61,6 @@ function earlierInRuleFile(e: RuleLoadError, mapping: unknown): Finding | undefi
     ...at,
     hint: earlier.hint,
   };
-}
-
-/** Lexical errors: the lexer reports them before the parser runs, wherever a parse error may be. */
-const LEXICAL = new Set<string>([
-  ErrorCodes.SINGLE_QUOTED_STRING,
-  ErrorCodes.LEGACY_RAW_STRING,
-  ErrorCodes.INVALID_ESCAPE,
-  ErrorCodes.UNEXPECTED_CHARACTER,
-]);
-
-/**
- * A syntax error earlier in the text than the lexical error `lexical`, if any. The lexer stops at
- * the first bad token before the parser runs, so `process.name = "x" and a : 'y'` is reported at
- * `'y'` rather than at `=`. The text is parsed again with the bad token replaced by a string literal
- * of the same length (so offsets stay put); a syntax error found before the token is a real one.
- */
-function earlierSyntaxError(text: string, mapping: unknown, lexical: EqlError): EqlError | undefined {
-  if (!LEXICAL.has(lexical.code)) return undefined;
-  const { start, end } = lexical.location;
-  const width = end - start;
-  const filler = width >= 2 ? `"${" ".repeat(width - 2)}"` : " ".repeat(width);
-  try {
-    compile(text.slice(0, start) + filler + text.slice(end), mapping === undefined ? {} : { mapping });
-  } catch (e) {
-    if (e instanceof EqlSyntaxError && e.location.start < start) {
-      const span = { start: e.location.start, end: e.location.end };
-      return new EqlSyntaxError(text, e.code, e.reason, span, e.hint);
-    }
-  }
-  return undefined;
 }
 
 function issueFinding(file: string, issue: RuleIssue, queryText: string): Finding {
