@@ -182,6 +182,8 @@ interface SearchGroup {
 interface TimeSource {
   readonly read: (event: unknown) => number | null;
   epoch: number;
+  /** The event `value` is of: runners also ask for earlier events (a sequence's first). */
+  event: unknown;
   value: number | null;
 }
 
@@ -434,6 +436,7 @@ class RuleSetImpl implements CompiledRuleSet {
       source = {
         read: (e) => (ov ? firstInstant(ov.list(e)) : null) ?? firstInstant(ts.list(e)),
         epoch: -1,
+        event: undefined,
         value: null,
       };
       this.timeSources.set(override, source);
@@ -457,8 +460,9 @@ class RuleSetImpl implements CompiledRuleSet {
   }
 
   private timeOf(source: TimeSource, e: unknown): number | null {
-    if (source.epoch !== this.table.epoch) {
+    if (source.epoch !== this.table.epoch || source.event !== e) {
       source.epoch = this.table.epoch;
+      source.event = e;
       try {
         source.value = source.read(e);
       } catch {
