@@ -4,7 +4,8 @@
  *   a. end to end: `mini-eql run --rules <the corpus rules as files> --no-window FILE` against the bare
  *      read + JSON.parse floor (../shared/bench/io-floor.mjs) over the same NDJSON, wall time of each
  *      process, alternating, for events from ../shared/bench/gen-events.mjs and from corpus-events.mjs;
- *      with one worker and, when the command line has `--workers`, two;
+ *      with `--workers 1` and `--workers 2` (when the command line has `--workers`) in the same rounds,
+ *      and the two-worker / one-worker throughput ratio (one worker's median time over two's);
  *   b. in memory: events/s (CPU time) of `compileRules(...).pushBatch(events)` with 100, 300 and all
  *      rules, and the cost per event at each size (a fresh rule set per round, compiled outside the
  *      timing).
@@ -100,6 +101,8 @@ try {
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
   const endToEnd = [];
+  /** Two workers' throughput over one worker's, per event file. */
+  const twoToOne = [];
   for (const [label, file] of [
     ["gen-events", genFile],
     ["corpus-events", corpusFile],
@@ -117,6 +120,11 @@ try {
     for (const w of workerCounts) {
       const s = spread(runs.get(w));
       endToEnd.push({ events: label, workers: w, seconds: s, floor: f, ratio: s.median / f.median });
+    }
+    if (workerCounts.length > 1) {
+      const one = spread(runs.get(1)).median;
+      const two = spread(runs.get(2)).median;
+      twoToOne.push({ events: label, throughput: one / two });
     }
   }
 
@@ -159,6 +167,9 @@ try {
         `  floor ${e.floor.median.toFixed(2)} s (${e.floor.min.toFixed(2)}-${e.floor.max.toFixed(2)})  ratio ${e.ratio.toFixed(2)}x the floor`,
     );
   }
+  for (const t of twoToOne) {
+    console.log(`   ${t.events.padEnd(14)} two workers / one: ${t.throughput.toFixed(2)}x the throughput`);
+  }
   console.log("b. in memory (events/s of CPU time, median (min-max) of %d rounds)", MEM_ROUNDS);
   for (const m of inMemory) {
     console.log(
@@ -171,7 +182,7 @@ try {
   console.log(
     `   cost per event, all rules vs 100: ${(all.microsPerEvent / hundred.microsPerEvent).toFixed(2)}x; indexed ${all.indexed}, always evaluated ${all.always}`,
   );
-  console.log(`RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, inMemory })}`);
+  console.log(`RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, inMemory })}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
