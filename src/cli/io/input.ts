@@ -116,16 +116,18 @@ async function* bytesOf(stream: Readable, counters: InputCounters, file: string)
 }
 
 /**
- * The (decompressed) bytes of one source, as read: `source` is a path, or `-` for stdin. Corrupt or
- * truncated gzip data ends the source with an `InputError` after the bytes read before it.
+ * The (decompressed) bytes of one source, as read (files in chunks of `chunkBytes`): `source` is a
+ * path, or `-` for stdin. Corrupt or truncated gzip data ends the source with an `InputError` after
+ * the bytes read before it.
  */
 export async function* readBytes(
   source: string,
   counters: InputCounters,
   stdin: Readable = process.stdin,
+  chunkBytes = 1 << 16,
 ): AsyncGenerator<Buffer> {
   const file = source === "-" ? STDIN_NAME : source;
-  const stream = source === "-" ? stdin : createReadStream(source, { highWaterMark: 1 << 16 });
+  const stream = source === "-" ? stdin : createReadStream(source, { highWaterMark: chunkBytes });
   yield* bytesOf(stream, counters, file);
 }
 
