@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { intOption } from "./args.mjs";
 import { corpusEvents, stageTemplates } from "./corpus-events.mjs";
 
@@ -128,6 +129,24 @@ try {
     }
   }
 
+  // How much a second thread gets on this machine now: the same loop in one thread and in two at
+  // once (2.0x the time means no second core was free, and two workers cannot be faster).
+  const loop = async (threads) => {
+    const code =
+      'let x = 0; for (let i = 0; i < 3e8; i++) x += i % 7; require("node:worker_threads").parentPort.postMessage(x);';
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from(
+        { length: threads },
+        () => new Promise((res) => new Worker(code, { eval: true }).on("message", res)),
+      ),
+    );
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  const oneLoop = await loop(1);
+  const twoLoops = await loop(2);
+  const secondCore = twoLoops / oneLoop;
+
   // ---------- b. in memory ----------
   const loaded = rows.map((row) => ruleFromObject(ruleObject(row)));
   const events = readFileSync(genFile, "utf8")
@@ -170,6 +189,9 @@ try {
   for (const t of twoToOne) {
     console.log(`   ${t.events.padEnd(14)} two workers / one: ${t.throughput.toFixed(2)}x the throughput`);
   }
+  console.log(
+    `   the same loop in two threads at once took ${secondCore.toFixed(2)}x the time of one (1.0: a free second core; 2.0: none)`,
+  );
   console.log("b. in memory (events/s of CPU time, median (min-max) of %d rounds)", MEM_ROUNDS);
   for (const m of inMemory) {
     console.log(
@@ -182,7 +204,9 @@ try {
   console.log(
     `   cost per event, all rules vs 100: ${(all.microsPerEvent / hundred.microsPerEvent).toFixed(2)}x; indexed ${all.indexed}, always evaluated ${all.always}`,
   );
-  console.log(`RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, inMemory })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, secondCore, inMemory })}`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
