@@ -13,6 +13,8 @@ export default defineConfig([
     entry: {
       index: "src/index.ts",
       "node/index": "src/node/index.ts",
+      // Loaded by path into each worker thread of a ParallelRuleSet.
+      "node/rule-worker": "src/node/parallel/worker.ts",
       "testing/index": "src/testing/index.ts",
     },
     format: ["esm", "cjs"],
@@ -31,7 +33,8 @@ export default defineConfig([
     // The command line (bin `mini-eql`), ESM only; its shebang is kept and the file made executable.
     // Every dependency is bundled, so a command reads a handful of files instead of resolving and
     // reading some 700 modules of chevrotain, lodash-es, commander and smol-toml one by one.
-    entry: { index: "src/cli/index.ts" },
+    // rule-worker: the worker threads of `mini-eql run --workers N`, found beside index.js.
+    entry: { index: "src/cli/index.ts", "rule-worker": "src/node/parallel/worker.ts" },
     outDir: "dist/cli",
     format: ["esm"],
     sourcemap: true,

@@ -4,7 +4,8 @@
  *   a. end to end: `mini-eql run --rules <the corpus rules as files> --no-window FILE` against the bare
  *      read + JSON.parse floor (../shared/bench/io-floor.mjs) over the same NDJSON, wall time of each
  *      process, alternating, for events from ../shared/bench/gen-events.mjs and from corpus-events.mjs;
- *      with one worker and, when the command line has `--workers`, two;
+ *      with `--workers 1` and `--workers 2` (when the command line has `--workers`) in the same rounds,
+ *      and the two-worker / one-worker throughput ratio (one worker's median time over two's);
  *   b. in memory: events/s (CPU time) of `compileRules(...).pushBatch(events)` with 100, 300 and all
  *      rules, and the cost per event at each size (a fresh rule set per round, compiled outside the
  *      timing).
@@ -19,6 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { intOption } from "./args.mjs";
 import { corpusEvents, stageTemplates } from "./corpus-events.mjs";
 
@@ -100,6 +102,8 @@ try {
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
   const endToEnd = [];
+  /** Two workers' throughput over one worker's, per event file. */
+  const twoToOne = [];
   for (const [label, file] of [
     ["gen-events", genFile],
     ["corpus-events", corpusFile],
@@ -118,7 +122,30 @@ try {
       const s = spread(runs.get(w));
       endToEnd.push({ events: label, workers: w, seconds: s, floor: f, ratio: s.median / f.median });
     }
+    if (workerCounts.length > 1) {
+      const one = spread(runs.get(1)).median;
+      const two = spread(runs.get(2)).median;
+      twoToOne.push({ events: label, throughput: one / two });
+    }
   }
+
+  // How much a second thread gets on this machine now: the same loop in one thread and in two at
+  // once (2.0x the time means no second core was free, and two workers cannot be faster).
+  const loop = async (threads) => {
+    const code =
+      'let x = 0; for (let i = 0; i < 3e8; i++) x += i % 7; require("node:worker_threads").parentPort.postMessage(x);';
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from(
+        { length: threads },
+        () => new Promise((res) => new Worker(code, { eval: true }).on("message", res)),
+      ),
+    );
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  const oneLoop = await loop(1);
+  const twoLoops = await loop(2);
+  const secondCore = twoLoops / oneLoop;
 
   // ---------- b. in memory ----------
   const loaded = rows.map((row) => ruleFromObject(ruleObject(row)));
@@ -159,6 +186,12 @@ try {
         `  floor ${e.floor.median.toFixed(2)} s (${e.floor.min.toFixed(2)}-${e.floor.max.toFixed(2)})  ratio ${e.ratio.toFixed(2)}x the floor`,
     );
   }
+  for (const t of twoToOne) {
+    console.log(`   ${t.events.padEnd(14)} two workers / one: ${t.throughput.toFixed(2)}x the throughput`);
+  }
+  console.log(
+    `   the same loop in two threads at once took ${secondCore.toFixed(2)}x the time of one (1.0: a free second core; 2.0: none)`,
+  );
   console.log("b. in memory (events/s of CPU time, median (min-max) of %d rounds)", MEM_ROUNDS);
   for (const m of inMemory) {
     console.log(
@@ -171,7 +204,9 @@ try {
   console.log(
     `   cost per event, all rules vs 100: ${(all.microsPerEvent / hundred.microsPerEvent).toFixed(2)}x; indexed ${all.indexed}, always evaluated ${all.always}`,
   );
-  console.log(`RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, inMemory })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, secondCore, inMemory })}`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -19,6 +19,9 @@ const REQUIRED = [
   "dist/testing/index.d.ts",
   "dist/testing/index.d.cts",
   "dist/cli/index.js",
+  // The worker threads of ParallelRuleSet and of `mini-eql run --workers N`, loaded by path.
+  "dist/node/rule-worker.js",
+  "dist/cli/rule-worker.js",
   "rules/linux/lateral_movement_direct_kubelet_access_via_process_args.toml",
 ];
 // Everything published must be one of these: the build, the shipped rules, and the package's papers.

@@ -54,6 +54,10 @@ Memory stays bounded whatever the input size: rules keep only matches an open ru
 on (max_signals of them with --now or --no-window) and their sequences' partial state; events must
 come in time order, or within --lateness milliseconds.
 
+The rules are shared out between --workers N threads (default: one per core). Each thread reads
+every event and runs its rules, so what is printed is the same for any N; --workers 1 runs in one
+thread. The memory budget is split evenly between the threads.
+
 Exit status 1: a rule file failed to load or a rule failed to run, --strict met a rejected line
 (with --now or --no-window no alert is printed then: alerts come only from a whole execution), an input file could not be read to its end
 (truncated or corrupt gzip), or --fail-on-alert and an alert was created.

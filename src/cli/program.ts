@@ -109,6 +109,11 @@ export function buildProgram(
       "NDJSON: reject lines longer than N bytes without holding them (default: 64 MiB)",
       positiveInt,
     )
+    .option(
+      "--workers <n>",
+      "threads that run a share of the rules each (default: the number of cores, at most one per rule; 1: no worker thread)",
+      positiveInt,
+    )
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {

@@ -1,7 +1,8 @@
 /**
  * Node-only entry of mini-eql: loading rules from directories and files, the ECS schema for
  * validation, rule fixtures, and the conformance runner for suite folders in Elasticsearch's EQL QA
- * layout (`suite.json`, spec TOML files, data and mappings).
+ * layout (`suite.json`, spec TOML files, data and mappings), and `ParallelRuleSet`, which spreads a
+ * rule set's rules over worker threads.
  */
 import { compile } from "../compile.js";
 import { type CliContext, runCli } from "./conformance/cli.js";
@@ -24,4 +25,11 @@ export function conformanceMain(
 ): Promise<number> {
   return runCli(argv, { ...options, compile });
 }
+export {
+  type ChunkOutcome,
+  ParallelRuleSet,
+  type ParallelRuleSetOptions,
+  type RejectedRecord,
+  WorkerError,
+} from "./parallel/rule-set.js";
 export * from "./rules/index.js";

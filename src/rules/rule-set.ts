@@ -196,6 +196,23 @@ export interface CompiledRuleSet {
   restore(snapshot: RuleSetSnapshot): void;
 }
 
+/**
+ * What a caller that merges the alerts of several rule sets (each with a share of the rules, over the
+ * same events) needs to put them in the order one set would give. Internal: not in the package API.
+ */
+export interface RuleSetTrace {
+  /** The last `alerts` alerts returned came from rule `rule`'s runs due from `at` (`Infinity`: `end()`). */
+  run(at: number, rule: number, alerts: number): void;
+  /** The event being pushed matched a rule (counted once per event in `stats().matched`). */
+  matched(): void;
+}
+
+/** Have `set` (from `compileRules`) report to `trace`. Internal. */
+export function traceRuleSet(set: CompiledRuleSet, trace: RuleSetTrace): void {
+  if (!(set instanceof RuleSetImpl)) throw new TypeError("not a rule set from compileRules");
+  set.trace = trace;
+}
+
 interface Entry {
   readonly loaded: LoadedRule;
   readonly report: RuleRunReport;
@@ -365,6 +382,7 @@ class RuleSetImpl implements CompiledRuleSet {
   private fingerprintValue: string | null = null;
   private eventIndexValue: string | undefined;
   private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
+  trace: RuleSetTrace | null = null;
 
   constructor(rules: readonly LoadedRule[], options: RuleSetOptions) {
     this.rules = [...rules];
@@ -595,7 +613,10 @@ class RuleSetImpl implements CompiledRuleSet {
       if (entry.runner.push(e, n)) any = true;
       if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
     }
-    if (any) this.counters.matched++;
+    if (any) {
+      this.counters.matched++;
+      this.trace?.matched();
+    }
     return this.scheduled ? this.advance(e) : [];
   }
 
@@ -631,7 +652,9 @@ class RuleSetImpl implements CompiledRuleSet {
       this.due.pop();
       this.queued[top.rule] = false;
       const runner = (this.entries[top.rule] as Entry).runner as Runner;
+      const before = out.length;
       for (const a of runner.due(now, this.seen)) out.push(a);
+      this.trace?.run(top.at, top.rule, out.length - before);
       this.enqueue(top.rule, runner);
     }
     this.counters.alerts += out.length;
@@ -649,11 +672,13 @@ class RuleSetImpl implements CompiledRuleSet {
     this.ended = true;
     this.touched = true;
     const out: AlertDocument[] = [];
-    for (const entry of this.entries) {
+    this.entries.forEach((entry, i) => {
       entry.report.searched = entry.group.count;
-      if (!entry.runner) continue;
+      if (!entry.runner) return;
+      const before = out.length;
       for (const a of entry.runner.finish(this.seen)) out.push(a);
-    }
+      this.trace?.run(Number.POSITIVE_INFINITY, i, out.length - before);
+    });
     this.counters.alerts += out.length;
     return out;
   }

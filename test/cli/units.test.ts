@@ -5,12 +5,12 @@ import { describe, expect, it } from "vitest";
 import { applyPipes } from "../../src/cli/commands/pipes.js";
 import { parseNow } from "../../src/cli/commands/run.js";
 import { type InputRecord, newCounters, readSource, readSources } from "../../src/cli/io/input.js";
-import { JsonArraySplitter } from "../../src/cli/io/json-array.js";
 import { Output } from "../../src/cli/io/output.js";
 import { TableWriter } from "../../src/cli/io/table.js";
 import { renderJunit } from "../../src/cli/junit.js";
 import { colourEnabled, colours, Progress } from "../../src/cli/term.js";
 import type { Pipe } from "../../src/index.js";
+import { JsonArraySplitter } from "../../src/node/input/json-array.js";
 
 async function records(
   data: string | Buffer,

@@ -124,6 +124,26 @@ describe("scheduled runs following event time", () => {
     expect(set.reports()[0]).toMatchObject({ matched: 1, alerts: 0, dropped: 1 });
   });
 
+  it("a sequence belongs to the run after its last event, whatever other rules the set holds", () => {
+    const query =
+      'sequence by host.id with maxspan=1m [process where process.name == "a"] [process where process.name == "b"]';
+    const host = { host: { id: "h1" } };
+    for (const rules of [[rule(query)], [rule('process where process.name == "b"'), rule(query)]]) {
+      const set = compileRules(rules, { wallClock: fixedWall });
+      const seq = rules.length - 1;
+      const ofSeq = (alerts: readonly Record<string, unknown>[]) =>
+        alerts.filter((a) => a["kibana.alert.rule.rule_id"] === rules[seq]?.rule.rule_id);
+      const early = [
+        ...set.push(proc("10:04:50", "a", host)),
+        ...set.push(proc("10:05:10", "b", host)),
+        ...set.push(proc("10:06:00", "x", host)),
+      ];
+      expect(ofSeq(early)).toEqual([]);
+      const alerts = ofSeq(set.push(proc("10:10:01", "x", host)));
+      expect(runTimes(alerts)).toEqual(Array(3).fill("2026-05-04T10:10:00.000Z"));
+    }
+  });
+
   it("advanceTo moves the clock without an event (a service's timer), never backwards", () => {
     const set = compileRules([rule('process where process.name == "curl"')], { wallClock: fixedWall });
     set.push(proc("10:01:00", "curl"));

@@ -4,11 +4,17 @@
  * runs on its schedule as event time passes and alerts are printed as its runs finish; with --now (or
  * --no-window) the input is one execution and alerts are printed when it ends, since `max_signals`
  * keeps the newest matches and those are known only then.
+ *
+ * The rules run in a `ParallelRuleSet` (src/node/parallel): with --workers N > 1 each of N threads
+ * runs a share of the rules over every event; with one, the same code runs in this thread. Input is
+ * read here as bytes and parsed where the rules run.
  */
-import { compileRules, type RuleRunReport } from "../../index.js";
+import { availableParallelism } from "node:os";
+import type { RuleRunReport } from "../../index.js";
+import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/parallel/rule-set.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
-import { acceptedEvents, newCounters } from "../io/input.js";
+import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
 import { readMapping } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
@@ -31,7 +37,17 @@ export interface RunOptions {
   /** MiB of sequence and sample state the whole run may hold. */
   memoryBudget?: number;
   allowEvictions?: boolean;
+  /** Threads that run a share of the rules each (default: the number of cores). */
+  workers?: number;
 }
+
+/** Chunks of input sent to the rules before the oldest one's alerts are awaited. */
+const IN_FLIGHT = 4;
+/**
+ * Bytes read from a file at a time (stdin gives what it has): each chunk is a round trip to every
+ * worker thread, and over 1 MiB chunks two workers spent about a fifth less CPU time than over 64 KiB.
+ */
+const CHUNK_BYTES = 1 << 20;
 
 /** Parse --now: ISO 8601 text or epoch milliseconds. */
 export function parseNow(text: string | undefined, clock: () => number = Date.now): number {
@@ -70,13 +86,33 @@ export async function runCommand(
   // bytes give the same alerts from a file and from stdin, and alerts come out as runs finish.
   const single = opts.now !== undefined || !opts.window;
   const now = single ? parseNow(opts.now) : undefined;
-  const ruleSet = compileRules(set.rules, {
+  const ruleSet = new ParallelRuleSet(set.rules, {
     ...(now === undefined ? {} : { now }),
     window: opts.window,
     spaceId: opts.space,
     lateness: opts.lateness ?? 0,
     ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
+    workers: opts.workers ?? availableParallelism(),
+    ...(opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes }),
   });
+  try {
+    return await runWith(ruleSet, sources, set, opts, now, ctx);
+  } catch (e) {
+    if (e instanceof WorkerError) throw new ExitError(ExitCode.FAILURE, e.message);
+    throw e;
+  } finally {
+    await ruleSet.close();
+  }
+}
+
+async function runWith(
+  ruleSet: ParallelRuleSet,
+  sources: readonly string[],
+  set: ReturnType<typeof loadRuleArgs>,
+  opts: RunOptions,
+  now: number | undefined,
+  ctx: CliContext,
+): Promise<number> {
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
   let alerts = 0;
@@ -87,16 +123,58 @@ export async function runCommand(
   const counters = newCounters();
   const rejects = new RejectReporter(ctx.stderr, ctx.err, { strict: opts.strict === true });
   const progress = new Progress(ctx.stderr);
-  const readOptions = opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes };
-  try {
-    // Under --strict the run stops at the first rejected line and prints no alert: alerts are
-    // printed only for a whole execution.
-    for await (const r of acceptedEvents(sources, counters, ctx.stdin, readOptions, rejects, () =>
-      progress.tick(counters),
-    )) {
-      const docs = ruleSet.push(r.event);
-      if (docs.length > 0) await print(docs);
+  // Under --strict the run stops at the first rejected line: alerts of later events are not printed
+  // (with --now or --no-window no alert is, since alerts are printed only for a whole execution).
+  const take = async (outcome: ChunkOutcome): Promise<boolean> => {
+    const groups = outcome.alerts;
+    let g = 0;
+    let stop = -1;
+    let rejected = 0;
+    for (const r of outcome.rejected) {
+      while (g < groups.length && (groups[g] as (typeof groups)[number]).record < r.index)
+        await print((groups[g++] as (typeof groups)[number]).alerts);
+      rejected++;
+      if (rejects.reject({ kind: "rejected", file: r.file, line: r.line, reason: r.reason })) {
+        stop = r.index;
+        break;
+      }
     }
+    if (stop < 0) while (g < groups.length) await print((groups[g++] as (typeof groups)[number]).alerts);
+    const records = stop < 0 ? outcome.records : stop + 1;
+    counters.records += records;
+    counters.rejected += rejected;
+    counters.events += records - rejected;
+    progress.tick(counters);
+    return stop >= 0;
+  };
+  const queue: Promise<ChunkOutcome>[] = [];
+  const queued = (p: Promise<ChunkOutcome>) => {
+    // A failure is reported when its chunk's turn comes; until then it must not count as unhandled.
+    p.catch(() => {});
+    queue.push(p);
+  };
+  const drain = async (keep: number): Promise<boolean> => {
+    while (queue.length > keep) if (await take(await (queue.shift() as Promise<ChunkOutcome>))) return true;
+    return false;
+  };
+  try {
+    read: for (const source of sources) {
+      ruleSet.begin(source === "-" ? STDIN_NAME : source);
+      try {
+        for await (const bytes of readBytes(source, counters, ctx.stdin, CHUNK_BYTES)) {
+          queued(ruleSet.feed(bytes));
+          if (await drain(IN_FLIGHT - 1)) break read;
+        }
+        queued(ruleSet.finish());
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        ruleSet.abort();
+        if (await drain(0)) break;
+        counters.unreadable++;
+        if (rejects.unreadableSource({ kind: "unreadable", file: e.file, reason: e.message })) break;
+      }
+    }
+    await drain(0);
   } finally {
     progress.clear();
   }
@@ -105,7 +183,7 @@ export async function runCommand(
     await out.flush();
     throw new ExitError(ExitCode.FAILURE, rejects.stoppedMessage());
   }
-  await print(ruleSet.end());
+  await print(await ruleSet.end());
   await out.flush();
   const reports = ruleSet.reports();
   const matched = ruleSet.stats().matched;

@@ -1,0 +1,432 @@
+/**
+ * A rule set that spreads its rules over worker threads. The rules are partitioned, not the events:
+ * every worker is sent every chunk of input bytes, parses the lines itself, and runs a compiled rule
+ * set of its share of the rules over all events (src/node/parallel/shard.ts). Each rule thus sees
+ * exactly the events, and each worker's clock exactly the times, it would see in one rule set, so
+ * sequences, samples, `max_signals` and scheduled runs need nothing from other threads. The calling
+ * thread merges the answers chunk by chunk, in input order, and orders the alerts of one event as one
+ * rule set does (by the time their run was due, then rule order), and those of `end()` by rule.
+ *
+ * Parsing is repeated in every worker: that is the price, small next to evaluating many rules. With
+ * one worker the share runs in the calling thread, through the same code.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { serialize } from "node:v8";
+import { Worker } from "node:worker_threads";
+import { DEFAULT_STATE_BYTES } from "../../engine/budget.js";
+import { parseMapping, resolveField } from "../../mapping.js";
+import type { AlertDocument } from "../../rules/alert.js";
+import { toMillis } from "../../rules/duration.js";
+import { ruleCompileOptions } from "../../rules/from-object.js";
+import { presearchAlternatives } from "../../rules/presearch.js";
+import type { RuleRunReport, RuleSetOptions, RuleSetStats } from "../../rules/rule-set.js";
+import type { LoadedRule } from "../../rules/types.js";
+import type { WorkerReply, WorkerSetup } from "./protocol.js";
+import {
+  type ChunkResult,
+  type EndResult,
+  RuleShard,
+  type RunAlerts,
+  restoredReports,
+  ruleSource,
+  type ShardOp,
+  type ShardReply,
+  type ShardSetup,
+} from "./shard.js";
+
+/** Options of a `ParallelRuleSet`: those of a rule set (but a wall clock function), and the threads. */
+export interface ParallelRuleSetOptions extends Omit<RuleSetOptions, "wallClock"> {
+  /**
+   * Worker threads (default `os.availableParallelism()`, at most one per rule); 1 runs the rules in
+   * the calling thread. The memory budget is split evenly between them.
+   */
+  workers?: number;
+  /** The longest NDJSON line in bytes; longer lines are rejected (default 64 MiB). */
+  maxLineBytes?: number;
+  /** Path of the worker script (default: `rule-worker.js` shipped beside this module). */
+  workerScript?: string;
+}
+
+/** A line of input that is not an event, where it is. */
+export interface RejectedRecord {
+  /** Its index among the chunk's records. */
+  readonly index: number;
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** What one chunk of input (or the end of a source) gave, in input order. */
+export interface ChunkOutcome {
+  /** Records completed: events and rejected lines (blank lines are not records). */
+  readonly records: number;
+  readonly events: number;
+  readonly rejected: readonly RejectedRecord[];
+  /** Alerts made certain, by the index of the record (an event) that made them certain, ascending. */
+  readonly alerts: readonly { readonly record: number; readonly alerts: readonly AlertDocument[] }[];
+}
+
+/** A worker thread failed or stopped: the run cannot go on (its message says which and why). */
+export class WorkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerError";
+  }
+}
+
+/** Where a share of the rules runs: answers operations in order. */
+interface Lane {
+  post(op: ShardOp): Promise<ShardReply>;
+  close(): Promise<void>;
+}
+
+/** A share run in the calling thread. */
+class LocalLane implements Lane {
+  constructor(private readonly shard: RuleShard) {}
+  post(op: ShardOp): Promise<ShardReply> {
+    try {
+      return Promise.resolve(this.shard.handle(op));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A share run in a worker thread; it holds the process only while it has work. */
+class ThreadLane implements Lane {
+  private readonly worker: Worker;
+  private readonly pending: { resolve: (r: ShardReply) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | null = null;
+  private closing = false;
+
+  constructor(script: string, setup: WorkerSetup, name: string) {
+    this.worker = new Worker(script, { workerData: setup });
+    this.worker.unref();
+    this.worker.on("message", (reply: WorkerReply) => {
+      const p = this.pending.shift();
+      if (this.pending.length === 0) this.worker.unref();
+      if (!p) return;
+      if ("error" in reply) {
+        const e = new WorkerError(`${name} failed: ${reply.error}`);
+        p.reject(e);
+        this.fail(e);
+      } else p.resolve(reply.result);
+    });
+    this.worker.on("error", (e) => this.fail(new WorkerError(`${name} failed: ${e.message}`)));
+    this.worker.on("exit", (code) => {
+      if (!this.closing) this.fail(new WorkerError(`${name} stopped unexpectedly (exit code ${code})`));
+    });
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.splice(0)) p.reject(this.failure);
+    this.worker.unref();
+  }
+
+  post(op: ShardOp): Promise<ShardReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) this.worker.ref();
+      this.pending.push({ resolve, reject });
+      this.worker.postMessage(op);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.worker.terminate();
+  }
+}
+
+/** The worker script: beside this module in dist/node or dist/cli, or in dist/node from a shared chunk. */
+function defaultWorkerScript(): string {
+  const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+  const dir = here.slice(0, Math.max(here.lastIndexOf("/"), here.lastIndexOf("\\")) + 1);
+  for (const candidate of [`${dir}rule-worker.js`, `${dir}node/rule-worker.js`]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`mini-eql: the rule worker script was not found beside ${here} (run the built package)`);
+}
+
+/**
+ * A deterministic estimate of what a rule costs per event: every term without a literal the index can
+ * use is evaluated on each event of its category (or on every event), and sequences and samples keep
+ * state besides.
+ */
+function ruleCost(loaded: LoadedRule): number {
+  const query = loaded.compiled.statement.query;
+  let cost = query.kind === "event" ? 1 : 3;
+  try {
+    const options = loaded.compileOptions ?? ruleCompileOptions(loaded.rule);
+    const mapping = parseMapping(options.mapping);
+    const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
+    for (const alt of presearchAlternatives(query, { mapping, timestampField })) {
+      const open = alt.terms === null || alt.terms.length === 0;
+      cost += open ? (alt.category === null ? 16 : 4) : 1;
+    }
+  } catch {
+    cost += 4;
+  }
+  return cost;
+}
+
+/**
+ * Rules' indexes per worker, each list ascending: greedily, the costliest rule (group) to the least
+ * loaded worker. Rules with the same rule_id stay together (their alerts could share ids).
+ */
+export function assignRules(rules: readonly LoadedRule[], workers: number): number[][] {
+  const groups = new Map<string, { cost: number; rules: number[] }>();
+  rules.forEach((r, i) => {
+    const id = r.rule.rule_id;
+    const g = groups.get(id) ?? { cost: 0, rules: [] };
+    g.cost += ruleCost(r);
+    g.rules.push(i);
+    groups.set(id, g);
+  });
+  const sorted = [...groups.values()].sort(
+    (a, b) => b.cost - a.cost || (a.rules[0] as number) - (b.rules[0] as number),
+  );
+  const load = new Array<number>(workers).fill(0);
+  const out: number[][] = Array.from({ length: workers }, () => []);
+  for (const g of sorted) {
+    let w = 0;
+    for (let k = 1; k < workers; k++) if ((load[k] as number) < (load[w] as number)) w = k;
+    load[w] = (load[w] as number) + g.cost;
+    (out[w] as number[]).push(...g.rules);
+  }
+  for (const list of out) list.sort((a, b) => a - b);
+  return out.filter((list) => list.length > 0);
+}
+
+const byRecordAtRule = (a: RunAlerts, b: RunAlerts): number =>
+  a.record - b.record || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.rule - b.rule;
+
+/**
+ * Many rules over NDJSON (or JSON array) input, spread over worker threads by rule (see the module
+ * comment). Give it bytes or text with `write` (or, to see rejected lines, `feed` between `begin` and
+ * `finish`), then `end()`; it gives the alerts one `CompiledRuleSet` gives, in the same order, and the
+ * same `reports()` and `stats()` (totals summed over workers). The workers start at construction and
+ * compile their rules meanwhile; `close()` stops them.
+ */
+export class ParallelRuleSet {
+  readonly rules: readonly LoadedRule[];
+  /** Worker threads (1: the rules run in the calling thread). */
+  readonly workers: number;
+  private readonly lanes: Lane[];
+  private readonly indexes: number[][];
+  private readonly seen: Set<string> | undefined;
+  private latest: RuleSetStats[] | null = null;
+  private matched = 0;
+  private final: RuleRunReport[] | null = null;
+  private file: string | null = null;
+  private ended = false;
+
+  constructor(rules: readonly LoadedRule[], options: ParallelRuleSetOptions = {}) {
+    const { workers, maxLineBytes, workerScript, ...setOptions } = options;
+    this.rules = [...rules];
+    const n = Math.max(1, Math.min(Math.floor(workers ?? availableParallelism()), rules.length));
+    this.indexes = n === 1 ? [rules.map((_, i) => i)] : assignRules(rules, n);
+    this.workers = this.indexes.length;
+    this.seen = setOptions.seen;
+    // Every share must have the same `now` (the default is the time of construction).
+    const scheduled = setOptions.window !== false && setOptions.now === undefined;
+    const base: ShardSetup["options"] = {
+      ...setOptions,
+      ...(scheduled ? {} : { now: toMillis(setOptions.now ?? Date.now()) }),
+    };
+    const budget = setOptions.memoryBudget ?? DEFAULT_STATE_BYTES;
+    const setup = (indexes: number[], i: number): ShardSetup => ({
+      indexes,
+      options: this.workers === 1 ? base : { ...base, memoryBudget: budget / this.workers },
+      reportRecords: i === 0,
+      ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
+    });
+    if (this.workers === 1) {
+      this.lanes = [new LocalLane(new RuleShard(this.rules, setup(this.indexes[0] as number[], 0)))];
+    } else {
+      const script = workerScript ?? defaultWorkerScript();
+      this.lanes = this.indexes.map(
+        (indexes, i) =>
+          new ThreadLane(
+            script,
+            {
+              rules: serialize(indexes.map((k) => ruleSource(this.rules[k] as LoadedRule))),
+              shard: setup(indexes, i),
+            },
+            `rule worker ${i + 1} of ${this.workers}`,
+          ),
+      );
+    }
+  }
+
+  private async step(op: ShardOp): Promise<ShardReply[]> {
+    if (this.ended) throw new Error("the rule set has ended");
+    return Promise.all(this.lanes.map((l) => l.post(op)));
+  }
+
+  /** Begin a source (a file); rejected lines are reported under its name. */
+  begin(file: string): void {
+    this.file = file;
+    this.step({ op: "begin", file }).catch(() => {});
+  }
+
+  /**
+   * The next bytes (or text) of the current source. Calls may overlap: their outcomes come in the
+   * order of the calls.
+   */
+  async feed(chunk: Uint8Array | string): Promise<ChunkOutcome> {
+    if (this.file === null) this.begin("<input>");
+    const file = this.file as string;
+    let bytes: Uint8Array = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    if (this.lanes.length > 1) {
+      // One copy that every worker reads.
+      const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+      shared.set(bytes);
+      bytes = shared;
+    }
+    return this.merge(await this.step({ op: "bytes", bytes }), file);
+  }
+
+  /** The current source has ended: the records its last line held. */
+  async finish(): Promise<ChunkOutcome> {
+    const file = this.file ?? "<input>";
+    this.file = null;
+    return this.merge(await this.step({ op: "finish" }), file);
+  }
+
+  /** The current source could not be read to its end: drop what is held of it (an unfinished line). */
+  abort(): void {
+    this.file = null;
+    this.step({ op: "abort" }).catch(() => {});
+  }
+
+  /** Feed NDJSON text or bytes (lines may span calls); the alerts they made certain. */
+  async write(chunk: Uint8Array | string): Promise<AlertDocument[]> {
+    return flatten(await this.feed(chunk));
+  }
+
+  /** No more input: every remaining alert (see `CompiledRuleSet.end`). */
+  async end(): Promise<AlertDocument[]> {
+    const last = this.file !== null ? flatten(await this.finish()) : [];
+    const replies = (await this.step({ op: "end" })) as EndResult[];
+    this.ended = true;
+    this.latest = replies.map((r) => r.stats);
+    const reports: RuleRunReport[] = new Array(this.rules.length);
+    replies.forEach((r, i) => {
+      const indexes = this.indexes[i] as number[];
+      restoredReports(r.reports).forEach((report, j) => {
+        reports[indexes[j] as number] = report;
+      });
+    });
+    this.final = reports;
+    const runs = replies.flatMap((r) => r.runs).sort(byRecordAtRule);
+    const out = last;
+    for (const run of runs) for (const a of run.alerts) out.push(a);
+    this.remember(runs);
+    return out;
+  }
+
+  private merge(replies: ShardReply[], file: string): ChunkOutcome {
+    const results = replies as ChunkResult[];
+    const first = results[0] as ChunkResult;
+    this.latest = results.map((r) => r.stats);
+    let runs: RunAlerts[];
+    if (results.length === 1) {
+      this.matched += first.matched.length;
+      runs = first.runs;
+    } else {
+      const matched = new Set<number>();
+      for (const r of results) for (const i of r.matched) matched.add(i);
+      this.matched += matched.size;
+      runs = results.flatMap((r) => r.runs).sort(byRecordAtRule);
+    }
+    this.remember(runs);
+    const alerts: { record: number; alerts: AlertDocument[] }[] = [];
+    for (const run of runs) {
+      const last = alerts[alerts.length - 1];
+      if (last && last.record === run.record) last.alerts.push(...run.alerts);
+      else alerts.push({ record: run.record, alerts: [...run.alerts] });
+    }
+    return {
+      records: first.records,
+      events: first.records - first.rejected.length,
+      rejected: first.rejected.map((r) => ({ ...r, file })),
+      alerts,
+    };
+  }
+
+  /** Alerts made in workers go into the caller's `seen` set too. */
+  private remember(runs: readonly RunAlerts[]): void {
+    if (!this.seen || this.workers === 1) return;
+    for (const run of runs) {
+      for (const a of run.alerts) this.seen.add(a["kibana.alert.uuid"] as string);
+    }
+  }
+
+  /** Per-rule reports, in rule order; final once `end()` has resolved (empty before). */
+  reports(): readonly RuleRunReport[] {
+    return this.final ?? [];
+  }
+
+  /** Totals as of the last answer: counts of events from one worker, of work summed over all. */
+  stats(): RuleSetStats {
+    const all = this.latest;
+    if (!all) {
+      return {
+        events: 0,
+        notObjects: 0,
+        matched: 0,
+        evaluations: 0,
+        candidates: 0,
+        alerts: 0,
+        clock: null,
+        futureEvents: 0,
+        presearch: { indexedRules: 0, alwaysRules: 0, terms: 0 },
+        fields: 0,
+        state: { bytes: 0, entries: 0, evicted: 0, evictedBytes: 0, owners: 0, maxBytes: 0 },
+      };
+    }
+    const first = all[0] as RuleSetStats;
+    const sum = (f: (s: RuleSetStats) => number) => all.reduce((n, s) => n + f(s), 0);
+    return {
+      ...first,
+      matched: this.matched,
+      evaluations: sum((s) => s.evaluations),
+      candidates: sum((s) => s.candidates),
+      alerts: sum((s) => s.alerts),
+      presearch: {
+        indexedRules: sum((s) => s.presearch.indexedRules),
+        alwaysRules: sum((s) => s.presearch.alwaysRules),
+        terms: sum((s) => s.presearch.terms),
+      },
+      fields: sum((s) => s.fields),
+      state: sumState(all.map((s) => s.state)),
+    };
+  }
+
+  /** Stop the worker threads. */
+  async close(): Promise<void> {
+    this.ended = true;
+    await Promise.all(this.lanes.map((l) => l.close()));
+  }
+}
+
+function flatten(outcome: ChunkOutcome): AlertDocument[] {
+  const out: AlertDocument[] = [];
+  for (const g of outcome.alerts) for (const a of g.alerts) out.push(a);
+  return out;
+}
+
+function sumState(states: readonly RuleSetStats["state"][]): RuleSetStats["state"] {
+  const out: Record<string, number> = {};
+  for (const s of states) {
+    for (const [k, v] of Object.entries(s)) if (typeof v === "number") out[k] = (out[k] ?? 0) + v;
+  }
+  return out as unknown as RuleSetStats["state"];
+}

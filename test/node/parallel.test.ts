@@ -1,0 +1,168 @@
+/**
+ * ParallelRuleSet (mini-eql/node) over the built package, with real worker threads: the same alerts
+ * in the same order, the same reports and the same totals as one compiled rule set fed the same
+ * lines, in each mode and however the input is cut; rejected lines are reported once, in place; a
+ * worker that dies or cannot start is an error, never a hang.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileRules, type LoadedRule, ruleFromText } from "../../src/index.js";
+import { ensureBuilt, processEvent, ROOT, tempDir } from "../cli/helpers.js";
+
+type NodeEntry = typeof import("../../src/node/index.js");
+let entry: NodeEntry;
+
+beforeAll(async () => {
+  ensureBuilt();
+  entry = (await import(join(ROOT, "dist/node/index.js"))) as NodeEntry;
+}, 180_000);
+
+function rule(id: string, query: string, extra = ""): string {
+  return `[rule]
+rule_id = "${id}"
+name = "Rule ${id}"
+description = "Written by the test."
+type = "eql"
+language = "eql"
+index = ["logs-*"]
+query = '''
+${query}
+'''
+severity = "high"
+risk_score = 70
+from = "now-10m"
+interval = "5m"
+${extra}
+`;
+}
+
+const RULES = [
+  rule("a", 'process where process.name == "a"'),
+  rule("c", 'process where process.name : "c*"', "max_signals = 7"),
+  rule(
+    "seq",
+    'sequence by host.name with maxspan=30s [process where process.name == "a"] [process where process.name == "b"]',
+  ),
+  rule("head", 'process where process.name == "x" | head 3'),
+  rule("any", 'any where host.name == "node-1"', "max_signals = 5"),
+  rule(
+    "sample",
+    'sample by host.name [process where process.name == "x"] [process where process.name == "y"]',
+  ),
+];
+
+/** Lines of events one second apart, with lines that are not events in the middle. */
+function lines(n: number): string[] {
+  const names = ["a", "b", "c1", "x", "y"];
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const host = { name: `node-${i % 3}`, os: { type: "linux" } };
+    out.push(JSON.stringify(processEvent(i, { host, process: { name: names[(i * 7) % 5], pid: i } })));
+    if (i === Math.floor(n / 2)) out.push("not json", "[1, 2]", "", "   ", "42");
+  }
+  return out;
+}
+
+function loaded(): LoadedRule[] {
+  return RULES.map((text, i) => ruleFromText(text, { file: `r${i}.toml` }));
+}
+
+/** What one rule set in this thread gives for the same lines. */
+function inProcess(input: readonly string[], options: Record<string, unknown>) {
+  const one = compileRules(loaded(), options);
+  const alerts: unknown[] = [];
+  let rejected = 0;
+  for (const l of input) {
+    if (l.trim() === "") continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(l);
+    } catch {
+      rejected++;
+      continue;
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) rejected++;
+    else alerts.push(...one.push(v));
+  }
+  alerts.push(...one.end());
+  return { alerts, rejected, reports: one.reports(), stats: one.stats() };
+}
+
+const totals = (s: Record<string, unknown>) => ({
+  events: s.events,
+  notObjects: s.notObjects,
+  matched: s.matched,
+  evaluations: s.evaluations,
+  candidates: s.candidates,
+  alerts: s.alerts,
+  clock: s.clock,
+});
+
+describe("ParallelRuleSet", { timeout: 120_000 }, () => {
+  for (const options of [{ now: "2026-11-20T09:40:00Z" }, { window: false, now: 0 }, {}]) {
+    for (const workers of [1, 2, 3]) {
+      it(`gives what one rule set gives (${JSON.stringify(options)}, ${workers} workers)`, async () => {
+        const input = lines(2000);
+        const expected = inProcess(input, options);
+        const set = new entry.ParallelRuleSet(loaded(), { ...options, workers });
+        expect(set.workers).toBe(workers);
+        const text = `${input.join("\n")}\n`;
+        const alerts: unknown[] = [];
+        let rejected = 0;
+        // Cut anywhere, even inside a line; strings and bytes alike.
+        for (let i = 0; i < text.length; i += 7919) {
+          const piece = text.slice(i, i + 7919);
+          const outcome = await set.feed(i % 2 ? piece : Buffer.from(piece));
+          rejected += outcome.rejected.length;
+          for (const g of outcome.alerts) alerts.push(...g.alerts);
+        }
+        alerts.push(...(await set.end()));
+        await set.close();
+        expect(alerts.length).toBeGreaterThan(10);
+        expect(alerts).toEqual(expected.alerts);
+        expect(rejected).toBe(expected.rejected);
+        expect(JSON.parse(JSON.stringify(set.reports()))).toEqual(
+          JSON.parse(JSON.stringify(expected.reports)),
+        );
+        expect(totals(set.stats() as never)).toEqual(totals(expected.stats as never));
+      });
+    }
+  }
+
+  it("write() and end() give the alerts; overlapping calls keep input order", async () => {
+    const input = lines(600);
+    const options = { now: "2026-11-20T09:40:00Z" };
+    const expected = inProcess(input, options);
+    const set = new entry.ParallelRuleSet(loaded(), { ...options, workers: 2 });
+    const pending = input.map((l) => set.write(`${l}\n`));
+    const alerts = (await Promise.all(pending)).flat();
+    alerts.push(...(await set.end()));
+    await set.close();
+    expect(alerts).toEqual(expected.alerts);
+  });
+
+  it("fails with a WorkerError when a worker dies, and does not hang", async () => {
+    const dir = tempDir("mini-eql-parallel-");
+    const script = join(dir, "dies.mjs");
+    writeFileSync(
+      script,
+      'import { parentPort } from "node:worker_threads";\nparentPort.on("message", () => process.exit(3));\n',
+    );
+    const set = new entry.ParallelRuleSet(loaded(), { workers: 2, workerScript: script });
+    await expect(set.write(lines(50).join("\n"))).rejects.toThrow(
+      /rule worker \d of 2 stopped unexpectedly \(exit code 3\)/,
+    );
+    await expect(set.write("{}\n")).rejects.toBeInstanceOf(entry.WorkerError);
+    await set.close();
+  });
+
+  it("fails with a WorkerError when a worker cannot start", async () => {
+    const dir = tempDir("mini-eql-parallel-");
+    const script = join(dir, "throws.mjs");
+    writeFileSync(script, 'throw new Error("no rules today");\n');
+    const set = new entry.ParallelRuleSet(loaded(), { workers: 2, workerScript: script });
+    await expect(set.end()).rejects.toThrow(/rule worker \d of 2 failed: no rules today/);
+    await set.close();
+  });
+});
