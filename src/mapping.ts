@@ -13,6 +13,12 @@ export interface FieldMapping {
   readonly nullValue?: unknown;
   /** For `date` fields: the `format` setting. */
   readonly format?: string;
+  /** For `keyword` fields: the `normalizer` setting. */
+  readonly normalizer?: string;
+  /** The dotted names of the field's multi-fields (`fields: { keyword: ... }`). */
+  readonly multiFields?: readonly string[];
+  /** The nearest enclosing field of type `nested`, when there is one. */
+  readonly nestedIn?: string;
 }
 
 /** A flattened mapping: dotted field name to its definition (aliases not yet resolved). */
@@ -55,19 +61,34 @@ export function parseMapping(input: unknown): Mapping {
   return { fields };
 }
 
-function walk(props: Record<string, unknown>, prefix: string, out: Map<string, FieldMapping>): void {
+type MutableField = { -readonly [K in keyof FieldMapping]: FieldMapping[K] };
+
+function walk(
+  props: Record<string, unknown>,
+  prefix: string,
+  out: Map<string, FieldMapping>,
+  nestedIn?: string,
+): void {
   for (const [name, def] of Object.entries(props)) {
     if (!isObject(def)) continue;
     const full = prefix ? `${prefix}.${name}` : name;
-    const type = typeof def.type === "string" ? def.type : isObject(def.properties) ? "object" : "object";
-    const entry: { type: string; path?: string; nullValue?: unknown; format?: string } = { type };
+    const type = typeof def.type === "string" ? def.type : "object";
+    const entry: MutableField = { type };
     if (typeof def.path === "string") entry.path = def.path;
     if ("null_value" in def) entry.nullValue = def.null_value;
     if (typeof def.format === "string") entry.format = def.format;
+    if (typeof def.normalizer === "string") entry.normalizer = def.normalizer;
+    if (nestedIn !== undefined) entry.nestedIn = nestedIn;
+    if (isObject(def.fields)) {
+      entry.multiFields = Object.keys(def.fields)
+        .filter((k) => isObject((def.fields as Record<string, unknown>)[k]))
+        .map((k) => `${full}.${k}`);
+    }
     out.set(full, entry);
-    if (isObject(def.properties)) walk(def.properties, full, out);
+    const inner = type === "nested" ? full : nestedIn;
+    if (isObject(def.properties)) walk(def.properties, full, out, inner);
     // Multi-fields (`fields: { keyword: {...} }`) are separate searchable names.
-    if (isObject(def.fields)) walk(def.fields, full, out);
+    if (isObject(def.fields)) walk(def.fields, full, out, nestedIn);
   }
 }
 

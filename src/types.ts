@@ -24,6 +24,12 @@ export interface CompileOptions {
    * Gives aliases, `null_value`, and typed comparison for `ip`, `version` and `date` fields.
    */
   mapping?: unknown;
+  /**
+   * With a `mapping`, a field it does not define is an error (`EQL_UNKNOWN_FIELD`, Elasticsearch's
+   * "Unknown column"), unless written `?field`. Set this for a partial mapping: unknown fields are
+   * then read from the events without a type, as without a mapping.
+   */
+  allowUnknownFields?: boolean;
   /** Extra or replacement functions, looked up case-insensitively before the standard table. */
   functions?: readonly FunctionDef[];
   /**

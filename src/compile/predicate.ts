@@ -16,6 +16,7 @@ import { foldCase } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { type CompileEnv, fail, warn } from "./env.js";
 import { compileValue, type Value } from "./value.js";
+import { checkInList, conditionTypeName, requireExact } from "./verify.js";
 
 /** Three-valued truth. */
 export type Tri = boolean | null;
@@ -187,8 +188,21 @@ export function compilePredicate(expr: Expr, env: CompileEnv): Predicate {
     case "field":
     case "call": {
       const v = value(expr, env);
+      if (v.mapped && v.mapped.def.type !== "boolean") {
+        fail(
+          env,
+          ErrorCodes.NOT_BOOLEAN,
+          `Condition expression needs to be boolean, found [${conditionTypeName(v.mapped.def.type)}]`,
+          expr.span,
+        );
+      }
       if (v.type !== "boolean" && v.type !== "unknown" && v.type !== "null") {
-        fail(env, ErrorCodes.NOT_BOOLEAN, "Condition expression needs to be boolean", expr.span);
+        fail(
+          env,
+          ErrorCodes.NOT_BOOLEAN,
+          `Condition expression needs to be boolean, found [${v.type.toUpperCase()}]`,
+          expr.span,
+        );
       }
       return leaf(v, (x) => (x === null ? null : x === true));
     }
@@ -255,6 +269,8 @@ function compileCompare(expr: Compare, env: CompileEnv): Predicate {
   let op = expr.op;
   let left = value(expr.left, env);
   let right = value(expr.right, env);
+  requireExact(env, left.mapped, expr.span, expr.left.span, 0);
+  requireExact(env, right.mapped, expr.span, expr.right.span, 1);
   // `x == null` / `x != null` are null checks, not comparisons; this includes a side that folds
   // to null, such as a `?field` that exists nowhere.
   if ((op === "==" || op === "!=") && (isNullConst(left) || isNullConst(right))) {
@@ -349,8 +365,17 @@ function requireConstants(values: Value[], exprs: readonly Expr[], env: CompileE
 
 function compileIn(expr: In, env: CompileEnv): Predicate {
   const operand = value(expr.operand, env);
+  requireExact(env, operand.mapped, expr.span, expr.operand.span, null);
   const items = expr.list.map((e) => value(e, env));
   requireConstants(items, expr.list, env);
+  if (!expr.insensitive) {
+    checkInList(
+      env,
+      operand.mapped,
+      expr.span,
+      items.map((v, i) => ({ value: v.constant, expr: expr.list[i] as Expr })),
+    );
+  }
   const consts = items.filter((v) => v.constant !== null);
   let test: ValueTest;
   let strings: StringTest = {};
@@ -415,6 +440,7 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
 
 function compileMatch(expr: Match, env: CompileEnv): Predicate {
   const operand = value(expr.operand, env);
+  requireExact(env, operand.mapped, expr.span, expr.operand.span, expr.op === ":" ? 0 : null);
   if (operand.type === "integer" || operand.type === "double" || operand.type === "boolean") {
     fail(
       env,
