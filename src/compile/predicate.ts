@@ -452,7 +452,13 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
   }
   const matchers: ((s: string) => boolean)[] = [];
   const wildcards: string[] = [];
+  let nullPattern = false;
   for (const p of expr.patterns) {
+    // A null pattern never matches (Elasticsearch accepts `x : null` and evaluates it to null).
+    if (p.value === null) {
+      nullPattern = true;
+      continue;
+    }
     if (typeof p.value !== "string") {
       fail(
         env,
@@ -494,6 +500,8 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
         ? { folded: compileFoldedPatternList(wildcards, true) }
         : { plain: matchers[0] as (s: string) => boolean };
   }
+  // Only null patterns: null whatever the operand is (so its negation is null too).
+  if (matchers.length === 0 && nullPattern) return constPred(null);
   const one = matchers.length === 1 ? (matchers[0] as (s: string) => boolean) : null;
   const test: ValueTest = one
     ? (x) => {

@@ -299,6 +299,15 @@ function compileCall(expr: Call, env: CompileEnv, bav: BoolAsValue): Value {
         argExpr.span,
       );
     }
+    if (p.notNull && argExpr.kind === "literal" && argExpr.value === null) {
+      fail(
+        env,
+        ErrorCodes.NULL_ARGUMENT,
+        `A string/char is required; received [null] (argument ${i + 1} (${p.name}) of [${def.name}])`,
+        argExpr.span,
+        "Elasticsearch fails the search on a null here: pass a string",
+      );
+    }
     if (verifying(env)) verifyArgument(env, expr, def.name, p, params.length, i, a, argExpr);
     const ok = p.type === "any" || (ACCEPTS[p.type] ?? []).includes(a.type);
     if (!ok) {
