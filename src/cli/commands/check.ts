@@ -6,6 +6,7 @@
 
 import { locate } from "../../errors.js";
 import {
+  type CompileOptions,
   compile,
   compileSchema,
   EqlError,
@@ -30,13 +31,20 @@ export interface CheckOptions {
   rules?: string[];
   schema: boolean;
   mapping?: string;
+  allowUnknownFields?: boolean;
 }
 
-function queryFindings(text: string, mapping: unknown, schema: FieldSchema | undefined): Finding[] {
+/** The compile options of `check`: the mapping, and whether fields outside it are allowed. */
+function mappingOptions(mapping: unknown, allowUnknownFields: boolean | undefined): CompileOptions {
+  if (mapping === undefined) return {};
+  return allowUnknownFields ? { mapping, allowUnknownFields: true } : { mapping };
+}
+
+function queryFindings(text: string, mapping: CompileOptions, schema: FieldSchema | undefined): Finding[] {
   const file = "<query>";
   const findings: Finding[] = [];
   try {
-    const compiled = compile(text, mapping === undefined ? {} : { mapping });
+    const compiled = compile(text, mapping);
     const lint = lintStatement(compiled.statement, schema ? compileSchema(schema) : undefined);
     // The compiler and the lint both flag wildcards in `==`; keep the lint's finding, which names the fix.
     const covered = (start: number) =>
@@ -59,7 +67,7 @@ function queryFindings(text: string, mapping: unknown, schema: FieldSchema | und
 }
 
 /** For a rule whose query has a lexical error: a syntax error earlier in the query, in the file. */
-function earlierInRuleFile(e: RuleLoadError, mapping: unknown): Finding | undefined {
+function earlierInRuleFile(e: RuleLoadError, mapping: CompileOptions): Finding | undefined {
   const lexical = e.queryError;
   if (!lexical || e.file === undefined || !LEXICAL.has(lexical.code)) return undefined;
   const format = ruleFileFormat(e.file);
@@ -92,13 +100,13 @@ const LEXICAL = new Set<string>([
  * `'y'` rather than at `=`. The text is parsed again with the bad token replaced by a string literal
  * of the same length (so offsets stay put); a syntax error found before the token is a real one.
  */
-function earlierSyntaxError(text: string, mapping: unknown, lexical: EqlError): EqlError | undefined {
+function earlierSyntaxError(text: string, mapping: CompileOptions, lexical: EqlError): EqlError | undefined {
   if (!LEXICAL.has(lexical.code)) return undefined;
   const { start, end } = lexical.location;
   const width = end - start;
   const filler = width >= 2 ? `"${" ".repeat(width - 2)}"` : " ".repeat(width);
   try {
-    compile(text.slice(0, start) + filler + text.slice(end), mapping === undefined ? {} : { mapping });
+    compile(text.slice(0, start) + filler + text.slice(end), mapping);
   } catch (e) {
     if (e instanceof EqlSyntaxError && e.location.start < start) {
       const span = { start: e.location.start, end: e.location.end };
@@ -117,6 +125,7 @@ function issueFinding(file: string, issue: RuleIssue, queryText: string): Findin
 
 function ruleFindings(loaded: LoadedRule, schema: FieldSchema | undefined): Finding[] {
   const file = loaded.origin.file ?? "<rule>";
+  // The rule was compiled against the mapping when it was loaded: validation needs only the schema.
   return validateRule(loaded, schema ? { schema } : {}).map((issue): Finding => {
     const at = issue.location ? queryPosition(loaded, issue.location) : undefined;
     if (at) return { file, severity: issue.severity, message: issue.message, code: issue.code, ...at };
@@ -142,14 +151,17 @@ export async function checkCommand(
     throw new UsageError("check needs a query or --rules <dir|file>");
   // The ECS table is the largest piece of the command; --no-schema does not load it.
   const schema = opts.schema ? (await import("../../node/rules/ecs.js")).ecsSchema() : undefined;
-  const mapping = opts.mapping ? readMapping(opts.mapping) : undefined;
+  const mapping = mappingOptions(
+    opts.mapping ? readMapping(opts.mapping) : undefined,
+    opts.allowUnknownFields,
+  );
   const findings: Finding[] = [];
   if (query !== undefined) {
     findings.push(...queryFindings(query, mapping, schema));
   }
   let ruleCount = 0;
   if (rules.length > 0) {
-    const set = loadRuleArgs(rules, mapping === undefined ? {} : { mapping });
+    const set = loadRuleArgs(rules, mapping);
     ruleCount = set.rules.length + set.errors.length;
     for (const e of set.errors) {
       const earlier = earlierInRuleFile(e, mapping);
