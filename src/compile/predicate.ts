@@ -10,9 +10,14 @@ import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import type { CachedFieldReader } from "../runtime/field-table.js";
 import { type FieldReader, NONE, STOPPED } from "../runtime/fields.js";
-import { compileFoldedPatternList, compilePatternList } from "../runtime/patterns.js";
+import {
+  compileFoldedPatternList,
+  compilePatternList,
+  needsRawValue,
+  wildcardAsRegex,
+} from "../runtime/patterns.js";
 import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex/index.js";
-import { foldCase } from "../runtime/text.js";
+import { foldCase, hasOneWayFold } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { type CompileEnv, fail, warn } from "./env.js";
 import { compileValue, type Value } from "./value.js";
@@ -403,15 +408,20 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
       }
     });
     const set = new Set<string>();
+    // `İ` and `ı` fold one way only: such values are matched on the raw text, as Lucene does.
+    const raw: ((s: string) => boolean)[] = [];
     for (const c of consts) {
       const text = valueText(c.constant);
-      if (text !== null) set.add(foldCase(text));
+      if (text === null) continue;
+      if (hasOneWayFold(text)) raw.push(compileLuceneRegex(wildcardAsRegex(text, false), true));
+      else set.add(foldCase(text));
     }
     test = (x) => {
       const s = valueText(x);
-      return s === null ? null : set.has(foldCase(s));
+      if (s === null) return null;
+      return set.has(foldCase(s)) || raw.some((m) => m(s));
     };
-    strings = { folded: (f) => set.has(f) };
+    if (raw.length === 0) strings = { folded: (f) => set.has(f) };
   } else {
     const ctx =
       operand.format === undefined ? { kind: operand.kind } : { kind: operand.kind, format: operand.format };
@@ -494,8 +504,9 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
   let strings: StringTest = {};
   if (wildcards.length > 0) {
     matchers.push(compilePatternList(wildcards, fold));
-    // Only a list of wildcards alone can take the shared values directly (a regex folds by itself).
-    if (matchers.length === 1)
+    // Only a list of wildcards alone can take the shared values directly (a regex folds by itself),
+    // and only when the folded values decide it.
+    if (matchers.length === 1 && !needsRawValue(wildcards, fold))
       strings = fold
         ? { folded: compileFoldedPatternList(wildcards, true) }
         : { plain: matchers[0] as (s: string) => boolean };
