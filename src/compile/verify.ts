@@ -139,6 +139,9 @@ export function similarFields(mapping: Mapping, name: string): string[] {
   for (const [candidate, def] of mapping.fields) {
     // Objects and nested fields are not columns (only their leaves are).
     if (def.type === "object" || def.type === "nested") continue;
+    // The distance is at least the difference in length: skip names that cannot reach 0.5.
+    const longer = Math.max(name.length, candidate.length);
+    if (Math.abs(name.length - candidate.length) > longer / 2) continue;
     const s = similarity(name, candidate);
     if (s >= 0.5) scored.push([candidate, s]);
   }
