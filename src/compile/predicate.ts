@@ -21,7 +21,7 @@ import { foldCase, hasOneWayFold } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { type CompileEnv, fail, warn } from "./env.js";
 import { compileValue, type Value } from "./value.js";
-import { checkInList, conditionTypeName, requireExact } from "./verify.js";
+import { checkInList, conditionTypeName, requireExact, requireString, sourceText } from "./verify.js";
 
 /** Three-valued truth. */
 export type Tri = boolean | null;
@@ -370,6 +370,15 @@ function requireConstants(values: Value[], exprs: readonly Expr[], env: CompileE
 
 function compileIn(expr: In, env: CompileEnv): Predicate {
   const operand = value(expr.operand, env);
+  if (expr.insensitive) {
+    requireString(
+      env,
+      operand.mapped,
+      `argument of [${sourceText(env, expr.span)}]`,
+      expr.operand.span,
+      "use in",
+    );
+  }
   requireExact(env, operand.mapped, expr.span, expr.operand.span, null);
   const items = expr.list.map((e) => value(e, env));
   requireConstants(items, expr.list, env);
@@ -450,6 +459,13 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
 
 function compileMatch(expr: Match, env: CompileEnv): Predicate {
   const operand = value(expr.operand, env);
+  requireString(
+    env,
+    operand.mapped,
+    expr.op === ":" ? "first argument of [:]" : `argument of [${sourceText(env, expr.span)}]`,
+    expr.operand.span,
+    expr.op === ":" ? "use == to compare this field" : undefined,
+  );
   requireExact(env, operand.mapped, expr.span, expr.operand.span, expr.op === ":" ? 0 : null);
   if (operand.type === "integer" || operand.type === "double" || operand.type === "boolean") {
     fail(

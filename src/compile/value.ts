@@ -19,6 +19,7 @@ import {
   type MappedOperand,
   ordinalPrefix,
   requireExact,
+  requireString,
   sourceText,
   verifying,
 } from "./verify.js";
@@ -241,6 +242,14 @@ function verifyArgument(
       );
     }
     return;
+  }
+  if (p.type === "string") {
+    requireString(
+      env,
+      a.mapped,
+      `${position === null ? "argument " : ordinalPrefix(position)}of [${sourceText(env, call.span)}]`,
+      argExpr.span,
+    );
   }
   if (p.type === "string" || p.type === "any") requireExact(env, a.mapped, call.span, argExpr.span, position);
 }

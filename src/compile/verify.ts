@@ -248,6 +248,28 @@ export function requireExact(
   );
 }
 
+/**
+ * Fail when `operand` is a mapped field that is not a string (a date, ip, version or binary field)
+ * where Elasticsearch needs a string: `:`, `like`, `regex`, `in~` and string function arguments.
+ * Numbers and booleans are rejected earlier by their static type.
+ */
+export function requireString(
+  env: CompileEnv,
+  operand: MappedOperand | undefined,
+  what: string,
+  at: Span,
+  hint?: string,
+): void {
+  if (!operand || STRING_TYPES.has(operand.def.type)) return;
+  fail(
+    env,
+    ErrorCodes.TYPE_MISMATCH,
+    `${what} must be [string], found value [${sourceText(env, at)}] type [${dataTypeName(operand.def.type)}]`,
+    at,
+    hint,
+  );
+}
+
 /** Fail when a value of an `in` list cannot be compared with the mapped field's type. */
 export function checkInList(
   env: CompileEnv,

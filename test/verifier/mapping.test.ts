@@ -124,3 +124,24 @@ describe("unknown fields and the category field", () => {
     expect(() => compile('any where note in ("a", 1) and nope : "x"')).not.toThrow();
   });
 });
+
+describe("string operators and functions on fields that are not strings", () => {
+  it.each([
+    ['any where @timestamp : "2024*"', "EQL_TYPE_MISMATCH 1:11"],
+    ['any where addr like "10.*"', "EQL_TYPE_MISMATCH 1:11"],
+    ['any where addr in~ ("10.0.0.1")', "EQL_TYPE_MISMATCH 1:11"],
+    ["any where length(@timestamp) > 1", "EQL_TYPE_MISMATCH 1:18"],
+    ['any where startsWith(md5, "a")', "ok"],
+    ['any where string(addr) == "10.0.0.1"', "ok"],
+  ])("%s → %s", (q, expected) => {
+    expect(outcome(q)).toBe(expected);
+  });
+  it("says so in Elasticsearch's words", () => {
+    expect(() => compile('any where @timestamp : "2024*"', { mapping })).toThrow(
+      "first argument of [:] must be [string], found value [@timestamp] type [datetime]",
+    );
+    expect(() => compile("any where length(@timestamp) > 1", { mapping })).toThrow(
+      "argument of [length(@timestamp)] must be [string], found value [@timestamp] type [datetime]",
+    );
+  });
+});
