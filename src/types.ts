@@ -21,7 +21,9 @@ export interface CompileOptions {
   resultPosition?: "head" | "tail";
   /**
    * An Elasticsearch index mapping (`{ "properties": ... }` or `{ "mappings": { "properties": ... } }`).
-   * Gives aliases, `null_value`, and typed comparison for `ip`, `version` and `date` fields.
+   * Gives aliases, `null_value`, and typed comparison for `ip`, `version` and `date` fields, and
+   * rejects what Elasticsearch's verifier rejects against the mapping (unknown columns, field types
+   * it cannot query, `text` fields without a keyword form, type clashes).
    */
   mapping?: unknown;
   /**
