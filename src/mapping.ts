@@ -53,12 +53,22 @@ export function parseMapping(input: unknown): Mapping {
     for (const v of Object.values(input)) {
       if (isObject(v) && isObject(v.mappings) && isObject(v.mappings.properties)) {
         walk(v.mappings.properties, "", fields);
+        runtime(v.mappings, fields);
       }
     }
     return { fields };
   }
   walk(root.properties as Record<string, unknown>, "", fields);
+  runtime(root, fields);
   return { fields };
+}
+
+/** Runtime fields (`runtime: { name: { type } }`) are queryable like mapped ones. */
+function runtime(root: Record<string, unknown>, out: Map<string, FieldMapping>): void {
+  if (!isObject(root.runtime)) return;
+  for (const [name, def] of Object.entries(root.runtime)) {
+    if (isObject(def) && typeof def.type === "string" && !out.has(name)) out.set(name, { type: def.type });
+  }
 }
 
 type MutableField = { -readonly [K in keyof FieldMapping]: FieldMapping[K] };

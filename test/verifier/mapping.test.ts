@@ -145,3 +145,16 @@ describe("string operators and functions on fields that are not strings", () => 
     );
   });
 });
+
+describe("runtime fields", () => {
+  it("are known columns of their type", () => {
+    const withRuntime = {
+      mappings: {
+        properties: { "@timestamp": { type: "date" } },
+        runtime: { day: { type: "keyword" }, hour: { type: "long" } },
+      },
+    };
+    expect(() => compile('any where day == "Monday" and hour > 3', { mapping: withRuntime })).not.toThrow();
+    expect(() => compile("any where hour", { mapping: withRuntime })).toThrow("found [LONG]");
+  });
+});
