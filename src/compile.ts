@@ -100,6 +100,7 @@ function compileStatement(statement: Statement, options: CompileOptions, table?:
         knownFields,
         functions: options.functions ?? [],
         timestampField,
+        ...(options.allowUnknownFields === true ? { allowUnknownFields: true } : {}),
         warnings: [],
         ...(table ? { fields: table } : {}),
       },

@@ -13,6 +13,12 @@ export interface FieldMapping {
   readonly nullValue?: unknown;
   /** For `date` fields: the `format` setting. */
   readonly format?: string;
+  /** For `keyword` fields: the `normalizer` setting. */
+  readonly normalizer?: string;
+  /** The dotted names of the field's multi-fields (`fields: { keyword: ... }`). */
+  readonly multiFields?: readonly string[];
+  /** The nearest enclosing field of type `nested`, when there is one. */
+  readonly nestedIn?: string;
 }
 
 /** A flattened mapping: dotted field name to its definition (aliases not yet resolved). */
@@ -47,27 +53,52 @@ export function parseMapping(input: unknown): Mapping {
     for (const v of Object.values(input)) {
       if (isObject(v) && isObject(v.mappings) && isObject(v.mappings.properties)) {
         walk(v.mappings.properties, "", fields);
+        runtime(v.mappings, fields);
       }
     }
     return { fields };
   }
   walk(root.properties as Record<string, unknown>, "", fields);
+  runtime(root, fields);
   return { fields };
 }
 
-function walk(props: Record<string, unknown>, prefix: string, out: Map<string, FieldMapping>): void {
+/** Runtime fields (`runtime: { name: { type } }`) are queryable like mapped ones. */
+function runtime(root: Record<string, unknown>, out: Map<string, FieldMapping>): void {
+  if (!isObject(root.runtime)) return;
+  for (const [name, def] of Object.entries(root.runtime)) {
+    if (isObject(def) && typeof def.type === "string" && !out.has(name)) out.set(name, { type: def.type });
+  }
+}
+
+type MutableField = { -readonly [K in keyof FieldMapping]: FieldMapping[K] };
+
+function walk(
+  props: Record<string, unknown>,
+  prefix: string,
+  out: Map<string, FieldMapping>,
+  nestedIn?: string,
+): void {
   for (const [name, def] of Object.entries(props)) {
     if (!isObject(def)) continue;
     const full = prefix ? `${prefix}.${name}` : name;
-    const type = typeof def.type === "string" ? def.type : isObject(def.properties) ? "object" : "object";
-    const entry: { type: string; path?: string; nullValue?: unknown; format?: string } = { type };
+    const type = typeof def.type === "string" ? def.type : "object";
+    const entry: MutableField = { type };
     if (typeof def.path === "string") entry.path = def.path;
     if ("null_value" in def) entry.nullValue = def.null_value;
     if (typeof def.format === "string") entry.format = def.format;
+    if (typeof def.normalizer === "string") entry.normalizer = def.normalizer;
+    if (nestedIn !== undefined) entry.nestedIn = nestedIn;
+    if (isObject(def.fields)) {
+      entry.multiFields = Object.keys(def.fields)
+        .filter((k) => isObject((def.fields as Record<string, unknown>)[k]))
+        .map((k) => `${full}.${k}`);
+    }
     out.set(full, entry);
-    if (isObject(def.properties)) walk(def.properties, full, out);
+    const inner = type === "nested" ? full : nestedIn;
+    if (isObject(def.properties)) walk(def.properties, full, out, inner);
     // Multi-fields (`fields: { keyword: {...} }`) are separate searchable names.
-    if (isObject(def.fields)) walk(def.fields, full, out);
+    if (isObject(def.fields)) walk(def.fields, full, out, nestedIn);
   }
 }
 

@@ -21,9 +21,17 @@ export interface CompileOptions {
   resultPosition?: "head" | "tail";
   /**
    * An Elasticsearch index mapping (`{ "properties": ... }` or `{ "mappings": { "properties": ... } }`).
-   * Gives aliases, `null_value`, and typed comparison for `ip`, `version` and `date` fields.
+   * Gives aliases, `null_value`, and typed comparison for `ip`, `version` and `date` fields, and
+   * rejects what Elasticsearch's verifier rejects against the mapping (unknown columns, field types
+   * it cannot query, `text` fields without a keyword form, type clashes).
    */
   mapping?: unknown;
+  /**
+   * With a `mapping`, a field it does not define is an error (`EQL_UNKNOWN_FIELD`, Elasticsearch's
+   * "Unknown column"), unless written `?field`. Set this for a partial mapping: unknown fields are
+   * then read from the events without a type, as without a mapping.
+   */
+  allowUnknownFields?: boolean;
   /** Extra or replacement functions, looked up case-insensitively before the standard table. */
   functions?: readonly FunctionDef[];
   /**

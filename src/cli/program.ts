@@ -64,6 +64,10 @@ export function buildProgram(
     .option("--size <n>", "stop after N results (default: no limit)", nonNegativeInt)
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for typed fields and aliases")
     .option(
+      "--allow-unknown-fields",
+      "with --mapping: read fields the mapping lacks without a type instead of rejecting the query",
+    )
+    .option(
       "--lateness <ms>",
       "sequences: how late (ms behind the newest event) an event may arrive",
       nonNegativeInt,
@@ -97,6 +101,10 @@ export function buildProgram(
     .option("--lateness <ms>", "sequence rules: how late (ms) an event may arrive", nonNegativeInt)
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")
     .option(
+      "--allow-unknown-fields",
+      "with --mapping: read fields the mapping lacks without a type instead of rejecting the query",
+    )
+    .option(
       "--memory-budget <MiB>",
       "sequence and sample state all rules may hold together (default 256); past it the oldest is evicted",
       positiveInt,
@@ -128,6 +136,10 @@ export function buildProgram(
     .option("-r, --rules <path>", "rule file or directory to check (repeatable)", collect, [])
     .option("--no-schema", "do not check field names and types against ECS")
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) used when compiling")
+    .option(
+      "--allow-unknown-fields",
+      "with --mapping: read fields the mapping lacks without a type instead of rejecting the query",
+    )
     .addHelpText("after", CHECK_HELP)
     .action(async (eql: string | undefined, opts, cmd: Command) => {
       const { checkCommand } = await import("./commands/check.js");

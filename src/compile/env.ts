@@ -17,6 +17,11 @@ export interface CompileEnv {
   readonly knownFields: ReadonlySet<string> | null;
   readonly functions: readonly FunctionDef[];
   readonly timestampField: string;
+  /**
+   * With a mapping, a field it lacks is an error (as in Elasticsearch) unless this is true (a partial
+   * mapping); `?field` is never an error.
+   */
+  readonly allowUnknownFields?: boolean;
   readonly warnings: EqlWarning[];
   /** Shared field readers with a per-event cache (a rule set's); absent: each field reads for itself. */
   readonly fields?: FieldTable;

@@ -1,12 +1,14 @@
 /** Builds the executable plan of a statement: event filters, sequence stages or sample terms. */
-import type { Statement, Term } from "../ast/nodes.js";
+import type { Field, SampleQuery, SequenceQuery, Statement, Term } from "../ast/nodes.js";
 import { compileKeys } from "../engine/keys.js";
 import type { SampleTerm } from "../engine/sample.js";
 import type { SequencePlan, StagePlan } from "../engine/sequence.js";
 import type { EqlWarning } from "../errors.js";
+import { resolveField } from "../mapping.js";
 import type { EqlEvent } from "../types.js";
 import type { CompileEnv } from "./env.js";
 import { compileEventFilter, type EventFilter } from "./query.js";
+import { checkKeyTypes, checkQueryable, failUnknownField, verifying } from "./verify.js";
 
 /** The compiled form of a statement. */
 export interface Plan {
@@ -40,6 +42,32 @@ function gated(filter: EventFilter, gate: ((event: EqlEvent) => boolean) | undef
 }
 
 /**
+ * With a mapping: every key must be a field Elasticsearch can query, and the keys at one position
+ * must have compatible types in every term (checked against the first term, as Elasticsearch does).
+ */
+function verifyKeys(q: SequenceQuery | SampleQuery, env: CompileEnv): void {
+  const terms = q.kind === "sequence" && q.until ? [...q.terms, q.until] : q.terms;
+  const keyed = terms.map((t) =>
+    [...q.by, ...t.by].map((k) => {
+      const field = k as Field;
+      const { def } = resolveField(env.mapping, field.name);
+      if (def !== undefined) checkQueryable(env, field, def);
+      else if (!field.optional && env.allowUnknownFields !== true)
+        failUnknownField(env, field.name, field.span);
+      return { field, def };
+    }),
+  );
+  const first = keyed[0] ?? [];
+  const kind = q.kind === "sequence" ? "Sequence" : "Sample";
+  for (const keys of keyed.slice(1)) {
+    keys.forEach((k, i) => {
+      const expected = first[i];
+      if (expected) checkKeyTypes(env, kind, expected, k);
+    });
+  }
+}
+
+/**
  * Compile `statement` in `env`. `gate` (the request's `filter`) hides events from every term,
  * including `until` and missing-event lookups.
  */
@@ -54,6 +82,7 @@ export function buildPlan(
     const f = gated(compileEventFilter(q, env, categoryField), gate);
     return { matchAny: f, sequence: null, sample: null, warnings: env.warnings };
   }
+  if (verifying(env)) verifyKeys(q, env);
   const termFilter = (t: Term) => gated(compileEventFilter(t.filter, env, categoryField), gate);
   const termKeys = (t: Term) => compileKeys([...q.by, ...t.by], env.mapping, env.fields);
   if (q.kind === "sample") {

@@ -10,12 +10,18 @@ import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import type { CachedFieldReader } from "../runtime/field-table.js";
 import { type FieldReader, NONE, STOPPED } from "../runtime/fields.js";
-import { compileFoldedPatternList, compilePatternList } from "../runtime/patterns.js";
+import {
+  compileFoldedPatternList,
+  compilePatternList,
+  needsRawValue,
+  wildcardAsRegex,
+} from "../runtime/patterns.js";
 import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex/index.js";
-import { foldCase } from "../runtime/text.js";
+import { foldCase, hasOneWayFold } from "../runtime/text.js";
 import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { type CompileEnv, fail, warn } from "./env.js";
 import { compileValue, type Value } from "./value.js";
+import { checkInList, conditionTypeName, requireExact, requireString, sourceText } from "./verify.js";
 
 /** Three-valued truth. */
 export type Tri = boolean | null;
@@ -187,8 +193,21 @@ export function compilePredicate(expr: Expr, env: CompileEnv): Predicate {
     case "field":
     case "call": {
       const v = value(expr, env);
+      if (v.mapped && v.mapped.def.type !== "boolean") {
+        fail(
+          env,
+          ErrorCodes.NOT_BOOLEAN,
+          `Condition expression needs to be boolean, found [${conditionTypeName(v.mapped.def.type)}]`,
+          expr.span,
+        );
+      }
       if (v.type !== "boolean" && v.type !== "unknown" && v.type !== "null") {
-        fail(env, ErrorCodes.NOT_BOOLEAN, "Condition expression needs to be boolean", expr.span);
+        fail(
+          env,
+          ErrorCodes.NOT_BOOLEAN,
+          `Condition expression needs to be boolean, found [${v.type.toUpperCase()}]`,
+          expr.span,
+        );
       }
       return leaf(v, (x) => (x === null ? null : x === true));
     }
@@ -255,6 +274,8 @@ function compileCompare(expr: Compare, env: CompileEnv): Predicate {
   let op = expr.op;
   let left = value(expr.left, env);
   let right = value(expr.right, env);
+  requireExact(env, left.mapped, expr.span, expr.left.span, 0);
+  requireExact(env, right.mapped, expr.span, expr.right.span, 1);
   // `x == null` / `x != null` are null checks, not comparisons; this includes a side that folds
   // to null, such as a `?field` that exists nowhere.
   if ((op === "==" || op === "!=") && (isNullConst(left) || isNullConst(right))) {
@@ -349,8 +370,26 @@ function requireConstants(values: Value[], exprs: readonly Expr[], env: CompileE
 
 function compileIn(expr: In, env: CompileEnv): Predicate {
   const operand = value(expr.operand, env);
+  if (expr.insensitive) {
+    requireString(
+      env,
+      operand.mapped,
+      `argument of [${sourceText(env, expr.span)}]`,
+      expr.operand.span,
+      "use in",
+    );
+  }
+  requireExact(env, operand.mapped, expr.span, expr.operand.span, null);
   const items = expr.list.map((e) => value(e, env));
   requireConstants(items, expr.list, env);
+  if (!expr.insensitive) {
+    checkInList(
+      env,
+      operand.mapped,
+      expr.span,
+      items.map((v, i) => ({ value: v.constant, expr: expr.list[i] as Expr })),
+    );
+  }
   const consts = items.filter((v) => v.constant !== null);
   let test: ValueTest;
   let strings: StringTest = {};
@@ -378,15 +417,20 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
       }
     });
     const set = new Set<string>();
+    // `İ` and `ı` fold one way only: such values are matched on the raw text, as Lucene does.
+    const raw: ((s: string) => boolean)[] = [];
     for (const c of consts) {
       const text = valueText(c.constant);
-      if (text !== null) set.add(foldCase(text));
+      if (text === null) continue;
+      if (hasOneWayFold(text)) raw.push(compileLuceneRegex(wildcardAsRegex(text, false), true));
+      else set.add(foldCase(text));
     }
     test = (x) => {
       const s = valueText(x);
-      return s === null ? null : set.has(foldCase(s));
+      if (s === null) return null;
+      return set.has(foldCase(s)) || raw.some((m) => m(s));
     };
-    strings = { folded: (f) => set.has(f) };
+    if (raw.length === 0) strings = { folded: (f) => set.has(f) };
   } else {
     const ctx =
       operand.format === undefined ? { kind: operand.kind } : { kind: operand.kind, format: operand.format };
@@ -415,6 +459,14 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
 
 function compileMatch(expr: Match, env: CompileEnv): Predicate {
   const operand = value(expr.operand, env);
+  requireString(
+    env,
+    operand.mapped,
+    expr.op === ":" ? "first argument of [:]" : `argument of [${sourceText(env, expr.span)}]`,
+    expr.operand.span,
+    expr.op === ":" ? "use == to compare this field" : undefined,
+  );
+  requireExact(env, operand.mapped, expr.span, expr.operand.span, expr.op === ":" ? 0 : null);
   if (operand.type === "integer" || operand.type === "double" || operand.type === "boolean") {
     fail(
       env,
@@ -426,7 +478,13 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
   }
   const matchers: ((s: string) => boolean)[] = [];
   const wildcards: string[] = [];
+  let nullPattern = false;
   for (const p of expr.patterns) {
+    // A null pattern never matches (Elasticsearch accepts `x : null` and evaluates it to null).
+    if (p.value === null) {
+      nullPattern = true;
+      continue;
+    }
     if (typeof p.value !== "string") {
       fail(
         env,
@@ -462,12 +520,15 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
   let strings: StringTest = {};
   if (wildcards.length > 0) {
     matchers.push(compilePatternList(wildcards, fold));
-    // Only a list of wildcards alone can take the shared values directly (a regex folds by itself).
-    if (matchers.length === 1)
+    // Only a list of wildcards alone can take the shared values directly (a regex folds by itself),
+    // and only when the folded values decide it.
+    if (matchers.length === 1 && !needsRawValue(wildcards, fold))
       strings = fold
         ? { folded: compileFoldedPatternList(wildcards, true) }
         : { plain: matchers[0] as (s: string) => boolean };
   }
+  // Only null patterns: null whatever the operand is (so its negation is null too).
+  if (matchers.length === 0 && nullPattern) return constPred(null);
   const one = matchers.length === 1 ? (matchers[0] as (s: string) => boolean) : null;
   const test: ValueTest = one
     ? (x) => {

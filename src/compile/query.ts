@@ -4,6 +4,7 @@ import { resolveField } from "../mapping.js";
 import { fieldReader } from "../runtime/fields.js";
 import type { CompileEnv } from "./env.js";
 import { compilePredicate } from "./predicate.js";
+import { checkQueryable, failUnknownField, verifying } from "./verify.js";
 
 /** A compiled event filter. */
 export type EventFilter = (event: unknown) => boolean;
@@ -14,7 +15,20 @@ export function compileEventFilter(query: EventQuery, env: CompileEnv, categoryF
   const category = query.category;
   let inCategory: EventFilter | null = null;
   if (category !== null) {
-    const { name } = resolveField(env.mapping, categoryField);
+    const { name, def } = resolveField(env.mapping, categoryField);
+    if (verifying(env)) {
+      // Elasticsearch reports the missing category field at the start of the event query.
+      const span = { ...query.span, end: query.span.start + 1 };
+      const field = {
+        kind: "field" as const,
+        path: [categoryField],
+        name: categoryField,
+        optional: false,
+        span,
+      };
+      if (def !== undefined) checkQueryable(env, field, def);
+      else if (env.allowUnknownFields !== true) failUnknownField(env, categoryField, span);
+    }
     const reader = env.fields ? env.fields.reader([name]) : fieldReader([name]);
     // Exact, case-sensitive equality on any element of the category field.
     const visit = (v: unknown) => v === category;

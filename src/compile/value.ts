@@ -6,11 +6,23 @@
 import type { Arith, Call, Expr, Field, Negate, Span } from "../ast/nodes.js";
 import { ErrorCodes } from "../errors.js";
 import { lookupFunction, STANDARD_FUNCTIONS } from "../functions/index.js";
-import { FunctionArgumentError, type Scalar, type StaticType } from "../functions/types.js";
+import { FunctionArgumentError, type ParamSpec, type Scalar, type StaticType } from "../functions/types.js";
 import { arith } from "../runtime/arith.js";
 import { type FieldReader, mappedFieldReader, NONE, STOPPED, type Visit } from "../runtime/fields.js";
 import { type FieldKind, fieldKindOf, staticTypeOf } from "../runtime/values.js";
 import { type CompileEnv, fail } from "./env.js";
+import {
+  checkQueryable,
+  dataTypeName,
+  failUnknownField,
+  literalTypeName,
+  type MappedOperand,
+  ordinalPrefix,
+  requireExact,
+  requireString,
+  sourceText,
+  verifying,
+} from "./verify.js";
 
 /** A compiled value expression. */
 export interface Value {
@@ -27,6 +39,8 @@ export interface Value {
   readonly reader?: FieldReader;
   /** True for a plain `?field` reference. */
   readonly optional?: boolean;
+  /** For a plain field the mapping defines: its resolved name and definition. */
+  readonly mapped?: MappedOperand;
   /** Calls `visit` for each value (null once when there is none). Returns true when `visit` stopped. */
   readonly each: (event: unknown, visit: Visit) => boolean;
 }
@@ -67,6 +81,10 @@ export function compileValue(expr: Expr, env: CompileEnv, boolAsValue: BoolAsVal
 /** Compile a field reference, honouring aliases, `null_value` and the known-field set. */
 export function compileField(expr: Field, env: CompileEnv): Value {
   const { reader, name, def } = mappedFieldReader(env.mapping, expr, env.fields);
+  if (verifying(env)) {
+    if (def !== undefined) checkQueryable(env, expr, def);
+    else if (!expr.optional && env.allowUnknownFields !== true) failUnknownField(env, expr.name, expr.span);
+  }
   if (expr.optional && env.knownFields !== null && !env.knownFields.has(name) && def === undefined) {
     return constantValue(null, "null");
   }
@@ -79,6 +97,7 @@ export function compileField(expr: Field, env: CompileEnv): Value {
     kind,
     reader,
     optional: expr.optional,
+    ...(def !== undefined && verifying(env) ? { mapped: { name, def } } : {}),
     each(event, visit) {
       const r = reader.each(event, visit);
       if (r === STOPPED) return true;
@@ -190,6 +209,51 @@ const ACCEPTS: Record<string, readonly StaticType[]> = {
   ip: ["ip", "string", "unknown", "null"],
 };
 
+/**
+ * With a mapping, Elasticsearch requires an `ip` argument to be an `ip` field and a string argument
+ * on a field to have an exact (keyword) form.
+ */
+function verifyArgument(
+  env: CompileEnv,
+  call: Call,
+  fn: string,
+  p: ParamSpec,
+  paramCount: number,
+  i: number,
+  a: Value,
+  argExpr: Expr,
+): void {
+  const position = paramCount > 1 ? i : null;
+  if (p.type === "ip") {
+    const found = a.mapped
+      ? a.mapped.def.type === "ip"
+        ? undefined
+        : dataTypeName(a.mapped.def.type)
+      : a.isConst && typeof a.constant === "string"
+        ? literalTypeName(a.constant)
+        : undefined;
+    if (found !== undefined) {
+      fail(
+        env,
+        ErrorCodes.TYPE_MISMATCH,
+        `${ordinalPrefix(position)}of [${sourceText(env, call.span)}] must be [ip], found value [${sourceText(env, argExpr.span)}] type [${found}]`,
+        argExpr.span,
+        `${fn} needs an ip field`,
+      );
+    }
+    return;
+  }
+  if (p.type === "string") {
+    requireString(
+      env,
+      a.mapped,
+      `${position === null ? "argument " : ordinalPrefix(position)}of [${sourceText(env, call.span)}]`,
+      argExpr.span,
+    );
+  }
+  if (p.type === "string" || p.type === "any") requireExact(env, a.mapped, call.span, argExpr.span, position);
+}
+
 function compileCall(expr: Call, env: CompileEnv, bav: BoolAsValue): Value {
   const def = lookupFunction(expr.name, env.functions);
   const shown = `${expr.name}${expr.insensitive ? "~" : ""}`;
@@ -244,6 +308,16 @@ function compileCall(expr: Call, env: CompileEnv, bav: BoolAsValue): Value {
         argExpr.span,
       );
     }
+    if (p.notNull && argExpr.kind === "literal" && argExpr.value === null) {
+      fail(
+        env,
+        ErrorCodes.NULL_ARGUMENT,
+        `A string/char is required; received [null] (argument ${i + 1} (${p.name}) of [${def.name}])`,
+        argExpr.span,
+        "Elasticsearch fails the search on a null here: pass a string",
+      );
+    }
+    if (verifying(env)) verifyArgument(env, expr, def.name, p, params.length, i, a, argExpr);
     const ok = p.type === "any" || (ACCEPTS[p.type] ?? []).includes(a.type);
     if (!ok) {
       fail(

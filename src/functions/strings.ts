@@ -27,12 +27,13 @@ function stringPredicate(
   name: string,
   second: string,
   test: (source: string, other: string) => boolean,
+  secondNotNull = false,
 ): FunctionDef {
   return {
     name,
     params: [
       { name: "source", type: "string" },
-      { name: second, type: "string" },
+      secondNotNull ? { name: second, type: "string", notNull: true } : { name: second, type: "string" },
     ],
     returns: "boolean",
     hasInsensitiveVariant: true,
@@ -59,6 +60,7 @@ export const stringContains = stringPredicate(
   "stringContains",
   "substring",
   (s, x) => s !== "" && x !== "" && s.includes(x),
+  true,
 );
 
 /** `between(s, left, right [, greedy])`: the text between the first `left` and the next (or last) `right`. */
@@ -66,8 +68,8 @@ export const between: FunctionDef = {
   name: "between",
   params: [
     { name: "source", type: "string" },
-    { name: "left", type: "string" },
-    { name: "right", type: "string" },
+    { name: "left", type: "string", notNull: true },
+    { name: "right", type: "string", notNull: true },
     { name: "greedy", type: "boolean", optional: true, literal: true },
   ],
   returns: "string",

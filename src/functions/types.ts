@@ -15,6 +15,11 @@ export interface ParamSpec {
   readonly optional?: boolean;
   /** Must be a literal in the query text (e.g. cidrMatch's blocks). */
   readonly literal?: boolean;
+  /**
+   * A literal null here fails the search in Elasticsearch (its function throws on it), so it is a
+   * compile error (between's bounds, stringContains' substring).
+   */
+  readonly notNull?: boolean;
   /** Repeats: this and every later argument use this spec (concat, cidrMatch). */
   readonly variadic?: boolean;
 }

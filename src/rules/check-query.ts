@@ -5,14 +5,13 @@
 import type { Statement } from "../ast/nodes.js";
 import { compile } from "../compile.js";
 import { EqlError, EqlSyntaxError, type EqlWarning, ErrorCodes } from "../errors.js";
+import type { CompileOptions } from "../types.js";
 import { lintStatement } from "./lint.js";
 import type { RuleIssue } from "./normalize.js";
 import type { CompiledSchema } from "./schema.js";
 
-/** Options of `checkQuery`. */
-export interface CheckQueryOptions {
-  /** An Elasticsearch index mapping, as `compile` takes it. */
-  readonly mapping?: unknown;
+/** Options of `checkQuery`: how to compile (a mapping, whether fields outside it are allowed) and what to lint against. */
+export interface CheckQueryOptions extends Pick<CompileOptions, "mapping" | "allowUnknownFields"> {
   /** Field names and types to lint against (for example ECS). */
   readonly schema?: CompiledSchema;
 }
@@ -48,13 +47,17 @@ export function isLexicalError(e: EqlError): boolean {
  * `'y'` rather than at `=`. The text is parsed again with the bad token replaced by a string literal
  * of the same length (so offsets stay put); a syntax error found before the token is a real one.
  */
-export function earlierSyntaxError(text: string, lexical: EqlError, mapping?: unknown): EqlError | undefined {
+export function earlierSyntaxError(
+  text: string,
+  lexical: EqlError,
+  options: CompileOptions = {},
+): EqlError | undefined {
   if (!isLexicalError(lexical)) return undefined;
   const { start, end } = lexical.location;
   const width = end - start;
   const filler = width >= 2 ? `"${" ".repeat(width - 2)}"` : " ".repeat(width);
   try {
-    compile(text.slice(0, start) + filler + text.slice(end), mapping === undefined ? {} : { mapping });
+    compile(text.slice(0, start) + filler + text.slice(end), options);
   } catch (e) {
     if (e instanceof EqlSyntaxError && e.location.start < start) {
       const span = { start: e.location.start, end: e.location.end };
@@ -66,15 +69,16 @@ export function earlierSyntaxError(text: string, lexical: EqlError, mapping?: un
 
 /** Compile and lint `text` as `mini-eql check` does. Throws only what is not an `EqlError`. */
 export function checkQuery(text: string, options: CheckQueryOptions = {}): QueryCheck {
+  const { schema, ...compileOptions } = options;
   let compiled: ReturnType<typeof compile>;
   try {
-    compiled = compile(text, options.mapping === undefined ? {} : { mapping: options.mapping });
+    compiled = compile(text, compileOptions);
   } catch (e) {
     if (!(e instanceof EqlError)) throw e;
-    const earlier = earlierSyntaxError(text, e, options.mapping);
+    const earlier = earlierSyntaxError(text, e, compileOptions);
     return { errors: earlier ? [earlier, e] : [e], warnings: [], lint: [] };
   }
-  const lint = lintStatement(compiled.statement, options.schema);
+  const lint = lintStatement(compiled.statement, schema);
   // The compiler and the lint both flag wildcards in `==`; keep the lint's finding, which names the fix.
   const covered = (w: EqlWarning) =>
     w.code.includes("WILDCARD") &&

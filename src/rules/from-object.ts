@@ -17,7 +17,7 @@ export interface LoadOptions {
   /** Load every good rule and report every bad one instead of throwing on the first. */
   collectErrors?: boolean;
   /** Passed to `compile` for every rule (a mapping, extra functions). */
-  compile?: Pick<CompileOptions, "mapping" | "functions">;
+  compile?: Pick<CompileOptions, "mapping" | "allowUnknownFields" | "functions">;
   /** Exception items to attach to every rule loaded. */
   exceptions?: ExceptionItem[];
 }

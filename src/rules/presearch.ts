@@ -12,7 +12,7 @@ import type { EventQuery, Expr, Field, Literal, Query } from "../ast/nodes.js";
 import { chainOperands } from "../ast/walk.js";
 import { type Mapping, resolveField, scalarNullValue } from "../mapping.js";
 import { javaString } from "../runtime/java.js";
-import { foldCase } from "../runtime/text.js";
+import { foldCase, hasOneWayFold } from "../runtime/text.js";
 import { fieldKindOf } from "../runtime/values.js";
 
 /** A literal term a field value must satisfy: equal to, start with, end with, or contain `text`. */
@@ -88,6 +88,8 @@ function untyped(expr: Expr, ctx: PresearchContext): boolean {
  * up), else as a substring; null when the pattern has no literal character at all.
  */
 function patternTerm(field: string, pattern: string, folded: boolean): PresearchTerm | null {
+  // `İ` and `ı` match case variants that their folded form does not contain: no term is safe.
+  if (folded && hasOneWayFold(pattern)) return null;
   const text = folded ? foldCase(pattern) : pattern;
   const pieces = text.split(/[*?]/);
   if (pieces.length === 1) return { field, kind: "exact", folded, text };
@@ -185,6 +187,7 @@ function required(expr: Expr, ctx: PresearchContext): Terms {
           (typeof item.value === "number" && (expr.insensitive || !untyped(expr.operand, ctx)))
         )
           return null;
+        if (expr.insensitive && hasOneWayFold(key)) return null;
         const text = expr.insensitive ? foldCase(key) : key;
         out.push({ field, kind: "exact", folded: expr.insensitive, text });
       }

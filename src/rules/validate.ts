@@ -3,9 +3,10 @@
  * with a schema, unknown fields and type clashes). Returns issues; never throws.
  */
 import type { Statement } from "../ast/nodes.js";
+import { compile } from "../compile.js";
 import { EqlError } from "../errors.js";
 import { parse } from "../parse.js";
-import { isEqlRule, splitDocument } from "./from-object.js";
+import { isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
 import { lintStatement } from "./lint.js";
 import { normalizeRule, type RuleIssue } from "./normalize.js";
 import { type CompiledSchema, compileSchema, type FieldSchema } from "./schema.js";
@@ -15,6 +16,14 @@ import type { LoadedRule, Rule } from "./types.js";
 export interface ValidateOptions {
   /** Field schemas (ECS from `mini-eql/node`'s `ecsSchema()`, plus custom ones); enables field checks. */
   schema?: FieldSchema | readonly FieldSchema[] | CompiledSchema;
+  /**
+   * An Elasticsearch index mapping: the query is compiled against it and rejected where
+   * Elasticsearch's verifier rejects it (unknown columns, unqueryable field types, inexact text
+   * fields, type clashes).
+   */
+  mapping?: unknown;
+  /** With `mapping`: fields the mapping lacks are read untyped instead of rejected (a partial mapping). */
+  allowUnknownFields?: boolean;
 }
 
 const compiledSchemas = new WeakMap<object, CompiledSchema>();
@@ -68,6 +77,25 @@ export function validateRule(
         message: `${e.reason} [${e.code}]`,
         location: e.location,
       });
+    }
+  }
+  if (statement && options.mapping !== undefined) {
+    const base = {
+      mapping: options.mapping,
+      ...(options.allowUnknownFields ? { allowUnknownFields: true } : {}),
+    };
+    try {
+      compile(statement, ruleCompileOptions(body as Rule, base));
+    } catch (e) {
+      if (!(e instanceof EqlError)) throw e;
+      issues.push({
+        severity: "error",
+        code: "RULE_QUERY",
+        key: "query",
+        message: `${e.reason} [${e.code}]`,
+        location: e.location,
+      });
+      return issues;
     }
   }
   if (statement) issues.push(...lintStatement(statement, prepare(options.schema)));

@@ -3,16 +3,53 @@
  * `prefix*` patterns into a list of prefixes, and only the rest become wildcard matchers. The value
  * is case-folded once for the whole list, not once per pattern.
  */
-import { foldCase } from "./text.js";
+import { compileLuceneRegex } from "./regex/index.js";
+import { foldCase, hasOneWayFold } from "./text.js";
 import { compileWildcard, hasWildcard } from "./wildcard.js";
 
-/** Compile `patterns` (any one matching is enough); `insensitive` folds case on both sides. */
+/**
+ * Compile `patterns` (any one matching is enough); `insensitive` folds case on both sides. A
+ * case-insensitive pattern holding `İ` or `ı` is matched on the raw value, each literal character
+ * against its Lucene case variants (as `regex~` does), because those letters fold one way only.
+ */
 export function compilePatternList(
   patterns: readonly string[],
   insensitive: boolean,
 ): (value: string) => boolean {
-  const folded = compileFoldedPatternList(patterns, insensitive);
-  return insensitive ? (value) => folded(foldCase(value)) : folded;
+  const oneWay = insensitive ? patterns.filter(hasOneWayFold) : [];
+  const rest = oneWay.length === 0 ? patterns : patterns.filter((p) => !hasOneWayFold(p));
+  const folded = compileFoldedPatternList(rest, insensitive);
+  const plain = insensitive ? (value: string) => folded(foldCase(value)) : folded;
+  if (oneWay.length === 0) return plain;
+  const raw = oneWay.map((p) => compileLuceneRegex(wildcardAsRegex(p), true));
+  return (value) => plain(value) || raw.some((m) => m(value));
+}
+
+/** True when the case-folded form of a value cannot decide `patterns` (see `compilePatternList`). */
+export function needsRawValue(patterns: readonly string[], insensitive: boolean): boolean {
+  return insensitive && patterns.some(hasOneWayFold);
+}
+
+/**
+ * A wildcard pattern as a Lucene regular expression: `*` and `?` become `.*` and `.`, everything
+ * else is quoted (a `"` is escaped), so each literal folds as a `regex~` literal does. With
+ * `wildcards` false, `*` and `?` are literal too.
+ */
+export function wildcardAsRegex(pattern: string, wildcards = true): string {
+  let out = "";
+  let literal = "";
+  const flush = () => {
+    if (literal.length > 0) out += `"${literal}"`;
+    literal = "";
+  };
+  for (const ch of pattern) {
+    if (((ch === "*" || ch === "?") && wildcards) || ch === '"') {
+      flush();
+      out += ch === "*" ? ".*" : ch === "?" ? "." : '\\"';
+    } else literal += ch;
+  }
+  flush();
+  return out;
 }
 
 /**

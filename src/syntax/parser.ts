@@ -30,13 +30,14 @@ export class EqlParser extends CstParser {
     this.MANY(() => this.SUBRULE(this.pipe));
   });
 
-  /** query := sequence | sample | eventQuery */
+  /** query := sequence | sample | join | eventQuery */
   public query = this.RULE("query", () => {
     this.OR(this.queryAlternatives);
   });
   private readonly queryAlternatives: IOrAlt<unknown>[] = [
     { ALT: () => this.SUBRULE(this.sequence) },
     { ALT: () => this.SUBRULE(this.sample) },
+    { ALT: () => this.SUBRULE(this.join) },
     { ALT: () => this.SUBRULE(this.eventQuery) },
   ];
 
@@ -109,6 +110,21 @@ export class EqlParser extends CstParser {
     this.CONSUME(T.Sample);
     this.OPTION(() => this.SUBRULE(this.joinKeys));
     this.AT_LEAST_ONE(() => this.SUBRULE(this.sampleTerm));
+  });
+
+  /**
+   * join := 'join' joinKeys? sampleTerm sampleTerm+ ( 'until' sampleTerm )?
+   * Elasticsearch's grammar has it and its verifier refuses it; the AST builder rejects it.
+   */
+  public join = this.RULE("join", () => {
+    this.CONSUME(T.Join);
+    this.OPTION(() => this.SUBRULE(this.joinKeys));
+    this.SUBRULE(this.sampleTerm);
+    this.AT_LEAST_ONE(() => this.SUBRULE2(this.sampleTerm));
+    this.OPTION2(() => {
+      this.CONSUME(T.Until);
+      this.SUBRULE3(this.sampleTerm, { LABEL: "until" });
+    });
   });
 
   /** sampleTerm := subquery joinKeys? */

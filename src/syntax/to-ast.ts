@@ -19,7 +19,7 @@ import type {
   Term,
 } from "../ast/nodes.js";
 import { keysAfterWith, maxspanDuration, pipeFrom, type RawNumber, termRuns } from "../check/structure.js";
-import { EqlSyntaxError, ErrorCodes } from "../errors.js";
+import { EqlSemanticError, EqlSyntaxError, ErrorCodes } from "../errors.js";
 import { eqlParser } from "./parser.js";
 import { joinSpans, tokenSpan } from "./span.js";
 import { decodeQuotedIdentifier, decodeRawString } from "./strings.js";
@@ -60,8 +60,20 @@ class AstBuilder extends BaseVisitor {
   }
 
   query(ctx: Ctx): Query {
-    const child = node(ctx, "sequence") ?? node(ctx, "sample") ?? node(ctx, "eventQuery");
+    const child =
+      node(ctx, "sequence") ?? node(ctx, "sample") ?? node(ctx, "join") ?? node(ctx, "eventQuery");
     return this.visit(child!) as Query;
+  }
+
+  /** A well-formed `join`: Elasticsearch parses it and its verifier refuses it. */
+  join(ctx: Ctx): never {
+    throw new EqlSemanticError(
+      this.source,
+      ErrorCodes.JOIN_UNSUPPORTED,
+      "JOIN command is not supported",
+      tokenSpan(tok(ctx, "Kw_join")!),
+      "use sequence, or sample for events in any order",
+    );
   }
 
   eventQuery(ctx: Ctx): EventQuery {

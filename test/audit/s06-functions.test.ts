@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectAnyErr, m, runIds } from "./helpers.js";
+import { expectAnyErr, expectErr, m, runIds } from "./helpers.js";
 
 /** Check `call == expected` both folded (constants) and through field `s`. */
 function both(constCall: string, fieldCall: string, expected: string, fields: Record<string, unknown>) {
@@ -85,11 +85,12 @@ describe("§6 between", () => {
       OK,
     );
   });
-  it("null source/left/right → null", () => {
+  it("null source → null; a literal null left/right is rejected (Elasticsearch fails the search)", () => {
     expect(m('any where between(s, "a", "b") == null', {})).toBe(true);
-    expect(runIds('any where between("abc", null, "c") == null', [{ id: 1 }])).toEqual([1]);
-    expect(runIds('any where between("abc", "a", null) == null', [{ id: 1 }])).toEqual([1]);
     expect(runIds('any where between(null, "a", "c") == null', [{ id: 1 }])).toEqual([1]);
+    expectErr('any where between("abc", null, "c") == null', "EQL_NULL_ARGUMENT", "null");
+    expectErr('any where between(s, "a", null) == null', "EQL_NULL_ARGUMENT", "null");
+    expect(m("any where between(s, l, r) == null", { s: "abc" })).toBe(true);
   });
   it("between~ keeps original case", () => {
     expect(
@@ -308,7 +309,6 @@ describe("§6 null arguments and arity", () => {
       'indexOf("abc", null)',
       'indexOf(null, "a")',
       'stringContains(null, "a")',
-      'stringContains("a", null)',
       "number(null)",
       "add(null, 1)",
       "subtract(1, null)",
@@ -318,6 +318,10 @@ describe("§6 null arguments and arity", () => {
     ]) {
       expect(runIds(`any where ${c} == null`, one), c).toEqual([1]);
     }
+  });
+  it("a literal null substring of stringContains is rejected (Elasticsearch fails the search)", () => {
+    expectErr('any where stringContains("a", null)', "EQL_NULL_ARGUMENT", "null");
+    expectErr("any where stringContains~(s, null)", "EQL_NULL_ARGUMENT", "null");
   });
   it("field-valued null arguments give null", () => {
     expect(m("any where startsWith(s, p) == null", { s: "abc" })).toBe(true);

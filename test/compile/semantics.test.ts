@@ -236,6 +236,7 @@ describe("mapping", () => {
   const mapping = {
     properties: {
       event: { properties: { category: { type: "alias", path: "event_type" } } },
+      event_type: { type: "keyword" },
       v: { type: "version" },
       ip: { type: "ip" },
       opt: { type: "keyword", null_value: "NULL" },

@@ -58,6 +58,7 @@ describe("loadSuite", () => {
         timestampField: "@timestamp",
         tiebreakerField: "serial",
         mapping: spec.dataset.mapping,
+        allowUnknownFields: true,
         size: 2,
       },
       run: { size: 2 },

@@ -25,7 +25,6 @@ const SYNTAX_CASES: [string, string, number, number][] = [
   ["process where x in (a == b != c)", "EQL_CHAINED_COMPARISON", 1, 28],
   ["process where x[0] == 1", "EQL_ARRAY_INDEX", 1, 16],
   ["process where a.b[12].c == 1", "EQL_ARRAY_INDEX", 1, 18],
-  ["join by x [a where true] [b where true]", "EQL_JOIN_UNSUPPORTED", 1, 1],
   ["process where child of [process where true]", "EQL_LINEAGE_UNSUPPORTED", 1, 15],
   ["process where true | sort a", "EQL_UNSUPPORTED_PIPE", 1, 22],
   ["process where true | count", "EQL_UNSUPPORTED_PIPE", 1, 22],

@@ -6,6 +6,7 @@
 
 import { locate } from "../../errors.js";
 import {
+  type CompileOptions,
   checkQuery,
   compileSchema,
   earlierSyntaxError,
@@ -28,14 +29,18 @@ export interface CheckOptions {
   rules?: string[];
   schema: boolean;
   mapping?: string;
+  allowUnknownFields?: boolean;
 }
 
-function queryFindings(text: string, mapping: unknown, schema: FieldSchema | undefined): Finding[] {
+/** The compile options of `check`: the mapping, and whether fields outside it are allowed. */
+function mappingOptions(mapping: unknown, allowUnknownFields: boolean | undefined): CompileOptions {
+  if (mapping === undefined) return {};
+  return allowUnknownFields ? { mapping, allowUnknownFields: true } : { mapping };
+}
+
+function queryFindings(text: string, mapping: CompileOptions, schema: FieldSchema | undefined): Finding[] {
   const file = "<query>";
-  const found = checkQuery(text, {
-    ...(mapping === undefined ? {} : { mapping }),
-    ...(schema ? { schema: compileSchema(schema) } : {}),
-  });
+  const found = checkQuery(text, { ...mapping, ...(schema ? { schema: compileSchema(schema) } : {}) });
   return [
     ...found.errors.map((e) => diagnosticFinding(file, e, "error")),
     ...found.warnings.map((w) => diagnosticFinding(file, w, "warning")),
@@ -44,7 +49,7 @@ function queryFindings(text: string, mapping: unknown, schema: FieldSchema | und
 }
 
 /** For a rule whose query has a lexical error: a syntax error earlier in the query, in the file. */
-function earlierInRuleFile(e: RuleLoadError, mapping: unknown): Finding | undefined {
+function earlierInRuleFile(e: RuleLoadError, mapping: CompileOptions): Finding | undefined {
   const lexical = e.queryError;
   if (!lexical || e.file === undefined || !isLexicalError(lexical)) return undefined;
   const format = ruleFileFormat(e.file);
@@ -72,6 +77,7 @@ function issueFinding(file: string, issue: RuleIssue, queryText: string): Findin
 
 function ruleFindings(loaded: LoadedRule, schema: FieldSchema | undefined): Finding[] {
   const file = loaded.origin.file ?? "<rule>";
+  // The rule was compiled against the mapping when it was loaded: validation needs only the schema.
   return validateRule(loaded, schema ? { schema } : {}).map((issue): Finding => {
     const at = issue.location ? queryPosition(loaded, issue.location) : undefined;
     if (at) return { file, severity: issue.severity, message: issue.message, code: issue.code, ...at };
@@ -97,14 +103,17 @@ export async function checkCommand(
     throw new UsageError("check needs a query or --rules <dir|file>");
   // The ECS table is the largest piece of the command; --no-schema does not load it.
   const schema = opts.schema ? (await import("../../node/rules/ecs.js")).ecsSchema() : undefined;
-  const mapping = opts.mapping ? readMapping(opts.mapping) : undefined;
+  const mapping = mappingOptions(
+    opts.mapping ? readMapping(opts.mapping) : undefined,
+    opts.allowUnknownFields,
+  );
   const findings: Finding[] = [];
   if (query !== undefined) {
     findings.push(...queryFindings(query, mapping, schema));
   }
   let ruleCount = 0;
   if (rules.length > 0) {
-    const set = loadRuleArgs(rules, mapping === undefined ? {} : { mapping });
+    const set = loadRuleArgs(rules, mapping);
     ruleCount = set.rules.length + set.errors.length;
     for (const e of set.errors) {
       const earlier = earlierInRuleFile(e, mapping);

@@ -34,6 +34,7 @@ export interface QueryOptions {
   tiebreakerField?: string;
   size?: number;
   mapping?: string;
+  allowUnknownFields?: boolean;
   lateness?: number;
   columns?: string[];
   strict?: boolean;
@@ -65,6 +66,7 @@ export async function queryCommand(
     ...(opts.timestampField ? { timestampField: opts.timestampField } : {}),
     ...(opts.tiebreakerField ? { tiebreakerField: opts.tiebreakerField } : {}),
     ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
+    ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
   };
   const compiled = compileOrExit(text, compileOptions, ctx);
   if (!opts.quiet) {

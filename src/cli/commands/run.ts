@@ -30,6 +30,7 @@ export interface RunOptions {
   space: string;
   lateness?: number;
   mapping?: string;
+  allowUnknownFields?: boolean;
   strict?: boolean;
   quiet?: boolean;
   failOnAlert?: boolean;
@@ -79,7 +80,10 @@ export async function runCommand(
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
   const sources = resolveSources(files, ctx.stdin.isTTY);
-  const set = loadRuleArgs(opts.rules, opts.mapping ? { mapping: readMapping(opts.mapping) } : {});
+  const set = loadRuleArgs(opts.rules, {
+    ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
+    ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
+  });
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
   if (set.rules.length === 0 && set.errors.length === 0) throw new UsageError(noRuleMessage(opts.rules, set));
   // Without --now the rules run on their schedules and the clock follows event time, so the same
