@@ -1,9 +1,11 @@
 /**
  * The rule playground in a real browser: the page is bundled from src/ with esbuild for the browser
  * platform (a Node-only import would fail the build) and driven in headless Chromium (Debian's
- * package, through playwright-core) from a file:// URL. One browser for the whole file.
+ * package, through playwright-core) from a file:// URL, and once from a static host on a loopback
+ * address. One browser for the whole file.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -74,6 +76,8 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
   let size: Size;
   const pageErrors: string[] = [];
   const requests: string[] = [];
+  /** The loopback static host of the static-host test, whose own files are not outside requests. */
+  let served = "";
 
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), "mini-eql-playground-test-"));
@@ -91,7 +95,8 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
     });
     // Every request the page makes beyond its own files; the page promises there are none.
     context.on("request", (r) => {
-      if (!r.url().startsWith("file://")) requests.push(r.url());
+      if (!r.url().startsWith("file://") && !(served !== "" && r.url().startsWith(served)))
+        requests.push(r.url());
     });
   }, 60_000);
 
@@ -331,6 +336,42 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
     });
     expect(overflow).toBeLessThanOrEqual(0);
     await tab.close();
+  }, 60_000);
+
+  it("works from a static host: the same page over HTTP on a loopback address", async () => {
+    const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript" };
+    const fetched: string[] = [];
+    const server: Server = createServer((req, res) => {
+      const name = (req.url ?? "/").split("?")[0] === "/" ? "/index.html" : (req.url ?? "/").split("?")[0];
+      fetched.push(name as string);
+      if (name === "/favicon.ico") {
+        res.writeHead(204).end();
+        return;
+      }
+      const file = join(outdir, name as string);
+      if (!/^\/[\w.-]+$/.test(name as string) || !existsSync(file)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, {
+        "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream",
+      });
+      res.end(readFileSync(file));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const address = server.address();
+    served = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
+    try {
+      const tab = await open(served);
+      expect(await tab.getAttribute("body", "data-alerts")).toBe("3");
+      await tab.close();
+      // Only the page's two files (and the icon a browser asks any host for).
+      expect(fetched.filter((f) => f !== "/favicon.ico").sort()).toEqual(["/app.bundle.js", "/index.html"]);
+    } finally {
+      // The browser keeps its connection open; close it, or close() waits for it.
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
   }, 60_000);
 
   it("made no network requests and logged no errors", () => {
