@@ -1,0 +1,76 @@
+/** Hostile in-memory events: getters that throw, huge sparse arrays. */
+import { describe, expect, it } from "vitest";
+import { compile, type EventsResult, type SequencesResult } from "../../src/index.js";
+
+function throwingTimestamp(id: number): Record<string, unknown> {
+  const e: Record<string, unknown> = { id, event: { category: "process" } };
+  Object.defineProperty(e, "@timestamp", {
+    enumerable: true,
+    get() {
+      throw new Error("no time");
+    },
+  });
+  return e;
+}
+
+const ids = (r: EventsResult) => r.events.map((h) => (h._source as { id: number }).id);
+
+describe("a getter that throws on the timestamp", () => {
+  const good = (id: number, t: number) => ({ id, "@timestamp": t, event: { category: "process" } });
+
+  it("does not escape run() of an event query: the event sorts as untimed", () => {
+    const r = compile("process where true").run([
+      good(1, 2),
+      throwingTimestamp(2),
+      good(3, 1),
+    ]) as EventsResult;
+    expect(ids(r)).toEqual([3, 1, 2]);
+  });
+
+  it("does not escape stream.push() of an event query", () => {
+    const s = compile("process where true").stream();
+    expect(s.push(throwingTimestamp(1) as never)).toHaveLength(1);
+    expect(s.push(good(2, 1) as never)).toHaveLength(1);
+  });
+
+  it("is a coded data error of that event in a sequence, as a missing timestamp is", () => {
+    const q = compile("sequence [process where id == 1] [process where id == 2]");
+    const s = q.stream();
+    s.push(good(1, 1) as never);
+    let code: unknown;
+    try {
+      s.push(throwingTimestamp(2) as never);
+    } catch (e) {
+      code = (e as { code?: unknown }).code;
+    }
+    expect(code).toBe("EQL_MISSING_TIMESTAMP");
+    // Others are unaffected: the stream goes on.
+    const out = [...s.push(good(2, 3) as never), ...s.end()];
+    expect(out).toHaveLength(1);
+    let batchCode: unknown;
+    try {
+      q.run([good(1, 1), throwingTimestamp(2)]) as SequencesResult;
+    } catch (e) {
+      batchCode = (e as { code?: unknown }).code;
+    }
+    expect(batchCode).toBe("EQL_MISSING_TIMESTAMP");
+  });
+
+  it("on the tiebreaker reads as no tiebreaker", () => {
+    const e = { id: 2, "@timestamp": 1, event: { category: "process" } } as Record<string, unknown>;
+    Object.defineProperty(e, "seq", {
+      enumerable: true,
+      get() {
+        throw new Error("no tiebreaker");
+      },
+    });
+    const r = compile("process where true", { tiebreakerField: "seq" }).run([e, { ...good(1, 1), seq: 1 }]);
+    expect(ids(r as EventsResult)).toEqual([1, 2]);
+    expect(() =>
+      compile("sequence [process where id == 2] [process where id == 1]", { tiebreakerField: "seq" }).run([
+        e,
+        { ...good(1, 2), seq: 1 },
+      ]),
+    ).not.toThrow();
+  });
+});
