@@ -74,3 +74,31 @@ describe("a getter that throws on the timestamp", () => {
     ).not.toThrow();
   });
 });
+
+describe("long digit strings", () => {
+  const long = "9".repeat(80_000);
+  const timed = (f: () => unknown) => {
+    const t = performance.now();
+    f();
+    return performance.now() - t;
+  };
+  it("in a field mapped as a number, compared and converted in linear time", () => {
+    const mapping = { properties: { n: { type: "long" } } };
+    for (const value of [`${long}x`, long, `${long}.${long}x`, ` ${long} x`]) {
+      for (const q of ["any where n == 5", "any where n > 5", 'any where n == "5"']) {
+        expect(
+          timed(() => compile(q, { mapping }).matches({ n: value })),
+          q,
+        ).toBeLessThan(1500);
+      }
+    }
+  });
+  it("through number() and unmapped comparisons", () => {
+    for (const value of [`${long}x`, long, `${long}e${long}x`, `-${long}`]) {
+      expect(timed(() => compile("any where number(n) == 5").matches({ n: value }))).toBeLessThan(1500);
+      expect(timed(() => compile("any where n == 5").matches({ n: value }))).toBeLessThan(1500);
+      expect(timed(() => compile('any where n : "5"').matches({ n: value }))).toBeLessThan(1500);
+    }
+    expect(compile("any where number(n) == 5").matches({ n: `000${"0".repeat(80_000)}5` })).toBe(true);
+  });
+});
