@@ -102,3 +102,70 @@ describe("long digit strings", () => {
     expect(compile("any where number(n) == 5").matches({ n: `000${"0".repeat(80_000)}5` })).toBe(true);
   });
 });
+
+describe("huge sparse arrays", () => {
+  const timed = <T>(f: () => T) => {
+    const t = performance.now();
+    const r = f();
+    return { r, ms: performance.now() - t };
+  };
+  const sparseWithLast = () => {
+    const arr: string[] = [];
+    arr[1e9 - 1] = "x";
+    return arr;
+  };
+  const empty = () => {
+    const arr: string[] = [];
+    arr.length = 1e9;
+    return arr;
+  };
+
+  it("read only the elements that exist, quickly", () => {
+    const q = compile('process where process.args == "x"');
+    const hit = timed(() =>
+      q.matches({ event: { category: "process" }, process: { args: sparseWithLast() } }),
+    );
+    expect(hit.r).toBe(true);
+    expect(hit.ms).toBeLessThan(500);
+    const none = timed(() => q.matches({ event: { category: "process" }, process: { args: empty() } }));
+    expect(none.r).toBe(false);
+    expect(none.ms).toBeLessThan(500);
+    // A hole is missing: != and `not` see no value, as for an absent field.
+    expect(
+      compile('process where process.args != "y"').matches({
+        event: { category: "process" },
+        process: { args: empty() },
+      }),
+    ).toBe(true);
+  });
+
+  it("along the path and in deeper fields too", () => {
+    const mid: { name?: string }[] = [];
+    mid[5e8] = { name: "x" };
+    const q = compile('any where a.b.name == "x"');
+    const r = timed(() => q.matches({ a: { b: mid } }));
+    expect(r.r).toBe(true);
+    expect(r.ms).toBeLessThan(500);
+    const nested: unknown[] = [];
+    nested[7e8] = sparseWithLast();
+    expect(timed(() => compile('any where a == "x"').matches({ a: nested })).ms).toBeLessThan(500);
+  });
+
+  it("small arrays with holes read the same as their elements", () => {
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
+    const arr = [, "x", , "y"];
+    expect(compile('any where a == "y"').matches({ a: arr })).toBe(true);
+    expect(compile("any where length(a) > 0").matches({ a: arr })).toBe(true);
+  });
+
+  it("in a sequence run", () => {
+    const q = compile('sequence [process where process.args == "x"] [process where true]');
+    const events = [
+      { "@timestamp": 1, event: { category: "process" }, process: { args: sparseWithLast() } },
+      { "@timestamp": 2, event: { category: "process" }, process: { args: empty() } },
+    ];
+    const r = timed(() => q.run(events) as SequencesResult);
+    expect(r.r.sequences).toHaveLength(1);
+    expect(r.ms).toBeLessThan(2000);
+  });
+});
