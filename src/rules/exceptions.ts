@@ -5,6 +5,7 @@
  * (is not, is not one of, does not exist, does not match, is not in list).
  */
 import type { Scalar } from "../functions/types.js";
+import { ownOptions } from "../options.js";
 import { fieldReader } from "../runtime/fields.js";
 import { compileWildcard } from "../runtime/wildcard.js";
 import type { ExceptionEntry, ExceptionItem } from "./types.js";
@@ -90,8 +91,9 @@ function compileEntry(entry: ExceptionEntry, item: ExceptionItem, options: Excep
 /** Compile exception items once into a matcher. */
 export function compileExceptions(
   items: readonly ExceptionItem[],
-  options: ExceptionOptions = {},
+  given: ExceptionOptions = {},
 ): ExceptionMatcher {
+  const options = ownOptions(given);
   const compiled = items
     .filter((item) => Array.isArray(item.entries) && item.entries.length > 0)
     .map((item) => ({ item, tests: item.entries.map((e) => compileEntry(e, item, options)) }));

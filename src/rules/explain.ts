@@ -6,6 +6,7 @@
 import type { EventQuery, Expr, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import { compile } from "../compile.js";
+import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import type { CompileOptions, EqlEvent } from "../types.js";
 
@@ -75,8 +76,9 @@ function explainFilter(q: EventQuery, event: EqlEvent, options: CompileOptions):
 export function explainQuery(
   query: string | Statement,
   event: EqlEvent,
-  options: CompileOptions = {},
+  given: CompileOptions = {},
 ): ExplainNode {
+  const options = ownOptions(given);
   const statement = typeof query === "string" ? parse(query) : query;
   const q = statement.query;
   if (q.kind === "event") return explainFilter(q, event, options);

@@ -21,6 +21,7 @@ import { type BudgetStats, StateBudget } from "../engine/budget.js";
 import { DEFAULT_MAX_TIME_JUMP, EventClock } from "../engine/clock.js";
 import { EqlError } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
+import { ownOptions } from "../options.js";
 import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
@@ -613,5 +614,5 @@ class RuleSetImpl implements CompiledRuleSet {
 
 /** Compile `rules` into one rule set (see `CompiledRuleSet`). A rule whose query cannot run reports its error. */
 export function compileRules(rules: readonly LoadedRule[], options: RuleSetOptions = {}): CompiledRuleSet {
-  return new RuleSetImpl(rules, options);
+  return new RuleSetImpl(rules, ownOptions(options));
 }

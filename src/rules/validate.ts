@@ -4,6 +4,7 @@
  */
 import type { Statement } from "../ast/nodes.js";
 import { EqlError } from "../errors.js";
+import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import { isEqlRule, splitDocument } from "./from-object.js";
 import { lintStatement } from "./lint.js";
@@ -40,8 +41,9 @@ function isLoaded(x: unknown): x is LoadedRule {
  */
 export function validateRule(
   rule: LoadedRule | Rule | Record<string, unknown>,
-  options: ValidateOptions = {},
+  given: ValidateOptions = {},
 ): RuleIssue[] {
+  const options = ownOptions(given);
   const body = isLoaded(rule) ? rule.rule : splitDocument(rule as Record<string, unknown>).body;
   if (!isEqlRule(body)) {
     return [
