@@ -6,6 +6,7 @@ import type { Statement } from "../ast/nodes.js";
 import { EqlError } from "../errors.js";
 import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
+import { type ExceptionOptions, exceptionProblems } from "./exceptions.js";
 import { isEqlRule, splitDocument } from "./from-object.js";
 import { lintStatement } from "./lint.js";
 import { normalizeRule, type RuleIssue } from "./normalize.js";
@@ -16,6 +17,8 @@ import type { LoadedRule, Rule } from "./types.js";
 export interface ValidateOptions {
   /** Field schemas (ECS from `mini-eql/node`'s `ecsSchema()`, plus custom ones); enables field checks. */
   schema?: FieldSchema | readonly FieldSchema[] | CompiledSchema;
+  /** Value lists a loaded rule's `list` exception entries may refer to, by list id. */
+  valueLists?: ExceptionOptions["valueLists"];
 }
 
 const compiledSchemas = new WeakMap<object, CompiledSchema>();
@@ -73,5 +76,10 @@ export function validateRule(
     }
   }
   if (statement) issues.push(...lintStatement(statement, prepare(options.schema)));
+  if (isLoaded(rule)) {
+    const lists = options.valueLists === undefined ? {} : { valueLists: options.valueLists };
+    for (const message of exceptionProblems(rule.exceptions, lists))
+      issues.push({ severity: "error", code: "RULE_BAD_VALUE", key: "exceptions", message });
+  }
   return issues;
 }
