@@ -1,7 +1,8 @@
 /** Timestamps read as Elasticsearch's `strict_date_optional_time||epoch_millis`: exact, never rolled over. */
 import { describe, expect, it } from "vitest";
-import { compile, type EventsResult } from "../../src/index.js";
+import { compile, compileRules, type EventsResult, ruleFromObject, runRules } from "../../src/index.js";
 import { parseInstant } from "../../src/runtime/timestamp.js";
+import { curlEvent, ruleObject } from "../rules/helpers.js";
 
 const at = (value: unknown) => parseInstant(value);
 const iso = (value: unknown) => {
@@ -106,5 +107,20 @@ describe("unusable timestamps never throw", () => {
       code = (e as { code?: unknown }).code;
     }
     expect(code).toBe("EQL_MISSING_TIMESTAMP");
+  });
+});
+
+describe("unusable timestamps in rules", () => {
+  it("are skipped by runRules and a rule set, never thrown", () => {
+    const rule = ruleFromObject(ruleObject({ query: 'process where process.name == "curl"' }));
+    const bad = ["99999999999999999999", "1704067200000000000", 1e20, "2024-02-30T00:00:00Z"].map((t) =>
+      curlEvent("2026-05-04T10:25:00Z", { "@timestamp": t }),
+    );
+    const events = [...bad, curlEvent("2026-05-04T10:25:00Z")];
+    expect(() => runRules([rule], events, { now: "2026-05-04T10:30:00Z" })).not.toThrow();
+    expect(() => runRules([rule], events, { now: "2026-05-04T10:30:00Z", window: false })).not.toThrow();
+    const set = compileRules([rule]);
+    for (const e of events) expect(() => set.push(e)).not.toThrow();
+    expect(() => set.end()).not.toThrow();
   });
 });
