@@ -10,6 +10,7 @@ import { sequenceStream } from "./engine/sequence-stream.js";
 import { eventStream, type QueryStream, type StreamContext, type StreamOptions } from "./engine/stream.js";
 import { EqlSemanticError, ErrorCodes } from "./errors.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
+import { ownOptions } from "./options.js";
 import { parse } from "./parse.js";
 import type { FieldTable } from "./runtime/field-table.js";
 import { type FieldReader, fieldReader, mappedFieldReader, NONE } from "./runtime/fields.js";
@@ -73,7 +74,8 @@ export function compileShared(
   }
 }
 
-function compileStatement(statement: Statement, options: CompileOptions, table?: FieldTable): CompiledQuery {
+function compileStatement(statement: Statement, given: CompileOptions, table?: FieldTable): CompiledQuery {
+  const options = ownOptions(given);
   const read = (segments: readonly string[]) => (table ? table.reader(segments) : fieldReader(segments));
   const mapping: Mapping = parseMapping(options.mapping);
   const categoryField = options.eventCategoryField ?? "event.category";
@@ -126,7 +128,8 @@ function compileStatement(statement: Statement, options: CompileOptions, table?:
     return safeTest(baseMatch, event);
   }
 
-  function run(events: Iterable<EqlEvent>, runOptions: RunOptions = {}): EventsResult | SequencesResult {
+  function run(events: Iterable<EqlEvent>, givenRun: RunOptions = {}): EventsResult | SequencesResult {
+    const runOptions = ownOptions(givenRun);
     const list = Array.isArray(events) ? (events as EqlEvent[]) : [...events];
     const runSize = runOptions.size ?? size;
     checkCount("size", runSize, 0);
@@ -180,7 +183,8 @@ function compileStatement(statement: Statement, options: CompileOptions, table?:
     return { ...runEventQuery(plan.matchAny, list, ctx), stats };
   }
 
-  function stream(streamOptions: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
+  function stream(givenStream: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
+    const streamOptions = ownOptions(givenStream);
     if (streamOptions.maxSamplesPerKey !== undefined)
       checkCount("maxSamplesPerKey", streamOptions.maxSamplesPerKey, 1);
     if (base.sequence) return sequenceStream(base.sequence, order, streamOptions);

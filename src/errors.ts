@@ -34,6 +34,10 @@ export interface EqlWarning extends Diagnostic {
   readonly message: string;
 }
 
+/** Lines longer than this are shown as an excerpt of `EXCERPT_CONTEXT` characters around the span. */
+const MAX_SHOWN_LINE = 400;
+const EXCERPT_CONTEXT = 120;
+
 /** Compute the location, source line and caret of a span within `source`. */
 export function locate(
   source: string,
@@ -51,17 +55,26 @@ export function locate(
   }
   let lineEnd = source.indexOf("\n", lineStart);
   if (lineEnd < 0) lineEnd = source.length;
-  let sourceLine = source.slice(lineStart, lineEnd);
-  if (sourceLine.endsWith("\r")) sourceLine = sourceLine.slice(0, -1);
+  if (lineEnd > lineStart && source.charCodeAt(lineEnd - 1) === 13) lineEnd--;
   const column = start - lineStart + 1;
-  const width = Math.max(1, Math.min(end, lineStart + sourceLine.length) - start);
+  const width = Math.max(1, Math.min(end, lineEnd) - start);
+  // A very long line (a generated query on one line) is shown as an excerpt around the span, so
+  // thousands of findings on it do not each copy the whole line.
+  let from = lineStart;
+  let to = lineEnd;
+  if (lineEnd - lineStart > MAX_SHOWN_LINE) {
+    from = Math.max(lineStart, start - EXCERPT_CONTEXT);
+    to = Math.min(lineEnd, start + Math.min(width, EXCERPT_CONTEXT) + EXCERPT_CONTEXT);
+  }
+  const before = from > lineStart ? "…" : "";
+  const sourceLine = `${before}${source.slice(from, to)}${to < lineEnd ? "…" : ""}`;
   // Keep tabs in the padding so the caret lines up under tab-indented text.
-  let pad = "";
-  for (let i = lineStart; i < start; i++) pad += source[i] === "\t" ? "\t" : " ";
+  let pad = before === "" ? "" : " ";
+  for (let i = from; i < start; i++) pad += source[i] === "\t" ? "\t" : " ";
   return {
     location: { line, column, start, end },
     sourceLine,
-    caret: `${pad}${"^".repeat(width)}`,
+    caret: `${pad}${"^".repeat(Math.max(1, Math.min(width, to - start)))}`,
   };
 }
 

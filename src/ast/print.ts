@@ -64,33 +64,51 @@ function printLiteral(l: Literal): string {
   }
 }
 
-/** Print an expression, fully parenthesised. */
-export function printExpr(e: Expr): string {
+/**
+ * Print an expression, fully parenthesised. With `flatChains` a chain of one connective prints as
+ * `(a or b or c)`, which parses back to the same (left-deep) tree.
+ */
+export function printExpr(e: Expr, flatChains = false): string {
   switch (e.kind) {
     case "literal":
       return printLiteral(e);
     case "field":
       return (e.optional ? "?" : "") + e.path.map(printIdentifier).join(".");
     case "not":
-      return `(not ${printExpr(e.operand)})`;
+      return `(not ${printExpr(e.operand, flatChains)})`;
     case "and":
-    case "or":
-      return `(${printExpr(e.left)} ${e.kind} ${printExpr(e.right)})`;
+    case "or": {
+      // The left spine of a chain (`a or b or c ...` is left-deep) is walked in a loop, so a generated
+      // rule with thousands of alternatives needs no deep recursion. `flatChains` prints the chain as
+      // `(a or b or c)`: it parses back to the same tree without deeply nested parentheses.
+      const rights: Expr[] = [];
+      let first: Expr = e;
+      while (first.kind === e.kind) {
+        rights.push(first.right);
+        first = first.left;
+      }
+      rights.reverse();
+      const sep = ` ${e.kind} `;
+      if (flatChains) return `(${[first, ...rights].map((x) => printExpr(x, true)).join(sep)})`;
+      let text = `${"(".repeat(rights.length)}${printExpr(first, flatChains)}`;
+      for (const r of rights) text += `${sep}${printExpr(r, flatChains)})`;
+      return text;
+    }
     case "compare":
     case "arith":
-      return `(${printExpr(e.left)} ${e.op} ${printExpr(e.right)})`;
+      return `(${printExpr(e.left, flatChains)} ${e.op} ${printExpr(e.right, flatChains)})`;
     case "negate":
-      return `(-${printExpr(e.operand)})`;
+      return `(-${printExpr(e.operand, flatChains)})`;
     case "in": {
       const op = `${e.negated ? "not " : ""}in${e.insensitive ? "~" : ""}`;
-      return `(${printExpr(e.operand)} ${op} (${e.list.map(printExpr).join(", ")}))`;
+      return `(${printExpr(e.operand, flatChains)} ${op} (${e.list.map((x) => printExpr(x, flatChains)).join(", ")}))`;
     }
     case "match": {
       const op = e.op === ":" ? ":" : `${e.op}${e.insensitive ? "~" : ""}`;
-      return `(${printExpr(e.operand)} ${op} (${e.patterns.map(printLiteral).join(", ")}))`;
+      return `(${printExpr(e.operand, flatChains)} ${op} (${e.patterns.map(printLiteral).join(", ")}))`;
     }
     case "call":
-      return `${e.name}${e.insensitive ? "~" : ""}(${e.args.map(printExpr).join(", ")})`;
+      return `${e.name}${e.insensitive ? "~" : ""}(${e.args.map((x) => printExpr(x, flatChains)).join(", ")})`;
   }
 }
 
@@ -105,7 +123,7 @@ function printEvent(q: EventQuery): string {
 }
 
 function printKeys(keys: readonly Expr[]): string {
-  return keys.length > 0 ? ` by ${keys.map(printExpr).join(", ")}` : "";
+  return keys.length > 0 ? ` by ${keys.map((k) => printExpr(k)).join(", ")}` : "";
 }
 
 function printTerm(t: Term): string {

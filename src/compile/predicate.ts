@@ -4,12 +4,13 @@
  * `and`/`or`/`not` combine those per-event booleans. Sub-trees without fields are folded at compile
  * time with three-valued logic, so a constant null survives into the connectives.
  */
-import type { Compare, Expr, In, Match } from "../ast/nodes.js";
+import type { Compare, Expr, In, Match, Span } from "../ast/nodes.js";
 import { chainOperands } from "../ast/walk.js";
 import { ErrorCodes } from "../errors.js";
 import type { Scalar, StaticType } from "../functions/types.js";
 import type { CachedFieldReader } from "../runtime/field-table.js";
 import { type FieldReader, NONE, STOPPED } from "../runtime/fields.js";
+import { CidrError } from "../runtime/ip.js";
 import {
   compileFoldedPatternList,
   compilePatternList,
@@ -18,7 +19,7 @@ import {
 } from "../runtime/patterns.js";
 import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex/index.js";
 import { foldCase, hasOneWayFold } from "../runtime/text.js";
-import { equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
+import { type CompareContext, equalsTest, orderTest, type ValueTest, valueText } from "../runtime/values.js";
 import { type CompileEnv, fail, warn } from "./env.js";
 import { compileValue, type Value } from "./value.js";
 import { checkInList, conditionTypeName, requireExact, requireString, sourceText } from "./verify.js";
@@ -316,7 +317,11 @@ function compileCompare(expr: Compare, env: CompileEnv): Predicate {
   if (op === "==" || op === "!=") {
     // On a field of unknown or keyword type a string equals a string constant exactly.
     const plain = typeof c === "string" && (left.kind === "unknown" || left.kind === "keyword");
-    const eq = leaf(left, equalsTest(c, right.type, ctx), plain ? { plain: (s) => s === c } : {});
+    const eq = leaf(
+      left,
+      literalEqualsTest(c, right.type, ctx, rightExpr.span, env),
+      plain ? { plain: (s) => s === c } : {},
+    );
     return op === "==" ? eq : negate(eq);
   }
   const order = orderTest(c, right.type, ctx);
@@ -366,6 +371,34 @@ function requireConstants(values: Value[], exprs: readonly Expr[], env: CompileE
       );
     }
   });
+}
+
+/**
+ * `equalsTest` for a literal at `span`. On an `ip` field the literal must be an address or a CIDR
+ * block, as Elasticsearch's term query on an ip field requires: anything else fails the query.
+ */
+function literalEqualsTest(
+  c: Scalar,
+  type: StaticType,
+  ctx: CompareContext,
+  span: Span,
+  env: CompileEnv,
+): ValueTest {
+  const notIp = () =>
+    fail(
+      env,
+      ErrorCodes.INVALID_CIDR,
+      `${JSON.stringify(c)} is not an IP address or CIDR block, which a field of type ip is compared with`,
+      span,
+      "compare an ip field with an address (10.0.0.1) or a block (10.0.0.0/8)",
+    );
+  if (ctx.kind === "ip" && c !== null && typeof c !== "string") notIp();
+  try {
+    return equalsTest(c, type, ctx);
+  } catch (e) {
+    if (e instanceof CidrError) notIp();
+    throw e;
+  }
 }
 
 function compileIn(expr: In, env: CompileEnv): Predicate {
@@ -434,7 +467,10 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
   } else {
     const ctx =
       operand.format === undefined ? { kind: operand.kind } : { kind: operand.kind, format: operand.format };
-    const tests = consts.map((c) => equalsTest(c.constant, c.type as StaticType, ctx));
+    const spans = expr.list.filter((_, i) => (items[i] as Value).constant !== null).map((e) => e.span);
+    const tests = consts.map((c, i) =>
+      literalEqualsTest(c.constant, c.type as StaticType, ctx, spans[i] as Span, env),
+    );
     const allStrings = consts.every((c) => typeof c.constant === "string");
     if (allStrings && (operand.kind === "unknown" || operand.kind === "keyword")) {
       const set = new Set(consts.map((c) => c.constant as string));

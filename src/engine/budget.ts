@@ -6,6 +6,8 @@
  * the entry at the head (the least recently charged) is evicted in constant time and counted
  * against its owner.
  */
+
+import { ownOptions } from "../options.js";
 import type { EqlEvent } from "../types.js";
 import { estimateEventSize } from "./size.js";
 
@@ -133,7 +135,8 @@ export class StateBudget {
   private lastSize = 0;
   private readonly measure: (event: EqlEvent) => number;
 
-  constructor(options: BudgetOptions = {}) {
+  constructor(given: BudgetOptions = {}) {
+    const options = ownOptions(given);
     const maxBytes = options.maxBytes ?? DEFAULT_STATE_BYTES;
     if (!(maxBytes >= 0)) throw new RangeError(`maxBytes must be a number >= 0, got ${maxBytes}`);
     this.stats = { maxBytes, entries: 0, bytes: 0, evicted: 0, evictedBytes: 0, owners: 0 };

@@ -3,6 +3,7 @@
  * (a bad clock on a host, a year typed wrong) must not move time so far that every later event
  * counts as late and every waiting sequence is released at once.
  */
+import { ownOptions } from "../options.js";
 
 /** Default `maxTimeJump`: one hour. */
 export const DEFAULT_MAX_TIME_JUMP = 60 * 60 * 1000;
@@ -32,7 +33,8 @@ export class EventClock {
   private readonly maxJump: number;
   private readonly now: (() => number) | null;
 
-  constructor(options: ClockOptions = {}) {
+  constructor(given: ClockOptions = {}) {
+    const options = ownOptions(given);
     const maxJump = options.maxTimeJump ?? DEFAULT_MAX_TIME_JUMP;
     if (!(maxJump >= 0)) throw new RangeError(`maxTimeJump must be a number >= 0, got ${maxJump}`);
     this.maxJump = maxJump;

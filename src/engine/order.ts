@@ -54,6 +54,15 @@ export function firstValue(reader: FieldReader, event: unknown): Scalar {
   return found;
 }
 
+/** First value of a field, or null when there is none or it cannot be read (a getter that throws). */
+function readFirst(reader: FieldReader, event: unknown): Scalar {
+  try {
+    return firstValue(reader, event);
+  } catch {
+    return null;
+  }
+}
+
 /** Build the ordinal of an event. */
 export function ordinalOf(
   event: unknown,
@@ -63,8 +72,8 @@ export function ordinalOf(
   parseTime: InstantParser = parseInstant,
 ): Ordinal {
   return {
-    timestamp: parseTime(firstValue(timestamp, event)),
-    tiebreaker: tiebreaker ? firstValue(tiebreaker, event) : null,
+    timestamp: parseTime(readFirst(timestamp, event)),
+    tiebreaker: tiebreaker ? readFirst(tiebreaker, event) : null,
     index,
   };
 }

@@ -43,6 +43,15 @@ export function runEventQuery(
   return { events: limited.map((h) => hitOf(h.event)) };
 }
 
+/** The values of a field, or null when reading them throws (an in-memory event's getter). */
+function readValues(reader: FieldReader, e: EqlEvent): readonly Scalar[] | null {
+  try {
+    return reader.values(e);
+  } catch {
+    return null;
+  }
+}
+
 /** The ordinal of an event taking part in a sequence: a single usable timestamp is required. */
 export function strictOrdinal(
   e: EqlEvent,
@@ -51,7 +60,14 @@ export function strictOrdinal(
   tiebreaker: FieldReader | null,
   parseTime: InstantParser,
 ): Ordinal {
-  const ts = timestamp.values(e);
+  const ts = readValues(timestamp, e);
+  if (ts === null) {
+    throw new EqlDataError(
+      DataErrorCodes.MISSING_TIMESTAMP,
+      `Timestamp field [${timestamp.name}] cannot be read`,
+      index,
+    );
+  }
   if (ts.length > 1) {
     throw new EqlDataError(
       DataErrorCodes.MULTIVALUED_TIMESTAMP,
@@ -71,7 +87,7 @@ export function strictOrdinal(
   }
   let tb: Scalar = null;
   if (tiebreaker) {
-    const vals = tiebreaker.values(e);
+    const vals = readValues(tiebreaker, e) ?? [];
     if (vals.length > 1) {
       throw new EqlDataError(
         DataErrorCodes.MULTIVALUED_TIEBREAKER,

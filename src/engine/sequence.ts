@@ -7,6 +7,7 @@
 
 import type { EventFilter } from "../compile/query.js";
 import type { Scalar } from "../functions/types.js";
+import { isDateMillis } from "../runtime/timestamp.js";
 import type { EqlEvent } from "../types.js";
 import { type BudgetOwner, Charged, StateBudget } from "./budget.js";
 import { type FilterHits, FilterSet } from "./filter.js";
@@ -516,5 +517,7 @@ export class SequenceMatcher {
 
 /** Render join-key values as Elasticsearch returns them in sequences. */
 export function renderSequenceKeys(values: readonly Scalar[], dateKeys: readonly boolean[]): unknown[] {
-  return values.map((v, i) => (dateKeys[i] && typeof v === "number" ? new Date(v).toISOString() : v));
+  return values.map((v, i) =>
+    dateKeys[i] && typeof v === "number" && isDateMillis(v) ? new Date(v).toISOString() : v,
+  );
 }

@@ -27,13 +27,16 @@ export function parseJavaLong(s: string, radix: number): number | null {
     const d = Number.parseInt(s[i] as string, 36);
     if (Number.isNaN(d) || d >= radix) return null;
     acc = acc * r + BigInt(d);
+    // Out of range for good (digits only grow it): stop before the number gets long.
+    if (acc > LONG_MAX + 1n) return null;
   }
   if (negative) acc = -acc;
   if (acc < LONG_MIN || acc > LONG_MAX) return null;
   return Number(acc);
 }
 
-const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?$/;
+// Unambiguous (each digit matches one way), so a failing long digit run costs linear time.
+const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?$/;
 const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)[fFdD]?$/;
 
 /** Java `Double.valueOf(s)`, including hexadecimal floating literals; null on failure. */

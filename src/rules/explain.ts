@@ -5,7 +5,9 @@
  */
 import type { EventQuery, Expr, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
+import { chainOperands } from "../ast/walk.js";
 import { compile } from "../compile.js";
+import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import type { CompileOptions, EqlEvent } from "../types.js";
 
@@ -27,11 +29,6 @@ function evaluate(text: string, event: EqlEvent, options: CompileOptions): boole
   }
 }
 
-/** Operands of a chain of the same logical operator, flattened (`a and b and c` → [a, b, c]). */
-function operands(e: Expr, kind: "and" | "or"): Expr[] {
-  return e.kind === kind ? [...operands(e.left, kind), ...operands(e.right, kind)] : [e];
-}
-
 /** Drop the printer's outermost parentheses when they enclose the whole text. */
 function unwrap(text: string): string {
   if (!text.startsWith("(") || !text.endsWith(")")) return text;
@@ -47,10 +44,14 @@ function unwrap(text: string): string {
 }
 
 function explainExpr(e: Expr, event: EqlEvent, options: CompileOptions): ExplainNode {
-  const text = unwrap(printExpr(e));
+  const text = unwrap(printExpr(e, true));
   const result = evaluate(`any where ${text}`, event, options);
   if (e.kind === "and" || e.kind === "or") {
-    return { text: e.kind, result, children: operands(e, e.kind).map((x) => explainExpr(x, event, options)) };
+    return {
+      text: e.kind,
+      result,
+      children: chainOperands(e, e.kind).map((x) => explainExpr(x, event, options)),
+    };
   }
   if (e.kind === "not") return { text: "not", result, children: [explainExpr(e.operand, event, options)] };
   return { text, result };
@@ -75,8 +76,9 @@ function explainFilter(q: EventQuery, event: EqlEvent, options: CompileOptions):
 export function explainQuery(
   query: string | Statement,
   event: EqlEvent,
-  options: CompileOptions = {},
+  given: CompileOptions = {},
 ): ExplainNode {
+  const options = ownOptions(given);
   const statement = typeof query === "string" ? parse(query) : query;
   const q = statement.query;
   if (q.kind === "event") return explainFilter(q, event, options);

@@ -4,6 +4,7 @@
  */
 import { compile } from "../compile.js";
 import { EqlError, locate } from "../errors.js";
+import { ownOptions } from "../options.js";
 import type { CompileOptions } from "../types.js";
 import { RuleErrorCodes, RuleLoadError } from "./errors.js";
 import { normalizeRule } from "./normalize.js";
@@ -98,12 +99,12 @@ function queryErrorPosition(ctx: SourceContext, e: EqlError, query: string) {
  * moves the look-back window (Kibana's range filter), not the ordering.
  */
 export function ruleCompileOptions(rule: Rule, base: LoadOptions["compile"] = {}): CompileOptions {
-  return {
-    ...base,
+  return ownOptions({
+    ...ownOptions(base),
     ...(rule.event_category_override ? { eventCategoryField: rule.event_category_override } : {}),
     ...(rule.tiebreaker_field ? { tiebreakerField: rule.tiebreaker_field } : {}),
     ...(rule.timestamp_field ? { timestampField: rule.timestamp_field } : {}),
-  };
+  });
 }
 
 /** True when the object describes an EQL rule (by `type`, else by `language`). */
@@ -119,8 +120,9 @@ export function isEqlRule(body: Record<string, unknown>): boolean {
 export function loadRuleInContext(
   input: unknown,
   ctx: SourceContext,
-  options: LoadOptions = {},
+  given: LoadOptions = {},
 ): LoadedRule | UnsupportedRule {
+  const options = ownOptions(given);
   const file = ctx.origin.file;
   if (!isObject(input)) {
     throw new RuleLoadError({
@@ -197,7 +199,8 @@ export function isLoadedRule(r: LoadedRule | UnsupportedRule): r is LoadedRule {
  * Load one EQL rule from an object (Kibana's rule shape, or `{ metadata, rule }` as a detection-rules
  * TOML file parses to). Throws `RuleLoadError` for a bad rule or a rule of another type.
  */
-export function ruleFromObject(input: unknown, options: LoadOptions = {}): LoadedRule {
+export function ruleFromObject(input: unknown, given: LoadOptions = {}): LoadedRule {
+  const options = ownOptions(given);
   const origin: RuleOrigin = {
     format: "object",
     ...(options.file !== undefined ? { file: options.file } : {}),
@@ -214,7 +217,8 @@ export function ruleFromObject(input: unknown, options: LoadOptions = {}): Loade
 }
 
 /** Load many rule objects; with `collectErrors` bad ones are reported instead of thrown. */
-export function rulesFromObjects(inputs: Iterable<unknown>, options: LoadOptions = {}): RuleSet {
+export function rulesFromObjects(inputs: Iterable<unknown>, given: LoadOptions = {}): RuleSet {
+  const options = ownOptions(given);
   const set: RuleSet = { rules: [], errors: [], unsupported: [] };
   for (const input of inputs) {
     const origin: RuleOrigin = {
@@ -233,7 +237,7 @@ export function collect(set: RuleSet, step: () => LoadedRule | UnsupportedRule, 
     if (isLoadedRule(r)) set.rules.push(r);
     else set.unsupported.push(r);
   } catch (e) {
-    if (!(e instanceof RuleLoadError) || !options.collectErrors) throw e;
+    if (!(e instanceof RuleLoadError) || !ownOptions(options).collectErrors) throw e;
     set.errors.push(e);
   }
 }

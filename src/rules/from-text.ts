@@ -4,6 +4,7 @@
  */
 import { parse as parseToml, TomlError } from "smol-toml";
 import { locate } from "../errors.js";
+import { ownOptions } from "../options.js";
 import { RuleErrorCodes, RuleLoadError } from "./errors.js";
 import { collect, type LoadOptions, loadRuleInContext, type RuleSet } from "./from-object.js";
 import { scanJsonObject, scanToml } from "./source-map.js";
@@ -221,7 +222,8 @@ function loadNdjson(text: string, options: LoadOptions, set: RuleSet): void {
  * naming the file, line and key; with it, every good rule loads and every bad one is reported.
  * Rules of other types than EQL are listed in `unsupported`.
  */
-export function rulesFromText(text: string, options: TextLoadOptions = {}): RuleSet {
+export function rulesFromText(text: string, given: TextLoadOptions = {}): RuleSet {
+  const options = ownOptions(given);
   const set: RuleSet = { rules: [], errors: [], unsupported: [] };
   const format = options.format ?? detectFormat(text, options.file);
   if (format === "toml") loadToml(text, options, set);
@@ -232,7 +234,7 @@ export function rulesFromText(text: string, options: TextLoadOptions = {}): Rule
 
 /** Load the single EQL rule of a text; throws `RuleLoadError` when there is not exactly one. */
 export function ruleFromText(text: string, options: TextLoadOptions = {}): LoadedRule {
-  const set = rulesFromText(text, { ...options, collectErrors: false });
+  const set = rulesFromText(text, { ...ownOptions(options), collectErrors: false });
   const rule = set.rules[0];
   if (set.rules.length !== 1 || !rule) {
     const u = set.unsupported[0];

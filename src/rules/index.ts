@@ -22,7 +22,9 @@ export {
   compileExceptions,
   type ExceptionMatcher,
   type ExceptionOptions,
+  type ExceptionSourceOptions,
   exceptionItemsFrom,
+  exceptionProblems,
 } from "./exceptions.js";
 export { type ExplainNode, explainQuery, formatExplanation } from "./explain.js";
 export {

@@ -5,6 +5,7 @@
  */
 import type { Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
+import { chainOperands } from "../ast/walk.js";
 import { isCaseControlled } from "./case-fields.js";
 import type { RuleIssue } from "./normalize.js";
 import { type CompiledSchema, NUMERIC_TYPES, STRING_TYPES } from "./schema.js";
@@ -123,8 +124,8 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
         return;
       case "and":
       case "or":
-        walk(e.left, positive);
-        walk(e.right, positive);
+        // Flattened without recursion: generated rules chain thousands of alternatives.
+        for (const x of chainOperands(e, e.kind)) walk(x, positive);
         return;
       case "negate":
         walk(e.operand, positive);

@@ -66,6 +66,16 @@ export function normalizeRule(input: Record<string, unknown>): {
       error("RULE_WRONG_TYPE", key, `${key} must be a string, not ${typeName(v)}`);
     else if (v.trim() === "") error("RULE_BAD_VALUE", key, `${key} must not be empty`);
   }
+  // An EQL rule's query is EQL: a rule saying otherwise (`language = "kuery"`) would run as
+  // something its author did not write.
+  if (input.type === "eql" && typeof input.language === "string" && input.language.trim() !== "") {
+    if (input.language !== "eql")
+      error(
+        "RULE_BAD_VALUE",
+        "language",
+        `an EQL rule's language must be "eql", not ${JSON.stringify(input.language)}`,
+      );
+  }
   for (const key of [
     "description",
     "timestamp_override",

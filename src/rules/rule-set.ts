@@ -22,6 +22,7 @@ import { DEFAULT_MAX_TIME_JUMP, EventClock } from "../engine/clock.js";
 import { EventTable, finiteOrNull } from "../engine/snapshot.js";
 import { EqlError, EqlSnapshotError, SnapshotErrorCodes } from "../errors.js";
 import { parseMapping, resolveField } from "../mapping.js";
+import { ownOptions } from "../options.js";
 import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
@@ -824,5 +825,5 @@ function buildRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
 
 /** Compile `rules` into one rule set (see `CompiledRuleSet`). A rule whose query cannot run reports its error. */
 export function compileRules(rules: readonly LoadedRule[], options: RuleSetOptions = {}): CompiledRuleSet {
-  return new RuleSetImpl(rules, options);
+  return new RuleSetImpl(rules, ownOptions(options));
 }

@@ -5,6 +5,8 @@
  * (by uuid, in a seen-set the caller carries across runs) are not created again. A batch is one
  * compiled rule set fed the events and ended.
  */
+
+import { ownOptions } from "../options.js";
 import type { AlertDocument } from "./alert.js";
 import { compileRules, type RuleRunReport, type RuleSetOptions } from "./rule-set.js";
 import type { LoadedRule } from "./types.js";
@@ -32,8 +34,9 @@ export interface RunRulesResult {
 export function runRules(
   rules: readonly LoadedRule[],
   events: Iterable<unknown>,
-  options: RunRulesOptions,
+  given: RunRulesOptions,
 ): RunRulesResult {
+  const options = ownOptions(given);
   const seen = options.seen ?? new Set<string>();
   const set = compileRules(rules, { ...options, seen, lateness: Number.POSITIVE_INFINITY });
   set.pushBatch(events);

@@ -3,6 +3,8 @@
  * `(runTime + from offset, runTime]`, carrying the de-duplication set from run to run, and report the
  * time no run ever covers (a gap, when the look-back is shorter than the interval).
  */
+
+import { ownOptions } from "../options.js";
 import type { AlertDocument } from "./alert.js";
 import { parseFrom, parseInterval, toMillis } from "./duration.js";
 import type { RuleRunReport } from "./rule-set.js";
@@ -46,8 +48,9 @@ export interface ScheduleResult {
 export function simulateSchedule(
   rule: LoadedRule,
   events: Iterable<unknown>,
-  options: ScheduleOptions,
+  given: ScheduleOptions,
 ): ScheduleResult {
+  const options = ownOptions(given);
   const list = Array.isArray(events) ? events : [...events];
   const start = toMillis(options.start);
   const end = toMillis(options.end);

@@ -5,7 +5,9 @@
 import type { Statement } from "../ast/nodes.js";
 import { compile } from "../compile.js";
 import { EqlError } from "../errors.js";
+import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
+import { type ExceptionOptions, exceptionProblems } from "./exceptions.js";
 import { isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
 import { lintStatement } from "./lint.js";
 import { normalizeRule, type RuleIssue } from "./normalize.js";
@@ -24,6 +26,8 @@ export interface ValidateOptions {
   mapping?: unknown;
   /** With `mapping`: fields the mapping lacks are read untyped instead of rejected (a partial mapping). */
   allowUnknownFields?: boolean;
+  /** Value lists a loaded rule's `list` exception entries may refer to, by list id. */
+  valueLists?: ExceptionOptions["valueLists"];
 }
 
 const compiledSchemas = new WeakMap<object, CompiledSchema>();
@@ -49,8 +53,9 @@ function isLoaded(x: unknown): x is LoadedRule {
  */
 export function validateRule(
   rule: LoadedRule | Rule | Record<string, unknown>,
-  options: ValidateOptions = {},
+  given: ValidateOptions = {},
 ): RuleIssue[] {
+  const options = ownOptions(given);
   const body = isLoaded(rule) ? rule.rule : splitDocument(rule as Record<string, unknown>).body;
   if (!isEqlRule(body)) {
     return [
@@ -99,5 +104,10 @@ export function validateRule(
     }
   }
   if (statement) issues.push(...lintStatement(statement, prepare(options.schema)));
+  if (isLoaded(rule)) {
+    const lists = options.valueLists === undefined ? {} : { valueLists: options.valueLists };
+    for (const message of exceptionProblems(rule.exceptions, lists))
+      issues.push({ severity: "error", code: "RULE_BAD_VALUE", key: "exceptions", message });
+  }
   return issues;
 }

@@ -32,6 +32,33 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** Arrays nested deeper than this inside one field are not read. */
 const MAX_ARRAY_DEPTH = 32;
 
+/**
+ * A hole this far from the end of an array is taken as a sign of a huge sparse array (an in-memory
+ * event's `arr[1e9] = x`): the rest is walked by its own indices instead of one by one.
+ */
+const SPARSE_SPAN = 1024;
+
+/**
+ * The indices after `from` at which `a` holds an own element, ascending. JSON arrays have no holes;
+ * for a sparse in-memory array only the elements that exist are values, as in a JSON array.
+ */
+function presentIndices(a: readonly unknown[], from: number): number[] {
+  const out: number[] = [];
+  const n = a.length;
+  // Own index keys come first and in ascending order.
+  for (const k of Object.keys(a)) {
+    const i = Number(k);
+    if (!(i < n)) break;
+    if (i > from) out.push(i);
+  }
+  return out;
+}
+
+/** True when index `i` of `a` is a hole with far more of the array after it (see SPARSE_SPAN). */
+function sparseAt(a: readonly unknown[], i: number): boolean {
+  return a.length - i > SPARSE_SPAN && !hasOwn.call(a, i);
+}
+
 function isScalar(v: unknown): v is string | number | boolean {
   const t = typeof v;
   return t === "string" || t === "number" || t === "boolean";
@@ -97,7 +124,16 @@ function buildReader(segs: readonly string[], nullValue: Scalar): FieldReader {
       if (depth >= MAX_ARRAY_DEPTH) return NONE;
       let r = NONE;
       for (let i = 0; i < v.length; i++) {
-        const x = leaf(v[i], visit, depth + 1);
+        const el = v[i];
+        if (el === undefined && sparseAt(v, i)) {
+          for (const j of presentIndices(v, i)) {
+            const x = leaf(v[j], visit, depth + 1);
+            if (x === STOPPED) return STOPPED;
+            if (x === SEEN) r = SEEN;
+          }
+          return r;
+        }
+        const x = leaf(el, visit, depth + 1);
         if (x === STOPPED) return STOPPED;
         if (x === SEEN) r = SEEN;
       }
@@ -114,7 +150,16 @@ function buildReader(segs: readonly string[], nullValue: Scalar): FieldReader {
       if (depth >= MAX_ARRAY_DEPTH) return NONE;
       let r = NONE;
       for (let a = 0; a < node.length; a++) {
-        const x = walk(node[a], i, visit, depth + 1);
+        const el = node[a];
+        if (el === undefined && sparseAt(node, a)) {
+          for (const b of presentIndices(node, a)) {
+            const x = walk(node[b], i, visit, depth + 1);
+            if (x === STOPPED) return STOPPED;
+            if (x === SEEN) r = SEEN;
+          }
+          return r;
+        }
+        const x = walk(el, i, visit, depth + 1);
         if (x === STOPPED) return STOPPED;
         if (x === SEEN) r = SEEN;
       }
@@ -210,7 +255,13 @@ export function mappedFieldReader(
 export function collectPaths(event: unknown, out: Set<string>, prefix = ""): void {
   if (typeof event !== "object" || event === null) return;
   if (Array.isArray(event)) {
-    for (const el of event) collectPaths(el, out, prefix);
+    for (let i = 0; i < event.length; i++) {
+      if (event[i] === undefined && sparseAt(event, i)) {
+        for (const j of presentIndices(event, i)) collectPaths(event[j], out, prefix);
+        return;
+      }
+      collectPaths(event[i], out, prefix);
+    }
     return;
   }
   for (const k of Object.keys(event)) {

@@ -1,6 +1,8 @@
 /**
- * Timestamps for ordering: epoch-millis numbers, digit strings (epoch millis, Elasticsearch's
- * `epoch_millis`), and ISO-8601 strings with up to nanosecond precision.
+ * Timestamps for ordering, read as Elasticsearch reads a `date` field with its default format
+ * `strict_date_optional_time||epoch_millis`: numbers are epoch millis; a string is first tried as
+ * `strict_date_optional_time`, then as `epoch_millis`; anything else is not a date. The grammar is
+ * recorded in grammar/DESIGN.md ("Timestamps").
  */
 
 /** A point in time: whole epoch milliseconds plus the nanoseconds within that millisecond. */
@@ -9,39 +11,115 @@ export interface Instant {
   readonly nanos: number;
 }
 
+/** The widest instant a JavaScript Date can hold; anything further is not a usable date. */
+export const MAX_EPOCH_MILLIS = 8.64e15;
+
+/** True when `millis` is a whole number of epoch milliseconds a Date can represent. */
+export function isDateMillis(millis: number): boolean {
+  return Number.isInteger(millis) && Math.abs(millis) <= MAX_EPOCH_MILLIS;
+}
+
+// yyyy[-MM[-dd]][T[HH[:mm[:ss[(.|,)fraction]]]][zone]], every field with its fixed width.
 const ISO =
-  /^(\d{4,})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(?:(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?(Z|[+-]\d{2}(?::?\d{2}(?::\d{2})?)?)?)?$/;
+
+// [-]digits[.[fraction of a millisecond, at most six digits]]
+const EPOCH_MILLIS = /^(-?)(\d{1,19})(?:\.(\d{0,6}))?$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (month 1-12). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = (m + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * Epoch millis of a proleptic Gregorian date and time of day in UTC (month 1-12), or null when a
+ * field is out of its range: 30 February or hour 24 is rejected, never rolled over.
+ */
+export function utcMillis(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  sec: number,
+): number | null {
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  if (d > (mo === 2 && isLeap(y) ? 29 : (DAYS_IN_MONTH[mo - 1] as number))) return null;
+  if (h > 23 || mi > 59 || sec > 59) return null;
+  return daysFromCivil(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000;
+}
+
+/** Offset of a zone suffix in minutes east of UTC, or null when out of range. */
+function zoneMinutes(zone: string): number | null {
+  if (zone === "Z") return 0;
+  const digits = zone.slice(1).replace(/:/g, "");
+  const h = Number(digits.slice(0, 2));
+  const m = Number(digits.slice(2, 4) || "0");
+  const s = Number(digits.slice(4, 6) || "0");
+  if (m > 59 || s > 59 || h * 3600 + m * 60 + s > 18 * 3600) return null;
+  const total = h * 60 + m + s / 60;
+  return zone[0] === "-" ? -total : total;
+}
+
+/** `strict_date_optional_time`: a four-digit year, optional month, day, time and zone; no rollover. */
+export function parseIsoInstant(s: string): Instant | null {
+  const m = ISO.exec(s);
+  if (!m) return null;
+  const [, ys, mos = "1", ds = "1", hs = "0", mis = "0", ss = "0", frac = "", zone] = m;
+  const local = utcMillis(Number(ys), Number(mos), Number(ds), Number(hs), Number(mis), Number(ss));
+  if (local === null) return null;
+  const offset = zone ? zoneMinutes(zone) : 0;
+  if (offset === null) return null;
+  const digits = frac.padEnd(9, "0");
+  const millis = local + Number(digits.slice(0, 3)) - Math.round(offset * 60_000);
+  return { millis, nanos: Number(digits.slice(3, 9)) };
+}
+
+/** `epoch_millis`: optionally signed whole milliseconds with up to six digits of a millisecond. */
+export function parseEpochMillis(s: string): Instant | null {
+  const m = EPOCH_MILLIS.exec(s);
+  if (!m) return null;
+  const [, sign, whole, frac = ""] = m as unknown as [string, string, string, string | undefined];
+  const magnitude = Number(whole);
+  if (magnitude > MAX_EPOCH_MILLIS) return null;
+  const fraction = Number(frac.padEnd(6, "0"));
+  if (sign === "") return { millis: magnitude, nanos: fraction };
+  // -1.5 is a millisecond and a half before the epoch: -2 ms plus 500000 ns.
+  if (fraction === 0) return { millis: magnitude === 0 ? 0 : -magnitude, nanos: 0 };
+  if (magnitude + 1 > MAX_EPOCH_MILLIS) return null;
+  return { millis: -magnitude - 1, nanos: 1_000_000 - fraction };
+}
 
 /** Parse a timestamp value; null when it is not a usable single instant. */
 export function parseInstant(value: unknown): Instant | null {
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) return null;
-    const millis = Math.floor(value);
-    return { millis, nanos: Math.round((value - millis) * 1e6) };
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_EPOCH_MILLIS) return null;
+    let millis = Math.floor(value);
+    let nanos = Math.round((value - millis) * 1e6);
+    if (nanos >= 1e6) {
+      millis += 1;
+      nanos -= 1e6;
+    }
+    return isDateMillis(millis) ? { millis, nanos } : null;
   }
-  if (typeof value === "bigint") return { millis: Number(value), nanos: 0 };
+  if (typeof value === "bigint") {
+    const millis = Number(value);
+    return isDateMillis(millis) ? { millis, nanos: 0 } : null;
+  }
   if (typeof value !== "string") return null;
-  const s = value.trim();
-  if (/^-?\d+$/.test(s)) return { millis: Number(s), nanos: 0 };
-  if (/^-?\d+\.\d+$/.test(s)) {
-    const [whole, frac] = s.split(".") as [string, string];
-    return { millis: Number(whole), nanos: Number(frac.padEnd(6, "0").slice(0, 6)) };
-  }
-  const m = ISO.exec(s);
-  if (!m) return null;
-  const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone] = m;
-  let millis = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
-  if (Number.isNaN(millis)) return null;
-  const digits = frac.padEnd(9, "0");
-  millis += Number(digits.slice(0, 3));
-  const nanos = Number(digits.slice(3, 9));
-  if (zone && zone !== "Z") {
-    const sign = zone[0] === "-" ? -1 : 1;
-    const z = zone.slice(1).replace(":", "");
-    const offset = Number(z.slice(0, 2)) * 60 + Number(z.slice(2, 4) || "0");
-    millis -= sign * offset * 60000;
-  }
-  return { millis, nanos };
+  return parseIsoInstant(value) ?? parseEpochMillis(value);
 }
 
 /** Compare two instants; a null instant sorts after every other. */

@@ -7,7 +7,7 @@ import type { Scalar, StaticType } from "../functions/types.js";
 import { compileIpTermMatcher } from "./ip.js";
 import { javaString } from "./java.js";
 import { compareCodePoints } from "./text.js";
-import { parseInstant } from "./timestamp.js";
+import { parseEpochMillis, parseInstant, parseIsoInstant, utcMillis } from "./timestamp.js";
 import { compareVersions } from "./version.js";
 
 /** How a field's values are compared, derived from its mapped type. */
@@ -40,7 +40,8 @@ export function staticTypeOf(type: string | undefined): StaticType {
   return "unknown";
 }
 
-const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)\s*$/;
+// Each digit can be matched one way only, so a long digit run that fails at its end fails in linear time.
+const NUMERIC_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /** Parse text as a number the way a numeric field would; NaN when it is not one. */
 export function parseNumber(s: string): number {
@@ -71,11 +72,12 @@ function dateValue(v: Scalar, format?: string): number {
 export function parseWithFormat(value: string, format: string): number {
   for (const fmt of format.split("||")) {
     if (fmt === "epoch_millis") {
-      if (/^-?\d+$/.test(value)) return Number(value);
+      const inst = parseEpochMillis(value);
+      if (inst) return inst.millis;
       continue;
     }
     if (fmt === "strict_date_optional_time" || fmt === "date_optional_time") {
-      const inst = parseInstant(value);
+      const inst = parseIsoInstant(value);
       if (inst) return inst.millis;
       continue;
     }
@@ -95,16 +97,15 @@ export function parseWithFormat(value: string, format: string): number {
     order.forEach((ch, i) => {
       parts[ch] = Number(m[i + 1]);
     });
-    const t = Date.UTC(
+    const t = utcMillis(
       parts.y as number,
-      (parts.M as number) - 1,
+      parts.M as number,
       parts.d as number,
       parts.H as number,
       parts.m as number,
       parts.s as number,
-      parts.S as number,
     );
-    if (!Number.isNaN(t)) return t;
+    if (t !== null) return t + (parts.S as number);
   }
   return Number.NaN;
 }

@@ -1,7 +1,11 @@
 /** Hostile or machine-generated query text: coded errors instead of crashes, long chains in flat stack. */
 import { describe, expect, it } from "vitest";
+import type { EventQuery } from "../../src/ast/nodes.js";
+import { printExpr } from "../../src/ast/print.js";
 import { compile } from "../../src/compile.js";
 import { EqlError } from "../../src/errors.js";
+import { parse } from "../../src/parse.js";
+import { explainQuery, LintCodes, lintStatement, validateRule } from "../../src/rules/index.js";
 
 describe("deep nesting", () => {
   it.each([
@@ -72,5 +76,56 @@ describe("hostile events", () => {
     for (let i = 0; i < 100_000; i++) mid = [mid];
     expect(compile('any where a.b == "x"').matches({ a: mid as unknown[] })).toBe(false);
     expect(compile('any where a.b == "x"').matches({ a: [[{ b: "x" }]] })).toBe(true);
+  });
+});
+
+describe("long chains of one connective in the rule tools", () => {
+  const chain = (n: number, op: "or" | "and") =>
+    `process where ${Array.from({ length: n }, (_, i) => `process.name == "p${i}"`).join(` ${op} `)}`;
+  const rule = (query: string) => ({
+    rule_id: "r",
+    name: "n",
+    description: "d",
+    type: "eql",
+    language: "eql",
+    query,
+    index: ["logs-*"],
+    risk_score: 1,
+    severity: "low",
+  });
+
+  it("lintStatement and validateRule walk 20000 alternatives without deep recursion", () => {
+    const q = chain(20000, "or");
+    const lint = lintStatement(parse(q));
+    expect(lint.filter((i) => i.code === LintCodes.CASE_SENSITIVE)).toHaveLength(20000);
+    expect(lint[0]?.location?.column).toBe(15);
+    const issues = validateRule(rule(q));
+    expect(issues.filter((i) => i.severity === "error")).toEqual([]);
+    expect(validateRule(rule(chain(8000, "and"))).filter((i) => i.severity === "error")).toEqual([]);
+  });
+
+  it("explainQuery explains 8000 alternatives", () => {
+    const node = explainQuery(chain(8000, "or"), {
+      event: { category: "process" },
+      process: { name: "p7999" },
+    });
+    expect(node.result).toBe(true);
+    const condition = node.children?.[1];
+    expect(condition?.text).toBe("or");
+    expect(condition?.children).toHaveLength(8000);
+    expect(condition?.children?.[7999]?.result).toBe(true);
+  });
+
+  it("printing a chain needs no deep recursion, and flat it parses back to the same tree", () => {
+    const s = parse("any where a == 1 or b == 2 or (c == 3 or d == 4) or not (e == 5 and f == 6 and g == 7)");
+    const printed = printExpr((s.query as EventQuery).condition, true);
+    expect(printed).toBe(
+      "((a == 1) or (b == 2) or ((c == 3) or (d == 4)) or (not ((e == 5) and (f == 6) and (g == 7))))",
+    );
+    expect(printExpr((parse(`any where ${printed}`).query as EventQuery).condition)).toBe(
+      printExpr((s.query as EventQuery).condition),
+    );
+    const long = (parse(chain(20000, "or")).query as EventQuery).condition;
+    expect(printExpr(long).startsWith("(".repeat(19999))).toBe(true);
   });
 });

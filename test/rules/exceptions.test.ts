@@ -31,15 +31,17 @@ describe("exception entries", () => {
   it("is / is not (match), case-sensitive, on any value of the field", () => {
     expect(hits({ field: "user.name", type: "match", operator: "included", value: "svc-probe" })).toBe(true);
     expect(hits({ field: "user.name", type: "match", operator: "included", value: "SVC-PROBE" })).toBe(false);
-    expect(hits({ field: "process.name", type: "match", value: "curl" })).toBe(true);
-    expect(hits({ field: "host.ip", type: "match", value: "fe80::1" })).toBe(true);
-    expect(hits({ field: "process.pid", type: "match", value: "42" })).toBe(true);
+    expect(hits({ field: "process.name", operator: "included", type: "match", value: "curl" })).toBe(true);
+    expect(hits({ field: "host.ip", operator: "included", type: "match", value: "fe80::1" })).toBe(true);
+    expect(hits({ field: "process.pid", operator: "included", type: "match", value: "42" })).toBe(true);
     expect(hits({ field: "user.name", type: "match", operator: "excluded", value: "root" })).toBe(true);
     expect(hits({ field: "missing.field", type: "match", operator: "excluded", value: "x" })).toBe(true);
   });
 
   it("is one of (match_any), exists and does not exist", () => {
-    expect(hits({ field: "user.name", type: "match_any", value: ["root", "svc-probe"] })).toBe(true);
+    expect(
+      hits({ field: "user.name", operator: "included", type: "match_any", value: ["root", "svc-probe"] }),
+    ).toBe(true);
     expect(
       hits({ field: "user.name", type: "match_any", operator: "excluded", value: ["root", "svc-probe"] }),
     ).toBe(false);
@@ -48,13 +50,20 @@ describe("exception entries", () => {
   });
 
   it("matches (wildcard) with EQL's matcher, case-insensitive only when the item says so", () => {
-    expect(hits({ field: "process.args", type: "wildcard", value: "https://127.0.0.1:*/healthz" })).toBe(
-      true,
+    expect(
+      hits({
+        field: "process.args",
+        operator: "included",
+        type: "wildcard",
+        value: "https://127.0.0.1:*/healthz",
+      }),
+    ).toBe(true);
+    expect(hits({ field: "process.args", operator: "included", type: "wildcard", value: "HTTPS://*" })).toBe(
+      false,
     );
-    expect(hits({ field: "process.args", type: "wildcard", value: "HTTPS://*" })).toBe(false);
     const insensitive: ExceptionItem = {
       case_insensitive: true,
-      entries: [{ field: "process.args", type: "wildcard", value: "HTTPS://*" }],
+      entries: [{ field: "process.args", operator: "included", type: "wildcard", value: "HTTPS://*" }],
     };
     expect(compileExceptions([insensitive])(event)).toBe(insensitive);
   });
@@ -63,6 +72,7 @@ describe("exception entries", () => {
     const entry: ExceptionEntry = {
       field: "user.name",
       type: "list",
+      operator: "included",
       list: { id: "svc-accounts", type: "keyword" },
     };
     expect(
@@ -76,8 +86,8 @@ describe("exception entries", () => {
       field: "dns.answers",
       type: "nested",
       entries: [
-        { field: "type", type: "match", value: type },
-        { field: "data", type: "match", value: data },
+        { field: "type", operator: "included", type: "match", value: type },
+        { field: "data", operator: "included", type: "match", value: data },
       ],
     });
     expect(hits(nested("A", "10.0.0.9"))).toBe(true);
@@ -85,8 +95,8 @@ describe("exception entries", () => {
   });
 
   it("ANDs entries and ORs items", () => {
-    const a: ExceptionEntry = { field: "user.name", type: "match", value: "svc-probe" };
-    const b: ExceptionEntry = { field: "process.name", type: "match", value: "wget" };
+    const a: ExceptionEntry = { field: "user.name", operator: "included", type: "match", value: "svc-probe" };
+    const b: ExceptionEntry = { field: "process.name", operator: "included", type: "match", value: "wget" };
     expect(hits(a, b)).toBe(false);
     const items: ExceptionItem[] = [
       { item_id: "1", entries: [a, b] },
@@ -97,9 +107,10 @@ describe("exception entries", () => {
   });
 
   it("reads items from an array, { items } or a single item", () => {
-    const item = { entries: [{ field: "a", type: "exists" }] };
+    const item = { entries: [{ field: "a", operator: "included", type: "exists" }] };
     expect(exceptionItemsFrom([item])).toHaveLength(1);
-    expect(exceptionItemsFrom({ items: [item, { nope: 1 }] })).toHaveLength(1);
+    expect(exceptionItemsFrom({ items: [item, item] })).toHaveLength(2);
+    expect(() => exceptionItemsFrom({ items: [item, { nope: 1 }] })).toThrow(/exception item #2/);
     expect(exceptionItemsFrom(item)).toHaveLength(1);
   });
 });
@@ -107,7 +118,7 @@ describe("exception entries", () => {
 describe("exceptions in the runner", () => {
   const probe: ExceptionItem = {
     name: "probe",
-    entries: [{ field: "user.name", type: "match", value: "svc-probe" }],
+    entries: [{ field: "user.name", operator: "included", type: "match", value: "svc-probe" }],
   };
 
   it("suppress an event rule's alert", () => {

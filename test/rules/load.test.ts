@@ -249,7 +249,12 @@ describe("loading a directory", () => {
     writeFileSync(join(dir, "linux/kubelet.toml"), kubeletToml);
     writeFileSync(
       join(dir, "linux/kubelet.exceptions.json"),
-      JSON.stringify([{ item_id: "e", entries: [{ field: "user.name", type: "match", value: "svc" }] }]),
+      JSON.stringify([
+        {
+          item_id: "e",
+          entries: [{ field: "user.name", operator: "included", type: "match", value: "svc" }],
+        },
+      ]),
     );
     writeFileSync(join(dir, "linux/kubelet.fixtures.json"), JSON.stringify({ fixtures: [] }));
     writeFileSync(join(dir, "one.json"), JSON.stringify(ruleObject({ rule_id: "one" })));

@@ -102,7 +102,7 @@ describe("assertions", () => {
     const withException = ruleFromText(kubeletToml);
     withException.exceptions.push({
       name: "root is fine",
-      entries: [{ field: "user.name", type: "match", value: "root" }],
+      entries: [{ field: "user.name", operator: "included", type: "match", value: "root" }],
     });
     expect(message(() => expectRuleToFire(withException, ok))).toContain(
       'suppressed by exception item "root is fine"',

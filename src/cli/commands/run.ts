@@ -54,7 +54,8 @@ const CHUNK_BYTES = 1 << 20;
 export function parseNow(text: string | undefined, clock: () => number = Date.now): number {
   if (text === undefined || text === "now") return clock();
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms))
+  // Beyond what a Date holds (±8.64e15 ms) is no time either.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15)
     throw new UsageError(`--now expects an ISO 8601 time or epoch milliseconds, not ${JSON.stringify(text)}`);
   return ms;
 }

@@ -59,6 +59,8 @@ function fileText(path: string): string | null {
   return texts.get(path) ?? null;
 }
 
+let lastQuery: { key: string; found: ReturnType<typeof queryInFile> } | undefined;
+
 /** Where `span` of the rule's query sits in its file, or undefined when it cannot be mapped. */
 export function queryPosition(
   loaded: LoadedRule,
@@ -66,7 +68,11 @@ export function queryPosition(
 ): FilePosition | undefined {
   const file = loaded.origin.file;
   if (file === undefined) return undefined;
-  const found = queryInFile(file, loaded.origin.format, loaded.origin.line);
+  // A rule's findings come one after another: find its query in the file once for all of them.
+  const key = `${file}\u0000${loaded.origin.format}\u0000${loaded.origin.line}`;
+  if (lastQuery?.key !== key)
+    lastQuery = { key, found: queryInFile(file, loaded.origin.format, loaded.origin.line) };
+  const found = lastQuery.found;
   if (!found || found.query !== loaded.rule.query) return undefined;
   return found.position(span);
 }

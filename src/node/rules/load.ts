@@ -27,11 +27,27 @@ export function ruleBase(path: string): string {
   return path.replace(RULE_FILE, "");
 }
 
-/** Exception items kept beside a rule file, or an empty list. */
-export function readExceptionsBeside(path: string): ExceptionItem[] {
+/**
+ * Exception items kept beside a rule file, or an empty list. Throws a `RuleLoadError` against the
+ * exceptions file (named `name` in messages) when it is not JSON or its items are not valid.
+ */
+export function readExceptionsBeside(
+  path: string,
+  name = `${ruleBase(path)}.exceptions.json`,
+): ExceptionItem[] {
   const file = `${ruleBase(path)}.exceptions.json`;
   if (!existsSync(file)) return [];
-  return exceptionItemsFrom(JSON.parse(readFileSync(file, "utf8")));
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new RuleLoadError({
+      code: e instanceof SyntaxError ? RuleErrorCodes.JSON_SYNTAX : RuleErrorCodes.READ,
+      reason: e instanceof Error ? e.message : String(e),
+      file: name,
+    });
+  }
+  return exceptionItemsFrom(doc, { file: name });
 }
 
 /** Load the rules of one file (with the exceptions kept beside it). */
@@ -41,13 +57,19 @@ export function loadRuleFile(path: string, options: DirLoadOptions = {}): RuleSe
   let exceptions: ExceptionItem[];
   try {
     text = readFileSync(path, "utf8");
-    exceptions = [...(options.exceptions ?? []), ...readExceptionsBeside(path)];
+    exceptions = [
+      ...(options.exceptions ?? []),
+      ...readExceptionsBeside(path, `${ruleBase(file)}.exceptions.json`),
+    ];
   } catch (e) {
-    const err = new RuleLoadError({
-      code: RuleErrorCodes.READ,
-      reason: e instanceof Error ? e.message : String(e),
-      file,
-    });
+    const err =
+      e instanceof RuleLoadError
+        ? e
+        : new RuleLoadError({
+            code: RuleErrorCodes.READ,
+            reason: e instanceof Error ? e.message : String(e),
+            file,
+          });
     if (!options.collectErrors) throw err;
     return { rules: [], errors: [err], unsupported: [] };
   }

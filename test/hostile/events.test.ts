@@ -1,0 +1,171 @@
+/** Hostile in-memory events: getters that throw, huge sparse arrays. */
+import { describe, expect, it } from "vitest";
+import { compile, type EventsResult, type SequencesResult } from "../../src/index.js";
+
+function throwingTimestamp(id: number): Record<string, unknown> {
+  const e: Record<string, unknown> = { id, event: { category: "process" } };
+  Object.defineProperty(e, "@timestamp", {
+    enumerable: true,
+    get() {
+      throw new Error("no time");
+    },
+  });
+  return e;
+}
+
+const ids = (r: EventsResult) => r.events.map((h) => (h._source as { id: number }).id);
+
+describe("a getter that throws on the timestamp", () => {
+  const good = (id: number, t: number) => ({ id, "@timestamp": t, event: { category: "process" } });
+
+  it("does not escape run() of an event query: the event sorts as untimed", () => {
+    const r = compile("process where true").run([
+      good(1, 2),
+      throwingTimestamp(2),
+      good(3, 1),
+    ]) as EventsResult;
+    expect(ids(r)).toEqual([3, 1, 2]);
+  });
+
+  it("does not escape stream.push() of an event query", () => {
+    const s = compile("process where true").stream();
+    expect(s.push(throwingTimestamp(1) as never)).toHaveLength(1);
+    expect(s.push(good(2, 1) as never)).toHaveLength(1);
+  });
+
+  it("is a coded data error of that event in a sequence, as a missing timestamp is", () => {
+    const q = compile("sequence [process where id == 1] [process where id == 2]");
+    const s = q.stream();
+    s.push(good(1, 1) as never);
+    let code: unknown;
+    try {
+      s.push(throwingTimestamp(2) as never);
+    } catch (e) {
+      code = (e as { code?: unknown }).code;
+    }
+    expect(code).toBe("EQL_MISSING_TIMESTAMP");
+    // Others are unaffected: the stream goes on.
+    const out = [...s.push(good(2, 3) as never), ...s.end()];
+    expect(out).toHaveLength(1);
+    let batchCode: unknown;
+    try {
+      q.run([good(1, 1), throwingTimestamp(2)]) as SequencesResult;
+    } catch (e) {
+      batchCode = (e as { code?: unknown }).code;
+    }
+    expect(batchCode).toBe("EQL_MISSING_TIMESTAMP");
+  });
+
+  it("on the tiebreaker reads as no tiebreaker", () => {
+    const e = { id: 2, "@timestamp": 1, event: { category: "process" } } as Record<string, unknown>;
+    Object.defineProperty(e, "seq", {
+      enumerable: true,
+      get() {
+        throw new Error("no tiebreaker");
+      },
+    });
+    const r = compile("process where true", { tiebreakerField: "seq" }).run([e, { ...good(1, 1), seq: 1 }]);
+    expect(ids(r as EventsResult)).toEqual([1, 2]);
+    expect(() =>
+      compile("sequence [process where id == 2] [process where id == 1]", { tiebreakerField: "seq" }).run([
+        e,
+        { ...good(1, 2), seq: 1 },
+      ]),
+    ).not.toThrow();
+  });
+});
+
+describe("long digit strings", () => {
+  const long = "9".repeat(80_000);
+  const timed = (f: () => unknown) => {
+    const t = performance.now();
+    f();
+    return performance.now() - t;
+  };
+  it("in a field mapped as a number, compared and converted in linear time", () => {
+    const mapping = { properties: { n: { type: "long" } } };
+    for (const value of [`${long}x`, long, `${long}.${long}x`, ` ${long} x`]) {
+      for (const q of ["any where n == 5", "any where n > 5", 'any where n == "5"']) {
+        expect(
+          timed(() => compile(q, { mapping }).matches({ n: value })),
+          q,
+        ).toBeLessThan(1500);
+      }
+    }
+  });
+  it("through number() and unmapped comparisons", () => {
+    for (const value of [`${long}x`, long, `${long}e${long}x`, `-${long}`]) {
+      expect(timed(() => compile("any where number(n) == 5").matches({ n: value }))).toBeLessThan(1500);
+      expect(timed(() => compile("any where n == 5").matches({ n: value }))).toBeLessThan(1500);
+      expect(timed(() => compile('any where n : "5"').matches({ n: value }))).toBeLessThan(1500);
+    }
+    expect(compile("any where number(n) == 5").matches({ n: `000${"0".repeat(80_000)}5` })).toBe(true);
+  });
+});
+
+describe("huge sparse arrays", () => {
+  const timed = <T>(f: () => T) => {
+    const t = performance.now();
+    const r = f();
+    return { r, ms: performance.now() - t };
+  };
+  const sparseWithLast = () => {
+    const arr: string[] = [];
+    arr[1e9 - 1] = "x";
+    return arr;
+  };
+  const empty = () => {
+    const arr: string[] = [];
+    arr.length = 1e9;
+    return arr;
+  };
+
+  it("read only the elements that exist, quickly", () => {
+    const q = compile('process where process.args == "x"');
+    const hit = timed(() =>
+      q.matches({ event: { category: "process" }, process: { args: sparseWithLast() } }),
+    );
+    expect(hit.r).toBe(true);
+    expect(hit.ms).toBeLessThan(500);
+    const none = timed(() => q.matches({ event: { category: "process" }, process: { args: empty() } }));
+    expect(none.r).toBe(false);
+    expect(none.ms).toBeLessThan(500);
+    // A hole is missing: != and `not` see no value, as for an absent field.
+    expect(
+      compile('process where process.args != "y"').matches({
+        event: { category: "process" },
+        process: { args: empty() },
+      }),
+    ).toBe(true);
+  });
+
+  it("along the path and in deeper fields too", () => {
+    const mid: { name?: string }[] = [];
+    mid[5e8] = { name: "x" };
+    const q = compile('any where a.b.name == "x"');
+    const r = timed(() => q.matches({ a: { b: mid } }));
+    expect(r.r).toBe(true);
+    expect(r.ms).toBeLessThan(500);
+    const nested: unknown[] = [];
+    nested[7e8] = sparseWithLast();
+    expect(timed(() => compile('any where a == "x"').matches({ a: nested })).ms).toBeLessThan(500);
+  });
+
+  it("small arrays with holes read the same as their elements", () => {
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
+    const arr = [, "x", , "y"];
+    expect(compile('any where a == "y"').matches({ a: arr })).toBe(true);
+    expect(compile("any where length(a) > 0").matches({ a: arr })).toBe(true);
+  });
+
+  it("in a sequence run", () => {
+    const q = compile('sequence [process where process.args == "x"] [process where true]');
+    const events = [
+      { "@timestamp": 1, event: { category: "process" }, process: { args: sparseWithLast() } },
+      { "@timestamp": 2, event: { category: "process" }, process: { args: empty() } },
+    ];
+    const r = timed(() => q.run(events) as SequencesResult);
+    expect(r.r.sequences).toHaveLength(1);
+    expect(r.ms).toBeLessThan(2000);
+  });
+});
