@@ -5,6 +5,7 @@
  */
 import { fieldReader } from "../runtime/fields.js";
 import { canonicalJson, sha256Hex, uuidFromName } from "./hash.js";
+import { jsonSafe, put, type SafeNotes } from "./json-safe.js";
 import { buildReason } from "./reason.js";
 import type { Rule } from "./types.js";
 
@@ -43,7 +44,7 @@ export function eventKey(event: Record<string, unknown>): string {
 function flattenInto(out: Record<string, unknown>, prefix: string, value: unknown): void {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenInto(out, prefix ? `${prefix}.${k}` : k, v);
-  } else out[prefix] = value;
+  } else put(out, prefix, value);
 }
 
 /** Flatten an object to dotted keys (arrays stay values). */
@@ -72,7 +73,7 @@ function splitSource(event: Record<string, unknown>) {
     if (META_KEYS.has(k)) continue;
     if (k === "event") flattenInto(original, "kibana.alert.original_event", v);
     else if (k.startsWith("event.")) flattenInto(original, `kibana.alert.original_event.${k.slice(6)}`, v);
-    else source[k] = v;
+    else put(source, k, v);
   }
   return { source, original };
 }
@@ -117,8 +118,16 @@ function ancestorOf(event: Record<string, unknown>, key: string) {
   };
 }
 
-/** The alert for one event of an event rule. */
-export function buildEventAlert(ctx: AlertContext, event: Record<string, unknown>): AlertDocument {
+/**
+ * The alert for one event of an event rule. The event is copied JSON-safe first (see `jsonSafe`);
+ * `notes.replaced` counts the values that copy replaced.
+ */
+export function buildEventAlert(
+  ctx: AlertContext,
+  raw: Record<string, unknown>,
+  notes: SafeNotes = { replaced: 0 },
+): AlertDocument {
+  const event = jsonSafe(raw, notes) as Record<string, unknown>;
   const key = eventKey(event);
   const { source, original } = splitSource(event);
   const time = originalTime(event);
@@ -146,7 +155,7 @@ function commonFields(docs: Record<string, unknown>[]): Record<string, unknown> 
   if (!head) return out;
   for (const [k, v] of Object.entries(head)) {
     const text = canonicalJson(v);
-    if (rest.every((f) => k in f && canonicalJson(f[k]) === text)) out[k] = v;
+    if (rest.every((f) => Object.hasOwn(f, k) && canonicalJson(f[k]) === text)) put(out, k, v);
   }
   return out;
 }
@@ -155,11 +164,16 @@ function commonFields(docs: Record<string, unknown>[]): Record<string, unknown> 
  * The alerts of one sequence: a shell alert and one building-block alert per (present) event,
  * tied together by `kibana.alert.group.id`. The shell comes first.
  */
-export function buildSequenceAlerts(ctx: AlertContext, events: Record<string, unknown>[]): AlertDocument[] {
+export function buildSequenceAlerts(
+  ctx: AlertContext,
+  raw: Record<string, unknown>[],
+  notes: SafeNotes = { replaced: 0 },
+): AlertDocument[] {
+  const events = raw.map((e) => jsonSafe(e, notes) as Record<string, unknown>);
   const keys = events.map(eventKey);
   const groupId = sha256Hex(`${ctx.ruleUuid}|${keys.join("|")}|${ctx.spaceId}`);
   const blocks = events.map((event, i) => ({
-    ...buildEventAlert(ctx, event),
+    ...buildEventAlert(ctx, event, { replaced: 0 }),
     "kibana.alert.uuid": sha256Hex(`${groupId}|${i}|${keys[i]}`),
     "kibana.alert.building_block_type": "default",
     "kibana.alert.group.id": groupId,

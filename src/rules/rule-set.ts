@@ -112,6 +112,10 @@ export interface RuleRunReport {
   duplicates: number;
   /** Alert documents created (a sequence counts its shell and building blocks). */
   alerts: number;
+  /** Matches whose alerts could not be built (an event that throws when read); never dropped silently. */
+  unbuilt: number;
+  /** Values replaced in alerts: nested too deep (`"[too deep]"`) or containing themselves (`"[cycle]"`). */
+  replaced: number;
   /** Events or matches the rule could not place in time: no usable timestamp (or several). */
   skipped: number;
   /**
@@ -316,6 +320,8 @@ function newReport(
     dropped: 0,
     duplicates: 0,
     alerts: 0,
+    unbuilt: 0,
+    replaced: 0,
     skipped: 0,
     late: 0,
     capped: 0,
@@ -761,7 +767,7 @@ class RuleSetImpl implements CompiledRuleSet {
       entry.ctx = contexts[i] ?? null;
       entry.runner = runners[i] ?? null;
       const saved = (snap.rules[i] as { report: ReportState }).report;
-      for (const k of REPORT_COUNTS) entry.report[k] = saved[k];
+      for (const k of REPORT_COUNTS) entry.report[k] = saved[k] ?? 0;
       entry.report.truncated = saved.truncated;
     });
     for (const k of COUNTERS) this.counters[k] = snap.counters[k];
@@ -802,6 +808,8 @@ const REPORT_COUNTS = [
   "dropped",
   "duplicates",
   "alerts",
+  "unbuilt",
+  "replaced",
   "skipped",
   "late",
   "capped",

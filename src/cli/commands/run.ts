@@ -63,6 +63,10 @@ function describe(r: RuleRunReport): string {
   let text = `${plural(r.alerts, "alert")}; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
   if (r.truncated)
     text += `; truncated by max_signals: ${plural(r.dropped, "older match", "older matches")} dropped`;
+  if (r.unbuilt > 0)
+    text += `; ${plural(r.unbuilt, "match", "matches")} without alerts (an event could not be read)`;
+  if (r.replaced > 0)
+    text += `; ${plural(r.replaced, "value")} replaced in alerts (nested too deep or containing itself)`;
   if (r.skipped > 0) text += `; ${plural(r.skipped, "event")} skipped (without a usable timestamp)`;
   if (r.late > 0) text += `; ${plural(r.late, "event")} came too late`;
   if (r.capped > 0)
@@ -245,6 +249,14 @@ async function runWith(
         ctx.err.yellow(
           `note: ${plural(late, "event")} came out of time order, later than --lateness ${opts.lateness ?? 0} ms allows, ` +
             "and rules skipped them; set --lateness MS to how far back events may arrive\n",
+        ),
+      );
+    }
+    const unbuilt = reports.reduce((n, r) => n + r.unbuilt, 0);
+    if (unbuilt > 0) {
+      w.write(
+        ctx.err.yellow(
+          `note: ${plural(unbuilt, "match", "matches")} gave no alert because an event could not be read (see the rules above)\n`,
         ),
       );
     }
