@@ -92,6 +92,10 @@ export function buildProgram(
     .argument("[files...]", 'event files (NDJSON, JSON array, .gz of either); "-" or none for stdin')
     .option("-r, --rules <path>", "rule file or directory (repeatable)", collect, [])
     .option(
+      "--follow-symlinks",
+      "follow symbolic links that lead out of a --rules directory (default: report them, not read them)",
+    )
+    .option(
       "--now <time>",
       'one execution at this time (ISO 8601, epoch ms or "now"): the look-back windows end here ' +
         "(default: each rule runs on its schedule as event time passes)",
@@ -134,6 +138,10 @@ export function buildProgram(
     .description("check a query, or rule files, for errors and lint findings")
     .argument("[eql]", "an EQL query to check")
     .option("-r, --rules <path>", "rule file or directory to check (repeatable)", collect, [])
+    .option(
+      "--follow-symlinks",
+      "follow symbolic links that lead out of a --rules directory (default: report them, not read them)",
+    )
     .option("--no-schema", "do not check field names and types against ECS")
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) used when compiling")
     .option(

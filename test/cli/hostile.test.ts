@@ -1,5 +1,5 @@
 /** `mini-eql run` and `query` on hostile input: nothing lost or printed raw without being reported. */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, ensureBuilt, ndjson, tempDir } from "./helpers.js";
@@ -39,5 +39,35 @@ describe("mini-eql run: alerts of hostile events", () => {
     expect(r.stdout).toContain('"[too deep]"');
     expect(r.stderr).toMatch(/1 alert;/);
     expect(r.stderr).toMatch(/1 value replaced in alerts/);
+  });
+});
+
+describe("--rules directories with symbolic links", () => {
+  it("a loop, a dangling link and an outside link are reported; the good rule still runs", async () => {
+    const base = tempDir();
+    const dir = join(base, "rules");
+    mkdirSync(join(base, "outside"), { recursive: true });
+    mkdirSync(dir);
+    writeFileSync(join(dir, "curl.toml"), RULE);
+    writeFileSync(join(base, "outside", "other.toml"), RULE.replace("hostile-1", "hostile-2"));
+    symlinkSync(dir, join(dir, "loop"));
+    symlinkSync(join(dir, "gone.toml"), join(dir, "dangling.toml"));
+    symlinkSync(join(base, "outside"), join(dir, "out"));
+    const line = `{${event}}\n`;
+    const r = await cli(["run", "--rules", dir, "--no-window", "-"], { input: line });
+    expect(ndjson(r.stdout).map((a) => a["kibana.alert.rule.rule_id"])).toEqual(["hostile-1"]);
+    expect(r.stderr).toContain("RULE_SYMLINK_LOOP");
+    expect(r.stderr).toContain("RULE_SYMLINK_DANGLING");
+    expect(r.stderr).toContain("RULE_SYMLINK_OUTSIDE");
+    expect(r.stderr).toContain(join(dir, "loop"));
+    const followed = await cli(["run", "--rules", dir, "--no-window", "--follow-symlinks", "-"], {
+      input: line,
+    });
+    expect(
+      ndjson(followed.stdout)
+        .map((a) => a["kibana.alert.rule.rule_id"])
+        .sort(),
+    ).toEqual(["hostile-1", "hostile-2"]);
+    expect(followed.stderr).not.toContain("RULE_SYMLINK_OUTSIDE");
   });
 });

@@ -31,6 +31,7 @@ export interface RunOptions {
   lateness?: number;
   mapping?: string;
   allowUnknownFields?: boolean;
+  followSymlinks?: boolean;
   strict?: boolean;
   quiet?: boolean;
   failOnAlert?: boolean;
@@ -84,10 +85,14 @@ export async function runCommand(
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
   const sources = resolveSources(files, ctx.stdin.isTTY);
-  const set = loadRuleArgs(opts.rules, {
-    ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
-    ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
-  });
+  const set = loadRuleArgs(
+    opts.rules,
+    {
+      ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
+      ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
+    },
+    opts.followSymlinks ? { followSymlinks: true } : {},
+  );
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
   if (set.rules.length === 0 && set.errors.length === 0) throw new UsageError(noRuleMessage(opts.rules, set));
   // Without --now the rules run on their schedules and the clock follows event time, so the same
