@@ -71,3 +71,29 @@ describe("--rules directories with symbolic links", () => {
     expect(followed.stderr).not.toContain("RULE_SYMLINK_OUTSIDE");
   });
 });
+
+describe("input lines that are not good events", () => {
+  const input = Buffer.concat([
+    Buffer.from('{"a":1,"a":2}\n\u00a0\n\u2028\n\f\n{"b":"'),
+    Buffer.from([0xff]),
+    Buffer.from(`"}\n{"__proto__":{"x":1},${event}}\n`),
+  ]);
+
+  it("query: each is rejected with its line; the summary adds up", async () => {
+    const r = await cli(["query", "process where true", "-"], { input });
+    expect(r.stderr).toContain('<stdin>:1: warning: duplicate key "a"; line skipped');
+    expect(r.stderr).toMatch(/<stdin>:2: warning: not JSON/);
+    expect(r.stderr).toMatch(/<stdin>:3: warning: not JSON/);
+    expect(r.stderr).toMatch(/<stdin>:4: warning: not JSON/);
+    expect(r.stderr).toContain("<stdin>:5: warning: invalid UTF-8; line skipped");
+    expect(r.stderr).toContain("events: 6 read, 1 matched, 0 unmatched, 5 rejected");
+  });
+
+  it("run: a top-level __proto__ field stays in the alert", async () => {
+    const r = await cli(["run", "--rules", rulesDir(), "--no-window", "-"], { input });
+    const [alert] = ndjson(r.stdout);
+    expect(Object.hasOwn(alert as object, "__proto__")).toBe(true);
+    expect(r.stdout).toContain('"__proto__":{"x":1}');
+    expect(r.stderr).toContain("5 rejected");
+  });
+});
