@@ -9,6 +9,7 @@ import { type CliContext, processContext } from "./context.js";
 import { ExitCode, ExitError, UsageError } from "./errors.js";
 import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
 import { FORMATS } from "./io/format.js";
+import { printable } from "./term.js";
 
 function nonNegativeInt(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a non-negative integer.");
@@ -187,14 +188,18 @@ export async function main(argv: readonly string[], context = processContext): P
       return ExitCode.USAGE;
     }
     if (e instanceof UsageError) {
-      ctx.stderr.write(`mini-eql: ${ctx.err.red("error:")} ${e.message}\n(add --help for usage)\n`);
+      ctx.stderr.write(
+        `mini-eql: ${ctx.err.red("error:")} ${printable(e.message, true)}\n(add --help for usage)\n`,
+      );
       return ExitCode.USAGE;
     }
     if (e instanceof ExitError) {
-      if (e.message) ctx.stderr.write(`mini-eql: ${e.message}\n`);
+      if (e.message) ctx.stderr.write(`mini-eql: ${printable(e.message, true)}\n`);
       return e.status;
     }
-    ctx.stderr.write(`mini-eql: ${ctx.err.red("error:")} ${e instanceof Error ? e.message : String(e)}\n`);
+    ctx.stderr.write(
+      `mini-eql: ${ctx.err.red("error:")} ${printable(e instanceof Error ? e.message : String(e), true)}\n`,
+    );
     return ExitCode.FAILURE;
   }
 }

@@ -97,3 +97,67 @@ describe("input lines that are not good events", () => {
     expect(r.stderr).toContain("5 rejected");
   });
 });
+
+describe("control characters from input and rules are printed escaped for people", () => {
+  const RAW = /[\x00\x07\x1b\x9b\u202e]/;
+  // Without colour, nothing the command writes for people holds ESC.
+  const noRaw = (text: string) => expect(text).not.toMatch(RAW);
+
+  it("a rejected line cannot set the terminal title", async () => {
+    const r = await cli(["query", "process where true", "-"], {
+      input: "\x1b]0;PWNED\x07x\n\x00\u009b\u202e\n",
+    });
+    noRaw(r.stderr);
+    expect(r.stderr).toContain("\\x1b]0;PWNED\\x07");
+    expect(r.stderr).toContain("2 rejected");
+  });
+
+  it("check prints a query's source line escaped, its caret still under the spot", async () => {
+    const r = await cli(["check", 'process where process.name == "\x1b[31m\x07" and ']);
+    noRaw(r.stdout);
+    noRaw(r.stderr);
+    const lines = r.stdout.split("\n");
+    const source = lines.findIndex((l) => l.includes("\\x1b[31m"));
+    expect(source).toBeGreaterThan(0);
+    const caret = lines[source + 1] ?? "";
+    expect(caret.indexOf("^")).toBe((lines[source] as string).length);
+  });
+
+  it("check and run print rule names and queries escaped", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "bad.toml"),
+      RULE.replace('name = "Curl"', 'name = "Curl\\u001b]0;PWNED\\u0007"').replace(
+        'process.name == "curl"',
+        'process.name == "curl\\u001b[2J" and foo(\x1b)',
+      ),
+    );
+    writeFileSync(
+      join(dir, "good.toml"),
+      RULE.replace('name = "Curl"', 'name = "Curl\\u001b]0;PWNED\\u0007\\u202e"'),
+    );
+    const check = await cli(["check", "--rules", dir]);
+    noRaw(check.stdout);
+    noRaw(check.stderr);
+    expect(check.stdout).toContain("\\x1b");
+    const run = await cli(["run", "--rules", dir, "--no-window", "-"], { input: `{${event}}\n` });
+    noRaw(run.stderr);
+    expect(run.stderr).toContain("Curl\\x1b]0;PWNED\\x07\\u202e");
+    // Machine output stays exact JSON.
+    expect(ndjson(run.stdout)[0]?.["kibana.alert.rule.name"]).toBe("Curl\x1b]0;PWNED\x07\u202e");
+  });
+
+  it("the table format escapes values; NDJSON keeps them exact", async () => {
+    const input = `{${event},"user":{"name":"\\u001b]0;PWNED\\u0007"}}\n`;
+    const table = await cli(
+      ["query", "process where true", "--format", "table", "--columns", "user.name", "-"],
+      {
+        input,
+      },
+    );
+    noRaw(table.stdout);
+    expect(table.stdout).toContain("\\x1b]0;PWNED\\x07");
+    const json = await cli(["query", "process where true", "-"], { input });
+    expect(ndjson(json.stdout)[0]?.user).toEqual({ name: "\x1b]0;PWNED\x07" });
+  });
+});

@@ -20,7 +20,7 @@ import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
 import { resolveSources } from "../sources.js";
-import { Progress } from "../term.js";
+import { Progress, printable } from "../term.js";
 
 /** Options of `mini-eql run`. */
 export interface RunOptions {
@@ -73,7 +73,7 @@ function describe(r: RuleRunReport): string {
   if (r.capped > 0)
     text += `; ${plural(r.capped, "state entry", "state entries")} evicted (memory budget full)`;
   if (r.mode === "buffered") text += "; buffered (event rule with pipes)";
-  if (r.error) text += `; error: ${r.error.message}`;
+  if (r.error) text += `; error: ${printable(r.error.message)}`;
   return text;
 }
 
@@ -239,7 +239,8 @@ async function runWith(
         ),
       );
     }
-    for (const r of reports) w.write(`  ${r.name} [${r.rule_id}]: ${describe(r)}\n`);
+    for (const r of reports)
+      w.write(`  ${printable(String(r.name))} [${printable(String(r.rule_id))}]: ${describe(r)}\n`);
     if (evicted > 0) {
       const mib = Math.round(ruleSet.stats().state.maxBytes / 1024 / 1024);
       w.write(
