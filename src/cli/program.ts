@@ -103,6 +103,11 @@ export function buildProgram(
     )
     .option("--no-window", "one execution that ignores the look-back windows: search every event")
     .option("--space <id>", "Kibana space the alert ids belong to", "default")
+    .option(
+      "--index <name>",
+      "the index the input documents come from, for the rules' index patterns (default: every rule " +
+        "searches every document; a search hit {_index,_source} brings its own; fields of a document never decide)",
+    )
     .option("--lateness <ms>", "sequence rules: how late (ms) an event may arrive", nonNegativeInt)
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")
     .option(

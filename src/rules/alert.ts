@@ -4,6 +4,7 @@
  * keys describing the rule and the alert. Ids are deterministic so re-runs de-duplicate.
  */
 import { fieldReader } from "../runtime/fields.js";
+import { type DocumentMeta, documentMeta, setDocumentMeta } from "./envelope.js";
 import { canonicalJson, sha256Hex, uuidFromName } from "./hash.js";
 import { jsonSafe, put, type SafeNotes } from "./json-safe.js";
 import { buildReason } from "./reason.js";
@@ -35,9 +36,13 @@ export function ruleUuidOf(rule: Rule): string {
     : uuidFromName(`mini-eql rule ${rule.rule_id}`);
 }
 
-/** A stable identity for a source event: `_index`/`_id` when present, else a hash of its content. */
+/**
+ * A stable identity for a source event: the index and id it came with (a search hit's, see
+ * `envelope.ts`), else a hash of its content. `_id` and `_index` fields in the body do not count.
+ */
 export function eventKey(event: Record<string, unknown>): string {
-  if (typeof event._id === "string") return `${String(event._index ?? "")}/${event._id}`;
+  const meta = documentMeta(event);
+  if (meta?.id !== undefined) return `${meta.index ?? ""}/${meta.id}`;
   return sha256Hex(canonicalJson(event));
 }
 
@@ -109,13 +114,8 @@ export function ruleFields(ctx: AlertContext): AlertDocument {
   };
 }
 
-function ancestorOf(event: Record<string, unknown>, key: string) {
-  return {
-    id: typeof event._id === "string" ? event._id : key,
-    type: "event",
-    index: typeof event._index === "string" ? event._index : "",
-    depth: 0,
-  };
+function ancestorOf(meta: DocumentMeta | undefined, key: string) {
+  return { id: meta?.id ?? key, type: "event", index: meta?.index ?? "", depth: 0 };
 }
 
 /**
@@ -128,6 +128,8 @@ export function buildEventAlert(
   notes: SafeNotes = { replaced: 0 },
 ): AlertDocument {
   const event = jsonSafe(raw, notes) as Record<string, unknown>;
+  const meta = documentMeta(raw);
+  if (meta) setDocumentMeta(event, meta);
   const key = eventKey(event);
   const { source, original } = splitSource(event);
   const time = originalTime(event);
@@ -142,7 +144,7 @@ export function buildEventAlert(
     "kibana.alert.last_detected": ctx.now,
     ...(time !== undefined ? { "kibana.alert.original_time": time } : {}),
     "kibana.alert.depth": 1,
-    "kibana.alert.ancestors": [ancestorOf(event, key)],
+    "kibana.alert.ancestors": [ancestorOf(meta, key)],
     "kibana.alert.reason": buildReason(event, ctx.rule.severity, ctx.rule.name),
   };
 }
@@ -169,7 +171,12 @@ export function buildSequenceAlerts(
   raw: Record<string, unknown>[],
   notes: SafeNotes = { replaced: 0 },
 ): AlertDocument[] {
-  const events = raw.map((e) => jsonSafe(e, notes) as Record<string, unknown>);
+  const events = raw.map((e) => {
+    const copy = jsonSafe(e, notes) as Record<string, unknown>;
+    const meta = documentMeta(e);
+    if (meta) setDocumentMeta(copy, meta);
+    return copy;
+  });
   const keys = events.map(eventKey);
   const groupId = sha256Hex(`${ctx.ruleUuid}|${keys.join("|")}|${ctx.spaceId}`);
   const blocks = events.map((event, i) => ({

@@ -28,9 +28,10 @@ import { parseInstant } from "../runtime/timestamp.js";
 import type { CompiledQuery, EqlEvent } from "../types.js";
 import { type AlertContext, type AlertDocument, ruleUuidOf } from "./alert.js";
 import { parseFrom, parseInterval, toMillis } from "./duration.js";
+import { unwrapHit } from "./envelope.js";
 import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
 import { ruleCompileOptions } from "./from-object.js";
-import { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
+import { compileIndexPatterns, eventIndex, type IndexMatcher, indexName } from "./index-pattern.js";
 import { presearchAlternatives } from "./presearch.js";
 import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
 import {
@@ -88,6 +89,12 @@ export interface RuleSetOptions {
    * entry of any rule is evicted and counted in that rule's report (`capped`). Default 256 MiB.
    */
   memoryBudget?: number;
+  /**
+   * The index every pushed document belongs to, for the rules' index patterns. A search hit
+   * `{ _index, _id, _source }` pushed as is brings its own. A document's body never decides it (its
+   * `_index` or `data_stream.*` fields); without either, every rule searches every document.
+   */
+  index?: string;
 }
 
 /** What one rule did. */
@@ -387,11 +394,13 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly fingerprintOptions: FingerprintOptions;
   private fingerprintValue: string | null = null;
   private eventIndexValue: string | undefined;
+  private readonly defaultIndex: string | undefined;
   private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
   trace: RuleSetTrace | null = null;
 
   constructor(rules: readonly LoadedRule[], options: RuleSetOptions) {
     this.rules = [...rules];
+    this.defaultIndex = indexName(options.index);
     const windowed = options.window !== false;
     this.scheduled = windowed && options.now === undefined;
     const now = toMillis(options.now ?? Date.now());
@@ -596,9 +605,9 @@ class RuleSetImpl implements CompiledRuleSet {
       this.counters.notObjects++;
       return [];
     }
-    const e = event as EqlEvent;
+    const e = unwrapHit(event) as EqlEvent;
     this.table.next();
-    this.eventIndexValue = eventIndex(e);
+    this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
     this.searchGroups(e);
     let candidates: readonly number[];
     try {

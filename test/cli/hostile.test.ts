@@ -161,3 +161,24 @@ describe("control characters from input and rules are printed escaped for people
     expect(ndjson(json.stdout)[0]?.user).toEqual({ name: "\x1b]0;PWNED\x07" });
   });
 });
+
+describe("which rules search a document", () => {
+  it("fields of the document never decide; --index and search hits do", async () => {
+    // The rule searches logs-*.
+    const body = `{${event},"_index":"winlogbeat-1","data_stream":{"type":"metrics","dataset":"x","namespace":"y"}}\n`;
+    const plain = await cli(["run", "--rules", rulesDir(), "--no-window", "-"], { input: body });
+    expect(ndjson(plain.stdout)).toHaveLength(1);
+    const other = await cli(["run", "--rules", rulesDir(), "--no-window", "--index", "winlogbeat-1", "-"], {
+      input: body,
+    });
+    expect(ndjson(other.stdout)).toHaveLength(0);
+    const hit = `{"_index":".ds-logs-endpoint-default-2026.05.04-000001","_id":"h1","_source":{${event}}}\n`;
+    const fromHit = await cli(["run", "--rules", rulesDir(), "--no-window", "--index", "winlogbeat-1", "-"], {
+      input: hit,
+    });
+    const [alert] = ndjson(fromHit.stdout);
+    expect(alert?.["kibana.alert.ancestors"]).toMatchObject([
+      { id: "h1", index: ".ds-logs-endpoint-default-2026.05.04-000001" },
+    ]);
+  });
+});

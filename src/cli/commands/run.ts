@@ -28,6 +28,7 @@ export interface RunOptions {
   now?: string;
   window: boolean;
   space: string;
+  index?: string;
   lateness?: number;
   mapping?: string;
   allowUnknownFields?: boolean;
@@ -103,6 +104,7 @@ export async function runCommand(
     ...(now === undefined ? {} : { now }),
     window: opts.window,
     spaceId: opts.space,
+    ...(opts.index === undefined ? {} : { index: opts.index }),
     lateness: opts.lateness ?? 0,
     ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
     workers: opts.workers ?? availableParallelism(),
