@@ -44,7 +44,7 @@ describe("alert building on hostile events", () => {
     expect(report?.replaced).toBe(2);
     const text = JSON.stringify(alerts[0]);
     expect(text).toContain('"[too deep]"');
-    expect(alerts[0]?.["process"]).toEqual({ name: "curl" });
+    expect(alerts[0]?.process).toEqual({ name: "curl" });
   });
 
   it("a value nested within the limit is kept exactly", () => {
