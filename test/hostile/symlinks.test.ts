@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runRuleFixtures } from "../../src/node/rules/fixtures.js";
 import { listRuleFiles, loadRules } from "../../src/node/rules/load.js";
 import { RuleLoadError } from "../../src/rules/errors.js";
 
@@ -80,5 +81,23 @@ describe("symbolic links in a rules directory", () => {
     symlinkSync(join(dir, "nothing"), join(dir, "dangling.json"));
     expect(() => loadRules(dir)).toThrow(RuleLoadError);
     expect(() => listRuleFiles(dir)).toThrow(expect.objectContaining({ code: "RULE_SYMLINK_DANGLING" }));
+  });
+
+  it("fixture runs report a looping or dangling link as an unusable file and run the rest", () => {
+    const { dir } = tree();
+    writeFileSync(
+      join(dir, "sub", "good.fixtures.json"),
+      JSON.stringify({
+        fixtures: [{ label: "any process", expect: "alert", event: { event: { category: "process" } } }],
+      }),
+    );
+    symlinkSync(dir, join(dir, "sub", "up"));
+    symlinkSync(join(dir, "none.fixtures.json"), join(dir, "dangling.fixtures.json"));
+    const reports = runRuleFixtures(dir);
+    expect(reports.map((r) => [r.file, r.error?.replace(/^.*\[/, "[") ?? null, r.passed])).toEqual([
+      ["dangling.fixtures.json", "[RULE_SYMLINK_DANGLING]", 0],
+      [join("sub", "up"), "[RULE_SYMLINK_LOOP]", 0],
+      [join("sub", "good.fixtures.json"), null, 1],
+    ]);
   });
 });

@@ -83,6 +83,16 @@ function isInside(root: string, path: string): boolean {
  * @throws RuleLoadError for such an entry, unless `options.problems` collects them.
  */
 export function listRuleFiles(dir: string, recursive = true, options: ListOptions = {}): string[] {
+  return listFiles(dir, recursive, options, (name) => RULE_FILE.test(name) && !COMPANION.test(name));
+}
+
+/** The files under `dir` whose name `accept` takes, listed as `listRuleFiles` lists rule files. */
+export function listFiles(
+  dir: string,
+  recursive: boolean,
+  options: ListOptions,
+  accept: (name: string) => boolean,
+): string[] {
   const out: string[] = [];
   const problem = (code: RuleLoadError["code"], path: string, reason: string) => {
     const err = new RuleLoadError({ code, reason, file: path });
@@ -146,7 +156,7 @@ export function listRuleFiles(dir: string, recursive = true, options: ListOption
           continue;
         }
         walk(entry, realDir);
-      } else if (RULE_FILE.test(name) && !COMPANION.test(name)) out.push(entry);
+      } else if (accept(name)) out.push(entry);
     }
     open.delete(real);
   };
