@@ -9,6 +9,7 @@ import { type CliContext, processContext } from "./context.js";
 import { ExitCode, ExitError, UsageError } from "./errors.js";
 import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
 import { FORMATS } from "./io/format.js";
+import { printable } from "./term.js";
 
 function nonNegativeInt(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a non-negative integer.");
@@ -92,12 +93,21 @@ export function buildProgram(
     .argument("[files...]", 'event files (NDJSON, JSON array, .gz of either); "-" or none for stdin')
     .option("-r, --rules <path>", "rule file or directory (repeatable)", collect, [])
     .option(
+      "--follow-symlinks",
+      "follow symbolic links that lead out of a --rules directory (default: report them, not read them)",
+    )
+    .option(
       "--now <time>",
       'one execution at this time (ISO 8601, epoch ms or "now"): the look-back windows end here ' +
         "(default: each rule runs on its schedule as event time passes)",
     )
     .option("--no-window", "one execution that ignores the look-back windows: search every event")
     .option("--space <id>", "Kibana space the alert ids belong to", "default")
+    .option(
+      "--index <name>",
+      "the index the input documents come from, for the rules' index patterns (default: every rule " +
+        "searches every document; a search hit {_index,_source} brings its own; fields of a document never decide)",
+    )
     .option("--lateness <ms>", "sequence rules: how late (ms) an event may arrive", nonNegativeInt)
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")
     .option(
@@ -134,6 +144,10 @@ export function buildProgram(
     .description("check a query, or rule files, for errors and lint findings")
     .argument("[eql]", "an EQL query to check")
     .option("-r, --rules <path>", "rule file or directory to check (repeatable)", collect, [])
+    .option(
+      "--follow-symlinks",
+      "follow symbolic links that lead out of a --rules directory (default: report them, not read them)",
+    )
     .option("--no-schema", "do not check field names and types against ECS")
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) used when compiling")
     .option(
@@ -179,14 +193,18 @@ export async function main(argv: readonly string[], context = processContext): P
       return ExitCode.USAGE;
     }
     if (e instanceof UsageError) {
-      ctx.stderr.write(`mini-eql: ${ctx.err.red("error:")} ${e.message}\n(add --help for usage)\n`);
+      ctx.stderr.write(
+        `mini-eql: ${ctx.err.red("error:")} ${printable(e.message, true)}\n(add --help for usage)\n`,
+      );
       return ExitCode.USAGE;
     }
     if (e instanceof ExitError) {
-      if (e.message) ctx.stderr.write(`mini-eql: ${e.message}\n`);
+      if (e.message) ctx.stderr.write(`mini-eql: ${printable(e.message, true)}\n`);
       return e.status;
     }
-    ctx.stderr.write(`mini-eql: ${ctx.err.red("error:")} ${e instanceof Error ? e.message : String(e)}\n`);
+    ctx.stderr.write(
+      `mini-eql: ${ctx.err.red("error:")} ${printable(e instanceof Error ? e.message : String(e), true)}\n`,
+    );
     return ExitCode.FAILURE;
   }
 }

@@ -1,7 +1,7 @@
 /** Messages on stderr: rejected input lines, diagnostics with a caret, and the closing summary. */
 import type { Diagnostic } from "../errors.js";
 import type { InputRecord } from "./io/input.js";
-import type { Colours } from "./term.js";
+import { type Colours, printable } from "./term.js";
 
 /** Rejected lines printed one by one before the rest are only counted (the summary has the total). */
 const SHOWN_REJECTS = 100;
@@ -42,14 +42,16 @@ export class RejectReporter {
   /** Report one rejected record; true when the run must stop (--strict). */
   reject(r: Extract<InputRecord, { kind: "rejected" }>): boolean {
     if (this.options.strict) {
-      this.err.write(`${r.file}:${r.line}: ${this.c.red("error:")} ${r.reason}\n`);
+      this.err.write(`${printable(r.file)}:${r.line}: ${this.c.red("error:")} ${printable(r.reason)}\n`);
       this.stopped = true;
       return true;
     }
     if (this.options.quiet) return false;
     if (this.shown < SHOWN_REJECTS) {
       this.shown++;
-      this.err.write(`${r.file}:${r.line}: ${this.c.yellow("warning:")} ${r.reason}; line skipped\n`);
+      this.err.write(
+        `${printable(r.file)}:${r.line}: ${this.c.yellow("warning:")} ${printable(r.reason)}; line skipped\n`,
+      );
     } else this.hidden++;
     return false;
   }
@@ -60,7 +62,9 @@ export class RejectReporter {
    */
   unreadableSource(r: Extract<InputRecord, { kind: "unreadable" }>): boolean {
     this.unreadable++;
-    this.err.write(`mini-eql: ${this.c.red("error:")} ${r.reason}; the events read before it are kept\n`);
+    this.err.write(
+      `mini-eql: ${this.c.red("error:")} ${printable(r.reason)}; the events read before it are kept\n`,
+    );
     if (this.options.strict) this.stopped = true;
     return this.stopped;
   }
@@ -115,18 +119,25 @@ export function diagnosticFinding(file: string, d: Diagnostic, severity: Finding
   };
 }
 
-/** `file:line:col: severity: message [code]`, then the source line and a caret under the spot. */
+/**
+ * `file:line:col: severity: message [code]`, then the source line and a caret under the spot. Every
+ * part that comes from a file or a rule is printed escaped (see `printable`), the caret moved with it.
+ */
 export function formatFinding(f: Finding, c: Colours): string {
-  let where = f.file;
+  let where = printable(f.file);
   if (f.line !== undefined) where += `:${f.line}`;
   if (f.line !== undefined && f.column !== undefined) where += `:${f.column}`;
   const label =
     f.severity === "error" ? c.red("error") : f.severity === "warning" ? c.yellow("warning") : c.dim("info");
-  let text = `${c.bold(where)}: ${label}: ${lowerFirst(f.message)}${f.code ? c.dim(` [${f.code}]`) : ""}\n`;
+  let text = `${c.bold(where)}: ${label}: ${printable(lowerFirst(f.message), true)}${f.code ? c.dim(` [${printable(f.code)}]`) : ""}\n`;
   if (f.sourceLine !== undefined && f.caret !== undefined) {
-    text += `  ${f.sourceLine}\n  ${c.red(f.caret)}\n`;
+    // The caret's indent is as wide as the escaped text before the spot.
+    const indent = f.caret.length - f.caret.trimStart().length;
+    const caret =
+      " ".repeat(printable(f.sourceLine.slice(0, indent)).length) + printable(f.caret.trimStart());
+    text += `  ${printable(f.sourceLine)}\n  ${c.red(caret)}\n`;
   }
-  if (f.hint) text += `  hint: ${f.hint}\n`;
+  if (f.hint) text += `  hint: ${printable(f.hint, true)}\n`;
   return text;
 }
 

@@ -85,3 +85,30 @@ export class Progress {
     this.drawn = false;
   }
 }
+
+/**
+ * Characters a terminal may act on rather than show: C0 controls (tab and, where asked, line feed
+ * aside), DEL, C1 controls, line and paragraph separators, and the bidirectional marks, embeddings,
+ * overrides and isolates that can make text read other than it is.
+ */
+const UNPRINTABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_OR_NEWLINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+function escapeChar(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, "0")}`
+    : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * Text from input, rules or the file system made safe to print for people: every character a terminal
+ * could act on (see `UNPRINTABLE`) is written as `\xHH` or `\uHHHH`. Line feeds are kept with
+ * `keepNewlines` (messages of several lines), else escaped too. Machine output (NDJSON, JSON) is never
+ * passed through this: it stays exact JSON.
+ */
+export function printable(text: string, keepNewlines = false): string {
+  const re = keepNewlines ? UNPRINTABLE : UNPRINTABLE_OR_NEWLINE;
+  re.lastIndex = 0;
+  return re.test(text) ? text.replace(re, escapeChar) : text;
+}

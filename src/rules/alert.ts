@@ -4,7 +4,9 @@
  * keys describing the rule and the alert. Ids are deterministic so re-runs de-duplicate.
  */
 import { fieldReader } from "../runtime/fields.js";
+import { type DocumentMeta, documentMeta, setDocumentMeta } from "./envelope.js";
 import { canonicalJson, sha256Hex, uuidFromName } from "./hash.js";
+import { jsonSafe, put, type SafeNotes } from "./json-safe.js";
 import { buildReason } from "./reason.js";
 import type { Rule } from "./types.js";
 
@@ -34,16 +36,20 @@ export function ruleUuidOf(rule: Rule): string {
     : uuidFromName(`mini-eql rule ${rule.rule_id}`);
 }
 
-/** A stable identity for a source event: `_index`/`_id` when present, else a hash of its content. */
+/**
+ * A stable identity for a source event: the index and id it came with (a search hit's, see
+ * `envelope.ts`), else a hash of its content. `_id` and `_index` fields in the body do not count.
+ */
 export function eventKey(event: Record<string, unknown>): string {
-  if (typeof event._id === "string") return `${String(event._index ?? "")}/${event._id}`;
+  const meta = documentMeta(event);
+  if (meta?.id !== undefined) return `${meta.index ?? ""}/${meta.id}`;
   return sha256Hex(canonicalJson(event));
 }
 
 function flattenInto(out: Record<string, unknown>, prefix: string, value: unknown): void {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenInto(out, prefix ? `${prefix}.${k}` : k, v);
-  } else out[prefix] = value;
+  } else put(out, prefix, value);
 }
 
 /** Flatten an object to dotted keys (arrays stay values). */
@@ -72,7 +78,7 @@ function splitSource(event: Record<string, unknown>) {
     if (META_KEYS.has(k)) continue;
     if (k === "event") flattenInto(original, "kibana.alert.original_event", v);
     else if (k.startsWith("event.")) flattenInto(original, `kibana.alert.original_event.${k.slice(6)}`, v);
-    else source[k] = v;
+    else put(source, k, v);
   }
   return { source, original };
 }
@@ -108,17 +114,22 @@ export function ruleFields(ctx: AlertContext): AlertDocument {
   };
 }
 
-function ancestorOf(event: Record<string, unknown>, key: string) {
-  return {
-    id: typeof event._id === "string" ? event._id : key,
-    type: "event",
-    index: typeof event._index === "string" ? event._index : "",
-    depth: 0,
-  };
+function ancestorOf(meta: DocumentMeta | undefined, key: string) {
+  return { id: meta?.id ?? key, type: "event", index: meta?.index ?? "", depth: 0 };
 }
 
-/** The alert for one event of an event rule. */
-export function buildEventAlert(ctx: AlertContext, event: Record<string, unknown>): AlertDocument {
+/**
+ * The alert for one event of an event rule. The event is copied JSON-safe first (see `jsonSafe`);
+ * `notes.replaced` counts the values that copy replaced.
+ */
+export function buildEventAlert(
+  ctx: AlertContext,
+  raw: Record<string, unknown>,
+  notes: SafeNotes = { replaced: 0 },
+): AlertDocument {
+  const event = jsonSafe(raw, notes) as Record<string, unknown>;
+  const meta = documentMeta(raw);
+  if (meta) setDocumentMeta(event, meta);
   const key = eventKey(event);
   const { source, original } = splitSource(event);
   const time = originalTime(event);
@@ -133,7 +144,7 @@ export function buildEventAlert(ctx: AlertContext, event: Record<string, unknown
     "kibana.alert.last_detected": ctx.now,
     ...(time !== undefined ? { "kibana.alert.original_time": time } : {}),
     "kibana.alert.depth": 1,
-    "kibana.alert.ancestors": [ancestorOf(event, key)],
+    "kibana.alert.ancestors": [ancestorOf(meta, key)],
     "kibana.alert.reason": buildReason(event, ctx.rule.severity, ctx.rule.name),
   };
 }
@@ -146,7 +157,7 @@ function commonFields(docs: Record<string, unknown>[]): Record<string, unknown> 
   if (!head) return out;
   for (const [k, v] of Object.entries(head)) {
     const text = canonicalJson(v);
-    if (rest.every((f) => k in f && canonicalJson(f[k]) === text)) out[k] = v;
+    if (rest.every((f) => Object.hasOwn(f, k) && canonicalJson(f[k]) === text)) put(out, k, v);
   }
   return out;
 }
@@ -155,11 +166,21 @@ function commonFields(docs: Record<string, unknown>[]): Record<string, unknown> 
  * The alerts of one sequence: a shell alert and one building-block alert per (present) event,
  * tied together by `kibana.alert.group.id`. The shell comes first.
  */
-export function buildSequenceAlerts(ctx: AlertContext, events: Record<string, unknown>[]): AlertDocument[] {
+export function buildSequenceAlerts(
+  ctx: AlertContext,
+  raw: Record<string, unknown>[],
+  notes: SafeNotes = { replaced: 0 },
+): AlertDocument[] {
+  const events = raw.map((e) => {
+    const copy = jsonSafe(e, notes) as Record<string, unknown>;
+    const meta = documentMeta(e);
+    if (meta) setDocumentMeta(copy, meta);
+    return copy;
+  });
   const keys = events.map(eventKey);
   const groupId = sha256Hex(`${ctx.ruleUuid}|${keys.join("|")}|${ctx.spaceId}`);
   const blocks = events.map((event, i) => ({
-    ...buildEventAlert(ctx, event),
+    ...buildEventAlert(ctx, event, { replaced: 0 }),
     "kibana.alert.uuid": sha256Hex(`${groupId}|${i}|${keys[i]}`),
     "kibana.alert.building_block_type": "default",
     "kibana.alert.group.id": groupId,

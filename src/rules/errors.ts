@@ -11,6 +11,12 @@ export const RuleErrorCodes = {
   BAD_VALUE: "RULE_BAD_VALUE",
   QUERY: "RULE_QUERY",
   READ: "RULE_READ",
+  /** A symbolic link in a rules directory leads back into a directory being listed. */
+  SYMLINK_LOOP: "RULE_SYMLINK_LOOP",
+  /** A symbolic link in a rules directory points at nothing. */
+  SYMLINK_DANGLING: "RULE_SYMLINK_DANGLING",
+  /** A symbolic link in a rules directory leaves it (followed only with `followSymlinks`). */
+  SYMLINK_OUTSIDE: "RULE_SYMLINK_OUTSIDE",
 } as const;
 
 /** One of the rule-loading codes. */

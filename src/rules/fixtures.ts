@@ -5,6 +5,7 @@
  * and a failure explains itself: index, the query's condition tree, and the exception that matched.
  */
 import type { EqlEvent } from "../types.js";
+import { unwrapHit } from "./envelope.js";
 import { compileExceptions } from "./exceptions.js";
 import { explainQuery, formatExplanation } from "./explain.js";
 import { ruleCompileOptions } from "./from-object.js";
@@ -65,8 +66,9 @@ export function ruleVerdict(loaded: LoadedRule, events: readonly EqlEvent[]): Ru
 }
 
 /** Why the rule treats one event as it does: index, condition tree, exception. */
-export function describeEvent(loaded: LoadedRule, event: EqlEvent): string {
+export function describeEvent(loaded: LoadedRule, hit: EqlEvent): string {
   const lines: string[] = [];
+  const event = unwrapHit(hit) as EqlEvent;
   const index = eventIndex(event);
   if (index !== undefined && !compileIndexPatterns(loaded.rule.index)(index)) {
     lines.push(`index ${index} is not searched by the rule (index: ${JSON.stringify(loaded.rule.index)})`);

@@ -2,6 +2,7 @@
  * Deterministic ids for rules and alerts. A synchronous SHA-256 in plain JavaScript, because the core
  * must run in a browser (no `node:crypto`) and Web Crypto is asynchronous.
  */
+import { CYCLE, MAX_ALERT_DEPTH, TOO_DEEP } from "./json-safe.js";
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -71,13 +72,33 @@ export function uuidFromName(name: string): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-/** JSON with object keys sorted, so equal events hash equally whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal events hash equally whatever their key order. Values that
+ * JSON cannot hold are written as alert documents write them (see `jsonSafe`): BigInt as its decimal
+ * text, a container that contains itself as `"[cycle]"`, nesting past `MAX_ALERT_DEPTH` as `"[too deep]"`.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  const s = JSON.stringify(value);
-  return s === undefined ? "null" : s;
+  const open = new Set<object>();
+  const write = (v: unknown, depth: number): string => {
+    if (typeof v === "bigint") return JSON.stringify(v.toString());
+    if (typeof v === "object" && v !== null && !(v instanceof Date)) {
+      if (open.has(v)) return JSON.stringify(CYCLE);
+      if (depth >= MAX_ALERT_DEPTH) return JSON.stringify(TOO_DEEP);
+      open.add(v);
+      let text: string;
+      if (Array.isArray(v)) {
+        const parts: string[] = [];
+        for (let i = 0; i < v.length; i++) parts.push(write(v[i], depth + 1));
+        text = `[${parts.join(",")}]`;
+      } else {
+        const keys = Object.keys(v).sort();
+        text = `{${keys.map((k) => `${JSON.stringify(k)}:${write((v as Record<string, unknown>)[k], depth + 1)}`).join(",")}}`;
+      }
+      open.delete(v);
+      return text;
+    }
+    const s = JSON.stringify(v);
+    return s === undefined ? "null" : s;
+  };
+  return write(value, 0);
 }

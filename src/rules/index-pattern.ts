@@ -4,7 +4,7 @@
  * to Elasticsearch's `*` wildcard. An entry starting with `-` excludes what earlier entries matched.
  */
 import picomatch from "picomatch/posix.js";
-import { fieldReader } from "../runtime/fields.js";
+import { documentMeta } from "./envelope.js";
 
 /** Tells whether an index name is searched by the patterns. */
 export type IndexMatcher = (index: string) => boolean;
@@ -32,34 +32,18 @@ export function compileIndexPatterns(patterns: readonly string[] | undefined): I
   };
 }
 
-const dsType = fieldReader(["data_stream", "type"]);
-const dsDataset = fieldReader(["data_stream", "dataset"]);
-const dsNamespace = fieldReader(["data_stream", "namespace"]);
-
-function first(values: unknown[]): string | undefined {
-  const v = values[0];
-  return typeof v === "string" ? v : undefined;
-}
-
 /**
- * The index an event belongs to: its `_index` (a data stream backing index `.ds-<name>-<date>-<gen>`
- * counts as the data stream `<name>`), else `data_stream.type-dataset-namespace`; undefined when the
- * event carries neither, and such events are searched by every rule.
+ * The index an event belongs to, from where it came (see `envelope.ts`): a search hit's `_index` (a
+ * data stream backing index `.ds-<name>-<date>-<gen>` counts as the data stream `<name>`), never the
+ * event's own fields; undefined otherwise, and such events are searched by every rule.
  */
 export function eventIndex(event: unknown): string | undefined {
-  if (typeof event !== "object" || event === null) return undefined;
-  const raw = (event as Record<string, unknown>)._index;
-  if (typeof raw === "string" && raw !== "") {
-    const ds = /^\.ds-(.+)-\d{4}\.\d{2}\.\d{2}-\d+$/.exec(raw);
-    return ds ? (ds[1] as string) : raw;
-  }
-  try {
-    const t = first(dsType.values(event));
-    const d = first(dsDataset.values(event));
-    const n = first(dsNamespace.values(event));
-    if (t && d && n) return `${t}-${d}-${n}`;
-  } catch {
-    // A hostile event (throwing getter) has no usable index.
-  }
-  return undefined;
+  return indexName(documentMeta(event)?.index);
+}
+
+/** An index name as rules match it: a data stream's backing index is the data stream. */
+export function indexName(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const ds = /^\.ds-(.+)-\d{4}\.\d{2}\.\d{2}-\d+$/.exec(raw);
+  return ds ? (ds[1] as string) : raw;
 }

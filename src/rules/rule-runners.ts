@@ -27,6 +27,7 @@ import type { CompiledQuery, EqlEvent, SequenceHit } from "../types.js";
 import type { AlertContext, AlertDocument } from "./alert.js";
 import { buildEventAlert, buildSequenceAlerts } from "./alert.js";
 import type { ExceptionMatcher } from "./exceptions.js";
+import type { SafeNotes } from "./json-safe.js";
 import type { RuleRunReport } from "./rule-set.js";
 import type { EventRunnerState, RunnerState, StreamRunnerState } from "./rule-set-snapshot.js";
 
@@ -105,11 +106,18 @@ function keep(group: AlertDocument[], seen: Set<string>, report: RuleRunReport, 
   report.alerts += group.length;
 }
 
-/** Build alerts; an event that cannot be read (a throwing getter) yields none. */
-function safely(build: () => AlertDocument[]): AlertDocument[] | null {
+/**
+ * Build a match's alerts. Values the JSON-safe copy replaced are counted in `replaced`; a match whose
+ * alerts cannot be built at all (an event that throws when read) is counted in `unbuilt`.
+ */
+function safely(report: RuleRunReport, build: (notes: SafeNotes) => AlertDocument[]): AlertDocument[] | null {
+  const notes: SafeNotes = { replaced: 0 };
   try {
-    return build();
+    const group = build(notes);
+    report.replaced += notes.replaced;
+    return group;
   } catch {
+    report.unbuilt++;
     return null;
   }
 }
@@ -177,7 +185,7 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
   const alertAll = (events: readonly EqlEvent[], at: number, seen: Set<string>, out: AlertDocument[]) => {
     const actx = ctx.alertContext(at);
     for (const e of events) {
-      const group = safely(() => [buildEventAlert(actx, e)]);
+      const group = safely(report, (notes) => [buildEventAlert(actx, e, notes)]);
       if (group) keep(group, seen, report, out);
     }
   };
@@ -402,7 +410,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
   const alertAll = (list: readonly EqlEvent[][], when: number, seen: Set<string>, out: AlertDocument[]) => {
     const actx = ctx.alertContext(when);
     for (const events of list) {
-      const group = safely(() => buildSequenceAlerts(actx, events));
+      const group = safely(report, (notes) => buildSequenceAlerts(actx, events, notes));
       if (group) keep(group, seen, report, out);
     }
   };

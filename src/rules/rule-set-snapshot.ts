@@ -63,6 +63,9 @@ export interface ReportState {
   readonly dropped: number;
   readonly duplicates: number;
   readonly alerts: number;
+  /** Absent in snapshots taken before it was counted. */
+  readonly unbuilt?: number;
+  readonly replaced?: number;
   readonly skipped: number;
   readonly late: number;
   readonly capped: number;
@@ -378,19 +381,22 @@ export function checkRuleSetSnapshot(input: unknown, expected: SnapshotExpectati
           }),
           lastRun: finiteOrNull,
         });
-  const report = shape({
-    searched: count,
-    evaluated: count,
-    matched: count,
-    suppressed: count,
-    truncated: flag,
-    dropped: count,
-    duplicates: count,
-    alerts: count,
-    skipped: count,
-    late: count,
-    capped: count,
-  });
+  const report = shape(
+    {
+      searched: count,
+      evaluated: count,
+      matched: count,
+      suppressed: count,
+      truncated: flag,
+      dropped: count,
+      duplicates: count,
+      alerts: count,
+      skipped: count,
+      late: count,
+      capped: count,
+    },
+    { unbuilt: count, replaced: count },
+  );
 
   fieldsAt(top, "snapshot", {
     counters: shape({

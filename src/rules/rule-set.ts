@@ -29,9 +29,10 @@ import { parseInstant } from "../runtime/timestamp.js";
 import type { CompiledQuery, EqlEvent } from "../types.js";
 import { type AlertContext, type AlertDocument, ruleUuidOf } from "./alert.js";
 import { parseFrom, parseInterval, toMillis } from "./duration.js";
+import { unwrapHit } from "./envelope.js";
 import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
 import { ruleCompileOptions } from "./from-object.js";
-import { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
+import { compileIndexPatterns, eventIndex, type IndexMatcher, indexName } from "./index-pattern.js";
 import { presearchAlternatives } from "./presearch.js";
 import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
 import {
@@ -89,6 +90,12 @@ export interface RuleSetOptions {
    * entry of any rule is evicted and counted in that rule's report (`capped`). Default 256 MiB.
    */
   memoryBudget?: number;
+  /**
+   * The index every pushed document belongs to, for the rules' index patterns. A search hit
+   * `{ _index, _id, _source }` pushed as is brings its own. A document's body never decides it (its
+   * `_index` or `data_stream.*` fields); without either, every rule searches every document.
+   */
+  index?: string;
 }
 
 /** What one rule did. */
@@ -113,6 +120,10 @@ export interface RuleRunReport {
   duplicates: number;
   /** Alert documents created (a sequence counts its shell and building blocks). */
   alerts: number;
+  /** Matches whose alerts could not be built (an event that throws when read); never dropped silently. */
+  unbuilt: number;
+  /** Values replaced in alerts: nested too deep (`"[too deep]"`) or containing themselves (`"[cycle]"`). */
+  replaced: number;
   /** Events or matches the rule could not place in time: no usable timestamp (or several). */
   skipped: number;
   /**
@@ -317,6 +328,8 @@ function newReport(
     dropped: 0,
     duplicates: 0,
     alerts: 0,
+    unbuilt: 0,
+    replaced: 0,
     skipped: 0,
     late: 0,
     capped: 0,
@@ -382,11 +395,13 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly fingerprintOptions: FingerprintOptions;
   private fingerprintValue: string | null = null;
   private eventIndexValue: string | undefined;
+  private readonly defaultIndex: string | undefined;
   private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
   trace: RuleSetTrace | null = null;
 
   constructor(rules: readonly LoadedRule[], options: RuleSetOptions) {
     this.rules = [...rules];
+    this.defaultIndex = indexName(options.index);
     const windowed = options.window !== false;
     this.scheduled = windowed && options.now === undefined;
     const now = toMillis(options.now ?? Date.now());
@@ -591,9 +606,9 @@ class RuleSetImpl implements CompiledRuleSet {
       this.counters.notObjects++;
       return [];
     }
-    const e = event as EqlEvent;
+    const e = unwrapHit(event) as EqlEvent;
     this.table.next();
-    this.eventIndexValue = eventIndex(e);
+    this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
     this.searchGroups(e);
     let candidates: readonly number[];
     try {
@@ -762,7 +777,7 @@ class RuleSetImpl implements CompiledRuleSet {
       entry.ctx = contexts[i] ?? null;
       entry.runner = runners[i] ?? null;
       const saved = (snap.rules[i] as { report: ReportState }).report;
-      for (const k of REPORT_COUNTS) entry.report[k] = saved[k];
+      for (const k of REPORT_COUNTS) entry.report[k] = saved[k] ?? 0;
       entry.report.truncated = saved.truncated;
     });
     for (const k of COUNTERS) this.counters[k] = snap.counters[k];
@@ -803,6 +818,8 @@ const REPORT_COUNTS = [
   "dropped",
   "duplicates",
   "alerts",
+  "unbuilt",
+  "replaced",
   "skipped",
   "late",
   "capped",

@@ -1,5 +1,6 @@
 /** The runner: index patterns, look-back window, max_signals, de-duplication and the alert documents. */
 import { describe, expect, it } from "vitest";
+import { unwrapHit } from "../../src/rules/envelope.js";
 import { ruleFromObject } from "../../src/rules/from-object.js";
 import { ruleFromText } from "../../src/rules/from-text.js";
 import { compileIndexPatterns, eventIndex } from "../../src/rules/index-pattern.js";
@@ -10,45 +11,67 @@ const NOW = "2026-05-04T10:30:00.000Z";
 const rule = () => ruleFromObject(ruleObject());
 
 describe("index patterns", () => {
-  it("matches with picomatch, honours exclusions in order, and reads data streams", () => {
+  it("matches with picomatch, honours exclusions in order, and takes the index from a search hit", () => {
     const m = compileIndexPatterns(["logs-endpoint.events.process*", "auditbeat-*", "-auditbeat-old*"]);
     expect(m("logs-endpoint.events.process-default")).toBe(true);
     expect(m("logs-endpoint.events.network-default")).toBe(false);
     expect(m("auditbeat-8.19.0")).toBe(true);
     expect(m("auditbeat-old-1")).toBe(false);
     expect(compileIndexPatterns(undefined)("anything")).toBe(true);
-    expect(
-      eventIndex({ data_stream: { type: "logs", dataset: "endpoint.events.process", namespace: "default" } }),
-    ).toBe("logs-endpoint.events.process-default");
-    expect(
-      eventIndex({ "data_stream.type": "logs", "data_stream.dataset": "a", "data_stream.namespace": "b" }),
-    ).toBe("logs-a-b");
-    expect(eventIndex({ _index: ".ds-logs-endpoint.events.process-default-2026.05.04-000001" })).toBe(
+    const source = (index: string) => unwrapHit({ _index: index, _source: { host: {} } });
+    expect(eventIndex(source(".ds-logs-endpoint.events.process-default-2026.05.04-000001"))).toBe(
       "logs-endpoint.events.process-default",
     );
-    expect(eventIndex({ _index: "auditbeat-8.19.0" })).toBe("auditbeat-8.19.0");
+    expect(eventIndex(source("auditbeat-8.19.0"))).toBe("auditbeat-8.19.0");
+    // A document's own fields never name its index: Elasticsearch does not take it from the body.
+    expect(
+      eventIndex({ data_stream: { type: "logs", dataset: "endpoint.events.process", namespace: "default" } }),
+    ).toBeUndefined();
+    expect(eventIndex({ _index: "auditbeat-8.19.0" })).toBeUndefined();
     expect(eventIndex({ host: {} })).toBeUndefined();
   });
 
-  it("searches only the rule's indices, and events without index information", () => {
+  it("searches only the rule's indices for search hits; a document's body does not decide", () => {
+    const hit = (index: string, id: string, t: string) => ({ _index: index, _id: id, _source: curlEvent(t) });
     const events = [
-      curlEvent("2026-05-04T10:25:00Z", { _index: "auditbeat-8.19.0", _id: "a" }),
-      curlEvent("2026-05-04T10:25:01Z", { _index: "winlogbeat-8.19.0", _id: "b" }),
-      curlEvent("2026-05-04T10:25:02Z", {
-        data_stream: { type: "logs", dataset: "endpoint.events.process", namespace: "prod" },
-      }),
+      hit("auditbeat-8.19.0", "a", "2026-05-04T10:25:00Z"),
+      hit("winlogbeat-8.19.0", "b", "2026-05-04T10:25:01Z"),
+      hit(".ds-logs-endpoint.events.process-prod-2026.05.04-000001", "c", "2026-05-04T10:25:02Z"),
+      // Body fields that claim another index (or one the rule searches) change nothing.
       curlEvent("2026-05-04T10:25:03Z", {
+        _index: "winlogbeat-8.19.0",
         data_stream: { type: "logs", dataset: "system.syslog", namespace: "default" },
       }),
       curlEvent("2026-05-04T10:25:04Z"),
     ];
     const { alerts, reports } = runRules([rule()], events, { now: NOW });
-    expect(reports[0]?.searched).toBe(3);
+    expect(reports[0]?.searched).toBe(4);
     expect(alerts.map((a) => a["kibana.alert.original_time"])).toEqual([
       "2026-05-04T10:25:00Z",
       "2026-05-04T10:25:02Z",
+      "2026-05-04T10:25:03Z",
       "2026-05-04T10:25:04Z",
     ]);
+    expect(alerts[0]?.["kibana.alert.ancestors"]).toMatchObject([{ id: "a", index: "auditbeat-8.19.0" }]);
+  });
+
+  it("the index option places every plain document; a hit still brings its own", () => {
+    const events = [
+      curlEvent("2026-05-04T10:25:00Z"),
+      { _index: "auditbeat-8.19.0", _source: curlEvent("2026-05-04T10:25:01Z") },
+    ];
+    const { alerts } = runRules([rule()], events, { now: NOW, index: "winlogbeat-8" });
+    expect(alerts.map((a) => a["kibana.alert.original_time"])).toEqual(["2026-05-04T10:25:01Z"]);
+  });
+
+  it("an _id in the body does not de-duplicate different documents", () => {
+    const events = [
+      curlEvent("2026-05-04T10:25:00Z", { _id: "same" }),
+      curlEvent("2026-05-04T10:25:01Z", { _id: "same" }),
+    ];
+    const { alerts, reports } = runRules([rule()], events, { now: NOW });
+    expect(alerts).toHaveLength(2);
+    expect(reports[0]?.duplicates).toBe(0);
   });
 });
 
@@ -124,12 +147,10 @@ describe("max_signals and de-duplication", () => {
 describe("alert documents", () => {
   it("have Kibana's shape: rule fields, MITRE threat, reason, original event and source fields", () => {
     const k = ruleFromText(kubeletToml);
-    const event = curlEvent("2026-05-04T10:25:00Z", {
-      _id: "doc-1",
-      _index: "logs-endpoint.events.process-default",
-    });
+    const event = curlEvent("2026-05-04T10:25:00Z");
     (event.process as Record<string, unknown>).executable = "/usr/bin/curl";
-    const { alerts } = runRules([k], [event], { now: NOW });
+    const hit = { _id: "doc-1", _index: "logs-endpoint.events.process-default", _source: event };
+    const { alerts } = runRules([k], [hit], { now: NOW });
     expect(alerts).toHaveLength(1);
     const a = alerts[0] as Record<string, unknown>;
     expect(a).toMatchObject({

@@ -107,7 +107,7 @@ describe("assertions", () => {
     expect(message(() => expectRuleToFire(withException, ok))).toContain(
       'suppressed by exception item "root is fine"',
     );
-    const elsewhere = curlEvent("2026-05-04T10:25:00Z", { _index: "winlogbeat-8" });
+    const elsewhere = { _index: "winlogbeat-8", _id: "w1", _source: curlEvent("2026-05-04T10:25:00Z") };
     expect(message(() => expectRuleToFire(kubelet, elsewhere))).toContain(
       "index winlogbeat-8 is not searched by the rule",
     );

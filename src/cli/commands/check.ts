@@ -30,6 +30,7 @@ export interface CheckOptions {
   schema: boolean;
   mapping?: string;
   allowUnknownFields?: boolean;
+  followSymlinks?: boolean;
 }
 
 /** The compile options of `check`: the mapping, and whether fields outside it are allowed. */
@@ -113,7 +114,7 @@ export async function checkCommand(
   }
   let ruleCount = 0;
   if (rules.length > 0) {
-    const set = loadRuleArgs(rules, mapping);
+    const set = loadRuleArgs(rules, mapping, opts.followSymlinks ? { followSymlinks: true } : {});
     ruleCount = set.rules.length + set.errors.length;
     for (const e of set.errors) {
       const earlier = earlierInRuleFile(e, mapping);

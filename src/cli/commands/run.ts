@@ -20,7 +20,7 @@ import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
 import { resolveSources } from "../sources.js";
-import { Progress } from "../term.js";
+import { Progress, printable } from "../term.js";
 
 /** Options of `mini-eql run`. */
 export interface RunOptions {
@@ -28,9 +28,11 @@ export interface RunOptions {
   now?: string;
   window: boolean;
   space: string;
+  index?: string;
   lateness?: number;
   mapping?: string;
   allowUnknownFields?: boolean;
+  followSymlinks?: boolean;
   strict?: boolean;
   quiet?: boolean;
   failOnAlert?: boolean;
@@ -64,12 +66,16 @@ function describe(r: RuleRunReport): string {
   let text = `${plural(r.alerts, "alert")}; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
   if (r.truncated)
     text += `; truncated by max_signals: ${plural(r.dropped, "older match", "older matches")} dropped`;
+  if (r.unbuilt > 0)
+    text += `; ${plural(r.unbuilt, "match", "matches")} without alerts (an event could not be read)`;
+  if (r.replaced > 0)
+    text += `; ${plural(r.replaced, "value")} replaced in alerts (nested too deep or containing itself)`;
   if (r.skipped > 0) text += `; ${plural(r.skipped, "event")} skipped (without a usable timestamp)`;
   if (r.late > 0) text += `; ${plural(r.late, "event")} came too late`;
   if (r.capped > 0)
     text += `; ${plural(r.capped, "state entry", "state entries")} evicted (memory budget full)`;
   if (r.mode === "buffered") text += "; buffered (event rule with pipes)";
-  if (r.error) text += `; error: ${r.error.message}`;
+  if (r.error) text += `; error: ${printable(r.error.message)}`;
   return text;
 }
 
@@ -81,10 +87,14 @@ export async function runCommand(
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
   const sources = resolveSources(files, ctx.stdin.isTTY);
-  const set = loadRuleArgs(opts.rules, {
-    ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
-    ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
-  });
+  const set = loadRuleArgs(
+    opts.rules,
+    {
+      ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
+      ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
+    },
+    opts.followSymlinks ? { followSymlinks: true } : {},
+  );
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
   if (set.rules.length === 0 && set.errors.length === 0) throw new UsageError(noRuleMessage(opts.rules, set));
   // Without --now the rules run on their schedules and the clock follows event time, so the same
@@ -95,6 +105,7 @@ export async function runCommand(
     ...(now === undefined ? {} : { now }),
     window: opts.window,
     spaceId: opts.space,
+    ...(opts.index === undefined ? {} : { index: opts.index }),
     lateness: opts.lateness ?? 0,
     ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
     workers: opts.workers ?? availableParallelism(),
@@ -231,7 +242,8 @@ async function runWith(
         ),
       );
     }
-    for (const r of reports) w.write(`  ${r.name} [${r.rule_id}]: ${describe(r)}\n`);
+    for (const r of reports)
+      w.write(`  ${printable(String(r.name))} [${printable(String(r.rule_id))}]: ${describe(r)}\n`);
     if (evicted > 0) {
       const mib = Math.round(ruleSet.stats().state.maxBytes / 1024 / 1024);
       w.write(
@@ -246,6 +258,14 @@ async function runWith(
         ctx.err.yellow(
           `note: ${plural(late, "event")} came out of time order, later than --lateness ${opts.lateness ?? 0} ms allows, ` +
             "and rules skipped them; set --lateness MS to how far back events may arrive\n",
+        ),
+      );
+    }
+    const unbuilt = reports.reduce((n, r) => n + r.unbuilt, 0);
+    if (unbuilt > 0) {
+      w.write(
+        ctx.err.yellow(
+          `note: ${plural(unbuilt, "match", "matches")} gave no alert because an event could not be read (see the rules above)\n`,
         ),
       );
     }

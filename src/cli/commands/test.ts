@@ -6,6 +6,7 @@
  * fixture that cannot run (a bad `expect` value) are errors, told apart from failed fixtures; a file
  * with an empty `fixtures` list is a warning. Any of them makes the exit status 1.
  */
+
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { runRuleFixtures } from "../../node/rules/fixtures.js";
@@ -13,6 +14,7 @@ import type { CliContext } from "../context.js";
 import { ExitCode, errnoText, UsageError } from "../errors.js";
 import { type JunitCase, type JunitSuite, renderJunit } from "../junit.js";
 import { plural } from "../report.js";
+import { printable } from "../term.js";
 
 /** Options of `mini-eql test`. */
 export interface TestOptions {
@@ -46,13 +48,15 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
       const classname = report.rule?.rule.name ?? name;
       if (report.error !== undefined) {
         unloadable++;
-        ctx.stdout.write(`${c.red("ERROR")} ${name}: ${report.error}\n`);
+        ctx.stdout.write(`${c.red("ERROR")} ${printable(name)}: ${printable(report.error, true)}\n`);
         suites.push({ name, cases: [{ name: "load", classname, error: report.error }] });
         continue;
       }
       if (report.empty) {
         empty++;
-        ctx.stdout.write(`${c.yellow("WARN")} ${name}: no fixtures (the "fixtures" list is empty)\n`);
+        ctx.stdout.write(
+          `${c.yellow("WARN")} ${printable(name)}: no fixtures (the "fixtures" list is empty)\n`,
+        );
         suites.push({ name, cases: [{ name: "fixtures", classname, error: "no fixtures" }] });
         continue;
       }
@@ -63,13 +67,13 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
       errors += report.errors.length;
       const status = bad === 0 && report.errors.length === 0 ? c.green("ok  ") : c.red("FAIL");
       const counts = `${ok} passed, ${bad} failed${report.errors.length > 0 ? `, ${plural(report.errors.length, "error")}` : ""}`;
-      ctx.stdout.write(`${status} ${name}: ${counts}\n`);
+      ctx.stdout.write(`${status} ${printable(name)}: ${counts}\n`);
       for (const o of report.outcomes) {
-        if (!o.ok && o.message) ctx.stdout.write(`${o.message.replace(/^/gm, "    ")}\n`);
+        if (!o.ok && o.message) ctx.stdout.write(`${printable(o.message, true).replace(/^/gm, "    ")}\n`);
       }
       for (const e of report.errors) {
         ctx.stdout.write(
-          `    ${c.red("error")}: ${e.id ?? `fixture #${e.index + 1}`}: ${e.error}; not run\n`,
+          `    ${c.red("error")}: ${printable(String(e.id ?? `fixture #${e.index + 1}`))}: ${printable(String(e.error), true)}; not run\n`,
         );
       }
       const cases: { index: number; case: JunitCase }[] = [
@@ -98,7 +102,7 @@ export async function testCommand(opts: TestOptions, ctx: CliContext): Promise<n
     mkdirSync(dirname(opts.junit), { recursive: true });
     writeFileSync(opts.junit, renderJunit(suites));
   }
-  if (files === 0) ctx.stderr.write(`no *.fixtures.json file under ${opts.rules.join(", ")}\n`);
+  if (files === 0) ctx.stderr.write(`no *.fixtures.json file under ${printable(opts.rules.join(", "))}\n`);
   let line = `fixtures: ${passed} passed, ${failed} failed`;
   if (errors > 0) line += `, ${plural(errors, "error")} (not run)`;
   line += ` in ${plural(files, "file")}`;

@@ -2,6 +2,8 @@
  * A plain-text table that still streams: column widths are taken from the first rows (kept in a small
  * buffer), later rows are cut to those widths, so memory does not grow with the number of results.
  */
+
+import { printable } from "../term.js";
 import { fieldValue } from "./fields.js";
 import type { Output } from "./output.js";
 
@@ -11,7 +13,7 @@ const MAX_COLUMN = 40;
 function cell(value: unknown): string {
   if (value === undefined || value === null) return "";
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.replace(/[\t\r\n]+/g, " ");
+  return printable(text.replace(/[\t\r\n]+/g, " "));
 }
 
 function fitCell(text: string, width: number): string {

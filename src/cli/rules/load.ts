@@ -12,7 +12,11 @@ export interface RuleArgs extends RuleSet {
 }
 
 /** Load every rule under the given paths; a path that does not exist is a usage error. */
-export function loadRuleArgs(paths: readonly string[], compile: LoadOptions["compile"] = {}): RuleArgs {
+export function loadRuleArgs(
+  paths: readonly string[],
+  compile: LoadOptions["compile"] = {},
+  list: { followSymlinks?: boolean } = {},
+): RuleArgs {
   const all: RuleArgs = { rules: [], errors: [], unsupported: [], files: [] };
   for (const path of paths) {
     let dir: boolean;
@@ -23,7 +27,11 @@ export function loadRuleArgs(paths: readonly string[], compile: LoadOptions["com
     }
     // Each file is named as the user would type it (the directory given, then the file below it),
     // so the file:line:col in messages can be opened from the current directory.
-    const files = dir ? listRuleFiles(path) : [path];
+    // An entry that cannot be listed (a symlink loop, a dangling or outside link) is reported with
+    // its path; the rest of the directory still loads.
+    const problems: RuleLoadError[] = [];
+    const files = dir ? listRuleFiles(path, true, { ...list, problems }) : [path];
+    all.errors.push(...problems);
     all.files.push(...files);
     for (const file of files) {
       const set = loadRuleFile(file, { collectErrors: true, compile });

@@ -43,7 +43,73 @@ function parseRecord(text: string, file: string, line: number): InputRecord {
     const what = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
     return { kind: "rejected", file, line, reason: `not a JSON object (${what})` };
   }
+  // Elasticsearch rejects a document with a key twice in one object; JSON.parse keeps the last.
+  if (mayRepeatKeys(text, value)) {
+    const dup = duplicateKey(text);
+    if (dup !== undefined)
+      return { kind: "rejected", file, line, reason: `duplicate key ${JSON.stringify(dup)}` };
+  }
   return { kind: "event", event: value as EqlEvent, file, line };
+}
+
+/**
+ * Whether valid JSON `text` may write a key twice in one object, cheaply: its quotes are counted, and
+ * the string tokens (keys and string values, two quotes each) of the parsed value, where a repeated key
+ * is gone. Without escaped quotes the counts are equal exactly when no key repeats; an escaped quote
+ * adds one, and then `duplicateKey` decides.
+ */
+function mayRepeatKeys(text: string, value: unknown): boolean {
+  let quotes = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) quotes++;
+  return quotes > 2 * stringTokens(value);
+}
+
+/** Keys and string values in a parsed JSON value. */
+function stringTokens(value: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") n++;
+    else if (Array.isArray(v)) {
+      for (const x of v)
+        if (typeof x === "object" && x !== null) stack.push(x);
+        else if (typeof x === "string") n++;
+    } else if (typeof v === "object" && v !== null) {
+      for (const k in v) {
+        n++;
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === "string") n++;
+        else if (typeof x === "object" && x !== null) stack.push(x);
+      }
+    }
+  }
+  return n;
+}
+
+/** The first key that repeats within one object of valid JSON `text`, or undefined. */
+export function duplicateKey(text: string): string | undefined {
+  // One entry per open object (a set of its keys) or array (null).
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") open.push(new Set());
+    else if (c === "[") open.push(null);
+    else if (c === "}" || c === "]") open.pop();
+    else if (c === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      const keys = open[open.length - 1];
+      if (!keys) continue;
+      let j = i + 1;
+      while (text[j] === " " || text[j] === "\t" || text[j] === "\n" || text[j] === "\r") j++;
+      if (text[j] !== ":") continue;
+      const key = JSON.parse(text.slice(start, i + 1)) as string;
+      if (keys.has(key)) return key;
+      keys.add(key);
+    }
+  }
+  return undefined;
 }
 
 /** Whether `text` is one complete JSON value. */
@@ -77,6 +143,8 @@ class LineSplitter {
   constructor(
     private readonly file: string,
     private readonly max: number,
+    /** Lines (1-based) whose bytes are not valid UTF-8. */
+    private readonly badLines: Set<number>,
   ) {}
 
   push(text: string, out: InputRecord[]): void {
@@ -113,6 +181,7 @@ class LineSplitter {
   }
 
   private finishLine(last: string, out: InputRecord[]): void {
+    const bad = this.badLines.delete(this.line);
     let raw = last;
     let tooLong = this.tooLong;
     if (!tooLong && this.pending.length > 0) {
@@ -131,10 +200,16 @@ class LineSplitter {
       });
       return;
     }
+    if (bad) {
+      out.push({ kind: "rejected", file: this.file, line: this.line, reason: "invalid UTF-8" });
+      return;
+    }
     // JSON.parse accepts surrounding whitespace; blank lines are told apart only when parsing fails.
+    // Blank means JSON whitespace only: a line of other spaces (no-break, line separator, form feed)
+    // is not JSON and is rejected.
     if (raw.length === 0) return;
     const record = parseRecord(raw, this.file, this.line);
-    if (record.kind === "event" || raw.trim() !== "") out.push(record);
+    if (record.kind === "event" || !/^[ \t\r]*$/.test(raw)) out.push(record);
   }
 }
 
@@ -165,17 +240,52 @@ export class RecordReader {
   private head = "";
   private readonly lines: LineSplitter;
   private readonly splitter = new JsonArraySplitter();
+  /** Newlines in the bytes so far. */
+  private newlines = 0;
+  private readonly badLines = new Set<number>();
 
   constructor(
     private readonly file: string,
     maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
   ) {
-    this.lines = new LineSplitter(file, maxLineBytes);
+    this.lines = new LineSplitter(file, maxLineBytes, this.badLines);
+  }
+
+  /**
+   * Note the lines of a chunk that held bytes that are not UTF-8 (the decoder made them U+FFFD): a
+   * line whose text has more U+FFFD than its bytes encode (EF BF BD). A newline byte is never part of
+   * a multi-byte character, so the chunk's byte lines and text lines correspond.
+   */
+  private checkUtf8(bytes: Uint8Array, text: string): void {
+    let from = 0;
+    let at = 0;
+    let line = this.newlines + 1;
+    for (;;) {
+      const nl = bytes.indexOf(0x0a, from);
+      const tnl = text.indexOf("\n", at);
+      const piece = text.slice(at, tnl < 0 ? text.length : tnl);
+      if (piece.includes("\uFFFD")) {
+        let replaced = 0;
+        for (let i = piece.indexOf("\uFFFD"); i >= 0; i = piece.indexOf("\uFFFD", i + 1)) replaced++;
+        let encoded = 0;
+        const end = nl < 0 ? bytes.length : nl;
+        for (let i = from; i + 2 < end; i++) {
+          if (bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) encoded++;
+        }
+        if (replaced > encoded) this.badLines.add(line);
+      }
+      if (nl < 0 || tnl < 0) break;
+      from = nl + 1;
+      at = tnl + 1;
+      line++;
+    }
   }
 
   /** The records completed by the next bytes of the source. */
   write(bytes: Uint8Array): InputRecord[] {
     const text = this.decoder.write(bytes as Buffer);
+    if (text.includes("\uFFFD")) this.checkUtf8(bytes, text);
+    for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) this.newlines++;
     if (this.mode === "unknown") {
       this.head = (this.head + text).replace(/^\uFEFF/, "");
       return this.decide(false);
@@ -186,6 +296,8 @@ export class RecordReader {
   /** The source has no more bytes: the records still held. */
   end(): InputRecord[] {
     const tail = this.decoder.end();
+    // Bytes left over at the end are an incomplete character.
+    if (tail.includes("\uFFFD")) this.badLines.add(this.newlines + 1);
     let batch: InputRecord[];
     if (this.mode === "unknown") {
       this.head = (this.head + tail).replace(/^\uFEFF/, "");
@@ -200,7 +312,9 @@ export class RecordReader {
     return pieces.map((p) =>
       "problem" in p
         ? { kind: "rejected", file: this.file, line: p.line, reason: p.problem }
-        : parseRecord(p.text, this.file, p.line),
+        : this.badLines.has(p.line)
+          ? { kind: "rejected", file: this.file, line: p.line, reason: "invalid UTF-8" }
+          : parseRecord(p.text, this.file, p.line),
     );
   }
 

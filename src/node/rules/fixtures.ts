@@ -1,6 +1,7 @@
 /** Run the fixture files kept beside rules in a directory (`<rule>.fixtures.json`), fixture by fixture. */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
+import type { RuleLoadError } from "../../rules/errors.js";
 import {
   checkFixtures,
   type FixtureOutcome,
@@ -9,20 +10,9 @@ import {
 } from "../../rules/fixtures.js";
 import type { LoadOptions } from "../../rules/from-object.js";
 import type { LoadedRule } from "../../rules/types.js";
-import { loadRuleFile } from "./load.js";
+import { listFiles, loadRuleFile } from "./load.js";
 
 const SUFFIX = ".fixtures.json";
-
-function fixtureFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith(".") || name === "node_modules") continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...fixtureFiles(path));
-    else if (name.endsWith(SUFFIX)) out.push(path);
-  }
-  return out;
-}
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -149,5 +139,19 @@ function oneFile(dir: string, path: string, options: LoadOptions): RuleFixtureRe
  * reported in `errors` and the others still run; a file that cannot be used at all sets `error`.
  */
 export function runRuleFixtures(dir: string, options: LoadOptions = {}): RuleFixtureReport[] {
-  return fixtureFiles(dir).map((path) => oneFile(dir, path, options));
+  // A symlink loop, a dangling link or a link out of the directory is a file that could not be used.
+  const problems: RuleLoadError[] = [];
+  const files = listFiles(dir, true, { problems }, (name) => name.endsWith(SUFFIX));
+  const unusable = problems.map(
+    (p): RuleFixtureReport => ({
+      file: relative(dir, p.file ?? dir),
+      error: `${p.reason} [${p.code}]`,
+      empty: false,
+      outcomes: [],
+      errors: [],
+      passed: 0,
+      failed: 0,
+    }),
+  );
+  return [...unusable, ...files.map((path) => oneFile(dir, path, options))];
 }

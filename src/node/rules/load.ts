@@ -3,8 +3,8 @@
  * checkout works as is). Beside `<rule>.toml` may sit `<rule>.exceptions.json` (Kibana exception
  * items, attached to the rule) and `<rule>.fixtures.json` (test events, not a rule).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
 import { RuleErrorCodes, RuleLoadError } from "../../rules/errors.js";
 import { exceptionItemsFrom } from "../../rules/exceptions.js";
 import type { LoadOptions, RuleSet } from "../../rules/from-object.js";
@@ -17,6 +17,8 @@ export interface DirLoadOptions extends LoadOptions {
   recursive?: boolean;
   /** Name files relative to this directory in messages (default: the directory loaded). */
   relativeTo?: string;
+  /** Follow symbolic links that lead out of the directory (default false; see `listRuleFiles`). */
+  followSymlinks?: boolean;
 }
 
 const COMPANION = /\.(fixtures|exceptions)\.json$/;
@@ -76,23 +78,129 @@ export function loadRuleFile(path: string, options: DirLoadOptions = {}): RuleSe
   return rulesFromText(text, { ...options, file, exceptions });
 }
 
-/** Rule files under `dir`, sorted, skipping companion files and hidden directories. */
-export function listRuleFiles(dir: string, recursive = true): string[] {
+/** How to list a rules directory. */
+export interface ListOptions {
+  /**
+   * Follow symbolic links that lead out of the directory (default false: such a link is reported as
+   * `RULE_SYMLINK_OUTSIDE` and not read). Links that stay inside are always followed.
+   */
+  followSymlinks?: boolean;
+  /**
+   * Where to put the entries that cannot be listed (a symlink loop, a dangling or outside link, an
+   * unreadable directory), the rest still listed. Without it the first such entry throws.
+   */
+  problems?: RuleLoadError[];
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/**
+ * Rule files under `dir`, sorted, skipping companion files and hidden directories. A symbolic link is
+ * followed when it stays inside `dir` (or with `followSymlinks`); a link that loops, dangles or leaves
+ * the directory is a `RuleLoadError` with its path, and the other entries are still listed.
+ *
+ * @throws RuleLoadError for such an entry, unless `options.problems` collects them.
+ */
+export function listRuleFiles(dir: string, recursive = true, options: ListOptions = {}): string[] {
+  return listFiles(dir, recursive, options, (name) => RULE_FILE.test(name) && !COMPANION.test(name));
+}
+
+/** The files under `dir` whose name `accept` takes, listed as `listRuleFiles` lists rule files. */
+export function listFiles(
+  dir: string,
+  recursive: boolean,
+  options: ListOptions,
+  accept: (name: string) => boolean,
+): string[] {
   const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith(".") || name === "node_modules") continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (recursive) out.push(...listRuleFiles(path, true));
-    } else if (RULE_FILE.test(name) && !COMPANION.test(name)) out.push(path);
-  }
+  const problem = (code: RuleLoadError["code"], path: string, reason: string) => {
+    const err = new RuleLoadError({ code, reason, file: path });
+    if (!options.problems) throw err;
+    options.problems.push(err);
+  };
+  const root = realpathSync(dir);
+  const open = new Set<string>();
+  const walk = (path: string, real: string) => {
+    open.add(real);
+    let names: string[];
+    try {
+      names = readdirSync(path).sort();
+    } catch (e) {
+      problem(RuleErrorCodes.READ, path, e instanceof Error ? e.message : String(e));
+      open.delete(real);
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith(".") || name === "node_modules") continue;
+      const entry = join(path, name);
+      let target = entry;
+      let isDir: boolean;
+      try {
+        const link = lstatSync(entry);
+        if (link.isSymbolicLink()) {
+          try {
+            target = realpathSync(entry);
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            if (code === "ELOOP") problem(RuleErrorCodes.SYMLINK_LOOP, entry, "symbolic link loop");
+            else if (code === "ENOENT")
+              problem(RuleErrorCodes.SYMLINK_DANGLING, entry, "symbolic link to nothing");
+            else problem(RuleErrorCodes.READ, entry, e instanceof Error ? e.message : String(e));
+            continue;
+          }
+          if (!options.followSymlinks && !isInside(root, target)) {
+            problem(
+              RuleErrorCodes.SYMLINK_OUTSIDE,
+              entry,
+              `symbolic link leaves the rules directory (to ${target}); not followed without --follow-symlinks`,
+            );
+            continue;
+          }
+          isDir = statSync(target).isDirectory();
+        } else isDir = link.isDirectory();
+      } catch (e) {
+        if (e instanceof RuleLoadError) throw e;
+        problem(RuleErrorCodes.READ, entry, e instanceof Error ? e.message : String(e));
+        continue;
+      }
+      if (isDir) {
+        if (!recursive) continue;
+        const realDir = target === entry ? realpathSync(entry) : target;
+        if (open.has(realDir)) {
+          problem(
+            RuleErrorCodes.SYMLINK_LOOP,
+            entry,
+            "symbolic link loop: leads back into a directory being listed",
+          );
+          continue;
+        }
+        walk(entry, realDir);
+      } else if (accept(name)) out.push(entry);
+    }
+    open.delete(real);
+  };
+  walk(dir, root);
   return out;
 }
 
 /** Load every rule file under a directory. With `collectErrors`, every bad file is reported. */
 export function loadRules(dir: string, options: DirLoadOptions = {}): RuleSet {
   const set: RuleSet = { rules: [], errors: [], unsupported: [] };
-  for (const path of listRuleFiles(dir, options.recursive ?? true)) {
+  const problems: RuleLoadError[] = [];
+  const files = listRuleFiles(dir, options.recursive ?? true, {
+    ...(options.followSymlinks ? { followSymlinks: true } : {}),
+    ...(options.collectErrors ? { problems } : {}),
+  });
+  const base = options.relativeTo ?? dir;
+  for (const p of problems) {
+    set.errors.push(
+      new RuleLoadError({ code: p.code, reason: p.reason, file: relative(base, p.file ?? dir) }),
+    );
+  }
+  for (const path of files) {
     const one = loadRuleFile(path, { ...options, relativeTo: options.relativeTo ?? dir });
     set.rules.push(...one.rules);
     set.errors.push(...one.errors);

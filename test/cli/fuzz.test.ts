@@ -1,0 +1,19 @@
+/** The fuzz script over the built library: a fixed seed gives no exception that is not a coded error. */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, ROOT } from "./helpers.js";
+
+beforeAll(ensureBuilt, 180_000);
+
+describe("npm run fuzz", () => {
+  it("300 cases with seed 1: only coded errors, none over the time limit", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/fuzz.mjs"), "--cases", "300", "--seed", "1"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.stdout).toMatch(/^fuzz: seed 1, 300 cases .* 0 uncoded exceptions, 0 over 2000 ms/);
+    expect(r.stdout).toMatch(/[1-9]\d* alerts/);
+    expect(r.status).toBe(0);
+  }, 60_000);
+});
