@@ -36,7 +36,14 @@ import {
   ruleVerdict,
   validateRule,
 } from "../../src/index.js";
-import { decodeString, type KeySite, scanJsonObject, scanToml } from "../../src/rules/source-map.js";
+import {
+  decodeString,
+  endOfJsonValue,
+  type KeySite,
+  lineOffset,
+  scanJsonObject,
+  scanToml,
+} from "../../src/rules/source-map.js";
 
 /** A finding placed in an editor's text: 0-based offsets for the underline, 1-based line and column. */
 export interface Finding {
@@ -64,16 +71,6 @@ export interface EventsInput {
   /** Offset in the editor where each event starts (for messages and selection). */
   readonly offsets: number[];
   readonly findings: Finding[];
-}
-
-function lineStart(text: string, line: number): number {
-  let at = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf("\n", at);
-    if (nl < 0) return text.length;
-    at = nl + 1;
-  }
-  return at;
 }
 
 function placed(
@@ -157,7 +154,7 @@ function querySite(text: string, format: string, from: number): KeySite | undefi
 /** Maps spans of the rule's query to offsets in the rule file, through the string's escapes. */
 function queryMapper(text: string, loaded: LoadedRule) {
   const { format, line } = loaded.origin;
-  const from = format === "toml" ? 0 : lineStart(text, line ?? 1);
+  const from = format === "toml" ? 0 : lineOffset(text, line ?? 1);
   const site = querySite(text, format, from);
   if (!site?.string) return () => undefined;
   const mapped = decodeString(text, site.string);
@@ -171,7 +168,7 @@ function queryMapper(text: string, loaded: LoadedRule) {
 }
 
 function loadErrorFinding(text: string, e: RuleLoadError): Finding {
-  const start = e.line !== undefined ? lineStart(text, e.line) + (e.column ?? 1) - 1 : 0;
+  const start = e.line !== undefined ? lineOffset(text, e.line) + (e.column ?? 1) - 1 : 0;
   const width = e.queryError ? Math.max(1, e.queryError.location.end - e.queryError.location.start) : 1;
   // As `mini-eql check` prints it: the query error's own code, the key in front of the reason.
   const reason = e.reason.replace(/ \[[A-Z_]+\]$/, "");
@@ -219,7 +216,7 @@ export function readRules(text: string, exceptions: ExceptionItem[] = []): RuleI
     findings.push(
       placed(
         text,
-        { start: lineStart(text, u.origin.line ?? 1), end: lineStart(text, u.origin.line ?? 1) + 1 },
+        { start: lineOffset(text, u.origin.line ?? 1), end: lineOffset(text, u.origin.line ?? 1) + 1 },
         {
           severity: "info",
           code: "RULE_UNSUPPORTED_TYPE",
@@ -234,7 +231,7 @@ export function readRules(text: string, exceptions: ExceptionItem[] = []): RuleI
   }
   for (const rule of set.rules) {
     const map = queryMapper(text, rule);
-    const fallback = lineStart(text, rule.origin.line ?? 1);
+    const fallback = lineOffset(text, rule.origin.line ?? 1);
     for (const issue of validateRule(rule)) findings.push(issueFinding(text, issue, map, fallback));
   }
   if (set.rules.length === 0 && set.errors.length === 0 && set.unsupported.length === 0) {
@@ -255,7 +252,7 @@ function jsonErrorOffset(e: unknown, text: string): number {
   const pos = /position (\d+)/.exec(msg);
   if (pos) return Number(pos[1]);
   const lc = /line (\d+) column (\d+)/.exec(msg);
-  if (lc) return lineStart(text, Number(lc[1])) + Number(lc[2]) - 1;
+  if (lc) return lineOffset(text, Number(lc[1])) + Number(lc[2]) - 1;
   return text.length;
 }
 
@@ -293,7 +290,7 @@ export function readEvents(text: string): EventsInput {
       if (isRecord(item)) {
         events.push(item);
         offsets.push(at);
-        from = endOfValue(text, at);
+        from = endOfJsonValue(text, at);
       } else bad(at, "EVENTS_NOT_OBJECT", `item ${i + 1} is not an object`);
     });
     return { events, offsets, findings };
@@ -318,19 +315,6 @@ export function readEvents(text: string): EventsInput {
     }
   }
   return { events, offsets, findings };
-}
-
-function endOfValue(text: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    } else if (c === "{" || c === "[") depth++;
-    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
-  }
-  return text.length;
 }
 
 /** Read an exceptions document (`{ items: [...] }`, an array of items, or one item); empty text is none. */

@@ -7,7 +7,7 @@ import { locate } from "../errors.js";
 import { ownOptions } from "../options.js";
 import { RuleErrorCodes, RuleLoadError } from "./errors.js";
 import { collect, type LoadOptions, loadRuleInContext, type RuleSet } from "./from-object.js";
-import { scanJsonObject, scanToml } from "./source-map.js";
+import { endOfJsonValue, scanJsonObject, scanToml } from "./source-map.js";
 import type { ExceptionItem, LoadedRule, RuleOrigin } from "./types.js";
 
 /** The text formats rules are read from. */
@@ -143,21 +143,8 @@ function loadJson(text: string, options: LoadOptions, set: RuleSet): void {
       () => loadRuleInContext(item, { origin, text, sites, keyPrefix: prefix, objectOffset: start }, options),
       options,
     );
-    from = start >= 0 ? endOfObject(text, start) : text.length;
+    from = start >= 0 ? endOfJsonValue(text, start) : text.length;
   }
-}
-
-function endOfObject(text: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    } else if (c === "{" || c === "[") depth++;
-    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
-  }
-  return text.length;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

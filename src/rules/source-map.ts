@@ -235,3 +235,31 @@ export function decodeString(text: string, site: NonNullable<KeySite["string"]>)
   offsets.push(end);
   return { value, offsets };
 }
+
+/** The offset where line `line` (1-based) of `text` starts; the text's length past its last line. */
+export function lineOffset(text: string, line: number): number {
+  let at = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf("\n", at);
+    if (nl < 0) return text.length;
+    at = nl + 1;
+  }
+  return at;
+}
+
+/**
+ * The offset just past the JSON object or array that starts at `start` (strings skipped with their
+ * escapes); the text's length when it does not close.
+ */
+export function endOfJsonValue(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    } else if (c === "{" || c === "[") depth++;
+    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
+  }
+  return text.length;
+}

@@ -30,6 +30,17 @@ export interface ValidateOptions {
   valueLists?: ExceptionOptions["valueLists"];
 }
 
+/** A query error as a finding on the rule's `query` key. */
+function queryIssue(e: EqlError): RuleIssue {
+  return {
+    severity: "error",
+    code: "RULE_QUERY",
+    key: "query",
+    message: `${e.reason} [${e.code}]`,
+    location: e.location,
+  };
+}
+
 const compiledSchemas = new WeakMap<object, CompiledSchema>();
 
 function prepare(schema: ValidateOptions["schema"]): CompiledSchema | undefined {
@@ -75,13 +86,7 @@ export function validateRule(
       statement = parse(body.query);
     } catch (e) {
       if (!(e instanceof EqlError)) throw e;
-      issues.push({
-        severity: "error",
-        code: "RULE_QUERY",
-        key: "query",
-        message: `${e.reason} [${e.code}]`,
-        location: e.location,
-      });
+      issues.push(queryIssue(e));
     }
   }
   if (statement && options.mapping !== undefined) {
@@ -93,13 +98,7 @@ export function validateRule(
       compile(statement, ruleCompileOptions(body as Rule, base));
     } catch (e) {
       if (!(e instanceof EqlError)) throw e;
-      issues.push({
-        severity: "error",
-        code: "RULE_QUERY",
-        key: "query",
-        message: `${e.reason} [${e.code}]`,
-        location: e.location,
-      });
+      issues.push(queryIssue(e));
       return issues;
     }
   }

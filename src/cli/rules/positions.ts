@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { locate } from "../../errors.js";
 import type { LoadedRule } from "../../index.js";
-import { decodeString, type KeySite, scanJsonObject, scanToml } from "../../rules/source-map.js";
+import { decodeString, type KeySite, lineOffset, scanJsonObject, scanToml } from "../../rules/source-map.js";
 
 /** A position in the rule file, with its source line and a caret. */
 export interface FilePosition {
@@ -17,16 +17,6 @@ export interface FilePosition {
   caret: string;
 }
 
-function offsetOfLine(text: string, line: number): number {
-  let at = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf("\n", at);
-    if (nl < 0) return text.length;
-    at = nl + 1;
-  }
-  return at;
-}
-
 function querySite(text: string, loaded: Pick<LoadedRule, "origin">): KeySite | undefined {
   const { format, line } = loaded.origin;
   if (format === "toml") {
@@ -34,7 +24,7 @@ function querySite(text: string, loaded: Pick<LoadedRule, "origin">): KeySite | 
     return sites.find((s) => s.path === "rule.query") ?? sites.find((s) => s.path === "query");
   }
   if (format === "json" || format === "ndjson") {
-    const from = format === "ndjson" ? offsetOfLine(text, line ?? 1) : 0;
+    const from = format === "ndjson" ? lineOffset(text, line ?? 1) : 0;
     const top = scanJsonObject(text, from);
     const direct = top.find((s) => s.path === "query");
     if (direct) return direct;
