@@ -5,7 +5,11 @@
  * its subclasses, EqlDataError, EqlSnapshotError, RuleLoadError), when its alerts cannot be written
  * as JSON, or when it takes longer than the time limit.
  *
- *   npm run fuzz -- --cases N [--seed S] [--limit-ms MS]
+ *   npm run fuzz -- --cases N [--seed S] [--limit-ms MS] [--mapping ecs] [--progress N]
+ *
+ * `--mapping ecs` compiles every query against an Elasticsearch mapping built from the ECS schema
+ * (`ecsSchema()` of mini-eql/node), fields outside it allowed, so the verifier's checks are fuzzed
+ * too. `--progress N` prints the counts every N cases (a long run can be read while it goes).
  *
  * Seed queries: ../shared/corpus/detection-rules-eql.jsonl when present, else the rule files under
  * rules/, the conformance queries under ../shared/conformance, else a few built-in queries.
@@ -18,17 +22,21 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 function args(argv) {
-  const out = { cases: 200, seed: 1, limitMs: 2000 };
+  const out = { cases: 200, seed: 1, limitMs: 2000, mapping: null, progress: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
     if (a === "--cases") out.cases = Number(v);
     else if (a === "--seed") out.seed = Number(v);
     else if (a === "--limit-ms") out.limitMs = Number(v);
-    else continue;
+    else if (a === "--progress") out.progress = Number(v);
+    else if (a === "--mapping") {
+      if (v !== "ecs") throw new Error("--mapping expects ecs");
+      out.mapping = v;
+    } else continue;
     i++;
   }
-  for (const k of ["cases", "seed", "limitMs"]) {
+  for (const k of ["cases", "seed", "limitMs", "progress"]) {
     if (!Number.isFinite(out[k]) || out[k] < 0) throw new Error(`--${k} expects a non-negative number`);
   }
   return out;
@@ -249,6 +257,36 @@ function hostileEvent(rnd, i) {
   return e;
 }
 
+/** An Elasticsearch mapping (`properties`, nested by the dots of each name) from a flat ECS schema. */
+function mappingOf(schema) {
+  const root = { properties: {} };
+  for (const [name, def] of Object.entries(schema)) {
+    let node = root;
+    const parts = name.split(".");
+    for (const [i, part] of parts.entries()) {
+      node.properties ??= {};
+      node.properties[part] ??= {};
+      node = node.properties[part];
+      if (i === parts.length - 1) {
+        node.type ??= def.type;
+        for (const m of def.multi_fields ?? []) {
+          node.fields ??= {};
+          node.fields[m.flat_name.slice(name.length + 1)] = { type: m.type };
+        }
+      }
+    }
+  }
+  // A name that is both a field and a parent (rare in ECS) keeps its subfields as an object.
+  const tidy = (n) => {
+    if (n.properties) {
+      if (n.type && n.type !== "object" && n.type !== "nested") delete n.type;
+      for (const c of Object.values(n.properties)) tidy(c);
+    }
+  };
+  tidy(root);
+  return root;
+}
+
 async function main() {
   const opts = args(process.argv.slice(2));
   const dist = resolve(ROOT, "dist/index.js");
@@ -257,6 +295,18 @@ async function main() {
   const coded = [lib.EqlError, lib.EqlDataError, lib.EqlSnapshotError, lib.RuleLoadError].filter(Boolean);
   const isCoded = (e) => coded.some((C) => e instanceof C);
   const { from, queries } = seeds();
+  const compileOptions =
+    opts.mapping === "ecs"
+      ? {
+          compile: {
+            // Parsed once: compile takes a parsed mapping as it is.
+            mapping: lib.parseMapping(
+              mappingOf((await import(pathToFileURL(resolve(ROOT, "dist/node/index.js")).href)).ecsSchema()),
+            ),
+            allowUnknownFields: true,
+          },
+        }
+      : {};
   const rnd = random(opts.seed);
   const counts = { cases: 0, compiled: 0, codedErrors: 0, alerts: 0, failures: 0, slow: 0 };
   const failures = [];
@@ -273,17 +323,20 @@ async function main() {
     const events = Array.from({ length: 1 + rnd.int(6) }, (_, i) => hostileEvent(rnd, i));
     const t0 = performance.now();
     try {
-      const rule = lib.ruleFromObject({
-        rule_id: `fuzz-${c}`,
-        name: `fuzz ${c}`,
-        description: "fuzz",
-        type: "eql",
-        language: "eql",
-        query,
-        risk_score: 1,
-        severity: "low",
-        index: ["logs-*"],
-      });
+      const rule = lib.ruleFromObject(
+        {
+          rule_id: `fuzz-${c}`,
+          name: `fuzz ${c}`,
+          description: "fuzz",
+          type: "eql",
+          language: "eql",
+          query,
+          risk_score: 1,
+          severity: "low",
+          index: ["logs-*"],
+        },
+        compileOptions,
+      );
       counts.compiled++;
       const set = lib.compileRules([rule], rnd.int(2) ? { window: false } : { lateness: 60_000 });
       const alerts = [];
@@ -308,10 +361,15 @@ async function main() {
         failures.push({ case: c, query: query.slice(0, 300), error: `took ${ms.toFixed(0)} ms` });
     }
     counts.cases++;
+    if (opts.progress > 0 && counts.cases % opts.progress === 0)
+      console.log(
+        `  ${counts.cases} cases: ${counts.codedErrors} coded errors, ${counts.failures} uncoded, ` +
+          `${counts.slow} slow, ${((performance.now() - started) / 1000).toFixed(0)} s, slowest ${slowest.toFixed(0)} ms`,
+      );
   }
   const total = performance.now() - started;
   console.log(
-    `fuzz: seed ${opts.seed}, ${counts.cases} cases from ${queries.length} seed queries (${from}): ` +
+    `fuzz: seed ${opts.seed}${opts.mapping ? `, ${opts.mapping} mapping` : ""}, ${counts.cases} cases from ${queries.length} seed queries (${from}): ` +
       `${counts.compiled} compiled, ${counts.codedErrors} coded errors, ${counts.alerts} alerts, ` +
       `${counts.failures} uncoded exceptions, ${counts.slow} over ${opts.limitMs} ms; ` +
       `${(total / 1000).toFixed(1)} s, slowest case ${slowest.toFixed(0)} ms`,

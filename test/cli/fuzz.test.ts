@@ -16,4 +16,14 @@ describe("npm run fuzz", () => {
     expect(r.stdout).toMatch(/[1-9]\d* alerts/);
     expect(r.status).toBe(0);
   }, 60_000);
+
+  it("300 cases with seed 2 against a mapping built from ECS: the verifier's errors are coded too", () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, "scripts/fuzz.mjs"), "--cases", "300", "--seed", "2", "--mapping", "ecs"],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.stdout).toMatch(/^fuzz: seed 2, ecs mapping, 300 cases .* 0 uncoded exceptions, 0 over 2000 ms/);
+    expect(r.status).toBe(0);
+  }, 60_000);
 });
