@@ -12,11 +12,12 @@ const ECS_NAMESPACE = "ecs-field-types";
 
 interface EcsEntry {
   type: string;
+  ignore_above?: number;
   multi_fields?: { flat_name: string; type: string }[];
 }
 
 /**
- * `@elastic/ecs` replaced by the only part mini-eql reads: each field's type and multi-fields. Its
+ * `@elastic/ecs` replaced by the only part mini-eql reads: each field's type, `ignore_above` and multi-fields. Its
  * module is 1.5 MB of object literals that took about 60 ms to load; the table is 150 kB of JSON,
  * parsed in 3 ms (JSON.parse of a string is quicker for V8 than the same object as a literal).
  */
@@ -31,12 +32,13 @@ export const ecsFieldTypes: Plugin = {
       const ecs = require("@elastic/ecs") as { EcsFlat: Record<string, EcsEntry>; EcsVersion: string };
       const table: Record<string, EcsEntry> = {};
       for (const [name, field] of Object.entries(ecs.EcsFlat)) {
-        table[name] = field.multi_fields
-          ? {
-              type: field.type,
-              multi_fields: field.multi_fields.map((m) => ({ flat_name: m.flat_name, type: m.type })),
-            }
-          : { type: field.type };
+        table[name] = {
+          type: field.type,
+          ...(field.ignore_above === undefined ? {} : { ignore_above: field.ignore_above }),
+          ...(field.multi_fields
+            ? { multi_fields: field.multi_fields.map((m) => ({ flat_name: m.flat_name, type: m.type })) }
+            : {}),
+        };
       }
       const contents = [
         `/*! Field types of ECS ${ecs.EcsVersion}, from @elastic/ecs (Apache-2.0, Copyright Elasticsearch B.V.) */`,

@@ -7,8 +7,8 @@
  *
  *   npm run fuzz -- --cases N [--seed S] [--limit-ms MS] [--mapping ecs] [--progress N]
  *
- * `--mapping ecs` compiles every query against an Elasticsearch mapping built from the ECS schema
- * (`ecsSchema()` of mini-eql/node), fields outside it allowed, so the verifier's checks are fuzzed
+ * `--mapping ecs` compiles every query against the ECS mapping (`ecsMapping()` of mini-eql/node),
+ * fields outside it allowed, so the verifier's checks are fuzzed
  * too. `--progress N` prints the counts every N cases (a long run can be read while it goes).
  *
  * Seed queries: ../shared/corpus/detection-rules-eql.jsonl when present, else the rule files under
@@ -257,36 +257,6 @@ function hostileEvent(rnd, i) {
   return e;
 }
 
-/** An Elasticsearch mapping (`properties`, nested by the dots of each name) from a flat ECS schema. */
-function mappingOf(schema) {
-  const root = { properties: {} };
-  for (const [name, def] of Object.entries(schema)) {
-    let node = root;
-    const parts = name.split(".");
-    for (const [i, part] of parts.entries()) {
-      node.properties ??= {};
-      node.properties[part] ??= {};
-      node = node.properties[part];
-      if (i === parts.length - 1) {
-        node.type ??= def.type;
-        for (const m of def.multi_fields ?? []) {
-          node.fields ??= {};
-          node.fields[m.flat_name.slice(name.length + 1)] = { type: m.type };
-        }
-      }
-    }
-  }
-  // A name that is both a field and a parent (rare in ECS) keeps its subfields as an object.
-  const tidy = (n) => {
-    if (n.properties) {
-      if (n.type && n.type !== "object" && n.type !== "nested") delete n.type;
-      for (const c of Object.values(n.properties)) tidy(c);
-    }
-  };
-  tidy(root);
-  return root;
-}
-
 async function main() {
   const opts = args(process.argv.slice(2));
   const dist = resolve(ROOT, "dist/index.js");
@@ -301,7 +271,7 @@ async function main() {
           compile: {
             // Parsed once: compile takes a parsed mapping as it is.
             mapping: lib.parseMapping(
-              mappingOf((await import(pathToFileURL(resolve(ROOT, "dist/node/index.js")).href)).ecsSchema()),
+              (await import(pathToFileURL(resolve(ROOT, "dist/node/index.js")).href)).ecsMapping(),
             ),
             allowUnknownFields: true,
           },

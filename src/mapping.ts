@@ -15,6 +15,11 @@ export interface FieldMapping {
   readonly format?: string;
   /** For `keyword` fields: the `normalizer` setting. */
   readonly normalizer?: string;
+  /**
+   * For `keyword` and `wildcard` fields: `ignore_above`. A longer string (in UTF-16 units, as Java
+   * counts) is not indexed, so no query sees it: it reads as missing.
+   */
+  readonly ignoreAbove?: number;
   /** The dotted names of the field's multi-fields (`fields: { keyword: ... }`). */
   readonly multiFields?: readonly string[];
   /** The nearest enclosing field of type `nested`, when there is one. */
@@ -88,6 +93,13 @@ function walk(
     if ("null_value" in def) entry.nullValue = def.null_value;
     if (typeof def.format === "string") entry.format = def.format;
     if (typeof def.normalizer === "string") entry.normalizer = def.normalizer;
+    if (
+      (type === "keyword" || type === "wildcard") &&
+      typeof def.ignore_above === "number" &&
+      Number.isInteger(def.ignore_above) &&
+      def.ignore_above >= 0
+    )
+      entry.ignoreAbove = def.ignore_above;
     if (nestedIn !== undefined) entry.nestedIn = nestedIn;
     if (isObject(def.fields)) {
       entry.multiFields = Object.keys(def.fields)

@@ -98,7 +98,10 @@ export class FieldTable {
   /** The shared reader for a path (segments as `fieldReader` takes them) and options. */
   reader(segments: readonly string[], options: ReaderOptions = {}): CachedFieldReader {
     const name = segments.join(".");
-    const key = options.nullValue === undefined ? name : `${name}\u0000${JSON.stringify(options.nullValue)}`;
+    const key =
+      options.nullValue === undefined && options.ignoreAbove === undefined
+        ? name
+        : `${name}\u0000${JSON.stringify(options.nullValue ?? null)}\u0000${options.ignoreAbove ?? ""}`;
     let r = this.readers.get(key);
     if (!r) {
       r = new TableReader(this, fieldReader(segments, options));

@@ -68,6 +68,8 @@ function isScalar(v: unknown): v is string | number | boolean {
 export interface ReaderOptions {
   /** Value an explicit JSON null is read as (a mapping's `null_value`). */
   nullValue?: Scalar;
+  /** A string longer than this (UTF-16 units) is not a value (a mapping's `ignore_above`). */
+  ignoreAbove?: number;
 }
 
 /**
@@ -83,17 +85,18 @@ export function fieldReader(segments: readonly string[], options: ReaderOptions 
   // Dotted keys and nested objects are equivalent, so work on the finest split.
   const name = segments.join(".");
   const segs = () => (segments.length === 0 ? [] : name.split("."));
-  if (options.nullValue !== undefined) return buildReader(segs(), options.nullValue);
+  if (options.nullValue !== undefined || options.ignoreAbove !== undefined)
+    return buildReader(segs(), options.nullValue ?? null, options.ignoreAbove ?? Number.POSITIVE_INFINITY);
   let reader = sharedReaders.get(name);
   if (reader === undefined) {
     if (sharedReaders.size >= SHARED_READERS_MAX) sharedReaders.clear();
-    reader = buildReader(segs(), null);
+    reader = buildReader(segs(), null, Number.POSITIVE_INFINITY);
     sharedReaders.set(name, reader);
   }
   return reader;
 }
 
-function buildReader(segs: readonly string[], nullValue: Scalar): FieldReader {
+function buildReader(segs: readonly string[], nullValue: Scalar, ignoreAbove: number): FieldReader {
   const n = segs.length;
   const name = segs.join(".");
   // Precompute the dotted key for every segment range [i, j].
@@ -116,6 +119,7 @@ function buildReader(segs: readonly string[], nullValue: Scalar): FieldReader {
     }
     if (isScalar(v)) {
       if (typeof v === "number" && Number.isNaN(v)) return NONE;
+      if (typeof v === "string" && v.length > ignoreAbove) return NONE;
       return visit(v) ? STOPPED : SEEN;
     }
     if (Array.isArray(v)) {
@@ -196,8 +200,10 @@ function buildReader(segs: readonly string[], nullValue: Scalar): FieldReader {
           const inner = (outer as Record<string, unknown>)[b];
           if (inner !== undefined && hasOwn.call(outer, b)) {
             if (typeof inner === "string") {
-              if (visit(inner)) return STOPPED;
-              r = SEEN;
+              if (inner.length <= ignoreAbove) {
+                if (visit(inner)) return STOPPED;
+                r = SEEN;
+              }
             } else {
               const x = leaf(inner, visit);
               if (x === STOPPED) return STOPPED;
@@ -246,7 +252,10 @@ export function mappedFieldReader(
   const { name, def } = resolveField(mapping, field.name);
   const nullValue = scalarNullValue(def);
   const segments = name === field.name ? field.path : [name];
-  const options = nullValue === undefined ? {} : { nullValue };
+  const options: ReaderOptions = {
+    ...(nullValue === undefined ? {} : { nullValue }),
+    ...(def?.ignoreAbove === undefined ? {} : { ignoreAbove: def.ignoreAbove }),
+  };
   const reader = table ? table.reader(segments, options) : fieldReader(segments, options);
   return { reader, name, def };
 }

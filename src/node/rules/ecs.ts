@@ -13,3 +13,40 @@ export function ecsSchema(): FieldSchema {
 
 /** The ECS version the schema describes. */
 export const ecsVersion: string = EcsVersion;
+
+/** One ECS field as the schema lists it. */
+interface EcsField {
+  readonly type: string;
+  readonly ignore_above?: number;
+  readonly multi_fields?: readonly { readonly flat_name: string; readonly type: string }[];
+}
+
+/**
+ * An Elasticsearch mapping (`{ properties }`) of the ECS fields, as Elastic's integrations map them:
+ * types, multi-fields and `ignore_above` (1,024 on most keyword fields: a longer value is not
+ * indexed, so no query sees it). Pass it as `mapping`, with `allowUnknownFields` when events carry
+ * fields outside ECS.
+ */
+export function ecsMapping(): Record<string, unknown> {
+  const root: { properties: Record<string, Record<string, unknown>> } = { properties: {} };
+  for (const [name, field] of Object.entries(EcsFlat as unknown as Record<string, EcsField>)) {
+    let props = root.properties;
+    const parts = name.split(".");
+    parts.forEach((part, i) => {
+      const node = props[part] ?? {};
+      props[part] = node;
+      if (i < parts.length - 1) {
+        node.properties ??= {};
+        props = node.properties as Record<string, Record<string, unknown>>;
+        return;
+      }
+      node.type = field.type;
+      if (field.ignore_above !== undefined) node.ignore_above = field.ignore_above;
+      for (const m of field.multi_fields ?? []) {
+        const fields = (node.fields ??= {}) as Record<string, unknown>;
+        fields[m.flat_name.slice(name.length + 1)] = { type: m.type };
+      }
+    });
+  }
+  return root;
+}

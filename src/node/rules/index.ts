@@ -1,5 +1,5 @@
 /** File-system side of the rules layer: directory loading, the ECS schema, fixture files. */
-export { ecsSchema, ecsVersion } from "./ecs.js";
+export { ecsMapping, ecsSchema, ecsVersion } from "./ecs.js";
 export { type FixtureError, type RuleFixtureReport, runRuleFixtures } from "./fixtures.js";
 export {
   type DirLoadOptions,
