@@ -17,6 +17,7 @@ export const LintCodes = {
   FIELD_TYPE: "LINT_FIELD_TYPE",
   UNKNOWN_FIELD: "LINT_UNKNOWN_FIELD",
   NON_SCHEMA_FIELD: "LINT_NON_SCHEMA_FIELD",
+  PAST_IGNORE_ABOVE: "LINT_PAST_IGNORE_ABOVE",
 } as const;
 
 const CASE_FUNCTIONS = new Set(["startswith", "endswith", "stringcontains", "indexof"]);
@@ -112,6 +113,30 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
     }
   }
 
+  /**
+   * A literal or pattern no value under the field's `ignore_above` can equal: Elasticsearch does not
+   * index longer values, so the condition never holds (and its negation always does).
+   */
+  function ignoredTrap(field: Field, literals: readonly Expr[], span: Span, pattern: boolean): void {
+    const limit = schema?.ignoreAbove(field.name);
+    if (limit === undefined) return;
+    for (const l of literals) {
+      if (!stringLiteral(l)) continue;
+      // A pattern's shortest match: every character but `*` (a `?` is one character).
+      const shortest = pattern ? l.value.replace(/\*/g, "").length : l.value.length;
+      if (shortest <= limit) continue;
+      const text = printExpr(l);
+      const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+      warn(
+        LintCodes.PAST_IGNORE_ABOVE,
+        span,
+        `${field.name} has ignore_above ${limit}: Elasticsearch does not index longer values, so ${shown} can never match`,
+        field.name,
+      );
+      return;
+    }
+  }
+
   function walk(e: Expr, positive: boolean): void {
     switch (e.kind) {
       case "field":
@@ -155,6 +180,7 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
         // A case-sensitive exclusion only over-alerts; the trap is a case-sensitive inclusion.
         if (equality && positive === (e.op === "==")) caseTrap(field, [other], e.span, "==", "`:` or `in~`");
         typeTrap(field, [other], e.span, !equality);
+        if (equality) ignoredTrap(field, [other], e.span, false);
         return;
       }
       case "in": {
@@ -172,6 +198,7 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
         }
         if (!e.insensitive && positive !== e.negated) caseTrap(e.operand, e.list, e.span, "`in`", "`in~`");
         typeTrap(e.operand, e.list, e.span, false);
+        ignoredTrap(e.operand, e.list, e.span, false);
         return;
       }
       case "match": {
@@ -179,6 +206,7 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
         if (!isField(e.operand)) return;
         if (!e.insensitive && positive)
           caseTrap(e.operand, e.patterns, e.span, `\`${e.op}\``, `\`${e.op}~\``);
+        if (e.op !== "regex") ignoredTrap(e.operand, e.patterns, e.span, true);
         const type = schema?.typeOf(e.operand.name);
         if (type && (NUMERIC_TYPES.has(type) || type === "boolean" || type === "date")) {
           warn(

@@ -7,6 +7,8 @@
 /** One field of a schema (ECS's flat entries carry more; only these are read). */
 export interface SchemaField {
   readonly type: string;
+  /** Longer strings are not indexed (keyword fields; 1,024 on most of ECS's). */
+  readonly ignore_above?: number;
   /** Sub-fields such as `process.name.text`. */
   readonly multi_fields?: readonly { readonly flat_name: string; readonly type: string }[];
 }
@@ -18,6 +20,8 @@ export type FieldSchema = Readonly<Record<string, SchemaField>>;
 export interface CompiledSchema {
   /** The field's type, or undefined when the schema does not define it. */
   typeOf(field: string): string | undefined;
+  /** The field's `ignore_above`, or undefined. */
+  ignoreAbove(field: string): number | undefined;
   /** True when a parent of the field is an `object`, `flattened` or `nested` field (any child is valid). */
   underOpenObject(field: string): boolean;
   /** True when the field's first segment is a namespace the schema defines (`process`, `file` ...). */
@@ -30,15 +34,19 @@ const OPEN_TYPES = new Set(["object", "flattened", "nested"]);
 export function compileSchema(schemas: FieldSchema | readonly FieldSchema[]): CompiledSchema {
   const list = Array.isArray(schemas) ? (schemas as readonly FieldSchema[]) : [schemas as FieldSchema];
   const types = new Map<string, string>();
+  const ignoreAbove = new Map<string, number>();
   for (const schema of list) {
     for (const [name, field] of Object.entries(schema)) {
       types.set(name, field.type);
+      if (typeof field.ignore_above === "number") ignoreAbove.set(name, field.ignore_above);
+      else ignoreAbove.delete(name);
       for (const sub of field.multi_fields ?? []) types.set(sub.flat_name, sub.type);
     }
   }
   const namespaces = new Set([...types.keys()].map((k) => k.split(".")[0] as string));
   return {
     typeOf: (field) => types.get(field),
+    ignoreAbove: (field) => ignoreAbove.get(field),
     underOpenObject(field) {
       const segs = field.split(".");
       for (let i = segs.length - 1; i > 0; i--) {

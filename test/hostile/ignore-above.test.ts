@@ -87,3 +87,17 @@ describe("the ECS mapping", () => {
     expect(q.matches(padded(1021))).toBe(false);
   });
 });
+
+describe("lint with a schema that has ignore_above", () => {
+  it("warns where a literal or pattern is longer than any value the field can match", async () => {
+    const { compileSchema, lintStatement, parse } = await import("../../src/index.js");
+    const schema = compileSchema({ "process.name": { type: "keyword", ignore_above: 8 } });
+    const codes = (q: string) => lintStatement(parse(q), schema).map((i) => i.code);
+    expect(codes('process where process.name == "abcdefghi"')).toContain("LINT_PAST_IGNORE_ABOVE");
+    expect(codes('process where process.name in ("a", "abcdefghi")')).toContain("LINT_PAST_IGNORE_ABOVE");
+    expect(codes('process where process.name : "abcd*efghi"')).toContain("LINT_PAST_IGNORE_ABOVE");
+    // Within the limit (a `*` matches nothing at the shortest), nothing to say.
+    expect(codes('process where process.name : "abcd****"')).not.toContain("LINT_PAST_IGNORE_ABOVE");
+    expect(codes('process where process.name == "abcdefgh"')).not.toContain("LINT_PAST_IGNORE_ABOVE");
+  });
+});
