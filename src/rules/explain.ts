@@ -5,10 +5,12 @@
  */
 import type { EventQuery, Expr, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
-import { chainOperands } from "../ast/walk.js";
+import { chainOperands, fieldsIn } from "../ast/walk.js";
 import { compile } from "../compile.js";
+import { type Mapping, parseMapping, resolveField } from "../mapping.js";
 import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
+import { fieldReader } from "../runtime/fields.js";
 import type { CompileOptions, EqlEvent } from "../types.js";
 
 /** One node of an explanation. */
@@ -18,6 +20,33 @@ export interface ExplainNode {
   /** Its value on the event (a null result counts as false). */
   readonly result: boolean;
   readonly children?: readonly ExplainNode[];
+  /** Why the event's value is not what the leaf saw: a value past the field's `ignore_above`. */
+  readonly note?: string;
+}
+
+/** For a leaf: the fields whose value in the event is past their `ignore_above` (not indexed). */
+function ignoredNote(e: Expr, event: EqlEvent, mapping: Mapping | null): string | undefined {
+  if (mapping === null) return undefined;
+  const notes: string[] = [];
+  for (const f of fieldsIn([e])) {
+    const { name, def } = resolveField(mapping, f.name);
+    const limit = def?.ignoreAbove;
+    if (limit === undefined) continue;
+    let longest = 0;
+    try {
+      fieldReader([name]).each(event, (v) => {
+        if (typeof v === "string" && v.length > longest) longest = v.length;
+        return false;
+      });
+    } catch {
+      continue;
+    }
+    if (longest > limit)
+      notes.push(
+        `${f.name} holds a value of ${longest} characters, past its ignore_above ${limit}: Elasticsearch does not index it, so the query does not see it`,
+      );
+  }
+  return notes.length > 0 ? notes.join("; ") : undefined;
 }
 
 function evaluate(text: string, event: EqlEvent, options: CompileOptions): boolean {
@@ -43,28 +72,40 @@ function unwrap(text: string): string {
   return text.slice(1, -1);
 }
 
-function explainExpr(e: Expr, event: EqlEvent, options: CompileOptions): ExplainNode {
+function explainExpr(
+  e: Expr,
+  event: EqlEvent,
+  options: CompileOptions,
+  mapping: Mapping | null,
+): ExplainNode {
   const text = unwrap(printExpr(e, true));
   const result = evaluate(`any where ${text}`, event, options);
   if (e.kind === "and" || e.kind === "or") {
     return {
       text: e.kind,
       result,
-      children: chainOperands(e, e.kind).map((x) => explainExpr(x, event, options)),
+      children: chainOperands(e, e.kind).map((x) => explainExpr(x, event, options, mapping)),
     };
   }
-  if (e.kind === "not") return { text: "not", result, children: [explainExpr(e.operand, event, options)] };
-  return { text, result };
+  if (e.kind === "not")
+    return { text: "not", result, children: [explainExpr(e.operand, event, options, mapping)] };
+  const note = ignoredNote(e, event, mapping);
+  return note === undefined ? { text, result } : { text, result, note };
 }
 
-function explainFilter(q: EventQuery, event: EqlEvent, options: CompileOptions): ExplainNode {
+function explainFilter(
+  q: EventQuery,
+  event: EqlEvent,
+  options: CompileOptions,
+  mapping: Mapping | null,
+): ExplainNode {
   const field = options.eventCategoryField ?? "event.category";
   const children: ExplainNode[] = [];
   if (q.category !== null) {
     const category = evaluate(`${JSON.stringify(q.category)} where true`, event, options);
     children.push({ text: `${field} == ${JSON.stringify(q.category)}`, result: category });
   }
-  children.push(explainExpr(q.condition, event, options));
+  children.push(explainExpr(q.condition, event, options, mapping));
   const result = children.every((c) => c.result);
   return { text: `${q.category ?? "any"} where ...`, result, children };
 }
@@ -81,10 +122,16 @@ export function explainQuery(
   const options = ownOptions(given);
   const statement = typeof query === "string" ? parse(query) : query;
   const q = statement.query;
-  if (q.kind === "event") return explainFilter(q, event, options);
+  let mapping: Mapping | null = null;
+  try {
+    mapping = options.mapping === undefined ? null : parseMapping(options.mapping);
+  } catch {
+    mapping = null;
+  }
+  if (q.kind === "event") return explainFilter(q, event, options, mapping);
   const terms = [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])];
   const children = terms.map((t, i) => {
-    const node = explainFilter(t.filter, event, options);
+    const node = explainFilter(t.filter, event, options, mapping);
     const label = q.kind === "sequence" && t === q.until ? "until" : `term ${i + 1}`;
     return { ...node, text: `${label}: ${node.text}` };
   });
@@ -94,7 +141,7 @@ export function explainQuery(
 /** Print an explanation as an indented tree, one node a line: `[true ] host.os.type == "linux"`. */
 export function formatExplanation(node: ExplainNode, indent = ""): string {
   const mark = node.result ? "[true ]" : "[false]";
-  const lines = [`${indent}${mark} ${node.text}`];
+  const lines = [`${indent}${mark} ${node.text}${node.note ? `  (${node.note})` : ""}`];
   for (const c of node.children ?? []) lines.push(formatExplanation(c, `${indent}  `));
   return lines.join("\n");
 }

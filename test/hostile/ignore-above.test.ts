@@ -101,3 +101,16 @@ describe("lint with a schema that has ignore_above", () => {
     expect(codes('process where process.name == "abcdefgh"')).not.toContain("LINT_PAST_IGNORE_ABOVE");
   });
 });
+
+describe("the explanation", () => {
+  it("says when a value is past ignore_above", async () => {
+    const { explainQuery, formatExplanation } = await import("../../src/index.js");
+    const text = formatExplanation(
+      explainQuery('process where process.command_line : "curl*"', event, { mapping }),
+    );
+    expect(text).toContain('[false] process.command_line : ("curl*")');
+    expect(text).toContain("process.command_line holds a value of 25 characters, past its ignore_above 16");
+    const plain = formatExplanation(explainQuery('process where process.name == "curl"', event, { mapping }));
+    expect(plain).not.toContain("ignore_above");
+  });
+});

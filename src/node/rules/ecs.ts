@@ -42,9 +42,10 @@ export function ecsMapping(): Record<string, unknown> {
       }
       node.type = field.type;
       if (field.ignore_above !== undefined) node.ignore_above = field.ignore_above;
-      for (const m of field.multi_fields ?? []) {
-        const fields = (node.fields ??= {}) as Record<string, unknown>;
-        fields[m.flat_name.slice(name.length + 1)] = { type: m.type };
+      if (field.multi_fields !== undefined && field.multi_fields.length > 0) {
+        const fields: Record<string, unknown> = {};
+        for (const m of field.multi_fields) fields[m.flat_name.slice(name.length + 1)] = { type: m.type };
+        node.fields = fields;
       }
     });
   }
