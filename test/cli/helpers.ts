@@ -113,3 +113,31 @@ export function processEvent(s: number, extra: Record<string, unknown> = {}): Re
     ...extra,
   };
 }
+
+/**
+ * A detection-rules TOML rule for tests: severity high, index `logs-*`, run every `interval` over
+ * `from`; `extra` is appended inside the `[rule]` table (e.g. `max_signals = 7`).
+ */
+export function testRuleToml(
+  id: string,
+  query: string,
+  extra = "",
+  schedule = { interval: "5m", from: "now-10m" },
+): string {
+  return `[rule]
+rule_id = "${id}"
+name = "Rule ${id}"
+description = "Written by the test."
+type = "eql"
+language = "eql"
+index = ["logs-*"]
+query = '''
+${query}
+'''
+severity = "high"
+risk_score = 70
+from = "${schedule.from}"
+interval = "${schedule.interval}"
+${extra}
+`;
+}

@@ -17,30 +17,12 @@ import {
   processEvent,
   ROOT,
   RULES,
+  testRuleToml as rule,
   spawnNode,
   tempDir,
 } from "./helpers.js";
 
 beforeAll(ensureBuilt, 180_000);
-
-function rule(id: string, query: string, extra = "", schedule = { interval: "5m", from: "now-10m" }): string {
-  return `[rule]
-rule_id = "${id}"
-name = "Rule ${id}"
-description = "Written by the test."
-type = "eql"
-language = "eql"
-index = ["logs-*"]
-query = '''
-${query}
-'''
-severity = "high"
-risk_score = 70
-from = "${schedule.from}"
-interval = "${schedule.interval}"
-${extra}
-`;
-}
 
 /** Rules of several kinds, and events one second apart with unusable lines in the middle. */
 function fixture(): { rules: string; events: string } {

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileRules, type LoadedRule, ruleFromText } from "../../src/index.js";
-import { ensureBuilt, processEvent, ROOT, tempDir } from "../cli/helpers.js";
+import { ensureBuilt, processEvent, ROOT, testRuleToml as rule, tempDir } from "../cli/helpers.js";
 
 type NodeEntry = typeof import("../../src/node/index.js");
 let entry: NodeEntry;
@@ -17,25 +17,6 @@ beforeAll(async () => {
   ensureBuilt();
   entry = (await import(join(ROOT, "dist/node/index.js"))) as NodeEntry;
 }, 180_000);
-
-function rule(id: string, query: string, extra = ""): string {
-  return `[rule]
-rule_id = "${id}"
-name = "Rule ${id}"
-description = "Written by the test."
-type = "eql"
-language = "eql"
-index = ["logs-*"]
-query = '''
-${query}
-'''
-severity = "high"
-risk_score = 70
-from = "now-10m"
-interval = "5m"
-${extra}
-`;
-}
 
 const RULES = [
   rule("a", 'process where process.name == "a"'),
