@@ -140,3 +140,26 @@ export function scalarNullValue(def: FieldMapping | undefined): string | number 
   const v = def?.nullValue;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : undefined;
 }
+
+/** Elasticsearch's numeric field types. */
+export const NUMERIC_TYPES: ReadonlySet<string> = new Set([
+  "long",
+  "integer",
+  "short",
+  "byte",
+  "double",
+  "float",
+  "half_float",
+  "scaled_float",
+  "unsigned_long",
+  "token_count",
+]);
+
+/** Elasticsearch's string field types, which EQL compares as strings. */
+export const STRING_TYPES: ReadonlySet<string> = new Set([
+  "keyword",
+  "constant_keyword",
+  "wildcard",
+  "text",
+  "match_only_text",
+]);

@@ -6,7 +6,7 @@
  */
 import type { Expr, Field, Span } from "../ast/nodes.js";
 import { ErrorCodes } from "../errors.js";
-import type { FieldMapping, Mapping } from "../mapping.js";
+import { type FieldMapping, type Mapping, NUMERIC_TYPES, STRING_TYPES } from "../mapping.js";
 import { type CompileEnv, fail } from "./env.js";
 
 /** Mapped types Elasticsearch's query language layer knows; any other type cannot be queried. */
@@ -33,20 +33,6 @@ const QUERYABLE = new Set([
   "version",
   "binary",
   "alias",
-]);
-
-const STRING_TYPES = new Set(["keyword", "constant_keyword", "wildcard", "text", "match_only_text"]);
-const NUMERIC_TYPES = new Set([
-  "byte",
-  "short",
-  "integer",
-  "long",
-  "unsigned_long",
-  "double",
-  "float",
-  "half_float",
-  "scaled_float",
-  "token_count",
 ]);
 
 /** The name Elasticsearch gives a mapped type in messages about data types (`date` is `datetime`). */

@@ -59,24 +59,4 @@ export function compileSchema(schemas: FieldSchema | readonly FieldSchema[]): Co
   };
 }
 
-/** Elasticsearch's numeric field types. */
-export const NUMERIC_TYPES: ReadonlySet<string> = new Set([
-  "long",
-  "integer",
-  "short",
-  "byte",
-  "double",
-  "float",
-  "half_float",
-  "scaled_float",
-  "unsigned_long",
-]);
-
-/** Elasticsearch's string field types EQL compares as strings. */
-export const STRING_TYPES: ReadonlySet<string> = new Set([
-  "keyword",
-  "constant_keyword",
-  "wildcard",
-  "text",
-  "match_only_text",
-]);
+export { NUMERIC_TYPES, STRING_TYPES } from "../mapping.js";
