@@ -9,6 +9,7 @@ import { sampleStream } from "./engine/sample-stream.js";
 import { sequenceStream } from "./engine/sequence-stream.js";
 import { eventStream, type QueryStream, type StreamContext, type StreamOptions } from "./engine/stream.js";
 import { EqlSemanticError, ErrorCodes } from "./errors.js";
+import { effectiveMapping } from "./field-map.js";
 import { type Mapping, parseMapping, resolveField } from "./mapping.js";
 import { ownOptions } from "./options.js";
 import { parse } from "./parse.js";
@@ -77,7 +78,11 @@ export function compileShared(
 function compileStatement(statement: Statement, given: CompileOptions, table?: FieldTable): CompiledQuery {
   const options = ownOptions(given);
   const read = (segments: readonly string[]) => (table ? table.reader(segments) : fieldReader(segments));
-  const mapping: Mapping = parseMapping(options.mapping);
+  const given_ = parseMapping(options.mapping);
+  const mapping: Mapping = effectiveMapping(options);
+  // A field map alone is not a mapping of the data: fields outside it stay readable, untyped.
+  const allowUnknownFields =
+    options.allowUnknownFields === true || (given_.fields.size === 0 && options.fieldMap !== undefined);
   const categoryField = options.eventCategoryField ?? "event.category";
   const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
   const size = options.size ?? DEFAULT_SIZE;
@@ -102,7 +107,7 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
         knownFields,
         functions: options.functions ?? [],
         timestampField,
-        ...(options.allowUnknownFields === true ? { allowUnknownFields: true } : {}),
+        ...(allowUnknownFields ? { allowUnknownFields: true } : {}),
         warnings: [],
         ...(table ? { fields: table } : {}),
       },
@@ -111,7 +116,7 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
     );
 
   // Without data, `?field` is an ordinary field unless the mapping says which fields exist.
-  const knownFromMapping = mapping.fields.size > 0 ? new Set(mapping.fields.keys()) : null;
+  const knownFromMapping = given_.fields.size > 0 ? new Set(mapping.fields.keys()) : null;
   const base = build(knownFromMapping);
   const kind = statement.query.kind;
   const timestamp = read([timestampField]);

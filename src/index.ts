@@ -26,6 +26,12 @@ export {
   SnapshotErrorCodes,
   type SourceLocation,
 } from "./errors.js";
+export {
+  BUILTIN_FIELD_MAPS,
+  type FieldMap,
+  type FieldMapProblem,
+  fieldMapProblems,
+} from "./field-map.js";
 export { STANDARD_FUNCTIONS } from "./functions/index.js";
 export type { CallSite, FunctionDef, ParamSpec, Scalar, StaticType } from "./functions/types.js";
 export { FunctionArgumentError } from "./functions/types.js";

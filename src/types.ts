@@ -32,6 +32,12 @@ export interface CompileOptions {
    * then read from the events without a type, as without a mapping.
    */
   allowUnknownFields?: boolean;
+  /**
+   * Data field → the ECS field it holds (`{ proc_name: "process.name" }`), applied as Elasticsearch
+   * `alias` fields are: a query naming `process.name` reads `proc_name`. Works with or without a
+   * `mapping`; without one, fields outside the map are read as they are. See `BUILTIN_FIELD_MAPS`.
+   */
+  fieldMap?: Readonly<Record<string, string>>;
   /** Extra or replacement functions, looked up case-insensitively before the standard table. */
   functions?: readonly FunctionDef[];
   /**

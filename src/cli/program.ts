@@ -69,6 +69,10 @@ export function buildProgram(
       "with --mapping: read fields the mapping lacks without a type instead of rejecting the query",
     )
     .option(
+      "--field-map <map>",
+      'data field → ECS field, as aliases: a YAML/JSON file ("proc_name: process.name") or a built-in map (sysmon, auditd)',
+    )
+    .option(
       "--lateness <ms>",
       "sequences: how late (ms behind the newest event) an event may arrive",
       nonNegativeInt,
@@ -115,6 +119,10 @@ export function buildProgram(
       "with --mapping: read fields the mapping lacks without a type instead of rejecting the query",
     )
     .option(
+      "--field-map <map>",
+      'data field → ECS field, as aliases: a YAML/JSON file ("proc_name: process.name") or a built-in map (sysmon, auditd)',
+    )
+    .option(
       "--memory-budget <MiB>",
       "sequence and sample state all rules may hold together (default 256); past it the oldest is evicted",
       positiveInt,
@@ -153,6 +161,10 @@ export function buildProgram(
     .option(
       "--allow-unknown-fields",
       "with --mapping: read fields the mapping lacks without a type instead of rejecting the query",
+    )
+    .option(
+      "--field-map <map>",
+      'data field → ECS field, as aliases: a YAML/JSON file ("proc_name: process.name") or a built-in map (sysmon, auditd)',
     )
     .addHelpText("after", CHECK_HELP)
     .action(async (eql: string | undefined, opts, cmd: Command) => {

@@ -26,6 +26,12 @@ export function conformanceMain(
   return runCli(argv, { ...options, compile });
 }
 export {
+  FieldMapError,
+  FieldMapErrorCodes,
+  parseFieldMap,
+  readFieldMap,
+} from "./field-map.js";
+export {
   type ChunkOutcome,
   ParallelRuleSet,
   type ParallelRuleSetOptions,

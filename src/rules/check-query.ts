@@ -11,7 +11,8 @@ import type { RuleIssue } from "./normalize.js";
 import type { CompiledSchema } from "./schema.js";
 
 /** Options of `checkQuery`: how to compile (a mapping, whether fields outside it are allowed) and what to lint against. */
-export interface CheckQueryOptions extends Pick<CompileOptions, "mapping" | "allowUnknownFields"> {
+export interface CheckQueryOptions
+  extends Pick<CompileOptions, "mapping" | "allowUnknownFields" | "fieldMap"> {
   /** Field names and types to lint against (for example ECS). */
   readonly schema?: CompiledSchema;
 }

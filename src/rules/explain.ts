@@ -7,7 +7,8 @@ import type { EventQuery, Expr, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import { chainOperands, fieldsIn } from "../ast/walk.js";
 import { compile } from "../compile.js";
-import { type Mapping, parseMapping, resolveField } from "../mapping.js";
+import { effectiveMapping } from "../field-map.js";
+import { type Mapping, resolveField } from "../mapping.js";
 import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import { fieldReader } from "../runtime/fields.js";
@@ -124,7 +125,8 @@ export function explainQuery(
   const q = statement.query;
   let mapping: Mapping | null = null;
   try {
-    mapping = options.mapping === undefined ? null : parseMapping(options.mapping);
+    mapping =
+      options.mapping === undefined && options.fieldMap === undefined ? null : effectiveMapping(options);
   } catch {
     mapping = null;
   }

@@ -18,7 +18,7 @@ export interface LoadOptions {
   /** Load every good rule and report every bad one instead of throwing on the first. */
   collectErrors?: boolean;
   /** Passed to `compile` for every rule (a mapping, extra functions). */
-  compile?: Pick<CompileOptions, "mapping" | "allowUnknownFields" | "functions">;
+  compile?: Pick<CompileOptions, "mapping" | "allowUnknownFields" | "fieldMap" | "functions">;
   /** Exception items to attach to every rule loaded. */
   exceptions?: ExceptionItem[];
 }

@@ -21,7 +21,8 @@ import { type BudgetStats, StateBudget } from "../engine/budget.js";
 import { DEFAULT_MAX_TIME_JUMP, EventClock } from "../engine/clock.js";
 import { EventTable, finiteOrNull } from "../engine/snapshot.js";
 import { EqlError, EqlSnapshotError, SnapshotErrorCodes } from "../errors.js";
-import { parseMapping, resolveField } from "../mapping.js";
+import { effectiveMapping } from "../field-map.js";
+import { resolveField } from "../mapping.js";
 import { ownOptions } from "../options.js";
 import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
@@ -371,6 +372,8 @@ class RuleSetImpl implements CompiledRuleSet {
   >();
   private readonly indexMatchers = new Map<string, IndexMatcher>();
   private readonly timeSources = new Map<string, TimeSource>();
+  /** Where the clock reads event time: `@timestamp` as the rules' mapping or field map places it. */
+  private clockField = "@timestamp";
   private readonly seen: Set<string>;
   private readonly counters = {
     events: 0,
@@ -437,7 +440,9 @@ class RuleSetImpl implements CompiledRuleSet {
       const start = now - lookBack;
       const searchWindow = windowed && !this.scheduled;
       const options_ = loaded.compileOptions ?? ruleCompileOptions(rule);
-      const categoryField = options_.eventCategoryField ?? "event.category";
+      // Fields the set reads itself (category, window times) are read where the query reads them.
+      const mapping = effectiveMapping(options_);
+      const categoryField = resolveField(mapping, options_.eventCategoryField ?? "event.category").name;
       let compiled: CompiledQuery | null = null;
       let error: EqlError | undefined;
       try {
@@ -455,16 +460,25 @@ class RuleSetImpl implements CompiledRuleSet {
       if (error) report.error = error;
       const query = loaded.compiled.statement.query;
       const category = query.kind === "event" ? query.category : null;
-      const overrideField = rule.timestamp_override ?? "";
+      const overrideField = rule.timestamp_override
+        ? resolveField(mapping, rule.timestamp_override).name
+        : "";
+      const timestampField = resolveField(mapping, "@timestamp").name;
+      if (i === 0) this.clockField = timestampField;
       const indexKey = JSON.stringify(rule.index ?? null);
-      const key = [categoryField, category ?? "", indexKey, overrideField, searchWindow ? start : ""].join(
-        "\u0000",
-      );
+      const key = [
+        categoryField,
+        category ?? "",
+        indexKey,
+        overrideField,
+        timestampField,
+        searchWindow ? start : "",
+      ].join("\u0000");
       let group = groupsByKey.get(key);
       if (!group) {
         group = {
           inIndex: this.indexMatcher(indexKey, rule.index),
-          time: this.timeSource(overrideField),
+          time: this.timeSource(overrideField, timestampField),
           start: searchWindow ? start : null,
           end: now,
           count: 0,
@@ -488,7 +502,7 @@ class RuleSetImpl implements CompiledRuleSet {
       let runnerCtx: RunnerContext | null = null;
       const internals = compiled ? queryInternals(compiled) : undefined;
       if (compiled && internals) {
-        const time = this.timeSource(overrideField);
+        const time = this.timeSource(overrideField, timestampField);
         const ctx: RunnerContext = {
           compiled,
           internals,
@@ -508,9 +522,12 @@ class RuleSetImpl implements CompiledRuleSet {
         runnerCtx = ctx;
         runner = buildRunner(ctx);
         if (this.index) {
-          const mapping = parseMapping(options_.mapping);
-          const timestampField = resolveField(mapping, options_.timestampField ?? "@timestamp").name;
-          this.index.add(i, categoryField, presearchAlternatives(query, { mapping, timestampField }));
+          const orderField = resolveField(mapping, options_.timestampField ?? "@timestamp").name;
+          this.index.add(
+            i,
+            categoryField,
+            presearchAlternatives(query, { mapping, timestampField: orderField }),
+          );
         }
       }
       this.entries.push({ loaded, report, runner, ctx: runnerCtx, group });
@@ -526,10 +543,11 @@ class RuleSetImpl implements CompiledRuleSet {
     return m;
   }
 
-  private timeSource(override: string): TimeSource {
-    let source = this.timeSources.get(override);
+  private timeSource(override: string, timestampField: string): TimeSource {
+    const key = `${override}\u0000${timestampField}`;
+    let source = this.timeSources.get(key);
     if (!source) {
-      const ts = this.table.reader(["@timestamp"]);
+      const ts = this.table.reader([timestampField]);
       const ov = override ? this.table.reader([override]) : null;
       source = {
         read: (e) => (ov ? firstInstant(ov.list(e)) : null) ?? firstInstant(ts.list(e)),
@@ -537,7 +555,7 @@ class RuleSetImpl implements CompiledRuleSet {
         epoch: -1,
         value: null,
       };
-      this.timeSources.set(override, source);
+      this.timeSources.set(key, source);
     }
     return source;
   }
@@ -645,7 +663,7 @@ class RuleSetImpl implements CompiledRuleSet {
 
   /** Move the clock to the event's time (within `maxTimeJump`) and finish the runs it passed. */
   private advance(e: EqlEvent): AlertDocument[] {
-    const t = this.timeOf(this.timeSource(""), e);
+    const t = this.timeOf(this.timeSource("", this.clockField), e);
     if (t !== null) this.clock.accept(t);
     return this.finishRuns();
   }

@@ -19,7 +19,7 @@ import {
 } from "../../index.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { readMapping } from "../io/mapping.js";
+import { dataFieldOptions } from "../io/mapping.js";
 import { diagnosticFinding, type Finding, formatFinding, plural } from "../report.js";
 import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
 import { queryInFile, queryPosition, ruleFileFormat } from "../rules/positions.js";
@@ -30,13 +30,8 @@ export interface CheckOptions {
   schema: boolean;
   mapping?: string;
   allowUnknownFields?: boolean;
+  fieldMap?: string;
   followSymlinks?: boolean;
-}
-
-/** The compile options of `check`: the mapping, and whether fields outside it are allowed. */
-function mappingOptions(mapping: unknown, allowUnknownFields: boolean | undefined): CompileOptions {
-  if (mapping === undefined) return {};
-  return allowUnknownFields ? { mapping, allowUnknownFields: true } : { mapping };
 }
 
 function queryFindings(text: string, mapping: CompileOptions, schema: FieldSchema | undefined): Finding[] {
@@ -104,10 +99,7 @@ export async function checkCommand(
     throw new UsageError("check needs a query or --rules <dir|file>");
   // The ECS table is the largest piece of the command; --no-schema does not load it.
   const schema = opts.schema ? (await import("../../node/rules/ecs.js")).ecsSchema() : undefined;
-  const mapping = mappingOptions(
-    opts.mapping ? readMapping(opts.mapping) : undefined,
-    opts.allowUnknownFields,
-  );
+  const mapping = dataFieldOptions(opts);
   const findings: Finding[] = [];
   if (query !== undefined) {
     findings.push(...queryFindings(query, mapping, schema));

@@ -19,7 +19,7 @@ import { ExitCode, ExitError } from "../errors.js";
 import { defaultColumns } from "../io/columns.js";
 import { type Format, printable, resultWriter } from "../io/format.js";
 import { acceptedEvents, newCounters } from "../io/input.js";
-import { readMapping } from "../io/mapping.js";
+import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { diagnosticFinding, formatFinding, plural, RejectReporter } from "../report.js";
 import { resolveSources } from "../sources.js";
@@ -35,6 +35,7 @@ export interface QueryOptions {
   size?: number;
   mapping?: string;
   allowUnknownFields?: boolean;
+  fieldMap?: string;
   lateness?: number;
   columns?: string[];
   strict?: boolean;
@@ -65,8 +66,7 @@ export async function queryCommand(
     ...(opts.categoryField ? { eventCategoryField: opts.categoryField } : {}),
     ...(opts.timestampField ? { timestampField: opts.timestampField } : {}),
     ...(opts.tiebreakerField ? { tiebreakerField: opts.tiebreakerField } : {}),
-    ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
-    ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
+    ...dataFieldOptions(opts),
   };
   const compiled = compileOrExit(text, compileOptions, ctx);
   if (!opts.quiet) {

@@ -15,7 +15,7 @@ import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/para
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
-import { readMapping } from "../io/mapping.js";
+import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
@@ -32,6 +32,7 @@ export interface RunOptions {
   lateness?: number;
   mapping?: string;
   allowUnknownFields?: boolean;
+  fieldMap?: string;
   followSymlinks?: boolean;
   strict?: boolean;
   quiet?: boolean;
@@ -89,10 +90,7 @@ export async function runCommand(
   const sources = resolveSources(files, ctx.stdin.isTTY);
   const set = loadRuleArgs(
     opts.rules,
-    {
-      ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
-      ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
-    },
+    dataFieldOptions(opts),
     opts.followSymlinks ? { followSymlinks: true } : {},
   );
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
