@@ -5,17 +5,17 @@
  * the rules once over the events through a compiled rule set, explain one event, and check fixtures.
  * Everything here is the library's own functions; this module only arranges their results for display.
  */
-import type { Expr, Statement } from "../../src/ast/nodes.js";
+import type { Statement } from "../../src/ast/nodes.js";
 import { fieldsIn, statementExprs } from "../../src/ast/walk.js";
 import { locate } from "../../src/errors.js";
 import {
   type AlertDocument,
   checkFixtures,
   checkQuery,
-  compile,
   compileExceptions,
   compileIndexPatterns,
   compileRules,
+  describeMatch,
   type ExceptionItem,
   type ExplainNode,
   eventIndex,
@@ -24,7 +24,6 @@ import {
   explainQuery,
   flatten,
   type LoadedRule,
-  parse,
   parseFixtureFile,
   type RuleFixture,
   type RuleIssue,
@@ -444,8 +443,8 @@ export function runOnce(rules: readonly LoadedRule[], events: readonly Record<st
   return { alerts, sequences, reports: [...set.reports()], documents };
 }
 
-/** An explanation node with, for a leaf on an array field or a list of patterns, what matched. */
-export interface ExplainedNode extends ExplainNode {
+/** An explanation node with, for a leaf on an array field or a list of patterns, what matched as text. */
+export interface ExplainedNode extends Omit<ExplainNode, "matched" | "children"> {
   readonly matched?: readonly string[];
   readonly children?: readonly ExplainedNode[];
 }
@@ -458,80 +457,21 @@ export interface Explanation {
   readonly exception?: string;
 }
 
-function valueAt(event: Record<string, unknown>, name: string): unknown {
-  return flatten(event)[name];
-}
-
-function nested(path: readonly string[], value: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  let cur = out;
-  path.forEach((seg, i) => {
-    if (i === path.length - 1) cur[seg] = value;
-    else {
-      const next: Record<string, unknown> = {};
-      cur[seg] = next;
-      cur = next;
-    }
-  });
-  return out;
-}
-
-/**
- * For a true leaf `field in (...)` or `field like/:/regex (...)`: which array element of the field
- * and which list item or pattern matched, each tried alone with the library's compiler.
- */
-function matchedParts(leaf: string, event: Record<string, unknown>, options: object): string[] | undefined {
-  const source = `any where ${leaf}`;
-  let expr: Expr;
-  try {
-    const q = parse(source).query;
-    if (q.kind !== "event") return undefined;
-    expr = q.condition;
-  } catch {
-    return undefined;
-  }
-  if ((expr.kind !== "in" && expr.kind !== "match") || expr.operand.kind !== "field") return undefined;
-  if (expr.kind === "in" && expr.negated) return undefined;
-  const field = expr.operand;
-  const items = expr.kind === "in" ? expr.list : expr.patterns;
-  const first = items[0];
-  if (!first) return undefined;
-  const op = source.slice(field.span.end, first.span.start).trim().replace(/\($/, "").trim();
-  const value = valueAt(event, field.name);
-  const elements = Array.isArray(value) ? value : [value];
-  if (elements.length < 2 && items.length < 2) return undefined;
-  const out: string[] = [];
-  const fieldText = source.slice(field.span.start, field.span.end);
-  for (const item of items) {
-    const itemText = source.slice(item.span.start, item.span.end);
-    let test: ((e: unknown) => boolean) | undefined;
-    try {
-      const compiled = compile(`any where ${fieldText} ${op} (${itemText})`, options);
-      test = (e) => compiled.matches(e as Record<string, unknown>);
-    } catch {
-      return undefined;
-    }
-    elements.forEach((el, i) => {
-      if (!test(nested(field.path, el))) return;
-      const which = Array.isArray(value) ? `${field.name}[${i}] ${JSON.stringify(el)}` : JSON.stringify(el);
-      out.push(`${which} matched ${itemText}`);
-    });
-  }
-  return out;
-}
-
-function annotate(node: ExplainNode, event: Record<string, unknown>, options: object): ExplainedNode {
-  if (node.children) return { ...node, children: node.children.map((c) => annotate(c, event, options)) };
-  if (!node.result) return node;
-  const matched = matchedParts(node.text, event, options);
-  return matched && matched.length > 0 ? { ...node, matched } : node;
+/** The library's explanation, with each match described as one line for the page. */
+function annotate(node: ExplainNode): ExplainedNode {
+  const { matched, children, ...rest } = node;
+  return {
+    ...rest,
+    ...(children ? { children: children.map(annotate) } : {}),
+    ...(matched ? { matched: matched.map(describeMatch) } : {}),
+  };
 }
 
 /** Explain each rule's verdict on one event, as `mini-eql test` explains a failing fixture. */
 export function explainEvent(rules: readonly LoadedRule[], event: Record<string, unknown>): Explanation[] {
   return rules.map((loaded) => {
     const options = ruleCompileOptions(loaded.rule);
-    const tree = annotate(explainQuery(loaded.compiled.statement, event, options), event, options);
+    const tree = annotate(explainQuery(loaded.compiled.statement, event, options));
     const index = eventIndex(event);
     const outside = index !== undefined && !compileIndexPatterns(loaded.rule.index)(index);
     const item = compileExceptions(loaded.exceptions)(event);

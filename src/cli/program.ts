@@ -78,6 +78,10 @@ export function buildProgram(
       nonNegativeInt,
     )
     .option("--columns <fields>", "table format: comma-separated fields to show", list)
+    .option(
+      "--explain",
+      "print each result as {event, explanation}: which clauses were true, which array element and pattern matched",
+    )
     .option("--strict", "stop with status 1 at the first malformed input line")
     .option(
       "--max-line-bytes <n>",

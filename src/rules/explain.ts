@@ -3,7 +3,7 @@
  * leaf of the condition on its own (each compiled as `any where <expr>`), and print a small tree with
  * true/false per node, so a failing rule test shows which condition decided it.
  */
-import type { EventQuery, Expr, Statement } from "../ast/nodes.js";
+import type { EventQuery, Expr, Literal, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import { chainOperands, fieldsIn } from "../ast/walk.js";
 import { compile } from "../compile.js";
@@ -12,7 +12,7 @@ import { type Mapping, resolveField } from "../mapping.js";
 import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import { fieldReader } from "../runtime/fields.js";
-import type { CompileOptions, EqlEvent } from "../types.js";
+import type { CompileOptions, EqlEvent, EventHit, SequenceHit } from "../types.js";
 
 /** One node of an explanation. */
 export interface ExplainNode {
@@ -23,6 +23,30 @@ export interface ExplainNode {
   readonly children?: readonly ExplainNode[];
   /** Why the event's value is not what the leaf saw: a value past the field's `ignore_above`. */
   readonly note?: string;
+  /**
+   * For a true leaf on one field holding an array, or with a list of patterns or values: each array
+   * element that makes it true on its own, with the pattern or value it matched (at most 20).
+   */
+  readonly matched?: readonly ExplainMatch[];
+}
+
+/** One array element, or one pattern of a list, that made a leaf true. */
+export interface ExplainMatch {
+  /** The field as the query names it. */
+  readonly field: string;
+  /** The value that matched. */
+  readonly value: unknown;
+  /** Its index when the field holds an array. */
+  readonly index?: number;
+  /** For `like`, `:`, `regex` or `in` with several patterns or values: the one that matched (EQL text). */
+  readonly pattern?: string;
+}
+
+/** A match as one line: `process.args[2] "https://h:10250/pods" matched "http*:10250/*"`. */
+export function describeMatch(m: ExplainMatch): string {
+  const value = JSON.stringify(m.value) ?? String(m.value);
+  const which = m.index === undefined ? value : `${m.field}[${m.index}] ${value}`;
+  return m.pattern === undefined ? `${which} matched` : `${which} matched ${m.pattern}`;
 }
 
 /** For a leaf: the fields whose value in the event is past their `ignore_above` (not indexed). */
@@ -91,7 +115,62 @@ function explainExpr(
   if (e.kind === "not")
     return { text: "not", result, children: [explainExpr(e.operand, event, options, mapping)] };
   const note = ignoredNote(e, event, mapping);
-  return note === undefined ? { text, result } : { text, result, note };
+  const matched = result ? matchedBy(e, event, options, mapping) : undefined;
+  return { text, result, ...(note === undefined ? {} : { note }), ...(matched ? { matched } : {}) };
+}
+
+const MAX_MATCHES = 20;
+
+/**
+ * For a true leaf that reads one field: each of the field's values that makes it true on its own
+ * (tried against an event holding only that value), and for a list of patterns or values, each item
+ * that matches it. Undefined when the leaf reads no field or several, is a negated `in`, or the field
+ * holds one value and the leaf has one pattern (nothing to tell apart).
+ */
+function matchedBy(
+  e: Expr,
+  event: EqlEvent,
+  options: CompileOptions,
+  mapping: Mapping | null,
+): ExplainMatch[] | undefined {
+  if (e.kind === "in" && e.negated) return undefined;
+  const fields = fieldsIn([e]);
+  const written = fields[0]?.name;
+  if (written === undefined || fields.some((f) => f.name !== written)) return undefined;
+  const read = mapping ? resolveField(mapping, written).name : written;
+  let values: unknown[];
+  let arrayValued: boolean;
+  try {
+    values = [...fieldReader([read]).values(event)];
+    arrayValued = values.length > 1;
+  } catch {
+    return undefined;
+  }
+  const items: Expr[] = e.kind === "match" ? [...e.patterns] : e.kind === "in" ? [...e.list] : [];
+  if (!arrayValued && items.length < 2) return undefined;
+  // Tried on an event holding one value, so that the event's other fields cannot decide it.
+  const { filter: _filter, ...alone } = options;
+  const leaves: { text: string; pattern?: string }[] =
+    items.length < 2
+      ? [{ text: `any where ${unwrap(printExpr(e, true))}` }]
+      : items.map((item) => ({
+          text: `any where ${unwrap(printExpr(e.kind === "match" ? { ...e, patterns: [item as Literal] } : ({ ...e, list: [item] } as Expr), true))}`,
+          pattern: printExpr(item, true),
+        }));
+  const found: ExplainMatch[] = [];
+  for (const leaf of leaves) {
+    for (let i = 0; i < values.length && found.length < MAX_MATCHES; i++) {
+      const value = values[i];
+      if (!evaluate(leaf.text, { [read]: value } as EqlEvent, alone)) continue;
+      found.push({
+        field: written,
+        value,
+        ...(arrayValued ? { index: i } : {}),
+        ...(leaf.pattern === undefined ? {} : { pattern: leaf.pattern }),
+      });
+    }
+  }
+  return found.length > 0 ? found : undefined;
 }
 
 function explainFilter(
@@ -140,10 +219,45 @@ export function explainQuery(
   return { text: q.kind, result: children.some((c) => c.result), children };
 }
 
+/** A query result with the explanation of each of its events. */
+export type ExplainedResult =
+  | { readonly event: EqlEvent; readonly explanation: ExplainNode }
+  | {
+      readonly join_keys: unknown[];
+      readonly events: readonly (
+        | { readonly event: EqlEvent; readonly explanation: ExplainNode }
+        | { readonly missing: true }
+      )[];
+    };
+
+/**
+ * A result of `query` (an event, or a sequence or sample) with why each event is in it: the event
+ * query's tree, or for the n-th event of a sequence or sample, the tree of the n-th term.
+ */
+export function explainResult(
+  query: string | Statement,
+  hit: EventHit | SequenceHit,
+  options: CompileOptions = {},
+): ExplainedResult {
+  const statement = typeof query === "string" ? parse(query) : query;
+  if ("_source" in hit)
+    return { event: hit._source, explanation: explainQuery(statement, hit._source, options) };
+  return {
+    join_keys: hit.join_keys,
+    events: hit.events.map((h, i) => {
+      if (h.missing) return { missing: true as const };
+      const tree = explainQuery(statement, h._source, options);
+      const term = tree.children?.[i];
+      return { event: h._source, explanation: term ?? tree };
+    }),
+  };
+}
+
 /** Print an explanation as an indented tree, one node a line: `[true ] host.os.type == "linux"`. */
 export function formatExplanation(node: ExplainNode, indent = ""): string {
   const mark = node.result ? "[true ]" : "[false]";
   const lines = [`${indent}${mark} ${node.text}${node.note ? `  (${node.note})` : ""}`];
+  for (const m of node.matched ?? []) lines.push(`${indent}        ${describeMatch(m)}`);
   for (const c of node.children ?? []) lines.push(formatExplanation(c, `${indent}  `));
   return lines.join("\n");
 }

@@ -26,7 +26,15 @@ export {
   exceptionItemsFrom,
   exceptionProblems,
 } from "./exceptions.js";
-export { type ExplainNode, explainQuery, formatExplanation } from "./explain.js";
+export {
+  describeMatch,
+  type ExplainedResult,
+  type ExplainMatch,
+  type ExplainNode,
+  explainQuery,
+  explainResult,
+  formatExplanation,
+} from "./explain.js";
 export {
   checkFixtures,
   describeEvent,

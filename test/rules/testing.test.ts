@@ -164,3 +164,38 @@ describe("fixture files", () => {
     expect(() => expectFixturesToPass(dir)).toThrow(/1 rule fixture problem/);
   });
 });
+
+describe("explanations name what matched", () => {
+  const event = {
+    event: { category: ["process"] },
+    process: { name: "curl", args: ["curl", "-sk", "https://10.0.4.17:10250/pods"] },
+  };
+
+  it("gives the array element and the pattern of a true leaf", () => {
+    const tree = explainQuery(
+      'process where process.args like ("*:10255/*", "http*:10250/*") and process.name in ("wget", "curl")',
+      event,
+    );
+    const text = formatExplanation(tree);
+    expect(text).toContain('process.args[2] "https://10.0.4.17:10250/pods" matched "http*:10250/*"');
+    expect(text).toContain('"curl" matched "curl"');
+    expect(text).not.toContain('matched "*:10255/*"');
+  });
+
+  it("lists every element that matches, and nothing for false leaves or a lone value and pattern", () => {
+    const tree = explainQuery(
+      'process where process.args : "*" and process.name == "curl" and process.name == "x"',
+      event,
+    );
+    const leaves = (tree.children?.[1]?.children ?? []).map((c) => c.matched?.length ?? 0);
+    expect(leaves).toEqual([3, 0, 0]);
+  });
+
+  it("reads through a field map", () => {
+    const mapped = { event: { category: "process" }, argv: ["a", "b.sh"] };
+    const tree = explainQuery('process where process.args like "*.sh"', mapped, {
+      fieldMap: { argv: "process.args" },
+    });
+    expect(formatExplanation(tree)).toContain('process.args[1] "b.sh" matched');
+  });
+});

@@ -12,10 +12,11 @@ import {
   EqlDataError,
   EqlError,
   type EventHit,
+  explainResult,
   type SequenceHit,
 } from "../../index.js";
 import type { CliContext } from "../context.js";
-import { ExitCode, ExitError } from "../errors.js";
+import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { defaultColumns } from "../io/columns.js";
 import { type Format, printable, resultWriter } from "../io/format.js";
 import { acceptedEvents, newCounters } from "../io/input.js";
@@ -41,6 +42,7 @@ export interface QueryOptions {
   strict?: boolean;
   quiet?: boolean;
   maxLineBytes?: number;
+  explain?: boolean;
 }
 
 /** Compile the query, printing a positioned error (and exiting 1) when it does not compile. */
@@ -61,6 +63,10 @@ export async function queryCommand(
   opts: QueryOptions,
   ctx: CliContext,
 ): Promise<number> {
+  if (opts.explain && opts.format === "table")
+    throw new UsageError(
+      "--explain prints each result with its explanation as JSON: use --format ndjson or json",
+    );
   const sources = resolveSources(files, ctx.stdin.isTTY);
   const compileOptions: CompileOptions = {
     ...(opts.categoryField ? { eventCategoryField: opts.categoryField } : {}),
@@ -94,8 +100,11 @@ export async function queryCommand(
   });
   const stream = compiled.stream({ lateness: opts.lateness ?? 0 });
   // Pipes (`| head 5`, `| tail 5`) and --size bound the output in constant memory.
+  const shown = opts.explain
+    ? (hit: EventHit | SequenceHit) => explainResult(compiled.statement, hit, compileOptions)
+    : printable;
   const sink = applyPipes<EventHit | SequenceHit>(compiled.statement.pipes, opts.size, (hit) =>
-    writer.write(printable(hit)),
+    writer.write(shown(hit)),
   );
   const counters = newCounters();
   const rejects = new RejectReporter(ctx.stderr, ctx.err, {
