@@ -1,16 +1,18 @@
 // Runs the shipped Kubelet rule's query over the example events and prints the matching events
-// as NDJSON (one per line), with a summary on stderr.
+// as NDJSON (one per line), with a summary on stderr. Run `npm run build` first.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseToml } from "smol-toml";
 import { compile } from "../dist/index.js";
+import { loadRuleFile } from "../dist/node/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ruleFile = join(root, "rules/linux/lateral_movement_direct_kubelet_access_via_process_args.toml");
 const eventsFile = process.argv[2] ?? join(root, "examples/kubelet-events.ndjson");
 
-const rule = parseToml(readFileSync(ruleFile, "utf8")).rule;
+// loadRuleFile reads the TOML as Kibana does and compiles the query (errors point into the file).
+const [loaded] = loadRuleFile(ruleFile).rules;
+const { rule } = loaded;
 const query = compile(rule.query, { size: 10_000 });
 
 let read = 0;

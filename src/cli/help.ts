@@ -1,6 +1,13 @@
 /** Help text shared by the commands: exit statuses and examples. */
 
-/** The exit statuses, printed under every command's help. */
+/** The exit statuses of a command that reads rule files only (check, test). */
+export const RULE_EXIT_STATUS_HELP = `
+Exit status:
+  0  done, nothing wrong found
+  1  findings or failures (see above)
+  2  usage: unknown flag, bad value, missing rules path (found before any work starts)`;
+
+/** The exit statuses of a command that reads events (query, run), and of the program as a whole. */
 export const EXIT_STATUS_HELP = `
 Exit status:
   0  done, nothing wrong found
@@ -76,7 +83,7 @@ printed as file:line:col with the source line and a caret; a query given on the 
 named <query>.
 
 Exit status 1: at least one finding is an error (warnings and notes leave it 0).
-${EXIT_STATUS_HELP}
+${RULE_EXIT_STATUS_HELP}
 
 Examples:
   $ mini-eql check 'process where process.name == "curl*"'
@@ -89,7 +96,7 @@ Runs every <rule>.fixtures.json under the directories against the rule file besi
 each failure (index, the query's condition tree, the exception that matched).
 
 Exit status 1: a fixture failed, a fixture or rule file could not be read, or no fixture file was found.
-${EXIT_STATUS_HELP}
+${RULE_EXIT_STATUS_HELP}
 
 Examples:
   $ mini-eql test --rules rules
