@@ -6,7 +6,7 @@ import type { Statement } from "../ast/nodes.js";
 import { compile } from "../compile.js";
 import { EqlError, EqlSyntaxError, type EqlWarning, ErrorCodes } from "../errors.js";
 import type { CompileOptions } from "../types.js";
-import { lintStatement } from "./lint.js";
+import { lintQuery } from "./lint.js";
 import type { RuleIssue } from "./normalize.js";
 import type { CompiledSchema } from "./schema.js";
 
@@ -25,7 +25,7 @@ export interface QueryCheck {
   readonly errors: readonly EqlError[];
   /** The compiler's warnings that no lint finding already covers. */
   readonly warnings: readonly EqlWarning[];
-  /** Lint findings. */
+  /** Lint findings; those a `mini-eql: ignore` comment silences are marked `silenced`. */
   readonly lint: readonly RuleIssue[];
 }
 
@@ -79,7 +79,7 @@ export function checkQuery(text: string, options: CheckQueryOptions = {}): Query
     const earlier = earlierSyntaxError(text, e, compileOptions);
     return { errors: earlier ? [earlier, e] : [e], warnings: [], lint: [] };
   }
-  const lint = lintStatement(compiled.statement, schema);
+  const lint = lintQuery(compiled.statement, text, schema);
   // The compiler and the lint both flag wildcards in `==`; keep the lint's finding, which names the fix.
   const covered = (w: EqlWarning) =>
     w.code.includes("WILDCARD") &&

@@ -65,7 +65,20 @@ export {
 } from "./from-text.js";
 export { sha256Hex, uuidFromName } from "./hash.js";
 export { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
-export { LintCodes, lintStatement } from "./lint.js";
+export {
+  findingRank,
+  IGNORE_DIRECTIVE,
+  type IgnoreDirectives,
+  ignoreDirectives,
+  LINT_TABLE,
+  type LintCode,
+  type LintCodeInfo,
+  LintCodes,
+  lintCodeInfo,
+  lintQuery,
+  lintStatement,
+  nearestLintCode,
+} from "./lint.js";
 export { normalizeRule, RULE_DEFAULTS, type RuleIssue } from "./normalize.js";
 export { buildReason } from "./reason.js";
 export {

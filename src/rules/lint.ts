@@ -2,10 +2,17 @@
  * Lint a parsed query for EQL traps a rule author wants to hear about: `==` with wildcard
  * characters, case-sensitive matching on attacker-controlled fields, a field compared with a value of a
  * type it cannot hold, and fields the schema does not define. Walks the AST from `parse()`.
+ *
+ * A comment in the query, `// mini-eql: ignore CODE[, CODE...]` (or `/* ... *\/`), silences those
+ * codes for that query: its findings come back marked `silenced`. A comment is part of the EQL text,
+ * so the rule file stays one Elasticsearch, Kibana and Elastic's detection-rules tooling accept
+ * unchanged, whatever its format.
  */
 import type { Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import { chainOperands } from "../ast/walk.js";
+import { comments } from "../syntax/lexer.js";
+import { spanAt } from "../syntax/span.js";
 import { isCaseControlled } from "./case-fields.js";
 import type { RuleIssue } from "./normalize.js";
 import { type CompiledSchema, NUMERIC_TYPES, STRING_TYPES } from "./schema.js";
@@ -18,7 +25,195 @@ export const LintCodes = {
   UNKNOWN_FIELD: "LINT_UNKNOWN_FIELD",
   NON_SCHEMA_FIELD: "LINT_NON_SCHEMA_FIELD",
   PAST_IGNORE_ABOVE: "LINT_PAST_IGNORE_ABOVE",
+  BAD_IGNORE: "LINT_BAD_IGNORE",
 } as const;
+
+/** One of the lint codes. */
+export type LintCode = (typeof LintCodes)[keyof typeof LintCodes];
+
+/** What the lint says about one of its codes. */
+export interface LintCodeInfo {
+  readonly code: LintCode;
+  readonly severity: "warning" | "info";
+  /** Reported by `mini-eql check` unless `--disable`d; a code that is not, only with `--enable`. */
+  readonly onByDefault: boolean;
+  /** What the code finds, in a few words. */
+  readonly about: string;
+}
+
+/**
+ * Every lint code with its severity, in the order `mini-eql check` lists findings: likely bugs first
+ * (a condition that cannot hold as its author meant), then doubtful field names, notes last.
+ * LINT_CASE_SENSITIVE is a note and off by default: it is advice to harden a rule that works for the
+ * casing it names (Elastic's 1,024 rules draw about 1,400 of them, nearly all on Linux and macOS
+ * names, where case is part of the name), and listed by default it buries the findings that are bugs.
+ */
+export const LINT_TABLE: readonly LintCodeInfo[] = [
+  {
+    code: LintCodes.WILDCARD_IN_EQUALITY,
+    severity: "warning",
+    onByDefault: true,
+    about: "`*` or `?` in `==`, `!=` or `in`, where they are compared literally",
+  },
+  {
+    code: LintCodes.FIELD_TYPE,
+    severity: "warning",
+    onByDefault: true,
+    about: "a field compared with a value of a type it cannot hold",
+  },
+  {
+    code: LintCodes.PAST_IGNORE_ABOVE,
+    severity: "warning",
+    onByDefault: true,
+    about: "a value longer than the field's ignore_above, which never matches",
+  },
+  {
+    code: LintCodes.UNKNOWN_FIELD,
+    severity: "warning",
+    onByDefault: true,
+    about: "a field a schema namespace does not define (a typo?)",
+  },
+  {
+    code: LintCodes.BAD_IGNORE,
+    severity: "warning",
+    onByDefault: true,
+    about: "a `mini-eql: ignore` comment naming something that is not a lint code",
+  },
+  {
+    code: LintCodes.NON_SCHEMA_FIELD,
+    severity: "info",
+    onByDefault: true,
+    about: "a field outside the schema (an integration's?)",
+  },
+  {
+    code: LintCodes.CASE_SENSITIVE,
+    severity: "info",
+    onByDefault: false,
+    about: "case-sensitive matching on a field whose case an attacker controls",
+  },
+];
+
+const LINT_INFO = new Map<string, LintCodeInfo>(LINT_TABLE.map((info) => [info.code, info]));
+
+/** The table's entry for `code`, or undefined when it is not a lint code. */
+export function lintCodeInfo(code: string): LintCodeInfo | undefined {
+  return LINT_INFO.get(code);
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/**
+ * Where a finding goes in a listing: errors first, then warnings, then notes, and within a severity
+ * the lint codes in `LINT_TABLE`'s order, then any other code. Smaller comes first.
+ */
+export function findingRank(severity: "error" | "warning" | "info", code: string | undefined): number {
+  const at = code === undefined ? -1 : LINT_TABLE.findIndex((i) => i.code === code);
+  return SEVERITY_ORDER[severity] * (LINT_TABLE.length + 1) + (at < 0 ? LINT_TABLE.length : at);
+}
+
+/** The lint code nearest `text` (for "did you mean"), if one is near. */
+export function nearestLintCode(text: string): LintCode | undefined {
+  const upper = text.toUpperCase().replace(/-/g, "_");
+  const candidates = [upper, `LINT_${upper}`];
+  let best: LintCode | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const { code } of LINT_TABLE) {
+    for (const c of candidates) {
+      const d = editDistance(c, code);
+      if (d < bestD) {
+        bestD = d;
+        best = code;
+      }
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(upper.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = row[j] as number;
+      row[j] = Math.min(next + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = next;
+    }
+  }
+  return row[b.length] as number;
+}
+
+/**
+ * What starts a comment that silences lint codes for its query: `// mini-eql: ignore LINT_CASE_SENSITIVE`.
+ * Codes follow, separated by commas or spaces; `--` ends them (a reason may follow it).
+ */
+export const IGNORE_DIRECTIVE = "mini-eql: ignore";
+
+/** The `mini-eql: ignore` comments of a query: the codes they name, and findings about bad ones. */
+export interface IgnoreDirectives {
+  readonly codes: ReadonlySet<LintCode>;
+  /** LINT_BAD_IGNORE findings: a name that is not a lint code, or a directive naming none. */
+  readonly issues: readonly RuleIssue[];
+}
+
+const DIRECTIVE = /^(\/\/|\/\*)\s*mini-eql:\s*ignore\b/i;
+
+/** Read the `mini-eql: ignore` comments of `query` (see `IGNORE_DIRECTIVE`). */
+export function ignoreDirectives(query: string): IgnoreDirectives {
+  const codes = new Set<LintCode>();
+  const issues: RuleIssue[] = [];
+  for (const c of comments(query)) {
+    const head = DIRECTIVE.exec(c.text);
+    if (!head) continue;
+    const body = c.text.slice(head[0].length, c.text.startsWith("/*") ? -2 : undefined);
+    const list = body.split("--")[0] ?? "";
+    const bad = (message: string, offset: number, length: number) => {
+      const start = c.span.start + offset;
+      issues.push({
+        severity: lintSeverity(LintCodes.BAD_IGNORE),
+        code: LintCodes.BAD_IGNORE,
+        message,
+        location: where(spanAt(query, start, start + Math.max(1, length))),
+      });
+    };
+    let named = 0;
+    for (const m of list.matchAll(/[^\s,]+/g)) {
+      named++;
+      const word = m[0];
+      const info = lintCodeInfo(word);
+      if (info) {
+        codes.add(info.code);
+        continue;
+      }
+      const near = nearestLintCode(word);
+      bad(
+        `${JSON.stringify(word)} in a ${IGNORE_DIRECTIVE} comment is not a lint code${near ? `; did you mean ${near}?` : ""}`,
+        head[0].length + (m.index ?? 0),
+        word.length,
+      );
+    }
+    if (named === 0) bad(`a ${IGNORE_DIRECTIVE} comment names no lint code`, 0, head[0].length);
+  }
+  return { codes, issues };
+}
+
+/**
+ * Lint `statement`, parsed from `query`, and apply the query's `mini-eql: ignore` comments: the
+ * findings they silence are kept, marked `silenced`, so that they can be counted.
+ */
+export function lintQuery(statement: Statement, query: string, schema?: CompiledSchema): RuleIssue[] {
+  const directives = ignoreDirectives(query);
+  const issues = [...lintStatement(statement, schema), ...directives.issues].sort(
+    (a, b) => (a.location?.start ?? 0) - (b.location?.start ?? 0),
+  );
+  if (directives.codes.size === 0) return issues;
+  return issues.map((i) => (directives.codes.has(i.code as LintCode) ? { ...i, silenced: true } : i));
+}
+
+/** The severity of a lint code's findings. */
+function lintSeverity(code: LintCode): "warning" | "info" {
+  return LINT_INFO.get(code)?.severity ?? "warning";
+}
 
 const CASE_FUNCTIONS = new Set(["startswith", "endswith", "stringcontains", "indexof"]);
 const LETTER = /\p{L}/u;
@@ -68,8 +263,14 @@ function typeClash(type: string, lit: Literal, ordering: boolean): string | unde
 export function lintStatement(statement: Statement, schema?: CompiledSchema): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const reportedFields = new Set<string>();
-  const warn = (code: string, span: Span, message: string, field?: string) =>
-    issues.push({ severity: "warning", code, message, location: where(span), ...(field ? { field } : {}) });
+  const warn = (code: LintCode, span: Span, message: string, field?: string) =>
+    issues.push({
+      severity: lintSeverity(code),
+      code,
+      message,
+      location: where(span),
+      ...(field ? { field } : {}),
+    });
 
   function checkField(f: Field): void {
     if (!schema || f.optional || reportedFields.has(f.name)) return;
@@ -77,15 +278,14 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
     reportedFields.add(f.name);
     // Integrations add their own namespaces (and Defend its `.Ext` fields); those are common, typos are not.
     const foreign = !schema.knowsNamespace(f.name) || f.path.some((s) => s.split(".").includes("Ext"));
-    issues.push({
-      severity: foreign ? "info" : "warning",
-      code: foreign ? LintCodes.NON_SCHEMA_FIELD : LintCodes.UNKNOWN_FIELD,
-      message: foreign
+    warn(
+      foreign ? LintCodes.NON_SCHEMA_FIELD : LintCodes.UNKNOWN_FIELD,
+      f.span,
+      foreign
         ? `${f.name} is not in the schema (an integration's field?); write ?${f.name} if it may be absent`
         : `${f.name} is not defined in the schema's ${f.name.split(".")[0]} fields (a typo?)`,
-      location: where(f.span),
-      field: f.name,
-    });
+      f.name,
+    );
   }
 
   function caseTrap(field: Field, literals: readonly Expr[], span: Span, how: string, fix: string): void {

@@ -16,6 +16,8 @@ export interface RuleIssue {
   readonly location?: { line: number; column: number; start: number; end: number };
   /** For field findings: the field name. */
   readonly field?: string;
+  /** A lint finding a `mini-eql: ignore` comment in the query silences (see `lintQuery`). */
+  readonly silenced?: true;
 }
 
 /** Kibana's defaults for keys a detection-rules file may leave out. */

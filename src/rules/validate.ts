@@ -9,7 +9,7 @@ import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import { type ExceptionOptions, exceptionProblems } from "./exceptions.js";
 import { isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
-import { lintStatement } from "./lint.js";
+import { lintQuery } from "./lint.js";
 import { normalizeRule, type RuleIssue } from "./normalize.js";
 import { type CompiledSchema, compileSchema, type FieldSchema } from "./schema.js";
 import type { LoadedRule, Rule } from "./types.js";
@@ -60,7 +60,8 @@ function isLoaded(x: unknown): x is LoadedRule {
 
 /**
  * Validate a rule: a loaded rule, a Kibana rule object, or a detection-rules document. Issues have a
- * severity (`error`, `warning`, `info`), a stable code, a message, and the key or query location.
+ * severity (`error`, `warning`, `info`), a stable code, a message, and the key or query location;
+ * lint findings a `mini-eql: ignore` comment in the query silences are marked `silenced`.
  */
 export function validateRule(
   rule: LoadedRule | Rule | Record<string, unknown>,
@@ -102,7 +103,7 @@ export function validateRule(
       return issues;
     }
   }
-  if (statement) issues.push(...lintStatement(statement, prepare(options.schema)));
+  if (statement) issues.push(...lintQuery(statement, String(body.query), prepare(options.schema)));
   if (isLoaded(rule)) {
     const lists = options.valueLists === undefined ? {} : { valueLists: options.valueLists };
     for (const message of exceptionProblems(rule.exceptions, lists))

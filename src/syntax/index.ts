@@ -2,6 +2,9 @@
 import type { CstNode } from "chevrotain";
 import type { Statement } from "../ast/nodes.js";
 import { tokenize } from "./lexer.js";
+
+export { comments, type QueryComment } from "./lexer.js";
+
 import { toSyntaxError } from "./messages.js";
 import { eqlParser } from "./parser.js";
 import { toAst } from "./to-ast.js";

@@ -1,11 +1,13 @@
 /** The single EQL lexer instance and `tokenize`, which turns lexer problems into `EqlSyntaxError`s. */
 import { type IToken, Lexer, tokenMatcher } from "chevrotain";
+import type { Span } from "../ast/nodes.js";
 import { EqlSyntaxError, ErrorCodes } from "../errors.js";
 import { grammarChecks } from "./checks.js";
 import { spanAt, tokenSpan } from "./span.js";
 import { decodeQuotedString } from "./strings.js";
 import {
   allTokens,
+  COMMENT_GROUP,
   LegacyRawString,
   LexError,
   QuotedString,
@@ -101,4 +103,16 @@ export function tokenize(text: string): IToken[] {
     );
   }
   return result.tokens;
+}
+
+/** A comment of a query: its text with the delimiters (`// ...`, `/* ... *\/`) and its span. */
+export interface QueryComment {
+  readonly text: string;
+  readonly span: Span;
+}
+
+/** The comments of `text`, in text order (those after a lexical error are not read). */
+export function comments(text: string): QueryComment[] {
+  const found = eqlLexer.tokenize(text).groups[COMMENT_GROUP] ?? [];
+  return found.map((t) => ({ text: t.image, span: tokenSpan(t) }));
 }

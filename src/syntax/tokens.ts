@@ -30,8 +30,14 @@ export const WhiteSpace = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
+/**
+ * The lexer group comments go to: kept out of the parser's tokens, but readable by `comments()` (the
+ * lint's `mini-eql: ignore` comments are in them).
+ */
+export const COMMENT_GROUP = "comments";
+
 /** `// ...` to the end of the line. */
-export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED });
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: COMMENT_GROUP });
 
 /** Matches a block comment whose `/* ... *\/` pairs nest; regexes cannot count depth. */
 function matchBlockComment(text: string, offset: number): [string] | null {
@@ -60,7 +66,7 @@ export const BlockComment = createToken({
   name: "BlockComment",
   pattern: { exec: matchBlockComment },
   start_chars_hint: ["/"],
-  group: Lexer.SKIPPED,
+  group: COMMENT_GROUP,
   line_breaks: true,
 });
 /** A block comment that never closes (reported as an error). */
