@@ -1,4 +1,5 @@
 /** Help text shared by the commands: exit statuses and examples. */
+import { IGNORE_DIRECTIVE, LINT_TABLE } from "../rules/lint.js";
 
 /** The exit statuses of a command that reads rule files only (check, test). */
 export const RULE_EXIT_STATUS_HELP = `
@@ -75,20 +76,41 @@ Examples:
   $ mini-eql run --rules rules/linux --now 2026-11-20T09:05:00Z events.ndjson.gz > alerts.ndjson
   $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert`;
 
+/** The lint codes as `check --help` lists them: code, severity, on or off by default, what it finds. */
+function lintCodeLines(): string {
+  const width = Math.max(...LINT_TABLE.map((i) => i.code.length));
+  return LINT_TABLE.map(
+    (i) => `  ${i.code.padEnd(width)}  ${i.severity.padEnd(7)}  ${i.onByDefault ? "on " : "off"}  ${i.about}`,
+  ).join("\n");
+}
+
 /** Examples and notes of `mini-eql check`. */
 export const CHECK_HELP = `
 Checks syntax, semantics (functions, types, sequence rules) and lint (wildcards in ==, case-sensitive
 matching on attacker-controlled fields, fields unknown to ECS or of the wrong type). Each finding is
 printed as file:line:col with the source line and a caret; a query given on the command line is
-named <query>.
+named <query>. Errors come first, then warnings and notes, each in the order of the codes below
+(likely bugs first). A table of the findings per code (severity, count, how many were off or
+silenced) and the totals close the output, on stderr.
 
-Exit status 1: at least one finding is an error (warnings and notes leave it 0).
+Lint codes, in listing order (severity, listed by default or not):
+${lintCodeLines()}
+
+--enable and --disable turn codes on and off; findings of a code that is off are counted in the
+table, not listed. A comment in a query silences codes for that query (that rule) alone:
+  // ${IGNORE_DIRECTIVE} LINT_CASE_SENSITIVE, LINT_UNKNOWN_FIELD -- and why, if you like
+Silenced findings are counted in the table too. The comment is EQL, so a rule file keeps loading
+in Kibana and Elastic's detection-rules tooling.
+
+Exit status 1: a listed finding at least as severe as --fail-level (default error: warnings and
+notes leave it 0; warning: warnings too; info: any listed finding).
 ${RULE_EXIT_STATUS_HELP}
 
 Examples:
   $ mini-eql check 'process where process.name == "curl*"'
   $ mini-eql check --rules rules
-  $ mini-eql check --rules rules --no-schema`;
+  $ mini-eql check --rules rules --enable LINT_CASE_SENSITIVE --fail-level warning
+  $ mini-eql check --rules rules --no-schema --disable LINT_NON_SCHEMA_FIELD,LINT_UNKNOWN_FIELD`;
 
 /** Examples and notes of `mini-eql test`. */
 export const TEST_HELP = `

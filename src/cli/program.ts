@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { version } from "../../package.json";
+import { LINT_TABLE, lintCodeInfo, nearestLintCode } from "../rules/lint.js";
 import { type CliContext, processContext } from "./context.js";
 import { ExitCode, ExitError, UsageError } from "./errors.js";
 import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
@@ -31,6 +32,19 @@ function list(value: string): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
+}
+
+/** `--enable`/`--disable`: comma-separated lint codes, repeatable; a name that is not a lint code is refused. */
+function lintCodes(value: string, previous: string[]): string[] {
+  const codes = list(value);
+  for (const code of codes) {
+    if (lintCodeInfo(code)) continue;
+    const near = nearestLintCode(code);
+    throw new InvalidArgumentError(
+      `${JSON.stringify(code)} is not a lint code${near ? `; did you mean ${near}?` : ""} (codes: ${LINT_TABLE.map((i) => i.code).join(", ")})`,
+    );
+  }
+  return [...previous, ...codes];
 }
 
 /** Build the program; `run` receives each command's outcome (its exit status). */
@@ -169,6 +183,23 @@ export function buildProgram(
     .option(
       "--field-map <map>",
       'data field → ECS field, as aliases: a YAML/JSON file ("proc_name: process.name") or a built-in map (sysmon, auditd)',
+    )
+    .option(
+      "--enable <codes>",
+      "also list these lint codes, comma-separated (repeatable); LINT_CASE_SENSITIVE is off by default",
+      lintCodes,
+      [],
+    )
+    .option(
+      "--disable <codes>",
+      "do not list these lint codes, comma-separated (repeatable); they are still counted",
+      lintCodes,
+      [],
+    )
+    .addOption(
+      new Option("--fail-level <severity>", "exit 1 when a listed finding is at least this severe")
+        .choices(["error", "warning", "info"])
+        .default("error"),
     )
     .addHelpText("after", CHECK_HELP)
     .action(async (eql: string | undefined, opts, cmd: Command) => {

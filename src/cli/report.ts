@@ -102,6 +102,43 @@ export interface Finding {
   readonly sourceLine?: string | undefined;
   readonly caret?: string | undefined;
   readonly hint?: string | undefined;
+  /** A lint finding a `mini-eql: ignore` comment in its query silences: counted, not listed. */
+  readonly silenced?: boolean | undefined;
+}
+
+/** One row of the per-code table: how many findings of a code there were, and how many were not listed. */
+export interface CodeCount {
+  readonly code: string;
+  readonly severity: Finding["severity"];
+  /** Every finding of the code: listed, silenced or off. */
+  readonly count: number;
+  readonly silenced: number;
+  /** Findings of a code that is off (by default, or --disable). */
+  readonly off: number;
+}
+
+/**
+ * The per-code table closing `check`'s output: code, severity, count, and a note for findings that
+ * were silenced or whose code is off. Rows come in the order given.
+ */
+export function formatCodeTable(rows: readonly CodeCount[], c: Colours): string {
+  if (rows.length === 0) return "";
+  const head = { code: "code", severity: "severity", count: "count" };
+  const codeWidth = Math.max(head.code.length, ...rows.map((r) => r.code.length));
+  const countWidth = Math.max(head.count.length, ...rows.map((r) => String(r.count).length));
+  const label = (s: Finding["severity"]) => {
+    const text = s.padEnd(head.severity.length);
+    return s === "error" ? c.red(text) : s === "warning" ? c.yellow(text) : c.dim(text);
+  };
+  let text = `${head.code.padEnd(codeWidth)}  ${head.severity}  ${head.count.padStart(countWidth)}\n`;
+  for (const r of rows) {
+    const notes: string[] = [];
+    if (r.silenced > 0) notes.push(`${r.silenced} silenced`);
+    if (r.off > 0) notes.push(`${r.off} off (--enable ${r.code} lists them)`);
+    const note = notes.length > 0 ? `  ${notes.join(", ")}` : "";
+    text += `${printable(r.code).padEnd(codeWidth)}  ${label(r.severity)}  ${String(r.count).padStart(countWidth)}${note}\n`;
+  }
+  return text;
 }
 
 /** A query error or warning (anything with a code, position, source line and caret) as a finding. */

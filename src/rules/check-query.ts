@@ -6,7 +6,7 @@ import type { Statement } from "../ast/nodes.js";
 import { compile } from "../compile.js";
 import { EqlError, EqlSyntaxError, type EqlWarning, ErrorCodes } from "../errors.js";
 import type { CompileOptions } from "../types.js";
-import { lintQuery } from "./lint.js";
+import { lintQuery } from "./lint-ignore.js";
 import type { RuleIssue } from "./normalize.js";
 import type { CompiledSchema } from "./schema.js";
 

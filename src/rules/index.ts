@@ -66,19 +66,18 @@ export {
 export { sha256Hex, uuidFromName } from "./hash.js";
 export { compileIndexPatterns, eventIndex, type IndexMatcher } from "./index-pattern.js";
 export {
+  enabledLintCodes,
   findingRank,
   IGNORE_DIRECTIVE,
-  type IgnoreDirectives,
-  ignoreDirectives,
   LINT_TABLE,
   type LintCode,
   type LintCodeInfo,
   LintCodes,
   lintCodeInfo,
-  lintQuery,
   lintStatement,
   nearestLintCode,
 } from "./lint.js";
+export { type IgnoreDirectives, ignoreDirectives, lintQuery } from "./lint-ignore.js";
 export { normalizeRule, RULE_DEFAULTS, type RuleIssue } from "./normalize.js";
 export { buildReason } from "./reason.js";
 export {

@@ -2,17 +2,12 @@
  * Lint a parsed query for EQL traps a rule author wants to hear about: `==` with wildcard
  * characters, case-sensitive matching on attacker-controlled fields, a field compared with a value of a
  * type it cannot hold, and fields the schema does not define. Walks the AST from `parse()`.
- *
- * A comment in the query, `// mini-eql: ignore CODE[, CODE...]` (or `/* ... *\/`), silences those
- * codes for that query: its findings come back marked `silenced`. A comment is part of the EQL text,
- * so the rule file stays one Elasticsearch, Kibana and Elastic's detection-rules tooling accept
- * unchanged, whatever its format.
+ * This module has no parser in it (the command line reads `LINT_TABLE` before loading one); the
+ * `mini-eql: ignore` comments are read in lint-ignore.ts.
  */
 import type { Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import { chainOperands } from "../ast/walk.js";
-import { comments } from "../syntax/lexer.js";
-import { spanAt } from "../syntax/span.js";
 import { isCaseControlled } from "./case-fields.js";
 import type { RuleIssue } from "./normalize.js";
 import { type CompiledSchema, NUMERIC_TYPES, STRING_TYPES } from "./schema.js";
@@ -111,9 +106,27 @@ export function findingRank(severity: "error" | "warning" | "info", code: string
   return SEVERITY_ORDER[severity] * (LINT_TABLE.length + 1) + (at < 0 ? LINT_TABLE.length : at);
 }
 
-/** The lint code nearest `text` (for "did you mean"), if one is near. */
+/**
+ * The lint codes reported: those on by default, with `enable` turned on and `disable` turned off
+ * (`mini-eql check --enable/--disable`). Names that are not lint codes are ignored here; the command
+ * line refuses them.
+ */
+export function enabledLintCodes(
+  change: { readonly enable?: readonly string[]; readonly disable?: readonly string[] } = {},
+): Set<string> {
+  const on = new Set<string>(LINT_TABLE.filter((i) => i.onByDefault).map((i) => i.code));
+  for (const code of change.enable ?? []) if (LINT_INFO.has(code)) on.add(code);
+  for (const code of change.disable ?? []) on.delete(code);
+  return on;
+}
+
+/** The lint code nearest `text` (for "did you mean"): the one code it is part of, else the closest spelling. */
 export function nearestLintCode(text: string): LintCode | undefined {
   const upper = text.toUpperCase().replace(/-/g, "_");
+  if (upper.length >= 4) {
+    const containing = LINT_TABLE.filter((i) => i.code.includes(upper));
+    if (containing.length === 1) return containing[0]?.code;
+  }
   const candidates = [upper, `LINT_${upper}`];
   let best: LintCode | undefined;
   let bestD = Number.POSITIVE_INFINITY;
@@ -149,69 +162,8 @@ function editDistance(a: string, b: string): number {
  */
 export const IGNORE_DIRECTIVE = "mini-eql: ignore";
 
-/** The `mini-eql: ignore` comments of a query: the codes they name, and findings about bad ones. */
-export interface IgnoreDirectives {
-  readonly codes: ReadonlySet<LintCode>;
-  /** LINT_BAD_IGNORE findings: a name that is not a lint code, or a directive naming none. */
-  readonly issues: readonly RuleIssue[];
-}
-
-const DIRECTIVE = /^(\/\/|\/\*)\s*mini-eql:\s*ignore\b/i;
-
-/** Read the `mini-eql: ignore` comments of `query` (see `IGNORE_DIRECTIVE`). */
-export function ignoreDirectives(query: string): IgnoreDirectives {
-  const codes = new Set<LintCode>();
-  const issues: RuleIssue[] = [];
-  for (const c of comments(query)) {
-    const head = DIRECTIVE.exec(c.text);
-    if (!head) continue;
-    const body = c.text.slice(head[0].length, c.text.startsWith("/*") ? -2 : undefined);
-    const list = body.split("--")[0] ?? "";
-    const bad = (message: string, offset: number, length: number) => {
-      const start = c.span.start + offset;
-      issues.push({
-        severity: lintSeverity(LintCodes.BAD_IGNORE),
-        code: LintCodes.BAD_IGNORE,
-        message,
-        location: where(spanAt(query, start, start + Math.max(1, length))),
-      });
-    };
-    let named = 0;
-    for (const m of list.matchAll(/[^\s,]+/g)) {
-      named++;
-      const word = m[0];
-      const info = lintCodeInfo(word);
-      if (info) {
-        codes.add(info.code);
-        continue;
-      }
-      const near = nearestLintCode(word);
-      bad(
-        `${JSON.stringify(word)} in a ${IGNORE_DIRECTIVE} comment is not a lint code${near ? `; did you mean ${near}?` : ""}`,
-        head[0].length + (m.index ?? 0),
-        word.length,
-      );
-    }
-    if (named === 0) bad(`a ${IGNORE_DIRECTIVE} comment names no lint code`, 0, head[0].length);
-  }
-  return { codes, issues };
-}
-
-/**
- * Lint `statement`, parsed from `query`, and apply the query's `mini-eql: ignore` comments: the
- * findings they silence are kept, marked `silenced`, so that they can be counted.
- */
-export function lintQuery(statement: Statement, query: string, schema?: CompiledSchema): RuleIssue[] {
-  const directives = ignoreDirectives(query);
-  const issues = [...lintStatement(statement, schema), ...directives.issues].sort(
-    (a, b) => (a.location?.start ?? 0) - (b.location?.start ?? 0),
-  );
-  if (directives.codes.size === 0) return issues;
-  return issues.map((i) => (directives.codes.has(i.code as LintCode) ? { ...i, silenced: true } : i));
-}
-
 /** The severity of a lint code's findings. */
-function lintSeverity(code: LintCode): "warning" | "info" {
+export function lintSeverity(code: LintCode): "warning" | "info" {
   return LINT_INFO.get(code)?.severity ?? "warning";
 }
 
@@ -220,7 +172,8 @@ const LETTER = /\p{L}/u;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
 
-function where(span: Span) {
+/** A span as a finding's location. */
+export function where(span: Span) {
   return { line: span.line, column: span.column, start: span.start, end: span.end };
 }
 

@@ -9,7 +9,7 @@ import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import { type ExceptionOptions, exceptionProblems } from "./exceptions.js";
 import { isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
-import { lintQuery } from "./lint.js";
+import { lintQuery } from "./lint-ignore.js";
 import { normalizeRule, type RuleIssue } from "./normalize.js";
 import { type CompiledSchema, compileSchema, type FieldSchema } from "./schema.js";
 import type { LoadedRule, Rule } from "./types.js";

@@ -47,10 +47,10 @@ describe.concurrent("check", { timeout: 60_000 }, () => {
   });
 
   it("--rules: findings point into the rule file, through TOML and JSON strings", async () => {
-    const r = await cli(["check", "--rules", RULES]);
+    const r = await cli(["check", "--rules", RULES, "--enable", "LINT_CASE_SENSITIVE"]);
     expect(r.status).toBe(0);
     const file = join(RULES, "linux/lateral_movement_direct_kubelet_access_via_process_args.toml");
-    expect(r.stdout).toContain(`${file}:87:3: warning: \`like\` on process.name is case-sensitive`);
+    expect(r.stdout).toContain(`${file}:87:3: info: \`like\` on process.name is case-sensitive`);
     const lines = r.stdout.split("\n");
     const at = lines.findIndex((l) => l.startsWith(`${file}:87:3:`));
     expect(lines[at + 1]).toBe(
@@ -58,6 +58,10 @@ describe.concurrent("check", { timeout: 60_000 }, () => {
     );
     expect(caretColumn(lines[at + 2] as string)).toBe(3);
     expect(r.stderr).toContain("in 1 rule\n");
+    // Off by default: counted, not listed.
+    const plain = await cli(["check", "--rules", RULES]);
+    expect(plain.stdout).toBe("");
+    expect(plain.stderr).toMatch(/^LINT_CASE_SENSITIVE +info +3 +3 off/m);
 
     const dir = tempDir();
     const rule = {

@@ -7,14 +7,15 @@ import { ecsSchema } from "../../src/node/rules/ecs.js";
 import { checkQuery } from "../../src/rules/check-query.js";
 import { ruleFromText } from "../../src/rules/from-text.js";
 import {
+  enabledLintCodes,
   findingRank,
   IGNORE_DIRECTIVE,
-  ignoreDirectives,
   LINT_TABLE,
   LintCodes,
   lintCodeInfo,
   nearestLintCode,
 } from "../../src/rules/lint.js";
+import { ignoreDirectives } from "../../src/rules/lint-ignore.js";
 import { compileSchema } from "../../src/rules/schema.js";
 import { validateRule } from "../../src/rules/validate.js";
 import { kubeletToml, ruleObject } from "./helpers.js";
@@ -60,10 +61,26 @@ describe("the table of lint codes", () => {
     expect(new Set(order).size).toBe(order.length);
   });
 
+  it("turns codes on and off from the defaults", () => {
+    const defaults = enabledLintCodes();
+    expect(defaults.has(LintCodes.WILDCARD_IN_EQUALITY)).toBe(true);
+    expect(defaults.has(LintCodes.CASE_SENSITIVE)).toBe(false);
+    const changed = enabledLintCodes({
+      enable: [LintCodes.CASE_SENSITIVE, "NOT_A_CODE"],
+      disable: [LintCodes.NON_SCHEMA_FIELD],
+    });
+    expect(changed.has(LintCodes.CASE_SENSITIVE)).toBe(true);
+    expect(changed.has(LintCodes.NON_SCHEMA_FIELD)).toBe(false);
+    expect(changed.has("NOT_A_CODE")).toBe(false);
+    expect(changed.size).toBe(defaults.size);
+  });
+
   it("suggests the code nearest a misspelt one", () => {
     expect(nearestLintCode("LINT_CASE_SENSITVE")).toBe(LintCodes.CASE_SENSITIVE);
     expect(nearestLintCode("case_sensitive")).toBe(LintCodes.CASE_SENSITIVE);
     expect(nearestLintCode("wildcard-in-equality")).toBe(LintCodes.WILDCARD_IN_EQUALITY);
+    expect(nearestLintCode("LINT_CASE")).toBe(LintCodes.CASE_SENSITIVE);
+    expect(nearestLintCode("FIELD")).toBeUndefined(); // three codes hold it
     expect(nearestLintCode("EQL_UNKNOWN_PIPE")).toBeUndefined();
   });
 });

@@ -1,7 +1,10 @@
 /**
  * `mini-eql check`: syntax, semantics and lint of one query or of rule files, printed as
- * `file:line:col: severity: message [code]` with the source line and a caret. Exit status 1 when any
- * finding is an error; warnings and notes alone leave it 0.
+ * `file:line:col: severity: message [code]` with the source line and a caret, likely bugs first
+ * (errors, then warnings and notes in the order of the lint's table of codes), then a count per code.
+ * Lint codes that are off (by default or `--disable`) and findings a `mini-eql: ignore` comment
+ * silences are counted, not listed. Exit status 1 when a listed finding is at least as severe as
+ * `--fail-level` (default: error).
  */
 
 import { locate } from "../../errors.js";
@@ -10,9 +13,12 @@ import {
   checkQuery,
   compileSchema,
   earlierSyntaxError,
+  enabledLintCodes,
   type FieldSchema,
+  findingRank,
   isLexicalError,
   type LoadedRule,
+  lintCodeInfo,
   type RuleIssue,
   type RuleLoadError,
   validateRule,
@@ -20,7 +26,14 @@ import {
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { dataFieldOptions } from "../io/mapping.js";
-import { diagnosticFinding, type Finding, formatFinding, plural } from "../report.js";
+import {
+  type CodeCount,
+  diagnosticFinding,
+  type Finding,
+  formatCodeTable,
+  formatFinding,
+  plural,
+} from "../report.js";
 import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
 import { queryInFile, queryPosition, ruleFileFormat } from "../rules/positions.js";
 
@@ -32,7 +45,15 @@ export interface CheckOptions {
   allowUnknownFields?: boolean;
   fieldMap?: string;
   followSymlinks?: boolean;
+  /** Lint codes to list besides those on by default. */
+  enable?: string[];
+  /** Lint codes not to list (still counted). */
+  disable?: string[];
+  /** The least severe listed finding that makes the exit status 1 (default: error). */
+  failLevel?: Finding["severity"];
 }
+
+const SEVERITIES: readonly Finding["severity"][] = ["error", "warning", "info"];
 
 function queryFindings(text: string, mapping: CompileOptions, schema: FieldSchema | undefined): Finding[] {
   const file = "<query>";
@@ -65,7 +86,13 @@ function earlierInRuleFile(e: RuleLoadError, mapping: CompileOptions): Finding |
 }
 
 function issueFinding(file: string, issue: RuleIssue, queryText: string): Finding {
-  const base = { file, severity: issue.severity, message: issue.message, code: issue.code };
+  const base = {
+    file,
+    severity: issue.severity,
+    message: issue.message,
+    code: issue.code,
+    ...(issue.silenced ? { silenced: true } : {}),
+  };
   if (!issue.location) return base;
   const { location, sourceLine, caret } = locate(queryText, issue.location);
   return { ...base, line: location.line, column: location.column, sourceLine, caret };
@@ -76,7 +103,10 @@ function ruleFindings(loaded: LoadedRule, schema: FieldSchema | undefined): Find
   // The rule was compiled against the mapping when it was loaded: validation needs only the schema.
   return validateRule(loaded, schema ? { schema } : {}).map((issue): Finding => {
     const at = issue.location ? queryPosition(loaded, issue.location) : undefined;
-    if (at) return { file, severity: issue.severity, message: issue.message, code: issue.code, ...at };
+    if (at) {
+      const { severity, message, code } = issue;
+      return { file, severity, message, code, ...at, ...(issue.silenced ? { silenced: true } : {}) };
+    }
     // Not mappable into the file (or about a key): name the rule's line and the position in its query.
     const f = issueFinding(file, issue, loaded.rule.query);
     return {
@@ -115,12 +145,58 @@ export async function checkCommand(
     }
     for (const r of set.rules) findings.push(...ruleFindings(r, schema));
   }
-  for (const f of findings) ctx.stdout.write(formatFinding(f, ctx.out));
-  const count = (s: Finding["severity"]) => findings.filter((f) => f.severity === s).length;
-  const errors = count("error");
+  const { listed, rows } = sortFindings(findings, enabledLintCodes(lintChange(opts)));
+  for (const f of listed) ctx.stdout.write(formatFinding(f, ctx.out));
+  ctx.stderr.write(formatCodeTable(rows, ctx.err));
+  const count = (s: Finding["severity"]) => listed.filter((f) => f.severity === s).length;
   const what = query !== undefined && rules.length === 0 ? "the query" : plural(ruleCount, "rule");
+  const off = rows.reduce((n, r) => n + r.off, 0);
+  const silenced = rows.reduce((n, r) => n + r.silenced, 0);
+  const unlisted = off + silenced > 0 ? `; ${off} off, ${silenced} silenced` : "";
   ctx.stderr.write(
-    `check: ${plural(errors, "error")}, ${plural(count("warning"), "warning")}, ${plural(count("info"), "note")} in ${what}\n`,
+    `check: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("info"), "note")} in ${what}${unlisted}\n`,
   );
-  return errors > 0 ? ExitCode.FAILURE : ExitCode.OK;
+  const level = SEVERITIES.indexOf(opts.failLevel ?? "error");
+  return listed.some((f) => SEVERITIES.indexOf(f.severity) <= level) ? ExitCode.FAILURE : ExitCode.OK;
+}
+
+/** --enable and --disable; a code named by both is a usage error. */
+function lintChange(opts: CheckOptions): { enable: string[]; disable: string[] } {
+  const enable = opts.enable ?? [];
+  const disable = opts.disable ?? [];
+  const both = [...new Set(enable.filter((c) => disable.includes(c)))];
+  if (both.length > 0) throw new UsageError(`--enable and --disable both name ${both.join(", ")}`);
+  return { enable, disable };
+}
+
+/**
+ * The findings to list, likely bugs first (errors, then warnings and notes each in the lint table's
+ * order of codes; in file order within a code), and the per-code counts in the same order. A silenced
+ * finding, or one of a lint code that is not on, is counted and not listed.
+ */
+export function sortFindings(
+  findings: readonly Finding[],
+  on: ReadonlySet<string>,
+): { listed: Finding[]; rows: CodeCount[] } {
+  const rows = new Map<
+    string,
+    { code: string; severity: Finding["severity"]; count: number; silenced: number; off: number }
+  >();
+  const listed: Finding[] = [];
+  for (const f of findings) {
+    const code = f.code ?? "-";
+    const row = rows.get(code) ?? { code, severity: f.severity, count: 0, silenced: 0, off: 0 };
+    rows.set(code, row);
+    row.count++;
+    if (f.silenced) row.silenced++;
+    else if (f.code !== undefined && lintCodeInfo(f.code) && !on.has(f.code)) row.off++;
+    else listed.push(f);
+  }
+  const rank = (f: { severity: Finding["severity"]; code?: string | undefined }) =>
+    findingRank(f.severity, f.code === "-" ? undefined : f.code);
+  listed.sort((a, b) => rank(a) - rank(b));
+  const table = [...rows.values()].sort(
+    (a, b) => rank(a) - rank(b) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+  return { listed, rows: table };
 }
