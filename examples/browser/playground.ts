@@ -118,7 +118,7 @@ export function queryFindings(query: string): Finding[] {
         ...withHint(w.hint),
       }),
     );
-  for (const issue of found.lint) out.push(issueFinding(query, issue, (s) => s));
+  for (const issue of found.lint) if (!issue.silenced) out.push(issueFinding(query, issue, (s) => s));
   return out.sort((a, b) => a.start - b.start);
 }
 
@@ -231,7 +231,8 @@ export function readRules(text: string, exceptions: ExceptionItem[] = []): RuleI
   for (const rule of set.rules) {
     const map = queryMapper(text, rule);
     const fallback = lineOffset(text, rule.origin.line ?? 1);
-    for (const issue of validateRule(rule)) findings.push(issueFinding(text, issue, map, fallback));
+    for (const issue of validateRule(rule))
+      if (!issue.silenced) findings.push(issueFinding(text, issue, map, fallback));
   }
   if (set.rules.length === 0 && set.errors.length === 0 && set.unsupported.length === 0) {
     findings.push(

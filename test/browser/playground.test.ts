@@ -181,7 +181,7 @@ describe.skipIf(skip)(`rule playground in headless Chromium${skip ? ` (${reason}
 
     // The lint's findings on the example rule sit in the editor at the query's lines.
     const findings = await tab.$$eval("#rule-findings li", (lis) => lis.map((li) => li.textContent));
-    expect(findings[0]).toMatch(/^87:3 warning: .*\[LINT_CASE_SENSITIVE\]/);
+    expect(findings[0]).toMatch(/^87:3 info: .*\[LINT_CASE_SENSITIVE\]/);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await tab.screenshot({ path: join(ARTIFACTS, "playground.png") });

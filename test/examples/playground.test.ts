@@ -10,6 +10,7 @@ import {
   explainEvent,
   fixtureFileFor,
   isBareQuery,
+  queryFindings,
   readEvents,
   readExceptions,
   readRules,
@@ -67,6 +68,12 @@ describe("rule editor", () => {
     const { rules, findings } = readRules('process where process.name == "cu*"');
     expect(rules).toHaveLength(1);
     expect(findings.map((f) => f.code)).toEqual(["LINT_WILDCARD_IN_EQUALITY", "LINT_CASE_SENSITIVE"]);
+  });
+
+  it("leaves out the findings a mini-eql: ignore comment silences, as check does", () => {
+    const q = 'process where process.name == "cu*" // mini-eql: ignore LINT_CASE_SENSITIVE';
+    expect(readRules(q).findings.map((f) => f.code)).toEqual(["LINT_WILDCARD_IN_EQUALITY"]);
+    expect(queryFindings(q).map((f) => f.code)).toEqual(["LINT_WILDCARD_IN_EQUALITY"]);
   });
 
   it("maps the query's findings into a TOML rule file, through its multi-line string", () => {
