@@ -110,7 +110,8 @@ Examples:
   $ mini-eql check 'process where process.name == "curl*"'
   $ mini-eql check --rules rules
   $ mini-eql check --rules rules --enable LINT_CASE_SENSITIVE --fail-level warning
-  $ mini-eql check --rules rules --no-schema --disable LINT_NON_SCHEMA_FIELD,LINT_UNKNOWN_FIELD`;
+  $ mini-eql check --rules rules --disable LINT_NON_SCHEMA_FIELD,LINT_UNKNOWN_FIELD --fail-level warning
+  $ mini-eql check --rules rules --no-schema`;
 
 /** Examples and notes of `mini-eql test`. */
 export const TEST_HELP = `
