@@ -107,6 +107,25 @@ describe.concurrent("run over the Kubelet example", { timeout: 60_000 }, () => {
     expect(r.stderr).toContain("1 event dated more than an hour after the other events");
   });
 
+  it("from a file, a far-future @timestamp anywhere or a far-future event.ingested leaves the example's alerts", async () => {
+    const dir = tempDir();
+    const kubelet = readFileSync(KUBELET_EVENTS, "utf8");
+    // The rule's look-back window reads event.ingested (timestamp_override).
+    const first = join(dir, "future-first.ndjson");
+    writeFileSync(first, `{"@timestamp":"2099-01-01T00:00:00Z","event":{"category":["x"]}}\n${kubelet}`);
+    const ingested = join(dir, "future-ingested.ndjson");
+    writeFileSync(
+      ingested,
+      `${kubelet}{"@timestamp":"2026-11-20T09:06:30Z","event":{"category":["x"],"ingested":"2099-01-01T00:00:00Z"}}\n`,
+    );
+    for (const file of [first, ingested]) {
+      const r = await cli(["run", "--rules", RULES, file]);
+      expect(r.status, file).toBe(0);
+      expect(ndjson(r.stdout), file).toHaveLength(3);
+      expect(r.stderr, file).toContain("the last event time was 2026-11-20T09:06");
+    }
+  });
+
   it("reads gzip and stdin, reports malformed lines and keeps the count", async () => {
     const text = readFileSync(KUBELET_EVENTS, "utf8");
     const input = gzipSync(`${text}garbage\n{"truncated":\n`);

@@ -81,6 +81,37 @@ describe("StateBudget", () => {
     expect(calls).toBe(1);
   });
 
+  it("evicts at a full budget without looking at the other entries", () => {
+    const n = 5000;
+    const budget = new StateBudget({ maxBytes: n });
+    const owner = budget.owner();
+    const log: string[] = [];
+    let looks = 0;
+    // Each entry counts how often its recency stamp or list link is read.
+    const watched = (name: string) => {
+      const item = new Item(name, log);
+      for (const key of ["stamp", "nextCharged"] as const) {
+        let v = item[key];
+        Object.defineProperty(item, key, {
+          get() {
+            looks++;
+            return v;
+          },
+          set(x) {
+            v = x;
+          },
+        });
+      }
+      return item;
+    };
+    for (let i = 0; i < n; i++) owner.charge(watched(`old${i}`), 1);
+    looks = 0;
+    for (let i = 0; i < 1000; i++) owner.charge(new Item(`new${i}`, log), 1);
+    expect(log).toEqual(Array.from({ length: 1000 }, (_, i) => `old${i}`));
+    // A constant number of reads per eviction, not a scan of the 5000 entries charged.
+    expect(looks).toBeLessThan(10 * 1000);
+  });
+
   it("rejects a negative or NaN limit", () => {
     expect(() => new StateBudget({ maxBytes: -1 })).toThrow(RangeError);
     expect(() => new StateBudget({ maxBytes: Number.NaN })).toThrow(RangeError);

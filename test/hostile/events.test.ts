@@ -1,5 +1,5 @@
 /** Hostile in-memory events: getters that throw, huge sparse arrays. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compile, type EventsResult, type SequencesResult } from "../../src/index.js";
 
 function throwingTimestamp(id: number): Record<string, unknown> {
@@ -101,6 +101,17 @@ describe("long digit strings", () => {
     }
     expect(compile("any where number(n) == 5").matches({ n: `000${"0".repeat(80_000)}5` })).toBe(true);
   });
+  it("number() stops reading a Long's digits once it is out of range", () => {
+    const q = compile("any where number(n) == 5");
+    const digits = vi.spyOn(Number, "parseInt");
+    try {
+      expect(q.matches({ n: long })).toBe(false);
+      // A Long has at most 19 digits: reading all 80,000 (a growing BigInt each) is quadratic work.
+      expect(digits.mock.calls.length).toBeLessThan(100);
+    } finally {
+      digits.mockRestore();
+    }
+  });
 });
 
 describe("huge sparse arrays", () => {
@@ -149,6 +160,22 @@ describe("huge sparse arrays", () => {
     const nested: unknown[] = [];
     nested[7e8] = sparseWithLast();
     expect(timed(() => compile('any where a == "x"').matches({ a: nested })).ms).toBeLessThan(500);
+  });
+
+  it("read only the elements that exist: holes are not visited one by one", () => {
+    // A sparse array behind a proxy that counts the elements read.
+    const target: string[] = [];
+    target[999_999] = "x";
+    let reads = 0;
+    const args = new Proxy(target, {
+      get(t, key, receiver) {
+        if (typeof key === "string" && /^[0-9]+$/.test(key)) reads++;
+        return Reflect.get(t, key, receiver);
+      },
+    });
+    const q = compile('process where process.args == "x"');
+    expect(q.matches({ event: { category: "process" }, process: { args } })).toBe(true);
+    expect(reads).toBeLessThan(100);
   });
 
   it("small arrays with holes read the same as their elements", () => {

@@ -123,4 +123,24 @@ describe("unusable timestamps in rules", () => {
     for (const e of events) expect(() => set.push(e)).not.toThrow();
     expect(() => set.end()).not.toThrow();
   });
+
+  it("an event a sequence stage matches without a timestamp is skipped; the batch's sequences still alert", () => {
+    const rule = ruleFromObject(
+      ruleObject({
+        query:
+          'sequence by host.id [process where process.name == "bash"] [process where process.name == "curl"]',
+      }),
+    );
+    const proc = (name: string, time?: string) => ({
+      ...(time === undefined ? {} : { "@timestamp": time }),
+      event: { category: ["process"] },
+      host: { id: "h1" },
+      process: { name },
+    });
+    const events = [proc("bash"), proc("bash", "2026-05-04T10:25:00Z"), proc("curl", "2026-05-04T10:25:01Z")];
+    const r = runRules([rule], events, { now: "2026-05-04T10:30:00Z", window: false });
+    // One shell alert and two building blocks, from the timed pair.
+    expect(r.alerts).toHaveLength(3);
+    expect(r.reports[0]).toMatchObject({ matched: 1, alerts: 3, skipped: 1 });
+  });
 });

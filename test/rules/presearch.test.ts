@@ -1,6 +1,6 @@
 /** The rule index must never change an answer: indexed and unindexed rule sets agree on everything. */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseMapping } from "../../src/mapping.js";
 import { parse } from "../../src/parse.js";
 import { ruleFromObject } from "../../src/rules/from-object.js";
@@ -227,5 +227,30 @@ describe("indexed and unindexed rule sets", () => {
     expect(reads).toBe(1);
     expect(set.stats().evaluations).toBe(1);
     expect(set.stats().presearch.indexedRules).toBe(50);
+  });
+
+  it("fold each value once per event for : like~ in~, however many rules compare it", () => {
+    // Negated conditions are not indexed: every rule evaluates its comparison on the same value.
+    const queries = Array.from({ length: 20 }, (_, i) => [
+      `process where not process.name : "q${i}*"`,
+      `process where not process.name like~ "q${i}*"`,
+      `process where not process.name in~ ("q${i}")`,
+    ]).flat();
+    const set = compileRules(load(queries), { now: 0, window: false });
+    const value = "Folded-Once-Value";
+    const lower = String.prototype.toLowerCase;
+    let folds = 0;
+    const spy = vi.spyOn(String.prototype, "toLowerCase").mockImplementation(function (this: string) {
+      if (String(this) === value) folds++;
+      return lower.call(this);
+    });
+    try {
+      expect(set.push({ event: { category: "process" }, process: { name: value } })).toHaveLength(0);
+      set.end();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(set.reports().every((r) => r.matched === 1)).toBe(true);
+    expect(folds).toBe(1);
   });
 });
