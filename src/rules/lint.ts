@@ -3,9 +3,11 @@
  * characters, case-sensitive matching on attacker-controlled fields, a field compared with a value of a
  * type it cannot hold, and fields the schema does not define. Walks the AST from `parse()`.
  */
-import type { Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
+import type { EventQuery, Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import { chainOperands } from "../ast/walk.js";
+import { ownOptions } from "../options.js";
+import { closest } from "../suggest.js";
 import { isCaseControlled } from "./case-fields.js";
 import type { RuleIssue } from "./normalize.js";
 import { type CompiledSchema, NUMERIC_TYPES, STRING_TYPES } from "./schema.js";
@@ -18,7 +20,14 @@ export const LintCodes = {
   UNKNOWN_FIELD: "LINT_UNKNOWN_FIELD",
   NON_SCHEMA_FIELD: "LINT_NON_SCHEMA_FIELD",
   PAST_IGNORE_ABOVE: "LINT_PAST_IGNORE_ABOVE",
+  UNKNOWN_CATEGORY: "LINT_UNKNOWN_CATEGORY",
 } as const;
+
+/** Options of `lintStatement`. */
+export interface LintOptions {
+  /** The field event categories are read from (a rule's `event_category_override`); `event.category` by default. */
+  categoryField?: string;
+}
 
 const CASE_FUNCTIONS = new Set(["startswith", "endswith", "stringcontains", "indexof"]);
 const LETTER = /\p{L}/u;
@@ -64,8 +73,15 @@ function typeClash(type: string, lit: Literal, ordering: boolean): string | unde
   return undefined;
 }
 
-/** Lint one statement. `schema` enables the field checks. Issues come in source order. */
-export function lintStatement(statement: Statement, schema?: CompiledSchema): RuleIssue[] {
+/**
+ * Lint one statement. `schema` enables the field checks, and the category check where the schema
+ * lists the category field's values (ECS lists `event.category`'s). Issues come in source order.
+ */
+export function lintStatement(
+  statement: Statement,
+  schema?: CompiledSchema,
+  options: LintOptions = {},
+): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const reportedFields = new Set<string>();
   const warn = (code: string, span: Span, message: string, field?: string) =>
@@ -228,9 +244,26 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
     }
   }
 
+  /**
+   * A category the schema does not list: Elasticsearch accepts any category string, so a misspelt
+   * one (`proces`) is no error, and the query never matches an event.
+   */
+  const categoryField = ownOptions(options).categoryField ?? "event.category";
+  const categories = schema?.allowedValues(categoryField);
+  function checkCategory(f: EventQuery): void {
+    if (!categories || f.category === null || categories.includes(f.category)) return;
+    const near = closest(f.category, categories);
+    warn(
+      LintCodes.UNKNOWN_CATEGORY,
+      f.categorySpan,
+      `${JSON.stringify(f.category)} is not one of the schema's ${categoryField} values${near ? `: did you mean ${near}?` : ` (${categories.join(", ")})`}; no event of the schema has it`,
+    );
+  }
+
   const q = statement.query;
   const filters =
     q.kind === "event" ? [q] : [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])];
+  for (const f of filters) checkCategory(f.kind === "term" ? f.filter : f);
   if (q.kind !== "event") for (const k of q.by) walk(k, true);
   for (const f of filters) {
     if (f.kind === "term") {

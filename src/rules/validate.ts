@@ -8,7 +8,7 @@ import { EqlError } from "../errors.js";
 import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import { type ExceptionOptions, exceptionProblems } from "./exceptions.js";
-import { isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
+import { documentIssues, isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
 import { lintStatement } from "./lint.js";
 import { normalizeRule, type RuleIssue } from "./normalize.js";
 import { type CompiledSchema, compileSchema, type FieldSchema } from "./schema.js";
@@ -67,6 +67,7 @@ export function validateRule(
   given: ValidateOptions = {},
 ): RuleIssue[] {
   const options = ownOptions(given);
+  const document = !isLoaded(rule) && splitDocument(rule as Record<string, unknown>).body !== rule;
   const body = isLoaded(rule) ? rule.rule : splitDocument(rule as Record<string, unknown>).body;
   if (!isEqlRule(body)) {
     return [
@@ -78,7 +79,10 @@ export function validateRule(
       },
     ];
   }
-  const issues = normalizeRule(body).issues;
+  const issues = [
+    ...(document ? documentIssues(rule as Record<string, unknown>) : []),
+    ...normalizeRule(body, { document }).issues,
+  ];
   let statement: Statement | undefined;
   if (isLoaded(rule)) statement = rule.compiled.statement;
   else if (typeof body.query === "string") {
@@ -102,7 +106,12 @@ export function validateRule(
       return issues;
     }
   }
-  if (statement) issues.push(...lintStatement(statement, prepare(options.schema)));
+  if (statement) {
+    const override =
+      typeof body.event_category_override === "string" ? body.event_category_override : undefined;
+    const lint = override ? { categoryField: override } : {};
+    issues.push(...lintStatement(statement, prepare(options.schema), lint));
+  }
   if (isLoaded(rule)) {
     const lists = options.valueLists === undefined ? {} : { valueLists: options.valueLists };
     for (const message of exceptionProblems(rule.exceptions, lists))

@@ -21,7 +21,7 @@ import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { readMapping } from "../io/mapping.js";
 import { diagnosticFinding, type Finding, formatFinding, plural } from "../report.js";
-import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
+import { failedRuleCount, loadErrorFinding, loadRuleArgs } from "../rules/load.js";
 import { queryInFile, queryPosition, ruleFileFormat } from "../rules/positions.js";
 
 /** Options of `mini-eql check`. */
@@ -115,7 +115,7 @@ export async function checkCommand(
   let ruleCount = 0;
   if (rules.length > 0) {
     const set = loadRuleArgs(rules, mapping, opts.followSymlinks ? { followSymlinks: true } : {});
-    ruleCount = set.rules.length + set.errors.length;
+    ruleCount = set.rules.length + failedRuleCount(set.errors);
     for (const e of set.errors) {
       const earlier = earlierInRuleFile(e, mapping);
       if (earlier) findings.push(earlier);
