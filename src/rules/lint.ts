@@ -256,7 +256,9 @@ export function lintStatement(
     warn(
       LintCodes.UNKNOWN_CATEGORY,
       f.categorySpan,
-      `${JSON.stringify(f.category)} is not one of the schema's ${categoryField} values${near ? `: did you mean ${near}?` : ` (${categories.join(", ")})`}; no event of the schema has it`,
+      near
+        ? `unknown event category "${f.category}" (not among the schema's ${categoryField} values): did you mean ${near}?`
+        : `unknown event category "${f.category}": the schema's ${categoryField} values are ${categories.join(", ")}`,
     );
   }
 

@@ -70,7 +70,7 @@ export function unknownKeyIssues(
 ): RuleIssue[] {
   const issues: RuleIssue[] = [];
   for (const key of Object.keys(input)) {
-    if (known.has(key)) continue;
+    if (known.has(key) || input[key] === undefined) continue;
     const near = closest(key, known);
     issues.push({
       severity: "error",
