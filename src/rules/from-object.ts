@@ -70,13 +70,8 @@ export function splitDocument(input: Record<string, unknown>): {
   return { body: input };
 }
 
-/** Keys whose errors keep the query from being compiled (they are compile options). */
-const COMPILE_KEYS = new Set(
-  ["query", "event_category_override", "tiebreaker_field", "timestamp_field"].flatMap((k) => [
-    k,
-    `rule.${k}`,
-  ]),
-);
+/** The rule keys that are compile options (`ruleCompileOptions`). */
+const COMPILE_KEYS = ["event_category_override", "tiebreaker_field", "timestamp_field"];
 
 const TABLES: ReadonlySet<string> = new Set(DOCUMENT_TABLES);
 const METADATA: ReadonlySet<string> = new Set(METADATA_KEYS);
@@ -297,10 +292,15 @@ export function loadRuleInContext(
     if (issue.severity === "error")
       errors.push(fail(issue.code as RuleLoadError["code"], issue.key ?? "", issue.message));
 
-  // The query is compiled even when other keys are wrong, so one pass reports every mistake.
+  // The query is compiled even when other keys are wrong, so one pass reports every mistake; a
+  // compile option that is wrong is left out.
   let compiled: LoadedRule["compiled"] | undefined;
-  const compileOptions = ruleCompileOptions(rule, options.compile);
-  if (typeof rule.query === "string" && !errors.some((e) => COMPILE_KEYS.has(e.key ?? ""))) {
+  const wrong = new Set(issues.map((i) => i.key));
+  const usable = COMPILE_KEYS.some((k) => wrong.has(k))
+    ? (Object.fromEntries(Object.entries(rule).filter(([k]) => !wrong.has(k))) as Rule)
+    : rule;
+  const compileOptions = ruleCompileOptions(usable, options.compile);
+  if (typeof rule.query === "string" && !wrong.has("query")) {
     try {
       compiled = compile(rule.query, compileOptions);
     } catch (e) {

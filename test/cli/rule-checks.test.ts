@@ -217,6 +217,46 @@ describe.concurrent("check --rules: mistakes in rule files", { timeout: 60_000 }
     expect(r.stderr).toContain("check: 6 errors, 0 warnings, 0 notes in 3 rules\n");
   });
 
+  it("a rule that fails on its keys still has its query linted, with its category field", async () => {
+    const text = testRuleToml("t", "proces where process.pid == 1").replace(
+      "risk_score = 70",
+      "risk_scor = 70",
+    );
+    const rule = {
+      rule_id: "n",
+      name: "N",
+      description: "d",
+      type: "eql",
+      language: "eql",
+      index: ["logs-*"],
+      risk_score: 1,
+      severity: "urgent",
+      event_category_override: "event.type",
+      query: "info where true",
+    };
+    const lines = [
+      JSON.stringify(rule),
+      JSON.stringify({ ...rule, rule_id: "m", query: "infoo where true" }),
+    ];
+    const dir = ruleDir({ "t.toml": text, "o.ndjson": `${lines.join("\n")}\n` });
+    const r = await cli(["check", "--rules", dir]);
+    expect(r.status).toBe(1);
+    const t = join(dir, "t.toml");
+    const o = join(dir, "o.ndjson");
+    const col = (line: string, needle: string) => line.indexOf(needle) + 1;
+    const severity =
+      'severity: severity must be one of low, medium, high, critical, not "urgent" [RULE_BAD_VALUE]';
+    expect(heads(r.stdout)).toEqual([
+      `${o}:1:${col(lines[0] as string, '"severity"')}: error: ${severity}`,
+      `${o}:2:${col(lines[1] as string, '"severity"')}: error: ${severity}`,
+      `${o}:2:${col(lines[1] as string, "infoo")}: warning: unknown event category "infoo" (not among the schema's event.type values): did you mean info? [LINT_UNKNOWN_CATEGORY]`,
+      `${t}:1:1: error: rule.risk_score: missing required key "risk_score" [RULE_MISSING_KEY]`,
+      `${t}:${lineOf(text, "risk_scor")}:1: error: rule.risk_scor: unknown key "risk_scor": did you mean "risk_score"? [RULE_UNKNOWN_KEY]`,
+      `${t}:${lineOf(text, "proces")}:1: warning: unknown event category "proces" (not among the schema's event.category values): did you mean process? [LINT_UNKNOWN_CATEGORY]`,
+    ]);
+    expect(r.stderr).toContain("check: 4 errors, 2 warnings, 0 notes in 3 rules\n");
+  });
+
   it("the shipped rule loads with no finding but its case-sensitivity warnings", async () => {
     const r = await cli(["check", "--rules", RULES]);
     expect(r.status).toBe(0);

@@ -158,6 +158,17 @@ describe("every mistake of a rule in one pass", () => {
     ]);
   });
 
+  it("compiles the query without a compile option that is wrong", () => {
+    const text = RULE.replace('severity = "low"', 'severity = "low"\nevent_category_override = 5').replace(
+      "process.pid == 1",
+      "process.pid ==",
+    );
+    expect(errorsOf(text).map((e) => [e[0], e[1]])).toEqual([
+      ["RULE_WRONG_TYPE", "rule.event_category_override"],
+      ["RULE_QUERY", "rule.query"],
+    ]);
+  });
+
   it("throws one error naming the others when errors are not collected", () => {
     let thrown: unknown;
     try {

@@ -90,16 +90,17 @@ function tomlHint(e: RuleLoadError): string | undefined {
 }
 
 /**
- * How many rules the load errors are about: a rule may have several errors (one per mistake), each
+ * Which rule a load error is about, as a key: a rule may have several errors (one per mistake), each
  * naming its file, and in an NDJSON file its line, and where known its rule_id.
  */
+export function failedRuleKey(e: RuleLoadError): string {
+  const file = e.file ?? "<rule>";
+  if (/\.(ndjson|jsonl)$/i.test(file)) return `${file}\u0000${e.line}`;
+  if (/\.json$/i.test(file)) return `${file}\u0000${e.rule_id ?? ""}`;
+  return file;
+}
+
+/** How many rules the load errors are about. */
 export function failedRuleCount(errors: readonly RuleLoadError[]): number {
-  const rules = new Set<string>();
-  for (const e of errors) {
-    const file = e.file ?? "<rule>";
-    if (/\.(ndjson|jsonl)$/i.test(file)) rules.add(`${file}\u0000${e.line}`);
-    else if (/\.json$/i.test(file)) rules.add(`${file}\u0000${e.rule_id ?? ""}`);
-    else rules.add(file);
-  }
-  return rules.size;
+  return new Set(errors.map(failedRuleKey)).size;
 }
