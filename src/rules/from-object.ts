@@ -247,7 +247,6 @@ export function loadRuleInContext(
   const errors: RuleLoadError[] = [];
 
   // Only a rule that loads takes its id: a broken copy of a rule does not shut the good one out.
-  const idAt = position(ctx, keyOffset(ctx, "rule_id"));
   const first = ruleId !== undefined ? options.ruleIds?.get(ruleId) : undefined;
   if (first !== undefined)
     errors.push(
@@ -255,12 +254,15 @@ export function loadRuleInContext(
         RuleErrorCodes.DUPLICATE_ID,
         "rule_id",
         `rule_id ${JSON.stringify(ruleId)} is already used by the rule at ${first}`,
-        idAt,
       ),
     );
   const claimId = () => {
-    if (ruleId !== undefined)
-      options.ruleIds?.set(ruleId, `${file ?? "<rule>"}${idAt.line !== undefined ? `:${idAt.line}` : ""}`);
+    if (ruleId === undefined || !options.ruleIds) return;
+    // A TOML file holds one rule: name its rule_id's line. Elsewhere the rule's own line is known
+    // (locating a key in a long NDJSON export for every rule would read the text again each time).
+    const line =
+      ctx.origin.format === "toml" ? position(ctx, keyOffset(ctx, "rule_id")).line : ctx.origin.line;
+    options.ruleIds.set(ruleId, `${file ?? "<rule>"}${line !== undefined ? `:${line}` : ""}`);
   };
 
   if (!isEqlRule(body)) {
