@@ -139,6 +139,9 @@ describe.concurrent("check --rules: mistakes in rule files", { timeout: 60_000 }
     expect(k.stdout).toContain(
       `${kql}: error: no EQL rule: found 1 object of other kinds (1 with type "query"); only EQL rules run [RULE_NO_RULES]`,
     );
+    expect(k.stdout).toContain(
+      `${join(kql, "k.json")}:1: info: K is not checked: only EQL rules are, not type "query" [RULE_UNSUPPORTED_TYPE]`,
+    );
   });
 
   it("event NDJSON in a rules folder: one error for the file, counting its events", async () => {

@@ -163,7 +163,7 @@ export async function checkCommand(
   let ruleCount = 0;
   if (rules.length > 0) {
     const set = loadRuleArgs(rules, mapping, opts.followSymlinks ? { followSymlinks: true } : {});
-    ruleCount = set.rules.length + failedRuleCount(set.errors);
+    ruleCount = set.rules.length + failedRuleCount(set.errors) + set.unsupported.length;
     // A rule's errors come together; after them, the lint of its query when only its keys are wrong.
     const compiledSchema = schema ? compileSchema(schema) : undefined;
     let group: RuleLoadError[] = [];
@@ -180,6 +180,19 @@ export async function checkCommand(
     }
     endGroup();
     for (const r of set.rules) findings.push(...ruleFindings(r, schema));
+    // Rules of other types are not checked, and said so.
+    for (const u of set.unsupported) {
+      const kind = u.type ?? u.language;
+      findings.push({
+        file: u.origin.file ?? "<rule>",
+        line: u.origin.line,
+        severity: "info",
+        message: `${u.name ?? u.rule_id ?? "an object"} is not checked: only EQL rules are, ${
+          kind !== undefined ? `not type ${JSON.stringify(kind)}` : "and it names no rule type"
+        }`,
+        code: "RULE_UNSUPPORTED_TYPE",
+      });
+    }
   }
   for (const f of findings) ctx.stdout.write(formatFinding(f, ctx.out));
   const count = (s: Finding["severity"]) => findings.filter((f) => f.severity === s).length;
