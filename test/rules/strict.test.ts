@@ -16,6 +16,7 @@ import { rulesFromText } from "../../src/rules/from-text.js";
 import { DETECTION_RULES_KEYS, KIBANA_RULE_KEYS, METADATA_KEYS } from "../../src/rules/keys.js";
 import { lintStatement } from "../../src/rules/lint.js";
 import { compileSchema } from "../../src/rules/schema.js";
+import { ruleToToml } from "../../src/rules/to-document.js";
 import { validateRule } from "../../src/rules/validate.js";
 import { closest, editDistance } from "../../src/suggest.js";
 import { curlEvent, kubeletToml, ruleObject } from "./helpers.js";
@@ -125,6 +126,15 @@ describe("unknown keys", () => {
     expect(keyIssues({ rule: { ...ruleObject(), created_at: "x" } }).map((i) => i.key)).toEqual([
       "created_at",
     ]);
+  });
+
+  it("leave Kibana's own keys out of a rule written back as TOML, which then loads", () => {
+    const loaded = ruleFromObject(
+      ruleObject({ id: "so-1", created_at: "2026-01-01T00:00:00Z", immutable: false }),
+    );
+    const toml = ruleToToml(loaded);
+    expect(toml).not.toContain("created_at");
+    expect(rulesFromText(toml, { file: "back.toml", collectErrors: true }).errors).toEqual([]);
   });
 
   it("leave the shipped rule alone", () => {
