@@ -16,6 +16,7 @@ import {
   type LoadedRule,
   lintStatement,
   parse,
+  RuleErrorCodes,
   type RuleIssue,
   type RuleLoadError,
   validateRule,
@@ -97,12 +98,12 @@ function ruleFindings(loaded: LoadedRule, schema: FieldSchema | undefined): Find
 }
 
 /** The errors after which a rule's query is still there to lint: mistakes in its other keys. */
-const KEY_ERRORS = new Set([
-  "RULE_UNKNOWN_KEY",
-  "RULE_MISSING_KEY",
-  "RULE_WRONG_TYPE",
-  "RULE_BAD_VALUE",
-  "RULE_DUPLICATE_ID",
+const KEY_ERRORS: ReadonlySet<string> = new Set([
+  RuleErrorCodes.UNKNOWN_KEY,
+  RuleErrorCodes.MISSING_KEY,
+  RuleErrorCodes.WRONG_TYPE,
+  RuleErrorCodes.BAD_VALUE,
+  RuleErrorCodes.DUPLICATE_ID,
 ]);
 
 /**
