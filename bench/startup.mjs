@@ -53,7 +53,13 @@ if (process.argv[2] === "--corpus-worker") {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line));
-  const objects = rules.map((r) => ({ ...r, type: "eql", language: "eql", description: r.name }));
+  // `path` and `kind` are the corpus's own notes on each rule, not rule keys.
+  const objects = rules.map(({ path: _path, kind: _kind, ...r }) => ({
+    ...r,
+    type: "eql",
+    language: "eql",
+    description: r.name,
+  }));
   const runs = {
     compile: () => pass(rules, (r) => compile(r.query)),
     rules: () => pass(objects, (o) => ruleFromObject(o)),

@@ -14,10 +14,12 @@ interface EcsEntry {
   type: string;
   ignore_above?: number;
   multi_fields?: { flat_name: string; type: string }[];
+  allowed_values?: { name: string }[];
 }
 
 /**
- * `@elastic/ecs` replaced by the only part mini-eql reads: each field's type, `ignore_above` and multi-fields. Its
+ * `@elastic/ecs` replaced by the only part mini-eql reads: each field's type, `ignore_above`, multi-fields and
+ * allowed values (`event.category`'s categories). Its
  * module is 1.5 MB of object literals that took about 60 ms to load; the table is 150 kB of JSON,
  * parsed in 3 ms (JSON.parse of a string is quicker for V8 than the same object as a literal).
  */
@@ -37,6 +39,9 @@ export const ecsFieldTypes: Plugin = {
           ...(field.ignore_above === undefined ? {} : { ignore_above: field.ignore_above }),
           ...(field.multi_fields
             ? { multi_fields: field.multi_fields.map((m) => ({ flat_name: m.flat_name, type: m.type })) }
+            : {}),
+          ...(field.allowed_values
+            ? { allowed_values: field.allowed_values.map((v) => ({ name: v.name })) }
             : {}),
         };
       }

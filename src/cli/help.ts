@@ -66,7 +66,8 @@ The rules are shared out between --workers N threads (default: one per core). Ea
 every event and runs its rules, so what is printed is the same for any N; --workers 1 runs in one
 thread. The memory budget is split evenly between the threads.
 
-Exit status 1: a rule file failed to load or a rule failed to run, --strict met a rejected line
+Exit status 1: a rule file failed to load (the rules that load still run; a --rules path with no
+rule runs nothing), a rule failed to run, --strict met a rejected line
 (with --now or --no-window no alert is printed then: alerts come only from a whole execution), an input file could not be read to its end
 (truncated or corrupt gzip), or --fail-on-alert and an alert was created.
 ${EXIT_STATUS_HELP}
@@ -87,11 +88,14 @@ function lintCodeLines(): string {
 /** Examples and notes of `mini-eql check`. */
 export const CHECK_HELP = `
 Checks syntax, semantics (functions, types, sequence rules) and lint (wildcards in ==, case-sensitive
-matching on attacker-controlled fields, fields unknown to ECS or of the wrong type). Each finding is
-printed as file:line:col with the source line and a caret; a query given on the command line is
-named <query>. Errors come first, then warnings and notes, each in the order of the codes below
-(likely bugs first). A table of the findings per code (severity, count, how many were off or
-silenced) and the totals close the output, on stderr.
+matching on attacker-controlled fields, fields unknown to ECS or of the wrong type, event categories
+ECS does not list). Rule files are read strictly: unknown keys, a missing [rule] table or required
+key, a rule_id used twice, events among the rules and a --rules path without rules are errors (see
+rules/README.md), every one of them reported in one run. Each finding is printed as file:line:col
+with the source line and a caret; a query given on the command line is named <query>. Errors come
+first, then warnings and notes, each in the order of the codes below (likely bugs first). A table
+of the findings per code (severity, count, how many were off or silenced) and the totals close the
+output, on stderr.
 
 Lint codes, in listing order (severity, listed by default or not):
 ${lintCodeLines()}

@@ -10,6 +10,7 @@ import { FunctionArgumentError, type ParamSpec, type Scalar, type StaticType } f
 import { arith } from "../runtime/arith.js";
 import { type FieldReader, mappedFieldReader, NONE, STOPPED, type Visit } from "../runtime/fields.js";
 import { type FieldKind, fieldKindOf, staticTypeOf } from "../runtime/values.js";
+import { closest } from "../suggest.js";
 import { type CompileEnv, fail } from "./env.js";
 import {
   checkQueryable,
@@ -168,37 +169,10 @@ function compileArith(expr: Arith, env: CompileEnv, bav: BoolAsValue): Value {
   };
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] as number;
-      row[j] = Math.min(
-        (row[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      prev = tmp;
-    }
-  }
-  return row[b.length] as number;
-}
-
 /** The known function name closest to `name`, if any is close. */
 export function nearestFunction(name: string, extra: readonly { name: string }[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  const lower = name.toLowerCase();
-  for (const f of [...extra, ...STANDARD_FUNCTIONS]) {
-    const d = levenshtein(lower, f.name.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = f.name;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  const names = [...extra, ...STANDARD_FUNCTIONS].map((f) => f.name);
+  return closest(name, names, Math.max(2, Math.floor(name.length / 3)));
 }
 
 const ACCEPTS: Record<string, readonly StaticType[]> = {

@@ -10,6 +10,16 @@ export const RuleErrorCodes = {
   WRONG_TYPE: "RULE_WRONG_TYPE",
   BAD_VALUE: "RULE_BAD_VALUE",
   QUERY: "RULE_QUERY",
+  /** A key Elastic's rule schema does not have (a typo such as `form` for `from`). */
+  UNKNOWN_KEY: "RULE_UNKNOWN_KEY",
+  /** A detection-rules file without its `[rule]` table. */
+  MISSING_TABLE: "RULE_MISSING_TABLE",
+  /** A second rule with the `rule_id` of one loaded before. */
+  DUPLICATE_ID: "RULE_DUPLICATE_ID",
+  /** An event (`@timestamp`, `event`, no rule keys) where a rule was expected. */
+  EVENT_NOT_RULE: "RULE_EVENT_NOT_RULE",
+  /** A rules directory (or file) that holds no EQL rule. */
+  NO_RULES: "RULE_NO_RULES",
   READ: "RULE_READ",
   /** A symbolic link in a rules directory leads back into a directory being listed. */
   SYMLINK_LOOP: "RULE_SYMLINK_LOOP",
@@ -38,6 +48,8 @@ export interface RuleErrorInit {
   /** The line of the file the error points at, and a caret under the column. */
   sourceLine?: string;
   caret?: string;
+  /** Further errors of the same rule, reported with this one when it is thrown. */
+  more?: readonly RuleLoadError[];
 }
 
 /** A rule could not be read: bad TOML/JSON, a missing or mistyped key, or a query that does not compile. */
@@ -52,6 +64,8 @@ export class RuleLoadError extends Error {
   readonly queryError?: EqlError;
   readonly sourceLine?: string;
   readonly caret?: string;
+  /** Further errors of the same rule (when thrown; a collected set lists each on its own). */
+  readonly more?: readonly RuleLoadError[];
 
   constructor(init: RuleErrorInit) {
     let where = init.file ?? "<rule>";
@@ -62,6 +76,7 @@ export class RuleLoadError extends Error {
       text += `\n  ${init.sourceLine}\n  ${init.caret}`;
     }
     if (init.queryError?.hint) text += `\nhint: ${init.queryError.hint}`;
+    for (const other of init.more ?? []) text += `\n${other.message}`;
     super(text);
     this.name = "RuleLoadError";
     this.code = init.code;
@@ -74,5 +89,6 @@ export class RuleLoadError extends Error {
     if (init.queryError !== undefined) this.queryError = init.queryError;
     if (init.sourceLine !== undefined) this.sourceLine = init.sourceLine;
     if (init.caret !== undefined) this.caret = init.caret;
+    if (init.more !== undefined && init.more.length > 0) this.more = init.more;
   }
 }

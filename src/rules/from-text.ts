@@ -6,7 +6,14 @@ import { parse as parseToml, TomlError } from "smol-toml";
 import { locate } from "../errors.js";
 import { ownOptions } from "../options.js";
 import { RuleErrorCodes, RuleLoadError } from "./errors.js";
-import { collect, type LoadOptions, loadRuleInContext, type RuleSet } from "./from-object.js";
+import {
+  collect,
+  EVENT_NOT_RULE,
+  type LoadOptions,
+  loadRuleInContext,
+  looksLikeEvent,
+  type RuleSet,
+} from "./from-object.js";
 import { endOfJsonValue, scanJsonObject, scanToml } from "./source-map.js";
 import type { ExceptionItem, LoadedRule, RuleOrigin } from "./types.js";
 
@@ -80,6 +87,46 @@ function jsonErrorOffset(e: unknown, text: string): number {
   return text.length;
 }
 
+/**
+ * Events among rules are reported once per file: the first as `RULE_EVENT_NOT_RULE`, counting the
+ * others, so an event file under a rules directory gives one error, not one per event.
+ */
+class EventLines {
+  private first = -1;
+  private others = 0;
+
+  constructor(
+    private readonly set: RuleSet,
+    private readonly unit: string,
+  ) {}
+
+  /** True when `obj` is an event after the first: count it and skip it. */
+  skip(obj: unknown): boolean {
+    if (!looksLikeEvent(obj)) return false;
+    if (this.first < 0) {
+      this.first = this.set.errors.length;
+      return false;
+    }
+    this.others++;
+    return true;
+  }
+
+  /** Name the count of the others in the first one's error. */
+  finish(): void {
+    const e = this.set.errors[this.first];
+    if (this.others === 0 || e === undefined) return;
+    this.set.errors[this.first] = new RuleLoadError({
+      code: e.code,
+      reason: `${EVENT_NOT_RULE} (and so ${this.others === 1 ? "does" : "do"} ${this.others} more ${this.unit}${this.others === 1 ? "" : "s"} of this file; events do not go among rules)`,
+      ...(e.file !== undefined ? { file: e.file } : {}),
+      ...(e.line !== undefined ? { line: e.line } : {}),
+      ...(e.column !== undefined ? { column: e.column } : {}),
+      ...(e.sourceLine !== undefined ? { sourceLine: e.sourceLine } : {}),
+      ...(e.caret !== undefined ? { caret: e.caret } : {}),
+    });
+  }
+}
+
 function loadToml(text: string, options: LoadOptions, set: RuleSet): void {
   let doc: unknown;
   try {
@@ -130,9 +177,14 @@ function loadJson(text: string, options: LoadOptions, set: RuleSet): void {
     return;
   }
   const list = Array.isArray(doc) ? doc : [doc];
+  const events = new EventLines(set, "object");
   let from = 0;
   for (const item of list) {
     const start = Array.isArray(doc) ? text.indexOf("{", from) : text.indexOf("{");
+    if (events.skip(item)) {
+      from = start >= 0 ? endOfJsonValue(text, start) : text.length;
+      continue;
+    }
     const sites = start >= 0 ? scanJsonObject(text, start) : [];
     const line = start >= 0 ? locate(text, { start, end: start + 1 }).location.line : 1;
     const origin: RuleOrigin = { format: "json", line, ...fileOf(options) };
@@ -145,6 +197,7 @@ function loadJson(text: string, options: LoadOptions, set: RuleSet): void {
     );
     from = start >= 0 ? endOfJsonValue(text, start) : text.length;
   }
+  events.finish();
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -154,6 +207,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function loadNdjson(text: string, options: LoadOptions, set: RuleSet): void {
   const items = new Map<string, ExceptionItem[]>();
   const loaded: { rule: LoadedRule; lists: string[] }[] = [];
+  const events = new EventLines(set, "line");
   let offset = 0;
   const lines = text.split("\n");
   lines.forEach((raw, i) => {
@@ -186,6 +240,7 @@ function loadNdjson(text: string, options: LoadOptions, set: RuleSet): void {
       }
       if (typeof obj.list_id === "string") return;
     }
+    if (events.skip(obj)) return;
     const origin: RuleOrigin = { format: "ndjson", line: i + 1, ...fileOf(options) };
     const sites = scanJsonObject(text, lineStart);
     const before = set.rules.length;
@@ -202,6 +257,7 @@ function loadNdjson(text: string, options: LoadOptions, set: RuleSet): void {
   });
   for (const { rule, lists } of loaded)
     for (const id of lists) rule.exceptions.push(...(items.get(id) ?? []));
+  events.finish();
 }
 
 /**
@@ -211,6 +267,7 @@ function loadNdjson(text: string, options: LoadOptions, set: RuleSet): void {
  */
 export function rulesFromText(text: string, given: TextLoadOptions = {}): RuleSet {
   const options = ownOptions(given);
+  options.ruleIds ??= new Map();
   const set: RuleSet = { rules: [], errors: [], unsupported: [] };
   const format = options.format ?? detectFormat(text, options.file);
   if (format === "toml") loadToml(text, options, set);

@@ -12,6 +12,7 @@ import {
   IGNORE_DIRECTIVE,
   type LintCode,
   LintCodes,
+  type LintOptions,
   lintCodeInfo,
   lintSeverity,
   lintStatement,
@@ -73,9 +74,14 @@ export function ignoreDirectives(query: string): IgnoreDirectives {
  * Lint `statement`, parsed from `query`, and apply the query's `mini-eql: ignore` comments: the
  * findings they silence are kept, marked `silenced`, so that they can be counted.
  */
-export function lintQuery(statement: Statement, query: string, schema?: CompiledSchema): RuleIssue[] {
+export function lintQuery(
+  statement: Statement,
+  query: string,
+  schema?: CompiledSchema,
+  options: LintOptions = {},
+): RuleIssue[] {
   const directives = ignoreDirectives(query);
-  const issues = [...lintStatement(statement, schema), ...directives.issues].sort(
+  const issues = [...lintStatement(statement, schema, options), ...directives.issues].sort(
     (a, b) => (a.location?.start ?? 0) - (b.location?.start ?? 0),
   );
   if (directives.codes.size === 0) return issues;

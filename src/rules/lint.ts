@@ -5,9 +5,11 @@
  * This module has no parser in it (the command line reads `LINT_TABLE` before loading one); the
  * `mini-eql: ignore` comments are read in lint-ignore.ts.
  */
-import type { Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
+import type { EventQuery, Expr, Field, Literal, Span, Statement } from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import { chainOperands } from "../ast/walk.js";
+import { ownOptions } from "../options.js";
+import { closest, editDistance } from "../suggest.js";
 import { isCaseControlled } from "./case-fields.js";
 import type { RuleIssue } from "./normalize.js";
 import { type CompiledSchema, NUMERIC_TYPES, STRING_TYPES } from "./schema.js";
@@ -21,7 +23,14 @@ export const LintCodes = {
   NON_SCHEMA_FIELD: "LINT_NON_SCHEMA_FIELD",
   PAST_IGNORE_ABOVE: "LINT_PAST_IGNORE_ABOVE",
   BAD_IGNORE: "LINT_BAD_IGNORE",
+  UNKNOWN_CATEGORY: "LINT_UNKNOWN_CATEGORY",
 } as const;
+
+/** Options of `lintStatement`. */
+export interface LintOptions {
+  /** The field event categories are read from (a rule's `event_category_override`); `event.category` by default. */
+  categoryField?: string;
+}
 
 /** One of the lint codes. */
 export type LintCode = (typeof LintCodes)[keyof typeof LintCodes];
@@ -61,6 +70,12 @@ export const LINT_TABLE: readonly LintCodeInfo[] = [
     severity: "warning",
     onByDefault: true,
     about: "a value longer than the field's ignore_above, which never matches",
+  },
+  {
+    code: LintCodes.UNKNOWN_CATEGORY,
+    severity: "warning",
+    onByDefault: true,
+    about: "an event category the schema does not list (a typo?)",
   },
   {
     code: LintCodes.UNKNOWN_FIELD,
@@ -142,20 +157,6 @@ export function nearestLintCode(text: string): LintCode | undefined {
   return bestD <= Math.max(2, Math.floor(upper.length / 3)) ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = row[j] as number;
-      row[j] = Math.min(next + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = next;
-    }
-  }
-  return row[b.length] as number;
-}
-
 /**
  * What starts a comment that silences lint codes for its query: `// mini-eql: ignore LINT_CASE_SENSITIVE`.
  * Codes follow, separated by commas or spaces; `--` ends them (a reason may follow it).
@@ -212,8 +213,15 @@ function typeClash(type: string, lit: Literal, ordering: boolean): string | unde
   return undefined;
 }
 
-/** Lint one statement. `schema` enables the field checks. Issues come in source order. */
-export function lintStatement(statement: Statement, schema?: CompiledSchema): RuleIssue[] {
+/**
+ * Lint one statement. `schema` enables the field checks, and the category check where the schema
+ * lists the category field's values (ECS lists `event.category`'s). Issues come in source order.
+ */
+export function lintStatement(
+  statement: Statement,
+  schema?: CompiledSchema,
+  options: LintOptions = {},
+): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const reportedFields = new Set<string>();
   const warn = (code: LintCode, span: Span, message: string, field?: string) =>
@@ -381,9 +389,28 @@ export function lintStatement(statement: Statement, schema?: CompiledSchema): Ru
     }
   }
 
+  /**
+   * A category the schema does not list: Elasticsearch accepts any category string, so a misspelt
+   * one (`proces`) is no error, and the query never matches an event.
+   */
+  const categoryField = ownOptions(options).categoryField ?? "event.category";
+  const categories = schema?.allowedValues(categoryField);
+  function checkCategory(f: EventQuery): void {
+    if (!categories || f.category === null || categories.includes(f.category)) return;
+    const near = closest(f.category, categories);
+    warn(
+      LintCodes.UNKNOWN_CATEGORY,
+      f.categorySpan,
+      near
+        ? `unknown event category "${f.category}" (not among the schema's ${categoryField} values): did you mean ${near}?`
+        : `unknown event category "${f.category}": the schema's ${categoryField} values are ${categories.join(", ")}`,
+    );
+  }
+
   const q = statement.query;
   const filters =
     q.kind === "event" ? [q] : [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])];
+  for (const f of filters) checkCategory(f.kind === "term" ? f.filter : f);
   if (q.kind !== "event") for (const k of q.by) walk(k, true);
   for (const f of filters) {
     if (f.kind === "term") {

@@ -2,7 +2,9 @@
  * Check a rule object's keys and types and fill Kibana's defaults. Loading and validation share this
  * pass, so a rule that loads is one `validateRule` finds no key errors in.
  */
+import { closest } from "../suggest.js";
 import { parseFrom, parseInterval } from "./duration.js";
+import { knownRuleKeys } from "./keys.js";
 import type { Rule, RuleThreat, Severity } from "./types.js";
 
 /** One finding about a rule. */
@@ -50,13 +52,50 @@ function checkThreat(v: unknown, issues: RuleIssue[]): RuleThreat[] {
   return v as RuleThreat[];
 }
 
+/** Options of `normalizeRule`. */
+export interface NormalizeOptions {
+  /**
+   * The object is the `[rule]` table of a detection-rules document: only the detection-rules
+   * schema's keys are known, not those Kibana's API adds (`id`, `created_at` ...).
+   */
+  document?: boolean;
+}
+
+/**
+ * A finding for every key of `input` that `known` lacks, with the closest known key when one is
+ * near; `prefix` is put before the keys named in messages (`metadata.`).
+ */
+export function unknownKeyIssues(
+  input: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  prefix = "",
+): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  for (const key of Object.keys(input)) {
+    if (known.has(key) || input[key] === undefined) continue;
+    const near = closest(key, known);
+    issues.push({
+      severity: "error",
+      code: "RULE_UNKNOWN_KEY",
+      key: `${prefix}${key}`,
+      message: near
+        ? `unknown key "${key}": did you mean "${near}"?`
+        : `unknown key "${key}": Elastic's rule schema has no such key`,
+    });
+  }
+  return issues;
+}
+
 /** Normalize a rule object (Kibana's snake_case shape); never throws. */
-export function normalizeRule(input: Record<string, unknown>): {
+export function normalizeRule(
+  input: Record<string, unknown>,
+  options: NormalizeOptions = {},
+): {
   rule: Rule;
   issues: RuleIssue[];
   defaulted: string[];
 } {
-  const issues: RuleIssue[] = [];
+  const issues: RuleIssue[] = unknownKeyIssues(input, knownRuleKeys(options.document !== true));
   const defaulted: string[] = [];
   const error = (code: string, key: string, message: string) =>
     issues.push({ severity: "error", code, key, message });

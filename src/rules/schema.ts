@@ -11,6 +11,8 @@ export interface SchemaField {
   readonly ignore_above?: number;
   /** Sub-fields such as `process.name.text`. */
   readonly multi_fields?: readonly { readonly flat_name: string; readonly type: string }[];
+  /** The values the field may hold, when the schema lists them (ECS's `event.category` ...). */
+  readonly allowed_values?: readonly { readonly name: string }[];
 }
 
 /** Flat field name → field. `EcsFlat` is one. */
@@ -22,6 +24,8 @@ export interface CompiledSchema {
   typeOf(field: string): string | undefined;
   /** The field's `ignore_above`, or undefined. */
   ignoreAbove(field: string): number | undefined;
+  /** The values the field may hold, or undefined when the schema does not list them. */
+  allowedValues(field: string): readonly string[] | undefined;
   /** True when a parent of the field is an `object`, `flattened` or `nested` field (any child is valid). */
   underOpenObject(field: string): boolean;
   /** True when the field's first segment is a namespace the schema defines (`process`, `file` ...). */
@@ -35,9 +39,16 @@ export function compileSchema(schemas: FieldSchema | readonly FieldSchema[]): Co
   const list = Array.isArray(schemas) ? (schemas as readonly FieldSchema[]) : [schemas as FieldSchema];
   const types = new Map<string, string>();
   const ignoreAbove = new Map<string, number>();
+  const allowed = new Map<string, readonly string[]>();
   for (const schema of list) {
     for (const [name, field] of Object.entries(schema)) {
       types.set(name, field.type);
+      if (Array.isArray(field.allowed_values))
+        allowed.set(
+          name,
+          field.allowed_values.map((v) => v.name),
+        );
+      else allowed.delete(name);
       if (typeof field.ignore_above === "number") ignoreAbove.set(name, field.ignore_above);
       else ignoreAbove.delete(name);
       for (const sub of field.multi_fields ?? []) types.set(sub.flat_name, sub.type);
@@ -47,6 +58,7 @@ export function compileSchema(schemas: FieldSchema | readonly FieldSchema[]): Co
   return {
     typeOf: (field) => types.get(field),
     ignoreAbove: (field) => ignoreAbove.get(field),
+    allowedValues: (field) => allowed.get(field),
     underOpenObject(field) {
       const segs = field.split(".");
       for (let i = segs.length - 1; i > 0; i--) {

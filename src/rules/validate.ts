@@ -8,7 +8,7 @@ import { EqlError } from "../errors.js";
 import { ownOptions } from "../options.js";
 import { parse } from "../parse.js";
 import { type ExceptionOptions, exceptionProblems } from "./exceptions.js";
-import { isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
+import { documentIssues, isEqlRule, ruleCompileOptions, splitDocument } from "./from-object.js";
 import { lintQuery } from "./lint-ignore.js";
 import { normalizeRule, type RuleIssue } from "./normalize.js";
 import { type CompiledSchema, compileSchema, type FieldSchema } from "./schema.js";
@@ -68,6 +68,7 @@ export function validateRule(
   given: ValidateOptions = {},
 ): RuleIssue[] {
   const options = ownOptions(given);
+  const document = !isLoaded(rule) && splitDocument(rule as Record<string, unknown>).body !== rule;
   const body = isLoaded(rule) ? rule.rule : splitDocument(rule as Record<string, unknown>).body;
   if (!isEqlRule(body)) {
     return [
@@ -79,7 +80,10 @@ export function validateRule(
       },
     ];
   }
-  const issues = normalizeRule(body).issues;
+  const issues = [
+    ...(document ? documentIssues(rule as Record<string, unknown>) : []),
+    ...normalizeRule(body, { document }).issues,
+  ];
   let statement: Statement | undefined;
   if (isLoaded(rule)) statement = rule.compiled.statement;
   else if (typeof body.query === "string") {
@@ -103,7 +107,12 @@ export function validateRule(
       return issues;
     }
   }
-  if (statement) issues.push(...lintQuery(statement, String(body.query), prepare(options.schema)));
+  if (statement) {
+    const override =
+      typeof body.event_category_override === "string" ? body.event_category_override : undefined;
+    const lint = override ? { categoryField: override } : {};
+    issues.push(...lintQuery(statement, String(body.query), prepare(options.schema), lint));
+  }
   if (isLoaded(rule)) {
     const lists = options.valueLists === undefined ? {} : { valueLists: options.valueLists };
     for (const message of exceptionProblems(rule.exceptions, lists))

@@ -65,9 +65,10 @@ describe("symbolic links in a rules directory", () => {
       ["RULE_SYMLINK_OUTSIDE", "elsewhere"],
       ["RULE_SYMLINK_OUTSIDE", "secret.json"],
     ]);
+    // Followed, both links reach the same rule: the second is a duplicate rule_id.
     const followed = loadRules(dir, { collectErrors: true, followSymlinks: true });
-    expect(followed.rules.map((r) => r.rule.rule_id).sort()).toEqual(["good", "outside", "outside"]);
-    expect(followed.errors).toEqual([]);
+    expect(followed.rules.map((r) => r.rule.rule_id).sort()).toEqual(["good", "outside"]);
+    expect(codes(followed.errors)).toEqual([["RULE_DUPLICATE_ID", "secret.json"]]);
   });
 
   it("a link that stays inside is followed", () => {

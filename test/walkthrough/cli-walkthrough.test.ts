@@ -277,9 +277,11 @@ describe.concurrent("walkthrough: later problems", { timeout: 60_000 }, () => {
     expect(toml.stdout).toContain("unterminated string?");
     expect(toml.stderr).toContain("check: 1 error, 0 warnings, 0 notes in 1 rule\n");
     const events = await cli(["run", "--rules", KUBELET_EVENTS, KUBELET_EVENTS]);
-    expect(events.status).toBe(2);
-    expect(events.stderr).toContain("is not a rule file");
-    expect(events.stderr).toContain("8 objects have no rule type");
+    expect(events.status).toBe(1);
+    expect(events.stderr).toContain("kubelet-events.ndjson:1:1: error: this looks like an event, not a rule");
+    expect(events.stderr).toContain("(and so do 7 more lines of this file");
+    expect(events.stderr).toContain("[RULE_EVENT_NOT_RULE]");
+    expect(events.stderr).toContain("no rule loaded");
     const none = await cli(["query", "any where true", "nosuch.ndjson"]);
     expect(none.stderr).toContain("cannot read nosuch.ndjson: no such file");
   });

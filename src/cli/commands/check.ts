@@ -9,6 +9,7 @@
 
 import { locate } from "../../errors.js";
 import {
+  type CompiledSchema,
   type CompileOptions,
   checkQuery,
   compileSchema,
@@ -19,6 +20,9 @@ import {
   isLexicalError,
   type LoadedRule,
   lintCodeInfo,
+  lintQuery,
+  parse,
+  RuleErrorCodes,
   type RuleIssue,
   type RuleLoadError,
   validateRule,
@@ -34,8 +38,8 @@ import {
   formatFinding,
   plural,
 } from "../report.js";
-import { loadErrorFinding, loadRuleArgs } from "../rules/load.js";
-import { queryInFile, queryPosition, ruleFileFormat } from "../rules/positions.js";
+import { failedRuleCount, failedRuleKey, loadErrorFinding, loadRuleArgs } from "../rules/load.js";
+import { queryInFile, queryPosition, ruleFileFormat, stringInFile } from "../rules/positions.js";
 
 /** Options of `mini-eql check`. */
 export interface CheckOptions {
@@ -118,6 +122,52 @@ function ruleFindings(loaded: LoadedRule, schema: FieldSchema | undefined): Find
   });
 }
 
+/** The errors after which a rule's query is still there to lint: mistakes in its other keys. */
+const KEY_ERRORS: ReadonlySet<string> = new Set([
+  RuleErrorCodes.UNKNOWN_KEY,
+  RuleErrorCodes.MISSING_KEY,
+  RuleErrorCodes.WRONG_TYPE,
+  RuleErrorCodes.BAD_VALUE,
+  RuleErrorCodes.DUPLICATE_ID,
+]);
+
+/**
+ * The lint findings of the rules that did not load because of their keys, so that one run reports
+ * every mistake: the query is read from the file again (a TOML file, or the rule's NDJSON line) and
+ * linted as a loaded rule's is, with its `event_category_override`. `group` is one rule's errors.
+ */
+function failedRuleLint(group: readonly RuleLoadError[], schema: CompiledSchema | undefined): Finding[] {
+  const first = group[0];
+  const file = first?.file;
+  const format = file !== undefined ? ruleFileFormat(file) : undefined;
+  if (!first || file === undefined || (format !== "toml" && format !== "ndjson")) return [];
+  if (!group.every((e) => KEY_ERRORS.has(e.code))) return [];
+  const line = format === "ndjson" ? first.line : undefined;
+  const found = queryInFile(file, format, line);
+  if (!found) return [];
+  let statement: ReturnType<typeof parse>;
+  try {
+    statement = parse(found.query);
+  } catch {
+    return []; // the loader compiled the query: one that does not parse was reported then
+  }
+  const categoryField = stringInFile(file, format, "event_category_override", line);
+  return lintQuery(statement, found.query, schema, categoryField ? { categoryField } : {}).flatMap((issue) =>
+    issue.location
+      ? [
+          {
+            file,
+            severity: issue.severity,
+            message: issue.message,
+            code: issue.code,
+            ...found.position(issue.location),
+            ...(issue.silenced ? { silenced: true } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
 /** Run `mini-eql check`; resolves to the exit status. */
 export async function checkCommand(
   query: string | undefined,
@@ -137,13 +187,36 @@ export async function checkCommand(
   let ruleCount = 0;
   if (rules.length > 0) {
     const set = loadRuleArgs(rules, mapping, opts.followSymlinks ? { followSymlinks: true } : {});
-    ruleCount = set.rules.length + set.errors.length;
+    ruleCount = set.rules.length + failedRuleCount(set.errors) + set.unsupported.length;
+    // A rule's errors come together; after them, the lint of its query when only its keys are wrong.
+    const compiledSchema = schema ? compileSchema(schema) : undefined;
+    let group: RuleLoadError[] = [];
+    const endGroup = () => findings.push(...failedRuleLint(group, compiledSchema));
     for (const e of set.errors) {
+      if (group.length > 0 && failedRuleKey(group[0] as RuleLoadError) !== failedRuleKey(e)) {
+        endGroup();
+        group = [];
+      }
+      group.push(e);
       const earlier = earlierInRuleFile(e, mapping);
       if (earlier) findings.push(earlier);
       findings.push(loadErrorFinding(e));
     }
+    endGroup();
     for (const r of set.rules) findings.push(...ruleFindings(r, schema));
+    // Rules of other types are not checked, and said so.
+    for (const u of set.unsupported) {
+      const kind = u.type ?? u.language;
+      findings.push({
+        file: u.origin.file ?? "<rule>",
+        line: u.origin.line,
+        severity: "info",
+        message: `${u.name ?? u.rule_id ?? "an object"} is not checked: only EQL rules are, ${
+          kind !== undefined ? `not type ${JSON.stringify(kind)}` : "and it names no rule type"
+        }`,
+        code: "RULE_UNSUPPORTED_TYPE",
+      });
+    }
   }
   const { listed, rows } = sortFindings(findings, enabledLintCodes(lintChange(opts)));
   for (const f of listed) ctx.stdout.write(formatFinding(f, ctx.out));

@@ -18,7 +18,7 @@ import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
 import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
-import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
+import { failedRuleCount, loadErrorFinding, loadRuleArgs } from "../rules/load.js";
 import { resolveSources } from "../sources.js";
 import { Progress, printable } from "../term.js";
 
@@ -94,7 +94,12 @@ export async function runCommand(
     opts.followSymlinks ? { followSymlinks: true } : {},
   );
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
-  if (set.rules.length === 0 && set.errors.length === 0) throw new UsageError(noRuleMessage(opts.rules, set));
+  // Every path that gave no rule has an error saying why; with no rule at all there is nothing to run.
+  if (set.rules.length === 0)
+    throw new ExitError(
+      ExitCode.FAILURE,
+      `run: no rule loaded from ${opts.rules.join(", ")}; nothing to run`,
+    );
   // Without --now the rules run on their schedules and the clock follows event time, so the same
   // bytes give the same alerts from a file and from stdin, and alerts come out as runs finish.
   const single = opts.now !== undefined || !opts.window;
@@ -218,7 +223,7 @@ async function runWith(
     }
     const truncated = reports.filter((r) => r.truncated).length;
     w.write(
-      `rules: ${reports.length} run, ${set.errors.length} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
+      `rules: ${reports.length} run, ${failedRuleCount(set.errors)} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
         `${plural(alerts, "alert")}; ${truncated} truncated by max_signals\n`,
     );
     const stats = ruleSet.stats();

@@ -1,7 +1,7 @@
 /** Load the rules named by `--rules` (files or directories), keeping every load error for the report. */
 import { statSync } from "node:fs";
 import type { LoadOptions, RuleLoadError, RuleSet } from "../../index.js";
-import { listRuleFiles, loadRuleFile } from "../../node/rules/load.js";
+import { listRuleFiles, loadRuleFile, noRulesError } from "../../node/rules/load.js";
 import { errnoText, UsageError } from "../errors.js";
 import type { Finding } from "../report.js";
 
@@ -18,6 +18,8 @@ export function loadRuleArgs(
   list: { followSymlinks?: boolean } = {},
 ): RuleArgs {
   const all: RuleArgs = { rules: [], errors: [], unsupported: [], files: [] };
+  // One set of rule ids over every path: a rule_id used twice is an error wherever the two are.
+  const ruleIds = new Map<string, string>();
   for (const path of paths) {
     let dir: boolean;
     try {
@@ -33,12 +35,20 @@ export function loadRuleArgs(
     const files = dir ? listRuleFiles(path, true, { ...list, problems }) : [path];
     all.errors.push(...problems);
     all.files.push(...files);
+    const before = {
+      rules: all.rules.length,
+      errors: all.errors.length,
+      unsupported: all.unsupported.length,
+    };
     for (const file of files) {
-      const set = loadRuleFile(file, { collectErrors: true, compile });
+      const set = loadRuleFile(file, { collectErrors: true, compile, ruleIds });
       all.rules.push(...set.rules);
       all.errors.push(...set.errors);
       all.unsupported.push(...set.unsupported);
     }
+    // A path that gave no EQL rule and no error saying why is an error of its own, naming it.
+    if (all.rules.length === before.rules && all.errors.length === before.errors)
+      all.errors.push(noRulesError(path, files.length, all.unsupported.slice(before.unsupported)));
   }
   return all;
 }
@@ -79,30 +89,18 @@ function tomlHint(e: RuleLoadError): string | undefined {
   return `unterminated string? a string ends on the line it starts; use """...""" or '''...''' for several lines`;
 }
 
-function kindOf(u: RuleSet["unsupported"][number]): string {
-  if (u.type !== undefined) return `type ${JSON.stringify(u.type)}`;
-  if (u.language !== undefined) return `language ${JSON.stringify(u.language)}`;
-  return "no rule type";
+/**
+ * Which rule a load error is about, as a key: a rule may have several errors (one per mistake), each
+ * naming its file, and in an NDJSON file its line, and where known its rule_id.
+ */
+export function failedRuleKey(e: RuleLoadError): string {
+  const file = e.file ?? "<rule>";
+  if (/\.(ndjson|jsonl)$/i.test(file)) return `${file}\u0000${e.line}`;
+  if (/\.json$/i.test(file)) return `${file}\u0000${e.rule_id ?? ""}`;
+  return file;
 }
 
-const RULE_FORMATS = "detection-rules TOML, Kibana rule JSON, or an .ndjson rule export";
-
-/**
- * Why `--rules` gave no EQL rule (and no load error either): no rule file at all, or files whose
- * objects are not EQL rules (an event file given to --rules, rules of other types), with what was found.
- */
-export function noRuleMessage(paths: readonly string[], set: RuleArgs): string {
-  const where = paths.join(", ");
-  if (set.files.length === 0) return `no rule file (${RULE_FORMATS}) under ${where}`;
-  const files =
-    set.files.length === 1 ? (set.files[0] as string) : `the ${set.files.length} files under ${where}`;
-  if (set.unsupported.length === 0) return `no EQL rule in ${files}`;
-  const kinds = new Map<string, number>();
-  for (const u of set.unsupported) kinds.set(kindOf(u), (kinds.get(kindOf(u)) ?? 0) + 1);
-  const n = set.unsupported.length;
-  if (kinds.size === 1 && kinds.has("no rule type")) {
-    return `${files} ${set.files.length === 1 ? "is not a rule file" : "hold no rule"}: ${n === 1 ? "its object has" : `its ${n} objects have`} no rule type (events?); --rules takes ${RULE_FORMATS}`;
-  }
-  const found = [...kinds].map(([k, c]) => `${c} with ${k}`).join(", ");
-  return `no EQL rule in ${files}: found ${n === 1 ? "1 object" : `${n} objects`} of other kinds (${found}); only EQL rules run`;
+/** How many rules the load errors are about. */
+export function failedRuleCount(errors: readonly RuleLoadError[]): number {
+  return new Set(errors.map(failedRuleKey)).size;
 }

@@ -17,20 +17,21 @@ export interface FilePosition {
   caret: string;
 }
 
-function querySite(text: string, loaded: Pick<LoadedRule, "origin">): KeySite | undefined {
+/** The site of the rule's string key `key` (`query` ...) in its file's text. */
+function stringSite(text: string, loaded: Pick<LoadedRule, "origin">, key: string): KeySite | undefined {
   const { format, line } = loaded.origin;
   if (format === "toml") {
     const sites = scanToml(text);
-    return sites.find((s) => s.path === "rule.query") ?? sites.find((s) => s.path === "query");
+    return sites.find((s) => s.path === `rule.${key}`) ?? sites.find((s) => s.path === key);
   }
   if (format === "json" || format === "ndjson") {
     const from = format === "ndjson" ? lineOffset(text, line ?? 1) : 0;
     const top = scanJsonObject(text, from);
-    const direct = top.find((s) => s.path === "query");
+    const direct = top.find((s) => s.path === key);
     if (direct) return direct;
     // A detection-rules document in JSON: { "rule": { "query": ... } }.
     const rule = top.find((s) => s.path === "rule");
-    return rule ? scanJsonObject(text, rule.offset + 1).find((s) => s.path === "query") : undefined;
+    return rule ? scanJsonObject(text, rule.offset + 1).find((s) => s.path === key) : undefined;
   }
   return undefined;
 }
@@ -87,7 +88,7 @@ export function queryInFile(
   const text = fileText(file);
   if (text === null || format === undefined) return undefined;
   const origin = { format, ...(line !== undefined ? { line } : {}) } as LoadedRule["origin"];
-  const site = querySite(text, { origin });
+  const site = stringSite(text, { origin }, "query");
   if (!site?.string) return undefined;
   const mapped = decodeString(text, site.string);
   const query = mapped.value;
@@ -105,4 +106,18 @@ function mapPosition(
   const end = Math.max(start + 1, at(span.end));
   const { location, sourceLine, caret } = locate(text, { start, end });
   return { line: location.line, column: location.column, sourceLine, caret };
+}
+
+/** The string value of the rule's key `key` in `file` (for NDJSON, the rule on `line`), if it has one. */
+export function stringInFile(
+  file: string,
+  format: string | undefined,
+  key: string,
+  line?: number,
+): string | undefined {
+  const text = fileText(file);
+  if (text === null || format === undefined) return undefined;
+  const origin = { format, ...(line !== undefined ? { line } : {}) } as LoadedRule["origin"];
+  const site = stringSite(text, { origin }, key);
+  return site?.string ? decodeString(text, site.string).value : undefined;
 }

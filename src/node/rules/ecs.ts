@@ -1,7 +1,7 @@
 /**
  * The ECS field schema from `@elastic/ecs` (`EcsFlat`). Kept in its own module, imported only by the
  * node and testing entries, so the core stays small. The build (scripts/build-plugins.ts) replaces the
- * 14 MB package by the table of field types and multi-fields it holds, which is all a schema is read for.
+ * 14 MB package by the table of field types, multi-fields and allowed values it holds, which is all a schema is read for.
  */
 import { EcsFlat, EcsVersion } from "@elastic/ecs";
 import type { FieldSchema } from "../../rules/schema.js";

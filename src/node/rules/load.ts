@@ -9,7 +9,7 @@ import { RuleErrorCodes, RuleLoadError } from "../../rules/errors.js";
 import { exceptionItemsFrom } from "../../rules/exceptions.js";
 import type { LoadOptions, RuleSet } from "../../rules/from-object.js";
 import { rulesFromText } from "../../rules/from-text.js";
-import type { ExceptionItem } from "../../rules/types.js";
+import type { ExceptionItem, UnsupportedRule } from "../../rules/types.js";
 
 /** Options for loading from the file system. */
 export interface DirLoadOptions extends LoadOptions {
@@ -186,8 +186,44 @@ export function listFiles(
   return out;
 }
 
-/** Load every rule file under a directory. With `collectErrors`, every bad file is reported. */
-export function loadRules(dir: string, options: DirLoadOptions = {}): RuleSet {
+/** The formats a rules directory is read in, for messages. */
+const RULE_FORMATS = "detection-rules TOML, Kibana rule JSON, or an .ndjson rule export";
+
+function describeUnsupported(u: UnsupportedRule): string {
+  if (u.type !== undefined) return `type ${JSON.stringify(u.type)}`;
+  if (u.language !== undefined) return `language ${JSON.stringify(u.language)}`;
+  return "no rule type";
+}
+
+/**
+ * `RULE_NO_RULES` for a rules directory (or file) `path` that gave no EQL rule and no error: it holds
+ * no rule file (`files` is 0), or its files hold nothing, or only rules of other types.
+ */
+export function noRulesError(
+  path: string,
+  files: number,
+  unsupported: readonly UnsupportedRule[],
+): RuleLoadError {
+  let reason: string;
+  if (files === 0) reason = `no rule file (${RULE_FORMATS}) in this directory`;
+  else if (unsupported.length === 0)
+    reason = files === 1 ? "the file holds no rule" : `its ${files} rule files hold no rule`;
+  else {
+    const kinds = new Map<string, number>();
+    for (const u of unsupported)
+      kinds.set(describeUnsupported(u), (kinds.get(describeUnsupported(u)) ?? 0) + 1);
+    const found = [...kinds].map(([k, n]) => `${n} with ${k}`).join(", ");
+    reason = `no EQL rule: found ${unsupported.length === 1 ? "1 object" : `${unsupported.length} objects`} of other kinds (${found}); only EQL rules run`;
+  }
+  return new RuleLoadError({ code: RuleErrorCodes.NO_RULES, reason, file: path });
+}
+
+/**
+ * Load every rule file under a directory. With `collectErrors`, every bad file is reported. A
+ * directory that gives no EQL rule (and no error to say why) is a `RULE_NO_RULES` error.
+ */
+export function loadRules(dir: string, given: DirLoadOptions = {}): RuleSet {
+  const options = { ...given, ruleIds: given.ruleIds ?? new Map<string, string>() };
   const set: RuleSet = { rules: [], errors: [], unsupported: [] };
   const problems: RuleLoadError[] = [];
   const files = listRuleFiles(dir, options.recursive ?? true, {
@@ -205,6 +241,11 @@ export function loadRules(dir: string, options: DirLoadOptions = {}): RuleSet {
     set.rules.push(...one.rules);
     set.errors.push(...one.errors);
     set.unsupported.push(...one.unsupported);
+  }
+  if (set.rules.length === 0 && set.errors.length === 0) {
+    const err = noRulesError(dir, files.length, set.unsupported);
+    if (!options.collectErrors) throw err;
+    set.errors.push(err);
   }
   return set;
 }
