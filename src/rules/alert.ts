@@ -22,6 +22,11 @@ export interface AlertContext {
   now: string;
   /** Kibana space (default `default`). */
   spaceId: string;
+  /**
+   * Leave out the rule text every alert of the rule repeats: `kibana.alert.rule.description` and
+   * `kibana.alert.rule.parameters` (see `RuleSetOptions.alertFields`).
+   */
+  compact?: boolean;
 }
 
 const timestampReader = fieldReader(["@timestamp"]);
@@ -87,8 +92,8 @@ function splitSource(event: Record<string, unknown>) {
 export function ruleFields(ctx: AlertContext): AlertDocument {
   const { rule } = ctx;
   const parameters: Record<string, unknown> = { to: "now" };
-  for (const [k, v] of Object.entries(rule)) if (!NOT_PARAMETERS.has(k)) parameters[k] = v;
-  return {
+  if (!ctx.compact) for (const [k, v] of Object.entries(rule)) if (!NOT_PARAMETERS.has(k)) parameters[k] = v;
+  const fields: AlertDocument = {
     "kibana.alert.rule.name": rule.name,
     "kibana.alert.rule.rule_id": rule.rule_id,
     "kibana.alert.rule.uuid": ctx.ruleUuid,
@@ -112,6 +117,11 @@ export function ruleFields(ctx: AlertContext): AlertDocument {
     "kibana.alert.workflow_status": "open",
     "kibana.space_ids": [ctx.spaceId],
   };
+  if (ctx.compact) {
+    delete fields["kibana.alert.rule.description"];
+    delete fields["kibana.alert.rule.parameters"];
+  }
+  return fields;
 }
 
 function ancestorOf(meta: DocumentMeta | undefined, key: string) {
