@@ -23,8 +23,9 @@ export interface AlertContext {
   /** Kibana space (default `default`). */
   spaceId: string;
   /**
-   * Leave out the rule text every alert of the rule repeats: `kibana.alert.rule.description` and
-   * `kibana.alert.rule.parameters` (see `RuleSetOptions.alertFields`).
+   * Leave out the rule text every alert of the rule repeats: `kibana.alert.rule.description`,
+   * `kibana.alert.rule.parameters` and the reference links of `kibana.alert.rule.threat` (see
+   * `RuleSetOptions.alertFields`).
    */
   compact?: boolean;
 }
@@ -120,8 +121,18 @@ export function ruleFields(ctx: AlertContext): AlertDocument {
   if (ctx.compact) {
     delete fields["kibana.alert.rule.description"];
     delete fields["kibana.alert.rule.parameters"];
+    fields["kibana.alert.rule.threat"] = withoutReferences(rule.threat);
   }
   return fields;
+}
+
+/** The ATT&CK mapping without its `reference` links (compact alerts keep ids and names). */
+function withoutReferences(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutReferences);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (k !== "reference") out[k] = withoutReferences(v);
+  return out;
 }
 
 function ancestorOf(meta: DocumentMeta | undefined, key: string) {

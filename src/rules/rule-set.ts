@@ -114,9 +114,10 @@ export interface RuleSetOptions {
    * The rule fields every alert carries. `"full"` (default) is Kibana's alert: every rule parameter,
    * the description and the investigation guide (`note`) included. `"compact"` keeps what tells the
    * alerts apart and where they come from (rule name, id and uuid, type, severity, risk score, tags,
-   * the MITRE ATT&CK mapping `threat`, schedule and `max_signals`) and leaves out
-   * `kibana.alert.rule.description` and `kibana.alert.rule.parameters` (the query, note, references,
-   * author, license and every other rule key), which are the same in every alert of the rule.
+   * the MITRE ATT&CK tactics and techniques of `threat` by id and name, schedule and `max_signals`)
+   * and leaves out `kibana.alert.rule.description`, `kibana.alert.rule.parameters` (the query, note,
+   * references, author, license and every other rule key) and the reference links of `threat`: rule
+   * text that is the same in every alert of the rule.
    */
   alertFields?: "full" | "compact";
 }
