@@ -231,16 +231,23 @@ async function runWith(
     counters.rejected += rejected;
     counters.events += records - rejected;
     progress.tick(counters);
+    // Alerts go out with the chunk that made them certain, not when the output buffer fills.
+    if (groups.length > 0) await out.flush();
     return stop >= 0;
   };
-  const queue: Promise<ChunkOutcome>[] = [];
+  // Each chunk's outcome is taken (its alerts printed) as soon as it and the chunks before it have
+  // come back, while reading goes on: from a live pipe, alerts come out without waiting for more
+  // input. `queue` holds, per chunk in flight, whether --strict stopped the run at or before it.
+  const queue: Promise<boolean>[] = [];
+  let last: Promise<boolean> = Promise.resolve(false);
   const queued = (p: Promise<ChunkOutcome>) => {
+    last = last.then(async (stopped) => stopped || (await take(await p)));
     // A failure is reported when its chunk's turn comes; until then it must not count as unhandled.
-    p.catch(() => {});
-    queue.push(p);
+    last.catch(() => {});
+    queue.push(last);
   };
   const drain = async (keep: number): Promise<boolean> => {
-    while (queue.length > keep) if (await take(await (queue.shift() as Promise<ChunkOutcome>))) return true;
+    while (queue.length > keep) if (await (queue.shift() as Promise<boolean>)) return true;
     return false;
   };
   try {
