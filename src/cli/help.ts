@@ -43,8 +43,8 @@ Without --now, each rule runs as Kibana schedules it, following event time: ever
 multiples of it), each run searching the events of the rule's indices inside its look-back window
 ("from", e.g. now-9m); exceptions beside the rule file suppress matches; a run creates at most
 max_signals alerts (the newest); identical alerts are de-duplicated. The clock is the newest event
-time, so a file and the same bytes on stdin give the same alerts, and alerts are printed as NDJSON as
-soon as the clock has passed their run (by more than --lateness). An event dated more than an hour
+time, so a file and the same bytes on stdin give the same alerts, and alerts are printed as soon
+as the clock has passed their run (by more than --lateness). An event dated more than an hour
 after both the clock and the current time does not move the clock (it is counted in the summary).
 
 With --now TIME the input is one execution at TIME; with --no-window, one execution over every
