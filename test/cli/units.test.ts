@@ -258,3 +258,56 @@ describe("input: long lines and the NDJSON/array decision", () => {
     expect(counters.unreadable).toBe(1);
   });
 });
+
+describe("run on a terminal", () => {
+  it("prints a table fitted to the terminal by default, NDJSON elsewhere", async () => {
+    const { runCommand } = await import("../../src/cli/commands/run.js");
+    const { readFileSync } = await import("node:fs");
+    const events = readFileSync(new URL("../../examples/kubelet-events.ndjson", import.meta.url));
+    const run = async (tty: boolean) => {
+      let text = "";
+      const stdout = Object.assign(
+        new Writable({
+          write(chunk, _enc, cb) {
+            text += String(chunk);
+            cb();
+          },
+        }),
+        tty ? { isTTY: true, columns: 90 } : {},
+      );
+      const stderr = new Writable({ write: (_c, _e, cb) => cb() });
+      const status = await runCommand(
+        [],
+        { rules: ["rules"], window: false, space: "default", quiet: true, workers: 1 },
+        {
+          stdin: Readable.from([events]),
+          stdout,
+          stderr,
+          env: {},
+          err: colours(false),
+          out: colours(false),
+        },
+      );
+      expect(status).toBe(0);
+      return text;
+    };
+    const table = (await run(true)).trimEnd().split("\n");
+    expect(table[0]?.split(/\s+/)).toEqual([
+      "time",
+      "severity",
+      "rule",
+      "host",
+      "user",
+      "process",
+      "matched",
+    ]);
+    expect(table).toHaveLength(4);
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(90);
+    const piped = (await run(false)).trimEnd().split("\n");
+    expect(piped.map((l) => (JSON.parse(l) as Record<string, unknown>)["event.kind"])).toEqual([
+      "signal",
+      "signal",
+      "signal",
+    ]);
+  });
+});
