@@ -162,10 +162,11 @@ describe.concurrent("run --format", { timeout: 60_000 }, () => {
 
   it("summary: the rules that alerted by severity, with counts, tactics, first and last times, and totals", async () => {
     const dir = ruleDir({
-      "curl.toml": testRuleToml("curl", 'process where process.name == "curl"').replace(
-        'severity = "high"',
-        'severity = "critical"',
-      ),
+      "curl.toml": testRuleToml(
+        "curl",
+        'process where process.name == "curl"',
+        'tags = ["Tactic: Discovery"]',
+      ).replace('severity = "high"', 'severity = "critical"'),
       "sh.toml": `${testRuleToml("sh", 'process where process.name == "sh"')}
 [[rule.threat]]
 framework = "MITRE ATT&CK"
@@ -175,6 +176,10 @@ name = "Execution"
 reference = "https://attack.mitre.org/tactics/TA0002/"
 `,
       "never.toml": testRuleToml("never", 'process where process.name == "nothing"'),
+      "seq.toml": testRuleToml(
+        "seq",
+        'sequence by host.name [process where process.name == "sh"] [process where process.name == "curl"]',
+      ).replace('severity = "high"', 'severity = "medium"'),
     });
     const events = [
       processEvent(1, { process: { name: "sh" } }),
@@ -189,12 +194,18 @@ reference = "https://attack.mitre.org/tactics/TA0002/"
     const out = r.stdout;
     expect(out.indexOf("critical: 1 alert from 1 rule")).toBeGreaterThanOrEqual(0);
     expect(out.indexOf("critical:")).toBeLessThan(out.indexOf("high: 3 alerts from 1 rule"));
-    expect(out).toMatch(/ 1 {2}Rule curl {2}- +2026-11-20T09:00:02\.000Z {2}2026-11-20T09:00:02\.000Z\n/);
+    expect(out).toMatch(
+      / 1 {2}Rule curl {2}Discovery +2026-11-20T09:00:02\.000Z {2}2026-11-20T09:00:02\.000Z\n/,
+    );
     expect(out).toMatch(
       / 3 {2}Rule sh +Execution {2}2026-11-20T09:00:01\.000Z {2}2026-11-20T09:00:09\.000Z\n/,
     );
     expect(out).not.toContain("never");
-    expect(out.trimEnd().split("\n").at(-1)).toBe("total: 4 alerts from 2 rules (1 critical, 3 high)");
+    // The sequence's shell and two building blocks are one alert.
+    expect(out.indexOf("high:")).toBeLessThan(out.indexOf("medium: 1 alert from 1 rule"));
+    expect(out.trimEnd().split("\n").at(-1)).toBe(
+      "total: 5 alerts from 3 rules (1 critical, 3 high, 1 medium)",
+    );
   });
 });
 

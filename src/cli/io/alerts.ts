@@ -135,6 +135,26 @@ class CsvWriter implements ResultWriter {
   }
 }
 
+/**
+ * A rule's MITRE ATT&CK tactics: the tactic names of its `threat`, else those of its `Tactic: ...`
+ * tags (rules exported without their threat mapping still carry them).
+ */
+function tacticsOf(rule: LoadedRule["rule"] | undefined): string[] {
+  const threat: unknown[] = Array.isArray(rule?.threat) ? rule.threat : [];
+  const named = threat
+    .map((t) => (t as { tactic?: { name?: unknown } } | null)?.tactic?.name)
+    .filter((n): n is string => typeof n === "string");
+  if (named.length > 0) return [...new Set(named)];
+  const tags: unknown[] = Array.isArray(rule?.tags) ? rule.tags : [];
+  return [
+    ...new Set(
+      tags
+        .filter((t): t is string => typeof t === "string" && t.startsWith("Tactic: "))
+        .map((t) => t.slice("Tactic: ".length)),
+    ),
+  ];
+}
+
 /** What the summary keeps of one rule that alerted. */
 interface RuleTally {
   readonly name: string;
@@ -166,8 +186,7 @@ class SummaryWriter implements ResultWriter {
     let t = this.tallies.get(ruleId);
     if (!t) {
       const rule = this.rules.get(ruleId)?.rule.rule;
-      const threat = Array.isArray(rule?.threat) ? rule.threat : [];
-      const tactics = [...new Set(threat.map((x) => x?.tactic?.name).filter((n) => typeof n === "string"))];
+      const tactics = tacticsOf(rule);
       t = {
         name: text(alert["kibana.alert.rule.name"]),
         severity: text(alert["kibana.alert.severity"]),
