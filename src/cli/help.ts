@@ -51,16 +51,31 @@ Without --now, each rule runs as Kibana schedules it, following event time: ever
 multiples of it), each run searching the events of the rule's indices inside its look-back window
 ("from", e.g. now-9m); exceptions beside the rule file suppress matches; a run creates at most
 max_signals alerts (the newest); identical alerts are de-duplicated. The clock is the newest event
-time, so a file and the same bytes on stdin give the same alerts, and alerts are printed as NDJSON as
-soon as the clock has passed their run (by more than --lateness). An event dated more than an hour
+time, so a file and the same bytes on stdin give the same alerts, and alerts are printed as soon
+as the clock has passed their run (by more than --lateness). An event dated more than an hour
 after both the clock and the current time does not move the clock (it is counted in the summary).
 
 With --now TIME the input is one execution at TIME; with --no-window, one execution over every
-event. Alerts are then printed when the input ends. A summary goes to stderr.
+event. Alerts are then printed when the input ends, or each as it is found with --max-signals 0 (no
+limit on alerts per rule). --from/--to TIME search only events whose @timestamp is in [from, to);
+the others are counted in the summary.
+
+Output (--format): ndjson (the default through a pipe or into a file), json (one array), table (the
+default on a terminal: time, severity, rule, host, user, process and the value the rule matched,
+control characters escaped, fitted to COLUMNS or the terminal), csv (RFC 4180 with a header, the
+table's columns plus rule_id, matched_field and alert_id; a field starting with = + - @ tab or CR
+gets a leading ' so spreadsheets do not run it as a formula) or summary (the rules that alerted by
+severity, with counts, tactics, first and last event times, and totals). --alert compact leaves the
+rule's description, investigation guide and other repeated rule text out of each alert.
+
+The rules to run can be narrowed when they are loaded: --min-severity, --tag (exact text, any of
+them), --rule-id, --rule-name (substring, any case); filters that keep no rule are a usage error.
+A summary goes to stderr: totals, then a line for each rule that alerted, failed or lost matches or
+state (silent rules are only counted).
 
 Memory stays bounded whatever the input size: rules keep only matches an open run may still alert
-on (max_signals of them with --now or --no-window) and their sequences' partial state; events must
-come in time order, or within --lateness milliseconds.
+on (max_signals of them with --now or --no-window, none with --max-signals 0) and their sequences'
+partial state; events must come in time order, or within --lateness milliseconds.
 
 The rules are shared out between --workers N threads (default: one per core). Each thread reads
 every event and runs its rules, so what is printed is the same for any N; --workers 1 runs in one
@@ -75,7 +90,10 @@ ${EXIT_STATUS_HELP}
 Examples:
   $ mini-eql run --rules rules examples/kubelet-events.ndjson
   $ mini-eql run --rules rules/linux --now 2026-11-20T09:05:00Z events.ndjson.gz > alerts.ndjson
-  $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert`;
+  $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert
+  $ mini-eql run --rules rules --format summary --min-severity high events.ndjson
+  $ mini-eql run --rules rules --tag "Tactic: Discovery" --no-window --max-signals 0 --format csv events.ndjson > alerts.csv
+  $ mini-eql run --rules rules --from 2026-11-20T09:00:00Z --to 2026-11-20T10:00:00Z --alert compact events.ndjson`;
 
 /** The lint codes as `check --help` lists them: code, severity, on or off by default, what it finds. */
 function lintCodeLines(): string {

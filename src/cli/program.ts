@@ -9,7 +9,7 @@ import { LINT_TABLE, lintCodeInfo, nearestLintCode } from "../rules/lint.js";
 import { type CliContext, processContext } from "./context.js";
 import { ExitCode, ExitError, UsageError } from "./errors.js";
 import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
-import { FORMATS } from "./io/format.js";
+import { ALERT_FORMATS, FORMATS } from "./io/format.js";
 import { printable } from "./term.js";
 
 function nonNegativeInt(value: string): number {
@@ -111,7 +111,7 @@ export function buildProgram(
 
   program
     .command("run")
-    .description("run detection rules over events and print alerts as NDJSON")
+    .description("run detection rules over events and print alerts")
     .argument("[files...]", 'event files (NDJSON, JSON array, .gz of either); "-" or none for stdin')
     .option("-r, --rules <path>", "rule file or directory (repeatable)", collect, [])
     .option(
@@ -158,6 +158,46 @@ export function buildProgram(
       "threads that run a share of the rules each (default: the number of cores, at most one per rule; 1: no worker thread)",
       positiveInt,
     )
+    .addOption(
+      new Option(
+        "-f, --format <format>",
+        "alert output: NDJSON, one JSON array, a table, CSV, or a summary by rule (default: table on a terminal, else ndjson)",
+      ).choices(ALERT_FORMATS),
+    )
+    .addOption(
+      new Option(
+        "--alert <detail>",
+        "rule fields in each alert: full (Kibana's) or compact (without the description, investigation guide and other rule text)",
+      )
+        .choices(["full", "compact"])
+        .default("full"),
+    )
+    .addOption(
+      new Option("--min-severity <level>", "run only rules of this severity or higher").choices([
+        "low",
+        "medium",
+        "high",
+        "critical",
+      ]),
+    )
+    .option(
+      "--tag <tag>",
+      'run only rules with this tag, exactly as written ("Tactic: Discovery"); repeatable: any of them',
+      collect,
+      [],
+    )
+    .option("--rule-id <id>", "run only the rule with this rule_id (repeatable)", collect, [])
+    .option("--rule-name <text>", "run only rules whose name contains this text (any case)")
+    .option(
+      "--max-signals <n>",
+      "alerts per execution or run for every rule, in place of each rule's max_signals (0: no limit)",
+      nonNegativeInt,
+    )
+    .option(
+      "--from <time>",
+      'search only events at or after this @timestamp (ISO 8601, epoch ms or "now"); others are counted',
+    )
+    .option("--to <time>", "search only events before this @timestamp; others are counted")
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {

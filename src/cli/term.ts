@@ -112,3 +112,16 @@ export function printable(text: string, keepNewlines = false): string {
   re.lastIndex = 0;
   return re.test(text) ? text.replace(re, escapeChar) : text;
 }
+
+/**
+ * The width tables are fitted to: COLUMNS when it is set to a positive number, else the terminal's
+ * width when stdout is one; undefined (lines printed whole) when stdout is a pipe or a file.
+ */
+export function outputWidth(
+  stdout: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv,
+): number | undefined {
+  const columns = Number(env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return stdout.isTTY ? (stdout.columns ?? 120) : undefined;
+}

@@ -22,6 +22,12 @@ export interface AlertContext {
   now: string;
   /** Kibana space (default `default`). */
   spaceId: string;
+  /**
+   * Leave out the rule text every alert of the rule repeats: `kibana.alert.rule.description`,
+   * `kibana.alert.rule.parameters` and the reference links of `kibana.alert.rule.threat` (see
+   * `RuleSetOptions.alertFields`).
+   */
+  compact?: boolean;
 }
 
 const timestampReader = fieldReader(["@timestamp"]);
@@ -87,8 +93,8 @@ function splitSource(event: Record<string, unknown>) {
 export function ruleFields(ctx: AlertContext): AlertDocument {
   const { rule } = ctx;
   const parameters: Record<string, unknown> = { to: "now" };
-  for (const [k, v] of Object.entries(rule)) if (!NOT_PARAMETERS.has(k)) parameters[k] = v;
-  return {
+  if (!ctx.compact) for (const [k, v] of Object.entries(rule)) if (!NOT_PARAMETERS.has(k)) parameters[k] = v;
+  const fields: AlertDocument = {
     "kibana.alert.rule.name": rule.name,
     "kibana.alert.rule.rule_id": rule.rule_id,
     "kibana.alert.rule.uuid": ctx.ruleUuid,
@@ -112,6 +118,21 @@ export function ruleFields(ctx: AlertContext): AlertDocument {
     "kibana.alert.workflow_status": "open",
     "kibana.space_ids": [ctx.spaceId],
   };
+  if (ctx.compact) {
+    delete fields["kibana.alert.rule.description"];
+    delete fields["kibana.alert.rule.parameters"];
+    fields["kibana.alert.rule.threat"] = withoutReferences(rule.threat);
+  }
+  return fields;
+}
+
+/** The ATT&CK mapping without its `reference` links (compact alerts keep ids and names). */
+function withoutReferences(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutReferences);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (k !== "reference") out[k] = withoutReferences(v);
+  return out;
 }
 
 function ancestorOf(meta: DocumentMeta | undefined, key: string) {

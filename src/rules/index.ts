@@ -117,6 +117,7 @@ export {
   type SchemaField,
   STRING_TYPES,
 } from "./schema.js";
+export { filterRules, type RuleFilter, SEVERITIES } from "./select.js";
 export { ruleToDocument, ruleToToml } from "./to-document.js";
 export type * from "./types.js";
 export { type ValidateOptions, validateRule } from "./validate.js";

@@ -45,7 +45,13 @@ export interface RunnerContext {
   readonly internals: QueryInternals;
   readonly report: RuleRunReport;
   readonly excepted: ExceptionMatcher;
+  /** Alerts per execution or run (`Infinity`: no limit). */
   readonly maxSignals: number;
+  /**
+   * One execution without a limit on alerts: each match is final when found, so it is not kept; its
+   * alerts come from the next `due` (the rule set calls it after every push that matched).
+   */
+  readonly streaming: boolean;
   /** The alert context of a run at `at` (epoch milliseconds). */
   readonly alertContext: (at: number) => AlertContext;
   /** Returns the window time of an event (`timestamp_override`, else `@timestamp`). */
@@ -68,7 +74,10 @@ export interface Runner {
   push(event: EqlEvent, index: number): boolean;
   /** The time of the earliest run not yet final (scheduled), or null. */
   nextDue(): number | null;
-  /** Finish every run that the clock has passed; returns their alerts. */
+  /**
+   * Finish every run that the clock has passed; returns their alerts. With `streaming`, the alerts
+   * of the matches found since the last call.
+   */
   due(clock: number, seen: Set<string>): AlertDocument[];
   /** End of input: every remaining alert. */
   finish(seen: Set<string>): AlertDocument[];
@@ -154,6 +163,9 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
   const match = plan.matchAny;
   const max = Math.max(0, ctx.maxSignals);
   const buffered = compiled.statement.pipes.length > 0;
+  const streaming = ctx.streaming && !buffered && !schedule;
+  /** Streaming: matches found since the last `due`. */
+  let found: EqlEvent[] = [];
   const compactAt = Math.max(2 * max, 1024);
   let kept: Kept[] = [];
   let total = 0;
@@ -247,6 +259,11 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
         report.suppressed++;
         return true;
       }
+      if (streaming) {
+        total++;
+        found.push(e);
+        return true;
+      }
       if (!schedule) {
         total++;
         kept.push({ e, ord: ordinal(e, index), t: 0, alerted: false });
@@ -269,6 +286,10 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
     nextDue: nextRun,
     due(clock, seen) {
       const out: AlertDocument[] = [];
+      if (streaming) {
+        alertAll(found, ctx.now, seen, out);
+        found = [];
+      }
       if (!schedule) return out;
       for (let at = nextRun(); at !== null && at + schedule.lateness < clock; at = nextRun()) {
         finishRun(at, seen, out);
@@ -279,6 +300,11 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
       const out: AlertDocument[] = [];
       if (schedule) {
         for (let at = nextRun(); at !== null; at = nextRun()) finishRun(at, seen, out);
+        return out;
+      }
+      if (streaming) {
+        alertAll(found, ctx.now, seen, out);
+        found = [];
         return out;
       }
       let events: EqlEvent[];
@@ -334,6 +360,9 @@ function realEvents(hit: SequenceHit): EqlEvent[] {
 export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
   const { compiled, report, excepted, schedule } = ctx;
   const max = Math.max(0, ctx.maxSignals);
+  const streaming = ctx.streaming && !schedule;
+  /** Streaming: matches completed since the last `due`. */
+  let found: EqlEvent[][] = [];
   // A sequence orders its events by one timestamp: an event without it cannot take part. Finding
   // that here, through the reader the stream itself uses (cached per event), spares building and
   // catching an error per rule for every such event.
@@ -400,6 +429,10 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         continue;
       }
       total++;
+      if (streaming) {
+        found.push(events);
+        continue;
+      }
       if (max === 0) continue;
       if (ring.length < max) ring.push(events);
       else ring[at] = events;
@@ -455,6 +488,10 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     nextDue: nextRun,
     due(clock, seen) {
       const out: AlertDocument[] = [];
+      if (streaming) {
+        alertAll(found, ctx.now, seen, out);
+        found = [];
+      }
       if (!schedule) return out;
       for (let run = nextRun(); run !== null && run + schedule.lateness < clock; run = nextRun()) {
         finishRun(run, seen, out);
@@ -467,6 +504,11 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
       const out: AlertDocument[] = [];
       if (schedule) {
         for (let run = nextRun(); run !== null; run = nextRun()) finishRun(run, seen, out);
+        return out;
+      }
+      if (streaming) {
+        alertAll(found, ctx.now, seen, out);
+        found = [];
         return out;
       }
       if (total > max) {

@@ -87,6 +87,8 @@ export interface RuleSetCounters {
   readonly evaluations: number;
   readonly candidates: number;
   readonly alerts: number;
+  /** Events outside the set's `timeRange` (absent in snapshots of sets without one: 0). */
+  readonly outsideTime?: number;
 }
 
 /**
@@ -127,6 +129,12 @@ export interface FingerprintOptions {
   readonly maxTimeJump: number;
   readonly memoryBudget: number | null;
   readonly valueLists: unknown;
+  /** The `maxSignals` given for every rule (null: each rule's own). */
+  readonly maxSignals: number | null;
+  /** The `timeRange`, in epoch ms (null without one). */
+  readonly timeRange: { readonly from: number; readonly to: number } | null;
+  /** Compact alerts (`alertFields: "compact"`). */
+  readonly compact: boolean;
 }
 
 /**
@@ -399,14 +407,17 @@ export function checkRuleSetSnapshot(input: unknown, expected: SnapshotExpectati
   );
 
   fieldsAt(top, "snapshot", {
-    counters: shape({
-      events: count,
-      notObjects: count,
-      matched: count,
-      evaluations: count,
-      candidates: count,
-      alerts: count,
-    }),
+    counters: shape(
+      {
+        events: count,
+        notObjects: count,
+        matched: count,
+        evaluations: count,
+        candidates: count,
+        alerts: count,
+      },
+      { outsideTime: count },
+    ),
     clock: shape({ newest: finiteOrNull, futureSetAside: count }),
     seen: eachOf(text),
     groups: eachOf(count),

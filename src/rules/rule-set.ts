@@ -97,6 +97,30 @@ export interface RuleSetOptions {
    * `_index` or `data_stream.*` fields); without either, every rule searches every document.
    */
   index?: string;
+  /**
+   * Alerts one execution (or one scheduled run) of any rule may create, in place of each rule's own
+   * `max_signals`: a positive integer, or `Infinity` for no limit. With one execution (`now` or
+   * `window: false`) and no limit no match waits for newer ones, so each match's alerts come out of
+   * `push` as it is found (a sequence's when it completes) and none are held until `end()`; event
+   * rules with `| head`/`| tail` pipes still keep their events until `end()`, as the pipes need them.
+   */
+  maxSignals?: number;
+  /**
+   * Search only events whose `@timestamp` is at or after `from` and before `to` (either may be left
+   * out). Other events, and events without a usable `@timestamp`, are counted in
+   * `stats().outsideTime` and go no further: no rule searches them and they do not move the clock.
+   */
+  timeRange?: { readonly from?: Date | number | string; readonly to?: Date | number | string };
+  /**
+   * The rule fields every alert carries. `"full"` (default) is Kibana's alert: every rule parameter,
+   * the description and the investigation guide (`note`) included. `"compact"` keeps what tells the
+   * alerts apart and where they come from (rule name, id and uuid, type, severity, risk score, tags,
+   * the MITRE ATT&CK tactics and techniques of `threat` by id and name, schedule and `max_signals`)
+   * and leaves out `kibana.alert.rule.description`, `kibana.alert.rule.parameters` (the query, note,
+   * references, author, license and every other rule key) and the reference links of `threat`: rule
+   * text that is the same in every alert of the rule.
+   */
+  alertFields?: "full" | "compact";
 }
 
 /** What one rule did. */
@@ -158,6 +182,8 @@ export interface RuleSetStats {
   clock: number | null;
   /** Scheduled runs: events too far ahead of the clock to move it (see `maxTimeJump`). */
   futureEvents: number;
+  /** Events outside `timeRange` (or without a usable `@timestamp` when it is given): not searched. */
+  outsideTime: number;
   /** The index: rules reached through literal terms, rules always evaluated in their categories. */
   readonly presearch: PresearchIndexStats;
   /** Distinct fields read per event through the shared table. */
@@ -257,8 +283,8 @@ interface TimeSource {
   value: number | null;
 }
 
-function alertContext(loaded: LoadedRule, spaceId: string): (at: number) => AlertContext {
-  const base = { rule: loaded.rule, ruleUuid: ruleUuidOf(loaded.rule), spaceId };
+function alertContext(loaded: LoadedRule, spaceId: string, compact: boolean): (at: number) => AlertContext {
+  const base = { rule: loaded.rule, ruleUuid: ruleUuidOf(loaded.rule), spaceId, compact };
   return (at) => ({ ...base, now: new Date(at).toISOString() });
 }
 
@@ -382,8 +408,15 @@ class RuleSetImpl implements CompiledRuleSet {
     evaluations: 0,
     candidates: 0,
     alerts: 0,
+    outsideTime: 0,
   };
   private readonly scheduled: boolean;
+  /** One execution without a limit on alerts: matches become alerts as they are found. */
+  private readonly streaming: boolean;
+  /** The time of the one execution (unused when scheduled). */
+  private readonly now: number;
+  /** `timeRange` in epoch ms: [from, to); null without one. */
+  private readonly range: { from: number; to: number } | null;
   private readonly lateness: number;
   private readonly clock: EventClock;
   private due = new DueHeap();
@@ -408,6 +441,27 @@ class RuleSetImpl implements CompiledRuleSet {
     const windowed = options.window !== false;
     this.scheduled = windowed && options.now === undefined;
     const now = toMillis(options.now ?? Date.now());
+    this.now = now;
+    const maxSignals = options.maxSignals;
+    if (
+      maxSignals !== undefined &&
+      !(maxSignals === Number.POSITIVE_INFINITY || (Number.isInteger(maxSignals) && maxSignals > 0))
+    ) {
+      throw new RangeError(`maxSignals must be a positive integer or Infinity, not ${String(maxSignals)}`);
+    }
+    this.streaming = !this.scheduled && maxSignals === Number.POSITIVE_INFINITY;
+    const range = options.timeRange;
+    this.range =
+      range === undefined
+        ? null
+        : {
+            from: range.from === undefined ? Number.NEGATIVE_INFINITY : toMillis(range.from),
+            to: range.to === undefined ? Number.POSITIVE_INFINITY : toMillis(range.to),
+          };
+    const compact = options.alertFields === "compact";
+    if (options.alertFields !== undefined && !compact && options.alertFields !== "full") {
+      throw new RangeError(`alertFields must be "full" or "compact", not ${String(options.alertFields)}`);
+    }
     const spaceId = options.spaceId ?? "default";
     const lateness = options.lateness ?? 0;
     this.lateness = lateness;
@@ -428,6 +482,9 @@ class RuleSetImpl implements CompiledRuleSet {
       maxTimeJump: clockOptions.maxTimeJump,
       memoryBudget: options.memoryBudget ?? null,
       valueLists: options.exceptions?.valueLists ?? null,
+      maxSignals: maxSignals ?? null,
+      timeRange: this.range,
+      compact,
     };
     this.queued = this.rules.map(() => false);
     this.seen = options.seen ?? new Set<string>();
@@ -508,8 +565,9 @@ class RuleSetImpl implements CompiledRuleSet {
           internals,
           report,
           excepted: compileExceptions(loaded.exceptions, options.exceptions),
-          maxSignals: rule.max_signals,
-          alertContext: alertContext(loaded, spaceId),
+          maxSignals: maxSignals ?? rule.max_signals,
+          streaming: this.streaming,
+          alertContext: alertContext(loaded, spaceId, compact),
           windowTime: (e) => this.timeOf(time, e),
           schedule: this.scheduled
             ? { interval: parseInterval(rule.interval) ?? 300_000, lookBack, lateness }
@@ -626,6 +684,13 @@ class RuleSetImpl implements CompiledRuleSet {
     }
     const e = unwrapHit(event) as EqlEvent;
     this.table.next();
+    if (this.range) {
+      const t = this.timeOf(this.timeSource("", this.clockField), e);
+      if (t === null || t < this.range.from || t >= this.range.to) {
+        this.counters.outsideTime++;
+        return [];
+      }
+    }
     this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
     this.searchGroups(e);
     let candidates: readonly number[];
@@ -638,20 +703,39 @@ class RuleSetImpl implements CompiledRuleSet {
     this.counters.candidates += candidates.length;
     const epoch = this.table.epoch;
     let any = false;
+    const hit: number[] | null = this.streaming ? [] : null;
     for (let c = 0; c < candidates.length; c++) {
       const i = candidates[c] as number;
       const entry = this.entries[i] as Entry;
       if (entry.runner === null || entry.group.passed !== epoch) continue;
       this.counters.evaluations++;
       entry.report.evaluated++;
-      if (entry.runner.push(e, n)) any = true;
+      if (entry.runner.push(e, n)) {
+        any = true;
+        hit?.push(i);
+      }
       if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
     }
     if (any) {
       this.counters.matched++;
       this.trace?.matched();
     }
+    if (hit) return this.emitFound(hit);
     return this.scheduled ? this.advance(e) : [];
+  }
+
+  /** One execution without a limit: the alerts of the matches the rules `hit` just found, by rule. */
+  private emitFound(hit: number[]): AlertDocument[] {
+    const out: AlertDocument[] = [];
+    if (hit.length === 0) return out;
+    hit.sort((a, b) => a - b);
+    for (const i of hit) {
+      const before = out.length;
+      for (const a of ((this.entries[i] as Entry).runner as Runner).due(this.now, this.seen)) out.push(a);
+      if (out.length > before) this.trace?.run(this.now, i, out.length - before);
+    }
+    this.counters.alerts += out.length;
+    return out;
   }
 
   private enqueue(rule: number, runner: Runner): void {
@@ -798,7 +882,7 @@ class RuleSetImpl implements CompiledRuleSet {
       for (const k of REPORT_COUNTS) entry.report[k] = saved[k] ?? 0;
       entry.report.truncated = saved.truncated;
     });
-    for (const k of COUNTERS) this.counters[k] = snap.counters[k];
+    for (const k of COUNTERS) this.counters[k] = snap.counters[k] ?? 0;
     this.clock.newest = snap.clock.newest ?? Number.NEGATIVE_INFINITY;
     this.clock.futureSetAside = snap.clock.futureSetAside;
     this.due = new DueHeap();
@@ -818,6 +902,7 @@ class RuleSetImpl implements CompiledRuleSet {
       ...this.counters,
       clock: this.currentClock(),
       futureEvents: this.clock.futureSetAside,
+      outsideTime: this.counters.outsideTime,
       presearch: this.index
         ? this.index.stats()
         : { indexedRules: 0, alwaysRules: this.rules.length, terms: 0 },
@@ -844,7 +929,15 @@ const REPORT_COUNTS = [
 ] as const satisfies readonly (keyof ReportState)[];
 
 /** The set's counters a snapshot carries. */
-const COUNTERS = ["events", "notObjects", "matched", "evaluations", "candidates", "alerts"] as const;
+const COUNTERS = [
+  "events",
+  "notObjects",
+  "matched",
+  "evaluations",
+  "candidates",
+  "alerts",
+  "outsideTime",
+] as const;
 
 function reportState(report: RuleRunReport, searched: number): ReportState {
   const out: Record<string, number | boolean> = { truncated: report.truncated };

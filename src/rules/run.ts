@@ -39,7 +39,8 @@ export function runRules(
   const options = ownOptions(given);
   const seen = options.seen ?? new Set<string>();
   const set = compileRules(rules, { ...options, seen, lateness: Number.POSITIVE_INFINITY });
-  set.pushBatch(events);
-  const alerts = set.end();
+  // Without a limit on alerts (`maxSignals: Infinity`) they come as the events are pushed.
+  const alerts = set.pushBatch(events);
+  for (const a of set.end()) alerts.push(a);
   return { alerts, reports: [...set.reports()], seen };
 }

@@ -42,7 +42,7 @@ export interface Run {
   stderr: string;
 }
 
-/** Run the CLI with optional stdin; NO_COLOR and FORCE_COLOR are cleared unless given. */
+/** Run the CLI with optional stdin; NO_COLOR, FORCE_COLOR and COLUMNS are cleared unless given. */
 export function cli(
   args: readonly string[],
   options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {},
@@ -50,6 +50,7 @@ export function cli(
   const env = { ...process.env };
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
+  delete env.COLUMNS;
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...env, ...options.env },

@@ -73,7 +73,7 @@ describe.concurrent("run over the Kubelet example", { timeout: 60_000 }, () => {
     const s = summary(r.stderr);
     expect(s).toEqual({ read: 8, matched: 3, unmatched: 5, rejected: 0 });
     expect(r.stderr).toMatch(
-      /rules: 1 run, 0 failed to load, 0 not EQL \(skipped\); 3 alerts; 0 truncated by max_signals/,
+      /rules: 1 loaded, 0 failed to load, 0 not EQL \(skipped\); 1 alerted, 0 silent, 0 failed to run; 3 alerts; 0 truncated by max_signals/,
     );
     expect(r.stderr).toContain("Potential Direct Kubelet Access via Process Arguments");
   });
@@ -285,7 +285,7 @@ describe.concurrent("the same alerts as runRules over the whole input", { timeou
       KUBELET_EVENTS,
     ]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain("rules: 2 run");
+    expect(r.stderr).toContain("rules: 2 loaded");
     const byRule = new Map<string, number>();
     for (const a of ndjson(r.stdout)) {
       const id = a["kibana.alert.rule.rule_id"] as string;

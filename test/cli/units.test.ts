@@ -156,9 +156,11 @@ describe("table, junit and --now", () => {
     await t.write({ a: "y", b: "z".repeat(30) });
     await t.end();
     const lines = text.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^a {41}b$/);
-    expect(lines[1]).toBe(`${"x".repeat(39)}…  short`);
-    expect(lines[2]).toBe(`y${" ".repeat(41)}${"z".repeat(9)}…`);
+    // The first column gives up two characters so that the last keeps its 10 within the 50.
+    expect(lines[0]).toMatch(/^a {39}b$/);
+    expect(lines[1]).toBe(`${"x".repeat(37)}…  short`);
+    expect(lines[2]).toBe(`y${" ".repeat(39)}${"z".repeat(9)}…`);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(50);
   });
 
   it("escapes XML and counts failures and errors", () => {
@@ -254,5 +256,58 @@ describe("input: long lines and the NDJSON/array decision", () => {
     expect(last?.kind === "unreadable" && last.reason).toMatch(/^<stdin>: truncated or corrupt gzip data \(/);
     expect(all.filter((r) => r.kind === "event").length).toBeGreaterThan(1000);
     expect(counters.unreadable).toBe(1);
+  });
+});
+
+describe("run on a terminal", () => {
+  it("prints a table fitted to the terminal by default, NDJSON elsewhere", async () => {
+    const { runCommand } = await import("../../src/cli/commands/run.js");
+    const { readFileSync } = await import("node:fs");
+    const events = readFileSync(new URL("../../examples/kubelet-events.ndjson", import.meta.url));
+    const run = async (tty: boolean) => {
+      let text = "";
+      const stdout = Object.assign(
+        new Writable({
+          write(chunk, _enc, cb) {
+            text += String(chunk);
+            cb();
+          },
+        }),
+        tty ? { isTTY: true, columns: 90 } : {},
+      );
+      const stderr = new Writable({ write: (_c, _e, cb) => cb() });
+      const status = await runCommand(
+        [],
+        { rules: ["rules"], window: false, space: "default", quiet: true, workers: 1 },
+        {
+          stdin: Readable.from([events]),
+          stdout,
+          stderr,
+          env: {},
+          err: colours(false),
+          out: colours(false),
+        },
+      );
+      expect(status).toBe(0);
+      return text;
+    };
+    const table = (await run(true)).trimEnd().split("\n");
+    expect(table[0]?.split(/\s+/)).toEqual([
+      "time",
+      "severity",
+      "rule",
+      "host",
+      "user",
+      "process",
+      "matched",
+    ]);
+    expect(table).toHaveLength(4);
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(90);
+    const piped = (await run(false)).trimEnd().split("\n");
+    expect(piped.map((l) => (JSON.parse(l) as Record<string, unknown>)["event.kind"])).toEqual([
+      "signal",
+      "signal",
+      "signal",
+    ]);
   });
 });

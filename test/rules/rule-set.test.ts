@@ -218,3 +218,117 @@ describe("one execution", () => {
     expect(() => set.push({})).toThrow(/after end/);
   });
 });
+
+describe("maxSignals, timeRange and alertFields", () => {
+  const curl = 'process where process.name == "curl"';
+  const seq =
+    'sequence by host.name with maxspan=1m [process where process.name == "curl"] [process where process.name == "sh"]';
+
+  it("maxSignals replaces every rule's max_signals, in one execution and in scheduled runs", () => {
+    const events = ["10:01:00", "10:01:10", "10:01:20", "10:01:30"].map((t) => proc(t, "curl"));
+    const once = compileRules([rule(curl, { max_signals: 1 })], { now: at("10:05:00"), maxSignals: 3 });
+    once.pushBatch(events);
+    expect(when(once.end())).toEqual([
+      "2026-05-04T10:01:10Z",
+      "2026-05-04T10:01:20Z",
+      "2026-05-04T10:01:30Z",
+    ]);
+    expect(once.reports()[0]).toMatchObject({ truncated: true, dropped: 1 });
+    const scheduled = compileRules([rule(curl, { max_signals: 1 })], { wallClock: fixedWall, maxSignals: 3 });
+    const alerts = [...scheduled.pushBatch(events), ...scheduled.end()];
+    // The run at 10:05 takes the newest three; no later run reaches back to 10:01:00.
+    expect(alerts).toHaveLength(3);
+    expect(scheduled.reports()[0]).toMatchObject({ truncated: true, dropped: 1 });
+    expect(() => compileRules([], { maxSignals: 0 })).toThrow(RangeError);
+    expect(() => compileRules([], { maxSignals: 1.5 })).toThrow(RangeError);
+  });
+
+  it("without a limit, one execution gives each match's alerts from push, and holds none for end()", () => {
+    const set = compileRules([rule(curl, { max_signals: 1 }), rule(seq, { max_signals: 1 })], {
+      window: false,
+      maxSignals: Number.POSITIVE_INFINITY,
+    });
+    expect(when(set.push(proc("10:00:00", "curl", { host: { name: "a" } })))).toEqual([
+      "2026-05-04T10:00:00Z",
+    ]);
+    expect(when(set.push(proc("10:00:01", "curl", { host: { name: "a" } })))).toEqual([
+      "2026-05-04T10:00:01Z",
+    ]);
+    // The sequence's shell and two building blocks come when its last event arrives.
+    const sequence = set.push(proc("10:00:02", "sh", { host: { name: "a" } }));
+    expect(sequence).toHaveLength(3);
+    expect(sequence[0]?.["kibana.alert.group.id"]).toBeDefined();
+    expect(set.end()).toEqual([]);
+    expect(set.reports().map((r) => r.alerts)).toEqual([2, 3]);
+    expect(set.stats().alerts).toBe(5);
+    expect(set.reports()[0]?.truncated).toBe(false);
+  });
+
+  it("without a limit, scheduled runs alert every match of the run", () => {
+    const set = compileRules([rule(curl, { max_signals: 1 })], {
+      wallClock: fixedWall,
+      maxSignals: Number.POSITIVE_INFINITY,
+    });
+    for (let s = 0; s < 50; s++) set.push(proc(`10:01:${String(s).padStart(2, "0")}`, "curl"));
+    expect(set.push(proc("10:05:01", "bash"))).toHaveLength(50);
+    expect(set.reports()[0]).toMatchObject({ truncated: false, dropped: 0 });
+  });
+
+  it("timeRange searches events in [from, to) only and counts the others, untimed events too", () => {
+    const set = compileRules([rule(curl)], {
+      window: false,
+      timeRange: { from: "2026-05-04T10:00:00Z", to: at("10:02:00") },
+    });
+    set.pushBatch([
+      proc("09:59:59", "curl"),
+      proc("10:00:00", "curl"),
+      proc("10:01:59", "curl"),
+      proc("10:02:00", "curl"),
+      { event: { category: ["process"] }, process: { name: "curl" } },
+    ]);
+    expect(when(set.end())).toEqual(["2026-05-04T10:00:00Z", "2026-05-04T10:01:59Z"]);
+    expect(set.stats()).toMatchObject({ events: 5, outsideTime: 3, matched: 2 });
+    expect(set.reports()[0]?.searched).toBe(2);
+  });
+
+  it("compact alerts leave out the description, the parameters and the threat's links", () => {
+    const threat = [
+      {
+        framework: "MITRE ATT&CK",
+        tactic: { id: "TA0007", name: "Discovery", reference: "https://attack.mitre.org/tactics/TA0007/" },
+        technique: [
+          { id: "T1613", name: "Container", reference: "https://attack.mitre.org/techniques/T1613/" },
+        ],
+      },
+    ];
+    const r = rule(curl, { note: "a long guide", references: ["https://example.com"], threat });
+    const build = (alertFields: "full" | "compact") => {
+      const set = compileRules([r], { window: false, alertFields });
+      set.push(proc("10:00:00", "curl"));
+      return set.end()[0] as Record<string, unknown>;
+    };
+    const f = build("full");
+    const c = build("compact");
+    expect((f["kibana.alert.rule.parameters"] as Record<string, unknown>).note).toBe("a long guide");
+    expect(c["kibana.alert.rule.parameters"]).toBeUndefined();
+    expect(c["kibana.alert.rule.description"]).toBeUndefined();
+    expect(c["kibana.alert.rule.threat"]).toEqual([
+      {
+        framework: "MITRE ATT&CK",
+        tactic: { id: "TA0007", name: "Discovery" },
+        technique: [{ id: "T1613", name: "Container" }],
+      },
+    ]);
+    for (const k of [
+      "kibana.alert.rule.name",
+      "kibana.alert.rule.rule_id",
+      "kibana.alert.severity",
+      "kibana.alert.risk_score",
+      "kibana.alert.uuid",
+      "process",
+    ]) {
+      expect(c[k]).toEqual(f[k]);
+    }
+    expect(JSON.stringify(c).length).toBeLessThan(JSON.stringify(f).length);
+  });
+});

@@ -24,7 +24,7 @@ import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { diagnosticFinding, formatFinding, plural, RejectReporter } from "../report.js";
 import { resolveSources } from "../sources.js";
-import { Progress } from "../term.js";
+import { outputWidth, Progress } from "../term.js";
 import { applyPipes } from "./pipes.js";
 
 /** Options of `mini-eql query`. */
@@ -96,7 +96,7 @@ export async function queryCommand(
     );
   const writer = resultWriter(opts.format, out, {
     columns,
-    width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 120) : undefined,
+    width: outputWidth(ctx.stdout, ctx.env),
   });
   const stream = compiled.stream({ lateness: opts.lateness ?? 0 });
   // Pipes (`| head 5`, `| tail 5`) and --size bound the output in constant memory.

@@ -1,26 +1,29 @@
 /**
- * `mini-eql run`: run detection rules over events and print Kibana-shaped alerts as NDJSON, with a
- * summary on stderr, through one compiled rule set (src/rules/rule-set.ts). Without --now each rule
- * runs on its schedule as event time passes and alerts are printed as its runs finish; with --now (or
- * --no-window) the input is one execution and alerts are printed when it ends, since `max_signals`
- * keeps the newest matches and those are known only then.
+ * `mini-eql run`: run detection rules over events and print Kibana-shaped alerts (NDJSON, JSON, a
+ * table, CSV or a summary by rule; see io/alerts.ts), with a summary on stderr, through one compiled
+ * rule set (src/rules/rule-set.ts). Without --now each rule runs on its schedule as event time passes
+ * and alerts are printed as its runs finish; with --now (or --no-window) the input is one execution
+ * and alerts are printed when it ends, since `max_signals` keeps the newest matches and those are
+ * known only then, unless --max-signals 0 lifts the limit: then each is printed as it is found.
  *
  * The rules run in a `ParallelRuleSet` (src/node/parallel): with --workers N > 1 each of N threads
  * runs a share of the rules over every event; with one, the same code runs in this thread. Input is
  * read here as bytes and parsed where the rules run.
  */
 import { availableParallelism } from "node:os";
-import type { RuleRunReport } from "../../index.js";
+import { filterRules, type RuleFilter, type RuleRunReport, type Severity } from "../../index.js";
 import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/parallel/rule-set.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
+import { alertWriter } from "../io/alerts.js";
+import type { AlertFormat } from "../io/format.js";
 import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
 import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
 import { failedRuleCount, loadErrorFinding, loadRuleArgs } from "../rules/load.js";
 import { resolveSources } from "../sources.js";
-import { Progress, printable } from "../term.js";
+import { outputWidth, Progress, printable } from "../term.js";
 
 /** Options of `mini-eql run`. */
 export interface RunOptions {
@@ -43,6 +46,18 @@ export interface RunOptions {
   allowEvictions?: boolean;
   /** Threads that run a share of the rules each (default: the number of cores). */
   workers?: number;
+  /** Output format (default: table on a terminal, else NDJSON). */
+  format?: AlertFormat;
+  /** Rule fields in each alert. */
+  alert?: "full" | "compact";
+  minSeverity?: Severity;
+  tag?: string[];
+  ruleId?: string[];
+  ruleName?: string;
+  /** Alerts per execution for every rule; 0 for no limit. */
+  maxSignals?: number;
+  from?: string;
+  to?: string;
 }
 
 /** Chunks of input sent to the rules before the oldest one's alerts are awaited. */
@@ -53,15 +68,55 @@ const IN_FLIGHT = 4;
  */
 const CHUNK_BYTES = 1 << 20;
 
-/** Parse --now: ISO 8601 text or epoch milliseconds. */
-export function parseNow(text: string | undefined, clock: () => number = Date.now): number {
+/** Parse --now (or `flag`: --from, --to): ISO 8601 text, epoch milliseconds or "now". */
+export function parseNow(text: string | undefined, clock: () => number = Date.now, flag = "--now"): number {
   if (text === undefined || text === "now") return clock();
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   // Beyond what a Date holds (±8.64e15 ms) is no time either.
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15)
-    throw new UsageError(`--now expects an ISO 8601 time or epoch milliseconds, not ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `${flag} expects an ISO 8601 time or epoch milliseconds, not ${JSON.stringify(text)}`,
+    );
   return ms;
 }
+
+/** The rules the filter options keep; an error (status 2) when they keep none. */
+function selectRules<T extends Parameters<typeof filterRules>[0][number]>(
+  rules: readonly T[],
+  opts: RunOptions,
+): { rules: T[]; filtered: boolean } {
+  const filter: RuleFilter = {
+    ...(opts.minSeverity ? { minSeverity: opts.minSeverity } : {}),
+    ...(opts.tag && opts.tag.length > 0 ? { tags: opts.tag } : {}),
+    ...(opts.ruleId && opts.ruleId.length > 0 ? { ruleIds: opts.ruleId } : {}),
+    ...(opts.ruleName !== undefined ? { name: opts.ruleName } : {}),
+  };
+  if (Object.keys(filter).length === 0) return { rules: [...rules], filtered: false };
+  const kept = filterRules(rules, filter);
+  if (kept.length === 0 && rules.length > 0) {
+    throw new UsageError(
+      `no rule is left after the filters (--min-severity, --tag, --rule-id, --rule-name) out of ${plural(rules.length, "rule")} loaded`,
+    );
+  }
+  return { rules: kept, filtered: true };
+}
+
+/** Whether a rule's line belongs in the summary: it alerted, failed, or lost matches or state. */
+function noteworthy(r: RuleRunReport): boolean {
+  return (
+    r.alerts > 0 ||
+    r.error !== undefined ||
+    r.truncated ||
+    r.dropped > 0 ||
+    r.capped > 0 ||
+    r.unbuilt > 0 ||
+    r.replaced > 0 ||
+    r.skipped > 0 ||
+    r.late > 0
+  );
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
 
 function describe(r: RuleRunReport): string {
   let text = `${plural(r.alerts, "alert")}; searched ${r.searched}, matched ${r.matched}, suppressed ${r.suppressed}, duplicates ${r.duplicates}`;
@@ -100,11 +155,16 @@ export async function runCommand(
       ExitCode.FAILURE,
       `run: no rule loaded from ${opts.rules.join(", ")}; nothing to run`,
     );
+  const selected = selectRules(set.rules, opts);
+  const from = opts.from === undefined ? undefined : parseNow(opts.from, Date.now, "--from");
+  const to = opts.to === undefined ? undefined : parseNow(opts.to, Date.now, "--to");
+  if (from !== undefined && to !== undefined && from >= to)
+    throw new UsageError("--from must be before --to");
   // Without --now the rules run on their schedules and the clock follows event time, so the same
   // bytes give the same alerts from a file and from stdin, and alerts come out as runs finish.
   const single = opts.now !== undefined || !opts.window;
   const now = single ? parseNow(opts.now) : undefined;
-  const ruleSet = new ParallelRuleSet(set.rules, {
+  const ruleSet = new ParallelRuleSet(selected.rules, {
     ...(now === undefined ? {} : { now }),
     window: opts.window,
     spaceId: opts.space,
@@ -113,9 +173,16 @@ export async function runCommand(
     ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
     workers: opts.workers ?? availableParallelism(),
     ...(opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes }),
+    ...(opts.maxSignals === undefined
+      ? {}
+      : { maxSignals: opts.maxSignals === 0 ? Number.POSITIVE_INFINITY : opts.maxSignals }),
+    ...(from === undefined && to === undefined
+      ? {}
+      : { timeRange: { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) } }),
+    ...(opts.alert === undefined ? {} : { alertFields: opts.alert }),
   });
   try {
-    return await runWith(ruleSet, sources, set, opts, now, ctx);
+    return await runWith(ruleSet, sources, { ...set, filtered: selected.filtered }, opts, now, ctx);
   } catch (e) {
     if (e instanceof WorkerError) throw new ExitError(ExitCode.FAILURE, e.message);
     throw e;
@@ -127,17 +194,20 @@ export async function runCommand(
 async function runWith(
   ruleSet: ParallelRuleSet,
   sources: readonly string[],
-  set: ReturnType<typeof loadRuleArgs>,
+  set: ReturnType<typeof loadRuleArgs> & { filtered: boolean },
   opts: RunOptions,
   now: number | undefined,
   ctx: CliContext,
 ): Promise<number> {
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
+  // A person at a terminal gets the table; a pipe or a file gets NDJSON.
+  const format: AlertFormat = opts.format ?? (ctx.stdout.isTTY ? "table" : "ndjson");
+  const writer = alertWriter(format, out, ruleSet.rules, outputWidth(ctx.stdout, ctx.env));
   let alerts = 0;
   const print = async (docs: readonly Record<string, unknown>[]) => {
     alerts += docs.length;
-    for (const doc of docs) await out.write(`${JSON.stringify(doc)}\n`);
+    for (const doc of docs) await writer.write(doc);
   };
   const counters = newCounters();
   const rejects = new RejectReporter(ctx.stderr, ctx.err, { strict: opts.strict === true });
@@ -164,16 +234,23 @@ async function runWith(
     counters.rejected += rejected;
     counters.events += records - rejected;
     progress.tick(counters);
+    // Alerts go out with the chunk that made them certain, not when the output buffer fills.
+    if (groups.length > 0) await out.flush();
     return stop >= 0;
   };
-  const queue: Promise<ChunkOutcome>[] = [];
+  // Each chunk's outcome is taken (its alerts printed) as soon as it and the chunks before it have
+  // come back, while reading goes on: from a live pipe, alerts come out without waiting for more
+  // input. `queue` holds, per chunk in flight, whether --strict stopped the run at or before it.
+  const queue: Promise<boolean>[] = [];
+  let last: Promise<boolean> = Promise.resolve(false);
   const queued = (p: Promise<ChunkOutcome>) => {
+    last = last.then(async (stopped) => stopped || (await take(await p)));
     // A failure is reported when its chunk's turn comes; until then it must not count as unhandled.
-    p.catch(() => {});
-    queue.push(p);
+    last.catch(() => {});
+    queue.push(last);
   };
   const drain = async (keep: number): Promise<boolean> => {
-    while (queue.length > keep) if (await take(await (queue.shift() as Promise<ChunkOutcome>))) return true;
+    while (queue.length > keep) if (await (queue.shift() as Promise<boolean>)) return true;
     return false;
   };
   try {
@@ -199,11 +276,11 @@ async function runWith(
   }
   rejects.finish();
   if (rejects.stopped) {
-    await out.flush();
+    await writer.end();
     throw new ExitError(ExitCode.FAILURE, rejects.stoppedMessage());
   }
   await print(await ruleSet.end());
-  await out.flush();
+  await writer.end();
   const reports = ruleSet.reports();
   const matched = ruleSet.stats().matched;
   const failed = reports.filter((r) => r.error !== undefined).length;
@@ -212,8 +289,11 @@ async function runWith(
     const w = ctx.stderr;
     const skipped = reports.reduce((n, r) => n + r.skipped, 0);
     const late = reports.reduce((n, r) => n + r.late, 0);
+    const stats = ruleSet.stats();
+    const outside = stats.outsideTime;
     w.write(
-      `events: ${counters.records} read, ${matched} matched, ${counters.events - matched} unmatched, ${counters.rejected} rejected` +
+      `events: ${counters.records} read, ${matched} matched, ${counters.events - matched - outside} unmatched, ${counters.rejected} rejected` +
+        `${opts.from !== undefined || opts.to !== undefined ? `, ${outside} outside --from/--to (or without a usable @timestamp)` : ""}` +
         `${skipped > 0 ? `; ${plural(skipped, "event")} without a usable timestamp skipped by rules (see below)` : ""}\n`,
     );
     if (rejects.unreadable > 0) {
@@ -222,11 +302,13 @@ async function runWith(
       );
     }
     const truncated = reports.filter((r) => r.truncated).length;
+    const alerted = reports.filter((r) => r.alerts > 0).length;
     w.write(
-      `rules: ${reports.length} run, ${failedRuleCount(set.errors)} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
+      `rules: ${count(set.rules.length)} loaded${set.filtered ? `, ${count(reports.length)} after filters` : ""}, ` +
+        `${failedRuleCount(set.errors)} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
+        `${count(alerted)} alerted, ${count(reports.length - alerted - failed)} silent, ${failed} failed to run; ` +
         `${plural(alerts, "alert")}; ${truncated} truncated by max_signals\n`,
     );
-    const stats = ruleSet.stats();
     w.write(
       !opts.window
         ? "window: ignored (--no-window): every event is searched\n"
@@ -245,8 +327,18 @@ async function runWith(
         ),
       );
     }
-    for (const r of reports)
-      w.write(`  ${printable(String(r.name))} [${printable(String(r.rule_id))}]: ${describe(r)}\n`);
+    // Only the rules with something to say: silent rules are counted above.
+    for (const r of reports) {
+      if (noteworthy(r))
+        w.write(`  ${printable(String(r.name))} [${printable(String(r.rule_id))}]: ${describe(r)}\n`);
+    }
+    if (truncated > 0) {
+      w.write(
+        ctx.err.yellow(
+          `note: ${plural(truncated, "rule")} left matches out at max_signals; --max-signals N raises the limit for every rule (0: no limit)\n`,
+        ),
+      );
+    }
     if (evicted > 0) {
       const mib = Math.round(ruleSet.stats().state.maxBytes / 1024 / 1024);
       w.write(

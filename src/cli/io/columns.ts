@@ -15,13 +15,22 @@ const BY_CATEGORY: Readonly<Record<string, readonly string[]>> = {
 /** At most this many fields taken from the query when its category has no preset. */
 const FROM_QUERY = 3;
 
+/** The filters of a statement: the event query, or each term (and `until`) of a sequence or sample. */
+function filtersOf(statement: Statement) {
+  const q = statement.query;
+  return q.kind === "event"
+    ? [q]
+    : [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])].map((t) => t.filter);
+}
+
+/** The fields a statement's conditions test, each once, in the order they first appear. */
+export function queryFields(statement: Statement): string[] {
+  return [...new Set(fieldsIn(filtersOf(statement).map((f) => f.condition)).map((f) => f.name))];
+}
+
 /** The default table columns for a statement; `timestamp` and `category` are the fields in use. */
 export function defaultColumns(statement: Statement, timestamp: string, category: string): string[] {
-  const q = statement.query;
-  const filters =
-    q.kind === "event"
-      ? [q]
-      : [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])].map((t) => t.filter);
+  const filters = filtersOf(statement);
   const columns = [timestamp, category, "host.name"];
   const add = (f: string) => {
     if (!columns.includes(f)) columns.push(f);
@@ -35,7 +44,7 @@ export function defaultColumns(statement: Statement, timestamp: string, category
     }
   }
   if (!preset) {
-    for (const x of fieldsIn(filters.map((f) => f.condition)).map((f) => f.name)) {
+    for (const x of queryFields(statement)) {
       if (columns.length >= 3 + FROM_QUERY) break;
       add(x);
     }

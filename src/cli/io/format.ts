@@ -1,4 +1,4 @@
-/** Result formats: NDJSON (default), one JSON array, or an aligned text table. */
+/** Result formats: NDJSON (default), one JSON array, or an aligned text table; `run` adds CSV and a summary. */
 import type { EventHit, SequenceHit } from "../../index.js";
 import type { Output } from "./output.js";
 import { TableWriter } from "./table.js";
@@ -8,6 +8,12 @@ export const FORMATS = ["ndjson", "json", "table"] as const;
 
 /** One of the output formats. */
 export type Format = (typeof FORMATS)[number];
+
+/** The formats `run --format` accepts: those of `query`, CSV and a summary by rule (see alerts.ts). */
+export const ALERT_FORMATS = [...FORMATS, "csv", "summary"] as const;
+
+/** One of the alert formats. */
+export type AlertFormat = (typeof ALERT_FORMATS)[number];
 
 /** Writes results one at a time in a format. */
 export interface ResultWriter {

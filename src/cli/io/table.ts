@@ -1,6 +1,8 @@
 /**
  * A plain-text table that still streams: column widths are taken from the first rows (kept in a small
  * buffer), later rows are cut to those widths, so memory does not grow with the number of results.
+ * Given a width (a terminal's), no line is longer: wide columns are narrowed first, and whatever
+ * still does not fit is cut with an ellipsis.
  */
 
 import { printable } from "../term.js";
@@ -9,6 +11,8 @@ import type { Output } from "./output.js";
 
 const SAMPLE_ROWS = 50;
 const MAX_COLUMN = 40;
+/** Columns are not narrowed below this many characters (or their header) to make room. */
+const MIN_COLUMN = 8;
 
 function cell(value: unknown): string {
   if (value === undefined || value === null) return "";
@@ -74,10 +78,26 @@ export class TableWriter {
       Math.max(h.length, ...rows.map((r) => Math.min(MAX_COLUMN, (r[i] ?? "").length))),
     );
     if (this.width !== undefined) {
-      // The last column takes what is left of the terminal, but never less than its header or 10.
-      const used = this.widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
-      const last = this.widths.length - 1;
-      this.widths[last] = Math.max(this.header[last]?.length ?? 1, 10, this.width - used);
+      // The last column takes what is left of the terminal, but never less than its header or 10:
+      // the widest other columns give up room for it, down to MIN_COLUMN (or their header).
+      const widths = this.widths;
+      const last = widths.length - 1;
+      const least = Math.max(this.header[last]?.length ?? 1, 10);
+      const room = () => (this.width as number) - widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
+      while (room() < least) {
+        let widest = -1;
+        for (let i = 0; i < last; i++) {
+          const floor = Math.max(MIN_COLUMN, this.header[i]?.length ?? 0);
+          if (
+            (widths[i] as number) > floor &&
+            (widest < 0 || (widths[i] as number) > (widths[widest] as number))
+          )
+            widest = i;
+        }
+        if (widest < 0) break;
+        widths[widest] = (widths[widest] as number) - 1;
+      }
+      widths[last] = Math.max(least, room());
     } else {
       // Not a terminal: the last column is printed whole.
       this.widths[this.widths.length - 1] = Number.POSITIVE_INFINITY;
@@ -91,6 +111,7 @@ export class TableWriter {
       const w = this.widths[i] ?? MAX_COLUMN;
       return i === row.length - 1 && !Number.isFinite(w) ? c : fitCell(c, w);
     });
-    return `${cells.join("  ").trimEnd()}\n`;
+    const line = cells.join("  ").trimEnd();
+    return `${this.width !== undefined && line.length > this.width ? fitCell(line, this.width) : line}\n`;
   }
 }

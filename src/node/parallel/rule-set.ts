@@ -387,6 +387,7 @@ export class ParallelRuleSet {
         alerts: 0,
         clock: null,
         futureEvents: 0,
+        outsideTime: 0,
         presearch: { indexedRules: 0, alwaysRules: 0, terms: 0 },
         fields: 0,
         state: { bytes: 0, entries: 0, evicted: 0, evictedBytes: 0, owners: 0, maxBytes: 0 },
