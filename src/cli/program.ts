@@ -132,6 +132,11 @@ export function buildProgram(
       "threads that run a share of the rules each (default: the number of cores, at most one per rule; 1: no worker thread)",
       positiveInt,
     )
+    .option(
+      "--follow",
+      "keep reading the one event file as it grows, across rotation and truncation (as tail -F); " +
+        "while it is idle the clock moves to the current time",
+    )
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {

@@ -11,6 +11,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { RuleRunReport } from "../../index.js";
+import { followFile, startsWithGzipMagic } from "../../node/input/follow.js";
 import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/parallel/rule-set.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
@@ -42,6 +43,8 @@ export interface RunOptions {
   allowEvictions?: boolean;
   /** Threads that run a share of the rules each (default: the number of cores). */
   workers?: number;
+  /** Keep reading the one input file as it grows (`tail -F`). */
+  follow?: boolean;
 }
 
 /** Chunks of input sent to the rules before the oldest one's alerts are awaited. */
@@ -86,7 +89,17 @@ export async function runCommand(
   ctx: CliContext,
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
+  if (opts.follow) {
+    if (files.length !== 1 || files[0] === "-")
+      throw new UsageError("--follow takes exactly one event file (not stdin)");
+    if (opts.now !== undefined || !opts.window)
+      throw new UsageError(
+        "--follow runs the rules on their schedules: it cannot be used with --now or --no-window",
+      );
+  }
   const sources = resolveSources(files, ctx.stdin.isTTY);
+  if (opts.follow && (await startsWithGzipMagic(sources[0] as string)))
+    throw new UsageError(`--follow cannot follow gzip-compressed input (${sources[0]})`);
   const set = loadRuleArgs(
     opts.rules,
     {
@@ -111,13 +124,52 @@ export async function runCommand(
     workers: opts.workers ?? availableParallelism(),
     ...(opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes }),
   });
+  // SIGINT or SIGTERM stops the reading; the run then ends as at the end of its input (the rules
+  // give their remaining alerts and the summary is printed). A second signal exits at once.
+  const stopper = new AbortController();
+  let stoppedBy: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy !== null) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    stoppedBy = signal;
+    stopper.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    return await runWith(ruleSet, sources, set, opts, now, ctx);
+    return await runWith(ruleSet, sources, set, opts, now, ctx, stopper.signal, () => stoppedBy);
   } catch (e) {
     if (e instanceof WorkerError) throw new ExitError(ExitCode.FAILURE, e.message);
     throw e;
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await ruleSet.close();
+  }
+}
+
+/**
+ * The items of `source` until `signal` aborts: a read that is waiting (stdin with nothing to give)
+ * is left behind, and the source is then closed as soon as that read ends.
+ */
+async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const aborted = new Promise<null>((resolve) => {
+    if (signal.aborted) resolve(null);
+    else signal.addEventListener("abort", () => resolve(null), { once: true });
+  });
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await Promise.race([it.next(), aborted]);
+      if (next === null) return;
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!finished) it.return?.(undefined)?.catch(() => {});
   }
 }
 
@@ -128,6 +180,8 @@ async function runWith(
   opts: RunOptions,
   now: number | undefined,
   ctx: CliContext,
+  stop: AbortSignal,
+  stoppedBy: () => NodeJS.Signals | null,
 ): Promise<number> {
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
@@ -174,26 +228,62 @@ async function runWith(
     return false;
   };
   try {
-    read: for (const source of sources) {
-      ruleSet.begin(source === "-" ? STDIN_NAME : source);
-      try {
-        for await (const bytes of readBytes(source, counters, ctx.stdin, CHUNK_BYTES)) {
-          queued(ruleSet.feed(bytes));
-          if (await drain(IN_FLIGHT - 1)) break read;
+    if (opts.follow) await follow(sources[0] as string);
+    else {
+      read: for (const source of sources) {
+        ruleSet.begin(source === "-" ? STDIN_NAME : source);
+        try {
+          for await (const bytes of untilAborted(readBytes(source, counters, ctx.stdin, CHUNK_BYTES), stop)) {
+            queued(ruleSet.feed(bytes));
+            if (await drain(IN_FLIGHT - 1)) break read;
+          }
+          queued(ruleSet.finish());
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          ruleSet.abort();
+          if (await drain(0)) break;
+          counters.unreadable++;
+          if (rejects.unreadableSource({ kind: "unreadable", file: e.file, reason: e.message })) break;
         }
-        queued(ruleSet.finish());
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        ruleSet.abort();
-        if (await drain(0)) break;
-        counters.unreadable++;
-        if (rejects.unreadableSource({ kind: "unreadable", file: e.file, reason: e.message })) break;
+        if (stop.aborted) break;
       }
+      // A read of stdin left waiting would keep the process alive.
+      if (stop.aborted && sources.includes("-")) ctx.stdin.destroy();
     }
     await drain(0);
   } finally {
     progress.clear();
   }
+
+  /**
+   * --follow: read the file as it grows, print alerts as soon as they are certain, and while the file
+   * stays idle move the clock to the wall clock, so runs that are due finish without a newer event.
+   */
+  async function follow(file: string): Promise<void> {
+    ruleSet.begin(file);
+    for await (const item of followFile(file, { signal: stop, chunkBytes: CHUNK_BYTES })) {
+      if (item.kind === "bytes") {
+        counters.bytes += item.bytes.length;
+        queued(ruleSet.feed(item.bytes));
+        if (await drain(item.caughtUp ? 0 : IN_FLIGHT - 1)) return;
+      } else if (item.kind === "restart") {
+        queued(ruleSet.finish());
+        if (await drain(0)) return;
+        if (!opts.quiet) {
+          ctx.stderr.write(
+            `input: ${printable(file)} was ${item.reason === "rotated" ? "replaced by a new file" : "truncated"}; reading it from its start\n`,
+          );
+        }
+        ruleSet.begin(file);
+      } else {
+        queued(ruleSet.advanceTo(Date.now()));
+        if (await drain(0)) return;
+      }
+      if (queue.length === 0) await out.flush();
+    }
+    queued(ruleSet.finish());
+  }
+
   rejects.finish();
   if (rejects.stopped) {
     await out.flush();
@@ -207,6 +297,8 @@ async function runWith(
   const evicted = reports.reduce((n, r) => n + r.capped, 0);
   if (!opts.quiet) {
     const w = ctx.stderr;
+    const signal = stoppedBy();
+    if (signal !== null) w.write(`stopped by ${signal}: the input read so far is done\n`);
     const skipped = reports.reduce((n, r) => n + r.skipped, 0);
     const late = reports.reduce((n, r) => n + r.late, 0);
     w.write(
@@ -229,10 +321,12 @@ async function runWith(
         ? "window: ignored (--no-window): every event is searched\n"
         : now !== undefined
           ? `window: each rule searches its look-back window ("from") ending at ${new Date(now).toISOString()}\n`
-          : `window: each rule ran every "interval" over its look-back window ("from") as event time passed; ${
+          : `window: each rule ran every "interval" over its look-back window ("from") as event time passed${
+              opts.follow ? " (and the wall clock, while the file was idle)" : ""
+            }; ${
               stats.clock === null
                 ? "no event had a usable time"
-                : `the last event time was ${new Date(stats.clock).toISOString()}`
+                : `${opts.follow ? "the clock was last at" : "the last event time was"} ${new Date(stats.clock).toISOString()}`
             }\n`,
     );
     if (stats.futureEvents > 0) {

@@ -306,6 +306,15 @@ export class ParallelRuleSet {
     this.step({ op: "abort" }).catch(() => {});
   }
 
+  /**
+   * Scheduled runs: move every share's clock to `time` (epoch ms) without an event, e.g. from a timer
+   * at the wall clock (see `CompiledRuleSet.advanceTo`); the alerts of the runs it finished come in
+   * the outcome, with no records. Calls may overlap with `feed`: outcomes come in call order.
+   */
+  async advanceTo(time: number): Promise<ChunkOutcome> {
+    return this.merge(await this.step({ op: "advance", time }), this.file ?? "<input>");
+  }
+
   /** Feed NDJSON text or bytes (lines may span calls); the alerts they made certain. */
   async write(chunk: Uint8Array | string): Promise<AlertDocument[]> {
     return flatten(await this.feed(chunk));

@@ -108,6 +108,7 @@ export type ShardOp =
   | { readonly op: "bytes"; readonly bytes: Uint8Array }
   | { readonly op: "finish" }
   | { readonly op: "abort" }
+  | { readonly op: "advance"; readonly time: number }
   | { readonly op: "end" };
 
 /** How a shard is set up (it crosses to a worker as `workerData`, with the rules serialized). */
@@ -164,6 +165,11 @@ export class RuleShard {
       case "abort":
         this.reader = null;
         return null;
+      case "advance": {
+        const runs: RunAlerts[] = [];
+        this.collect(-1, this.set.advanceTo(op.time), runs);
+        return { records: 0, rejected: [], matched: [], runs, stats: this.set.stats() };
+      }
       case "end": {
         const runs: RunAlerts[] = [];
         this.collect(-1, this.set.end(), runs);
