@@ -149,9 +149,14 @@ export async function runCommand(
 
 /**
  * The items of `source` until `signal` aborts: a read that is waiting (stdin with nothing to give)
- * is left behind, and the source is then closed as soon as that read ends.
+ * is left behind, and the source is then closed as soon as that read ends. `onWait` runs whenever the
+ * next item is not ready at once (a pipe that has nothing more for now).
  */
-async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+async function* untilAborted<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal,
+  onWait?: () => Promise<void>,
+): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
   const aborted = new Promise<null>((resolve) => {
     if (signal.aborted) resolve(null);
@@ -160,7 +165,12 @@ async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): 
   let finished = false;
   try {
     for (;;) {
-      const next = await Promise.race([it.next(), aborted]);
+      const pending = it.next();
+      if (onWait) {
+        const soon = new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
+        if ((await Promise.race([pending, soon])) === undefined) await onWait();
+      }
+      const next = await Promise.race([pending, aborted]);
       if (next === null) return;
       if (next.done) {
         finished = true;
@@ -227,13 +237,21 @@ async function runWith(
     while (queue.length > keep) if (await take(await (queue.shift() as Promise<ChunkOutcome>))) return true;
     return false;
   };
+  let stopAtWait = false;
+  const waiting = async () => {
+    if (await drain(0)) stopAtWait = true;
+    await out.flush();
+  };
   try {
     if (opts.follow) await follow(sources[0] as string);
     else {
       read: for (const source of sources) {
         ruleSet.begin(source === "-" ? STDIN_NAME : source);
         try {
-          for await (const bytes of untilAborted(readBytes(source, counters, ctx.stdin, CHUNK_BYTES), stop)) {
+          // A pipe may stay quiet for long: what its lines made certain is printed meanwhile.
+          const bytesOf = readBytes(source, counters, ctx.stdin, CHUNK_BYTES);
+          for await (const bytes of untilAborted(bytesOf, stop, source === "-" ? waiting : undefined)) {
+            if (stopAtWait) break read;
             queued(ruleSet.feed(bytes));
             if (await drain(IN_FLIGHT - 1)) break read;
           }
