@@ -137,6 +137,11 @@ export function buildProgram(
       "keep reading the one event file as it grows, across rotation and truncation (as tail -F); " +
         "while it is idle the clock moves to the current time",
     )
+    .option(
+      "--watch-rules",
+      "load the rules again when files under --rules change; rules left unchanged keep their state " +
+        "(runs the rules in one thread)",
+    )
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {

@@ -10,16 +10,18 @@
  * read here as bytes and parsed where the rules run.
  */
 import { availableParallelism } from "node:os";
-import type { RuleRunReport } from "../../index.js";
+import type { LoadedRule, RuleRunReport } from "../../index.js";
 import { followFile, startsWithGzipMagic } from "../../node/input/follow.js";
 import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/parallel/rule-set.js";
+import { canonicalJson } from "../../rules/rule-set-snapshot.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
 import { readMapping } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
-import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
+import { loadErrorFinding, loadRuleArgs, noRuleMessage, type RuleArgs } from "../rules/load.js";
+import { watchRules } from "../rules/watch.js";
 import { resolveSources } from "../sources.js";
 import { Progress, printable } from "../term.js";
 
@@ -45,6 +47,8 @@ export interface RunOptions {
   workers?: number;
   /** Keep reading the one input file as it grows (`tail -F`). */
   follow?: boolean;
+  /** Load the rules again when their files change; unchanged rules keep their state. */
+  watchRules?: boolean;
 }
 
 /** Chunks of input sent to the rules before the oldest one's alerts are awaited. */
@@ -82,6 +86,17 @@ function describe(r: RuleRunReport): string {
   return text;
 }
 
+/** Each rule_id with what defines its rules (rule, exceptions, compile options), to tell changes. */
+function definitions(rules: readonly LoadedRule[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of rules) {
+    const text = canonicalJson({ rule: r.rule, exceptions: r.exceptions, compile: r.compileOptions ?? null });
+    const id = r.rule.rule_id;
+    out.set(id, out.has(id) ? `${out.get(id)}\n${text}` : text);
+  }
+  return out;
+}
+
 /** Run `mini-eql run`; resolves to the exit status. */
 export async function runCommand(
   files: readonly string[],
@@ -100,14 +115,17 @@ export async function runCommand(
   const sources = resolveSources(files, ctx.stdin.isTTY);
   if (opts.follow && (await startsWithGzipMagic(sources[0] as string)))
     throw new UsageError(`--follow cannot follow gzip-compressed input (${sources[0]})`);
-  const set = loadRuleArgs(
-    opts.rules,
-    {
-      ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
-      ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
-    },
-    opts.followSymlinks ? { followSymlinks: true } : {},
-  );
+  if (opts.watchRules && opts.workers !== undefined && opts.workers > 1)
+    throw new UsageError(
+      "--watch-rules runs the rules in one thread: it cannot be used with --workers N > 1",
+    );
+  const compileOptions = {
+    ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
+    ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
+  };
+  const load = () =>
+    loadRuleArgs(opts.rules, compileOptions, opts.followSymlinks ? { followSymlinks: true } : {});
+  const set = load();
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
   if (set.rules.length === 0 && set.errors.length === 0) throw new UsageError(noRuleMessage(opts.rules, set));
   // Without --now the rules run on their schedules and the clock follows event time, so the same
@@ -121,7 +139,7 @@ export async function runCommand(
     ...(opts.index === undefined ? {} : { index: opts.index }),
     lateness: opts.lateness ?? 0,
     ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
-    workers: opts.workers ?? availableParallelism(),
+    workers: opts.watchRules ? 1 : (opts.workers ?? availableParallelism()),
     ...(opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes }),
   });
   // SIGINT or SIGTERM stops the reading; the run then ends as at the end of its input (the rules
@@ -136,7 +154,7 @@ export async function runCommand(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    return await runWith(ruleSet, sources, set, opts, now, ctx, stopper.signal, () => stoppedBy);
+    return await runWith(ruleSet, sources, { set, load }, opts, now, ctx, stopper.signal, () => stoppedBy);
   } catch (e) {
     if (e instanceof WorkerError) throw new ExitError(ExitCode.FAILURE, e.message);
     throw e;
@@ -186,7 +204,7 @@ async function* untilAborted<T>(
 async function runWith(
   ruleSet: ParallelRuleSet,
   sources: readonly string[],
-  set: ReturnType<typeof loadRuleArgs>,
+  rules: { set: RuleArgs; readonly load: () => RuleArgs },
   opts: RunOptions,
   now: number | undefined,
   ctx: CliContext,
@@ -237,6 +255,63 @@ async function runWith(
     while (queue.length > keep) if (await take(await (queue.shift() as Promise<ChunkOutcome>))) return true;
     return false;
   };
+  // --watch-rules: a settled change of the rule files asks for a reload, done between two reads.
+  let reloadAsked = false;
+  const stopWatching = opts.watchRules
+    ? watchRules(
+        opts.rules,
+        () => {
+          reloadAsked = true;
+        },
+        { followSymlinks: opts.followSymlinks === true },
+      )
+    : () => {};
+  const reloadIfAsked = () => {
+    if (!reloadAsked) return;
+    reloadAsked = false;
+    reload();
+  };
+  /** Load the rules again and run them from now on; rules unchanged keep their state. */
+  const reload = () => {
+    let next: RuleArgs;
+    try {
+      next = rules.load();
+    } catch (e) {
+      ctx.stderr.write(
+        `rules not reloaded: ${printable(e instanceof Error ? e.message : String(e))}; the rules run as before\n`,
+      );
+      return;
+    }
+    for (const e of next.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
+    // A file that failed to load keeps the rules it held before running.
+    const failed = new Set(next.errors.flatMap((e) => (e.file === undefined ? [] : [e.file])));
+    const loadedFrom = new Set(next.rules.map((r) => r.origin.file));
+    const carried = rules.set.rules.filter(
+      (r) => r.origin.file !== undefined && failed.has(r.origin.file) && !loadedFrom.has(r.origin.file),
+    );
+    const running = [...next.rules, ...carried];
+    const before = definitions(rules.set.rules);
+    const after = definitions(running);
+    let changed = 0;
+    let added = 0;
+    for (const [id, text] of after) {
+      const old = before.get(id);
+      if (old === undefined) added++;
+      else if (old !== text) changed++;
+    }
+    const removed = [...before.keys()].filter((id) => !after.has(id)).length;
+    ruleSet.replaceRules(running);
+    rules.set = { ...next, rules: running };
+    if (!opts.quiet) {
+      ctx.stderr.write(
+        `rules reloaded: ${changed} changed, ${added} added, ${removed} removed` +
+          (failed.size > 0
+            ? `; ${plural(failed.size, "file")} failed to load (see above)${carried.length > 0 ? ", the rules they held before still run" : ""}`
+            : "") +
+          "\n",
+      );
+    }
+  };
   let stopAtWait = false;
   const waiting = async () => {
     if (await drain(0)) stopAtWait = true;
@@ -252,6 +327,7 @@ async function runWith(
           const bytesOf = readBytes(source, counters, ctx.stdin, CHUNK_BYTES);
           for await (const bytes of untilAborted(bytesOf, stop, source === "-" ? waiting : undefined)) {
             if (stopAtWait) break read;
+            reloadIfAsked();
             queued(ruleSet.feed(bytes));
             if (await drain(IN_FLIGHT - 1)) break read;
           }
@@ -270,6 +346,7 @@ async function runWith(
     }
     await drain(0);
   } finally {
+    stopWatching();
     progress.clear();
   }
 
@@ -280,6 +357,7 @@ async function runWith(
   async function follow(file: string): Promise<void> {
     ruleSet.begin(file);
     for await (const item of followFile(file, { signal: stop, chunkBytes: CHUNK_BYTES })) {
+      reloadIfAsked();
       if (item.kind === "bytes") {
         counters.bytes += item.bytes.length;
         queued(ruleSet.feed(item.bytes));
@@ -330,7 +408,7 @@ async function runWith(
     }
     const truncated = reports.filter((r) => r.truncated).length;
     w.write(
-      `rules: ${reports.length} run, ${set.errors.length} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
+      `rules: ${reports.length} run, ${rules.set.errors.length} failed to load, ${rules.set.unsupported.length} not EQL (skipped); ` +
         `${plural(alerts, "alert")}; ${truncated} truncated by max_signals\n`,
     );
     const stats = ruleSet.stats();
@@ -390,7 +468,7 @@ async function runWith(
       );
     }
   }
-  if (set.errors.length > 0 || failed > 0 || rejects.unreadable > 0) return ExitCode.FAILURE;
+  if (rules.set.errors.length > 0 || failed > 0 || rejects.unreadable > 0) return ExitCode.FAILURE;
   if (evicted > 0 && !opts.allowEvictions) return ExitCode.FAILURE;
   if (opts.failOnAlert && alerts > 0) return ExitCode.FAILURE;
   return ExitCode.OK;

@@ -215,11 +215,14 @@ const byRecordAtRule = (a: RunAlerts, b: RunAlerts): number =>
  * compile their rules meanwhile; `close()` stops them.
  */
 export class ParallelRuleSet {
-  readonly rules: readonly LoadedRule[];
+  /** The rules, in the order of their reports (changed by `replaceRules`). */
+  rules: readonly LoadedRule[];
   /** Worker threads (1: the rules run in the calling thread). */
   readonly workers: number;
   private readonly lanes: Lane[];
-  private readonly indexes: number[][];
+  private indexes: number[][];
+  /** The share run in the calling thread, with one worker. */
+  private readonly local: RuleShard | null = null;
   private readonly seen: Set<string> | undefined;
   private latest: RuleSetStats[] | null = null;
   private matched = 0;
@@ -248,7 +251,8 @@ export class ParallelRuleSet {
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
     if (this.workers === 1) {
-      this.lanes = [new LocalLane(new RuleShard(this.rules, setup(this.indexes[0] as number[], 0)))];
+      this.local = new RuleShard(this.rules, setup(this.indexes[0] as number[], 0));
+      this.lanes = [new LocalLane(this.local)];
     } else {
       const script = workerScript ?? defaultWorkerScript();
       this.lanes = this.indexes.map(
@@ -268,6 +272,20 @@ export class ParallelRuleSet {
   private async step(op: ShardOp): Promise<ShardReply[]> {
     if (this.ended) throw new Error("the rule set has ended");
     return Promise.all(this.lanes.map((l) => l.post(op)));
+  }
+
+  /**
+   * Run `rules` from now on (edited rule files loaded again): the rules whose rule_id and definition
+   * are unchanged keep their state, sequences half-way included (see `CompiledRuleSet.restore` with
+   * `partial`); the others start fresh. Only with one worker (the rules in the calling thread), and
+   * between calls: an operation still running goes on with the old rules.
+   */
+  replaceRules(rules: readonly LoadedRule[]): void {
+    if (this.ended) throw new Error("the rule set has ended");
+    if (!this.local) throw new Error("rules can be replaced only with one worker");
+    this.local.replaceRules(rules);
+    this.rules = [...rules];
+    this.indexes = [rules.map((_, i) => i)];
   }
 
   /** Begin a source (a file); rejected lines are reported under its name. */

@@ -126,8 +126,9 @@ export interface ShardSetup {
 export type ShardReply = ChunkResult | EndResult | null;
 
 export class RuleShard {
-  private readonly set: CompiledRuleSet;
-  private readonly indexes: readonly number[];
+  private set: CompiledRuleSet;
+  private indexes: readonly number[];
+  private readonly options: ShardSetup["options"];
   private readonly reportRecords: boolean;
   private readonly maxLineBytes: number;
   private reader: RecordReader | null = null;
@@ -139,8 +140,13 @@ export class RuleShard {
     this.indexes = setup.indexes;
     this.reportRecords = setup.reportRecords;
     this.maxLineBytes = setup.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    this.set = compileRules(rules, setup.options);
-    traceRuleSet(this.set, {
+    this.options = setup.options;
+    this.set = this.compile(rules);
+  }
+
+  private compile(rules: readonly LoadedRule[]): CompiledRuleSet {
+    const set = compileRules(rules, this.options);
+    traceRuleSet(set, {
       run: (at, rule, alerts) => {
         if (alerts > 0) this.pending.push(at, rule, alerts);
       },
@@ -148,6 +154,18 @@ export class RuleShard {
         this.hit = true;
       },
     });
+    return set;
+  }
+
+  /**
+   * Run `rules` from now on, all of them, in place of this shard's: the rules found unchanged keep
+   * their state (a partial restore of the set's snapshot), the input being read stays where it is.
+   */
+  replaceRules(rules: readonly LoadedRule[]): void {
+    const next = this.compile(rules);
+    next.restore(this.set.snapshot(), { partial: true });
+    this.set = next;
+    this.indexes = rules.map((_, i) => i);
   }
 
   handle(op: ShardOp): ShardReply {
