@@ -58,6 +58,22 @@ The rules are shared out between --workers N threads (default: one per core). Ea
 every event and runs its rules, so what is printed is the same for any N; --workers 1 runs in one
 thread. The memory budget is split evenly between the threads.
 
+--follow FILE reads one file as it grows, as tail -F does: appended lines as they come (a last line
+without its newline waits for it), the new file when another takes the name (rotation), and the file
+from its start when it is truncated. Gzip input cannot be followed. While the file stays idle, the
+clock moves to the current time every second, so runs that are due finish and print their alerts
+without a newer event: a followed file is taken to be live, and events dated before the current time
+by more than --lateness then come too late (they are counted as late in the summary).
+
+--watch-rules loads the rules again when files under --rules change (after 300 ms without another
+change), and says so on stderr ("rules reloaded: 1 changed, 0 added, 0 removed"). Rules whose
+definition is unchanged keep their state, sequences half-way included; a changed rule starts afresh.
+A file that fails to load is reported, and the rules it held before go on running. The rules then
+run in one thread (--workers above 1 is refused).
+
+SIGINT or SIGTERM stops the reading, and the run ends as at the end of its input: the alerts still
+held are printed, then the summary, with the usual exit status. A second signal exits at once.
+
 Exit status 1: a rule file failed to load or a rule failed to run, --strict met a rejected line
 (with --now or --no-window no alert is printed then: alerts come only from a whole execution), an input file could not be read to its end
 (truncated or corrupt gzip), or --fail-on-alert and an alert was created.
@@ -66,7 +82,8 @@ ${EXIT_STATUS_HELP}
 Examples:
   $ mini-eql run --rules rules examples/kubelet-events.ndjson
   $ mini-eql run --rules rules/linux --now 2026-11-20T09:05:00Z events.ndjson.gz > alerts.ndjson
-  $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert`;
+  $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert
+  $ mini-eql run --rules rules --follow --watch-rules --lateness 5000 /var/log/app/events.ndjson`;
 
 /** Examples and notes of `mini-eql check`. */
 export const CHECK_HELP = `

@@ -8,6 +8,10 @@
  * The rules run in a `ParallelRuleSet` (src/node/parallel): with --workers N > 1 each of N threads
  * runs a share of the rules over every event; with one, the same code runs in this thread. Input is
  * read here as bytes and parsed where the rules run.
+ *
+ * --follow reads one file as it grows (src/node/input/follow.ts) and moves the clock to the wall clock
+ * while the file is idle; --watch-rules swaps in the rules loaded again, the unchanged ones keeping
+ * their state (a partial restore); SIGINT and SIGTERM end the run as at the end of its input.
  */
 import { availableParallelism } from "node:os";
 import type { LoadedRule, RuleRunReport } from "../../index.js";
