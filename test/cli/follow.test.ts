@@ -193,6 +193,9 @@ describe("run --follow", () => {
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/--follow (takes exactly one event file|cannot follow gzip)/);
     }
+    const help = await cli(["run", "--help"]);
+    expect(help.stdout).toContain("--follow FILE reads one file as it grows");
+    expect(help.stdout).toContain("--watch-rules loads the rules again");
     const now = await cli(["run", "--follow", "--now", "2026-11-20T09:00:00Z", "--rules", r, a]);
     expect(now.status).toBe(2);
     expect(now.stderr).toContain("cannot be used with --now or --no-window");
