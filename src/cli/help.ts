@@ -68,8 +68,8 @@ by more than --lateness then come too late (they are counted as late in the summ
 --watch-rules loads the rules again when files under --rules change (after 300 ms without another
 change), and says so on stderr ("rules reloaded: 1 changed, 0 added, 0 removed"). Rules whose
 definition is unchanged keep their state, sequences half-way included; a changed rule starts afresh.
-A file that fails to load is reported, and the rules it held before go on running. The rules then
-run in one thread (--workers above 1 is refused).
+A file that fails to load is reported, and the rules it held before go on running. With --workers,
+a rule that was running stays in its thread; new rules go to the least loaded one.
 
 SIGINT or SIGTERM stops the reading, and the run ends as at the end of its input: the alerts still
 held are printed, then the summary, with the usual exit status. A second signal exits at once.

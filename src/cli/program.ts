@@ -139,8 +139,7 @@ export function buildProgram(
     )
     .option(
       "--watch-rules",
-      "load the rules again when files under --rules change; rules left unchanged keep their state " +
-        "(runs the rules in one thread)",
+      "load the rules again when files under --rules change; rules left unchanged keep their state",
     )
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)

@@ -207,86 +207,91 @@ describe("run --follow --watch-rules", () => {
   const proc = (name: string, host = "h1") => curl(host).replace('"curl"', JSON.stringify(name));
   const schedule = { interval: "1s", from: "now-1m" };
 
-  it("reloads changed rule files; an unchanged sequence rule keeps its partial sequence across the reload", async () => {
-    const dir = rules({
-      "seq.toml": testRuleToml(
-        "seq",
-        'sequence by host.name [process where process.name == "first"] [process where process.name == "second"]',
-        "",
-        schedule,
-      ),
-      "gone.toml": testRuleToml("gone", 'process where process.name == "never"', "", schedule),
-    });
-    const file = join(tempDir(), "events.ndjson");
-    writeFileSync(file, "");
-    const live = start(["run", "--follow", "--watch-rules", "--rules", dir, file]);
-    const ruleIds = () =>
-      live.stdout
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l) => (JSON.parse(l) as Record<string, unknown>)["kibana.alert.rule.rule_id"]);
+  it.each([1, 2])(
+    "reloads changed rule files; an unchanged sequence rule keeps its partial sequence across the reload (%i workers)",
+    async (workers) => {
+      const dir = rules({
+        "seq.toml": testRuleToml(
+          "seq",
+          'sequence by host.name [process where process.name == "first"] [process where process.name == "second"]',
+          "",
+          schedule,
+        ),
+        "gone.toml": testRuleToml("gone", 'process where process.name == "never"', "", schedule),
+      });
+      const file = join(tempDir(), "events.ndjson");
+      writeFileSync(file, "");
+      const live = start([
+        "run",
+        "--follow",
+        "--watch-rules",
+        "--workers",
+        String(workers),
+        "--rules",
+        dir,
+        file,
+      ]);
+      const ruleIds = () =>
+        live.stdout
+          .split("\n")
+          .filter((l) => l.trim() !== "")
+          .map((l) => (JSON.parse(l) as Record<string, unknown>)["kibana.alert.rule.rule_id"]);
 
-    // The sequence's first event, then a curl alert that shows it has been read.
-    appendFileSync(file, `${proc("first")}\n${curl("before")}\n`);
-    await until(live, () => alertHosts(live).includes("before"), "the curl alert");
+      // The sequence's first event, then a curl alert that shows it has been read.
+      appendFileSync(file, `${proc("first")}\n${curl("before")}\n`);
+      await until(live, () => alertHosts(live).includes("before"), "the curl alert");
 
-    // The curl rule now looks for wget; a rule is added and one removed; the sequence rule stays.
-    writeFileSync(
-      join(dir, "curl.toml"),
-      testRuleToml("curl", 'process where process.name == "wget"', "", schedule),
-    );
-    writeFileSync(
-      join(dir, "new.toml"),
-      testRuleToml("new", 'process where process.name == "ssh"', "", schedule),
-    );
-    unlinkSync(join(dir, "gone.toml"));
-    // One reload, or more when the machine is slow enough for the watcher to see the writes apart.
-    const reloaded = () => {
-      const sum = [0, 0, 0];
-      for (const m of live.stderr.matchAll(/rules reloaded: (\d+) changed, (\d+) added, (\d+) removed/g))
-        for (let k = 0; k < 3; k++) sum[k] = (sum[k] as number) + Number(m[k + 1]);
-      return sum.join(",");
-    };
-    await until(live, () => reloaded() === "1,1,1", "the reload to be reported");
+      // The curl rule now looks for wget; a rule is added and one removed; the sequence rule stays.
+      writeFileSync(
+        join(dir, "curl.toml"),
+        testRuleToml("curl", 'process where process.name == "wget"', "", schedule),
+      );
+      writeFileSync(
+        join(dir, "new.toml"),
+        testRuleToml("new", 'process where process.name == "ssh"', "", schedule),
+      );
+      unlinkSync(join(dir, "gone.toml"));
+      // One reload, or more when the machine is slow enough for the watcher to see the writes apart.
+      const reloaded = () => {
+        const sum = [0, 0, 0];
+        for (const m of live.stderr.matchAll(/rules reloaded: (\d+) changed, (\d+) added, (\d+) removed/g))
+          for (let k = 0; k < 3; k++) sum[k] = (sum[k] as number) + Number(m[k + 1]);
+        return sum.join(",");
+      };
+      await until(live, () => reloaded() === "1,1,1", "the reload to be reported");
 
-    appendFileSync(file, `${proc("second")}\n${proc("wget")}\n${proc("ssh")}\n${curl("after")}\n`);
-    await until(
-      live,
-      () => ruleIds().includes("seq") && ruleIds().includes("new"),
-      "the alerts after the reload",
-    );
+      appendFileSync(file, `${proc("second")}\n${proc("wget")}\n${proc("ssh")}\n${curl("after")}\n`);
+      await until(
+        live,
+        () => ruleIds().includes("seq") && ruleIds().includes("new"),
+        "the alerts after the reload",
+      );
 
-    // A file that does not load: reported, and the other rules go on.
-    writeFileSync(join(dir, "broken.toml"), "[rule\nrule_id = ");
-    await until(
-      live,
-      () => /broken\.toml/.test(live.stderr) && /1 file failed to load/.test(live.stderr),
-      "the load error",
-    );
-    appendFileSync(file, `${proc("ssh", "h2")}\n`);
-    await until(
-      live,
-      () => ruleIds().filter((id) => id === "new").length === 2,
-      "an alert after the failed reload",
-    );
+      // A file that does not load: reported, and the other rules go on.
+      writeFileSync(join(dir, "broken.toml"), "[rule\nrule_id = ");
+      await until(
+        live,
+        () => /broken\.toml/.test(live.stderr) && /1 file failed to load/.test(live.stderr),
+        "the load error",
+      );
+      appendFileSync(file, `${proc("ssh", "h2")}\n`);
+      await until(
+        live,
+        () => ruleIds().filter((id) => id === "new").length === 2,
+        "an alert after the failed reload",
+      );
 
-    live.child.kill("SIGTERM");
-    await live.exited;
-    const ids = ruleIds();
-    // The sequence (its shell and two building blocks), wget by the edited rule; curl no longer alerts.
-    expect(ids.filter((id) => id === "seq")).toHaveLength(3);
-    expect(alertHosts(live).filter((h) => h === "after")).toEqual([]);
-    expect(ids.filter((id) => id === "curl")).toHaveLength(2);
-    // The sequence rule's report spans the reloads; the edited rule counts from its reload.
-    expect(live.stderr).toMatch(/Rule seq \[seq\]: 3 alerts; searched 7, matched 1/);
-    expect(live.stderr).toMatch(/Rule curl \[curl\]: 1 alert; searched 5, matched 1/);
-  }, 180_000);
-
-  it("refuses --workers above 1", async () => {
-    const file = join(tempDir(), "events.ndjson");
-    writeFileSync(file, "");
-    const r = await cli(["run", "--follow", "--watch-rules", "--workers", "2", "--rules", rules(), file]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("--watch-rules runs the rules in one thread");
-  });
+      live.child.kill("SIGTERM");
+      await live.exited;
+      const ids = ruleIds();
+      // The sequence (its shell and two building blocks), wget by the edited rule; curl no longer alerts.
+      expect(ids.filter((id) => id === "seq")).toHaveLength(3);
+      expect(alertHosts(live).filter((h) => h === "after")).toEqual([]);
+      expect(ids.filter((id) => id === "curl")).toHaveLength(2);
+      // The sequence rule's report spans the reloads; the edited rule counts from its reload.
+      expect(live.stderr).toMatch(/Rule seq \[seq\]: 3 alerts; searched 7, matched 1/);
+      expect(live.stderr).toMatch(/Rule curl \[curl\]: 1 alert; searched 5, matched 1/);
+    },
+    180_000,
+  );
 });

@@ -119,10 +119,6 @@ export async function runCommand(
   const sources = resolveSources(files, ctx.stdin.isTTY);
   if (opts.follow && (await startsWithGzipMagic(sources[0] as string)))
     throw new UsageError(`--follow cannot follow gzip-compressed input (${sources[0]})`);
-  if (opts.watchRules && opts.workers !== undefined && opts.workers > 1)
-    throw new UsageError(
-      "--watch-rules runs the rules in one thread: it cannot be used with --workers N > 1",
-    );
   const compileOptions = {
     ...(opts.mapping ? { mapping: readMapping(opts.mapping) } : {}),
     ...(opts.allowUnknownFields ? { allowUnknownFields: true } : {}),
@@ -143,7 +139,7 @@ export async function runCommand(
     ...(opts.index === undefined ? {} : { index: opts.index }),
     lateness: opts.lateness ?? 0,
     ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
-    workers: opts.watchRules ? 1 : (opts.workers ?? availableParallelism()),
+    workers: opts.workers ?? availableParallelism(),
     ...(opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes }),
   });
   // SIGINT or SIGTERM stops the reading; the run then ends as at the end of its input (the rules
@@ -270,13 +266,13 @@ async function runWith(
         { followSymlinks: opts.followSymlinks === true },
       )
     : () => {};
-  const reloadIfAsked = () => {
+  const reloadIfAsked = async () => {
     if (!reloadAsked) return;
     reloadAsked = false;
-    reload();
+    await reload();
   };
   /** Load the rules again and run them from now on; rules unchanged keep their state. */
-  const reload = () => {
+  const reload = async () => {
     let next: RuleArgs;
     try {
       next = rules.load();
@@ -304,7 +300,7 @@ async function runWith(
       else if (old !== text) changed++;
     }
     const removed = [...before.keys()].filter((id) => !after.has(id)).length;
-    ruleSet.replaceRules(running);
+    await ruleSet.replaceRules(running);
     rules.set = { ...next, rules: running };
     if (!opts.quiet) {
       ctx.stderr.write(
@@ -331,7 +327,7 @@ async function runWith(
           const bytesOf = readBytes(source, counters, ctx.stdin, CHUNK_BYTES);
           for await (const bytes of untilAborted(bytesOf, stop, source === "-" ? waiting : undefined)) {
             if (stopAtWait) break read;
-            reloadIfAsked();
+            await reloadIfAsked();
             queued(ruleSet.feed(bytes));
             if (await drain(IN_FLIGHT - 1)) break read;
           }
@@ -361,7 +357,7 @@ async function runWith(
   async function follow(file: string): Promise<void> {
     ruleSet.begin(file);
     for await (const item of followFile(file, { signal: stop, chunkBytes: CHUNK_BYTES })) {
-      reloadIfAsked();
+      await reloadIfAsked();
       if (item.kind === "bytes") {
         counters.bytes += item.bytes.length;
         queued(ruleSet.feed(item.bytes));

@@ -277,15 +277,53 @@ export class ParallelRuleSet {
   /**
    * Run `rules` from now on (edited rule files loaded again): the rules whose rule_id and definition
    * are unchanged keep their state, sequences half-way included (see `CompiledRuleSet.restore` with
-   * `partial`); the others start fresh. Only with one worker (the rules in the calling thread), and
-   * between calls: an operation still running goes on with the old rules.
+   * `partial`); the others start fresh. A rule_id that was running stays on its share (its state is
+   * there); new ones go to the least loaded share. Operations given before go on with the old rules.
    */
-  replaceRules(rules: readonly LoadedRule[]): void {
+  async replaceRules(rules: readonly LoadedRule[]): Promise<void> {
     if (this.ended) throw new Error("the rule set has ended");
-    if (!this.local) throw new Error("rules can be replaced only with one worker");
-    this.local.replaceRules(rules);
+    const shares = this.lanes.length;
+    const shareOf = new Map<string, number>();
+    this.indexes.forEach((indexes, w) => {
+      for (const k of indexes) shareOf.set((this.rules[k] as LoadedRule).rule.rule_id, w);
+    });
+    const load = new Array<number>(shares).fill(0);
+    const indexes: number[][] = Array.from({ length: shares }, () => []);
+    const place = (k: number, w: number) => {
+      (indexes[w] as number[]).push(k);
+      load[w] = (load[w] as number) + ruleCost(rules[k] as LoadedRule);
+    };
+    const added: number[] = [];
+    rules.forEach((r, k) => {
+      const w = shareOf.get(r.rule.rule_id);
+      if (w === undefined) added.push(k);
+      else place(k, w);
+    });
+    for (const k of added) {
+      const id = (rules[k] as LoadedRule).rule.rule_id;
+      let w = shareOf.get(id);
+      if (w === undefined) {
+        w = 0;
+        for (let x = 1; x < shares; x++) if ((load[x] as number) < (load[w] as number)) w = x;
+        // Rules with the same rule_id stay together (their alerts could share ids).
+        shareOf.set(id, w);
+      }
+      place(k, w);
+    }
+    for (const list of indexes) list.sort((a, b) => a - b);
     this.rules = [...rules];
-    this.indexes = [rules.map((_, i) => i)];
+    this.indexes = indexes;
+    if (this.local) {
+      this.local.replaceRules(rules, indexes[0] as number[]);
+      return;
+    }
+    await Promise.all(
+      this.lanes.map((lane, w) => {
+        const mine = indexes[w] as number[];
+        const sources = serialize(mine.map((k) => ruleSource(rules[k] as LoadedRule)));
+        return lane.post({ op: "replace", rules: sources, indexes: mine });
+      }),
+    );
   }
 
   /** Begin a source (a file); rejected lines are reported under its name. */

@@ -6,6 +6,7 @@
  * every alert with what orders it among the other shares' alerts: the record that made it certain,
  * the time its run was due and its rule's index in the whole set.
  */
+import { deserialize } from "node:v8";
 import { EqlError } from "../../errors.js";
 import type { AlertDocument } from "../../rules/alert.js";
 import {
@@ -109,6 +110,8 @@ export type ShardOp =
   | { readonly op: "finish" }
   | { readonly op: "abort" }
   | { readonly op: "advance"; readonly time: number }
+  /** New rules for the shard, as `RuleSource`s serialized with `v8.serialize`, and their indexes. */
+  | { readonly op: "replace"; readonly rules: Uint8Array; readonly indexes: readonly number[] }
   | { readonly op: "end" };
 
 /** How a shard is set up (it crosses to a worker as `workerData`, with the rules serialized). */
@@ -158,14 +161,14 @@ export class RuleShard {
   }
 
   /**
-   * Run `rules` from now on, all of them, in place of this shard's: the rules found unchanged keep
+   * Run `rules` (at `indexes` in the whole set) from now on, in place of this shard's: the rules found unchanged keep
    * their state (a partial restore of the set's snapshot), the input being read stays where it is.
    */
-  replaceRules(rules: readonly LoadedRule[]): void {
+  replaceRules(rules: readonly LoadedRule[], indexes: readonly number[]): void {
     const next = this.compile(rules);
     next.restore(this.set.snapshot(), { partial: true });
     this.set = next;
-    this.indexes = rules.map((_, i) => i);
+    this.indexes = indexes;
   }
 
   handle(op: ShardOp): ShardReply {
@@ -182,6 +185,9 @@ export class RuleShard {
       }
       case "abort":
         this.reader = null;
+        return null;
+      case "replace":
+        this.replaceRules((deserialize(op.rules) as RuleSource[]).map(fromSource), op.indexes);
         return null;
       case "advance": {
         const runs: RunAlerts[] = [];
