@@ -81,6 +81,22 @@ The rules are shared out between --workers N threads (default: one per core). Ea
 every event and runs its rules, so what is printed is the same for any N; --workers 1 runs in one
 thread. The memory budget is split evenly between the threads.
 
+--follow FILE reads one file as it grows, as tail -F does: appended lines as they come (a last line
+without its newline waits for it), the new file when another takes the name (rotation), and the file
+from its start when it is truncated. Gzip input cannot be followed. While the file stays idle, the
+clock moves to the current time every second, so runs that are due finish and print their alerts
+without a newer event: a followed file is taken to be live, and events dated before the current time
+by more than --lateness then come too late (they are counted as late in the summary).
+
+--watch-rules loads the rules again when files under --rules change (after 300 ms without another
+change), and says so on stderr ("rules reloaded: 1 changed, 0 added, 0 removed"). Rules whose
+definition is unchanged keep their state, sequences half-way included; a changed rule starts afresh.
+A file that fails to load is reported, and the rules it held before go on running. With --workers,
+a rule that was running stays in its thread; new rules go to the least loaded one.
+
+SIGINT or SIGTERM stops the reading, and the run ends as at the end of its input: the alerts still
+held are printed, then the summary, with the usual exit status. A second signal exits at once.
+
 Exit status 1: a rule file failed to load (the rules that load still run; a --rules path with no
 rule runs nothing), a rule failed to run, --strict met a rejected line
 (with --now or --no-window no alert is printed then: alerts come only from a whole execution), an input file could not be read to its end
@@ -93,7 +109,8 @@ Examples:
   $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert
   $ mini-eql run --rules rules --format summary --min-severity high events.ndjson
   $ mini-eql run --rules rules --tag "Tactic: Discovery" --no-window --max-signals 0 --format csv events.ndjson > alerts.csv
-  $ mini-eql run --rules rules --from 2026-11-20T09:00:00Z --to 2026-11-20T10:00:00Z --alert compact events.ndjson`;
+  $ mini-eql run --rules rules --from 2026-11-20T09:00:00Z --to 2026-11-20T10:00:00Z --alert compact events.ndjson
+  $ mini-eql run --rules rules --follow --watch-rules --lateness 5000 /var/log/app/events.ndjson`;
 
 /** The lint codes as `check --help` lists them: code, severity, on or off by default, what it finds. */
 function lintCodeLines(): string {

@@ -198,6 +198,15 @@ export function buildProgram(
       'search only events at or after this @timestamp (ISO 8601, epoch ms or "now"); others are counted',
     )
     .option("--to <time>", "search only events before this @timestamp; others are counted")
+    .option(
+      "--follow",
+      "keep reading the one event file as it grows, across rotation and truncation (as tail -F); " +
+        "while it is idle the clock moves to the current time",
+    )
+    .option(
+      "--watch-rules",
+      "load the rules again when files under --rules change; rules left unchanged keep their state",
+    )
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {

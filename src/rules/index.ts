@@ -83,6 +83,7 @@ export { buildReason } from "./reason.js";
 export {
   type CompiledRuleSet,
   compileRules,
+  type RestoreOptions,
   type RuleRunReport,
   type RuleSetOptions,
   type RuleSetStats,

@@ -74,6 +74,11 @@ export interface ReportState {
 /** One rule's part of a snapshot. */
 export interface RuleState {
   readonly rule_id: string;
+  /**
+   * The fingerprint of this rule alone under the set's options (`ruleSetFingerprint([rule], ...)`),
+   * by which a partial restore knows the rule unchanged. Absent in snapshots taken before it was kept.
+   */
+  readonly fingerprint?: string;
   readonly report: ReportState;
   /** Null for a rule whose query could not run. */
   readonly runner: RunnerState | null;
@@ -100,6 +105,11 @@ export interface RuleSetSnapshot {
   readonly version: number;
   /** SHA-256 over the rules and the options that change answers. */
   readonly fingerprint: string;
+  /**
+   * The fingerprint of the options alone (`ruleSetFingerprint([], ...)`), which a partial restore
+   * requires equal. Absent in snapshots taken before it was kept.
+   */
+  readonly options?: string;
   /** Every event the state holds, once each. */
   readonly events: readonly EqlEvent[];
   readonly counters: RuleSetCounters;
@@ -191,8 +201,22 @@ export function ruleSetFingerprint(rules: readonly LoadedRule[], options: Finger
   return `sha256:${sha256Hex(canonicalJson(data))}`;
 }
 
-/** What a snapshot must agree with: the set restoring it. */
-export interface SnapshotExpectations {
+/**
+ * What a snapshot must agree with: the set restoring it. For a partial restore (`partial: true`),
+ * only the options' fingerprint must agree; the snapshot's own rules are then checked as they are.
+ */
+export type SnapshotExpectations = WholeExpectations | PartialExpectations;
+
+/** A partial restore: the options must agree, the rules may differ. */
+export interface PartialExpectations {
+  readonly partial: true;
+  /** The options' fingerprint (`ruleSetFingerprint([], options)`). */
+  readonly options: string;
+}
+
+/** A whole restore: the same rules and options. */
+export interface WholeExpectations {
+  readonly partial?: false;
   readonly fingerprint: string;
   readonly ruleIds: readonly string[];
   /** Per rule: the runner kind it has, or null without one. */
@@ -290,7 +314,16 @@ export function checkRuleSetSnapshot(input: unknown, expected: SnapshotExpectati
     );
   }
   text(top.fingerprint, "snapshot.fingerprint");
-  if (top.fingerprint !== expected.fingerprint) {
+  if (expected.partial === true) {
+    if (top.options !== expected.options) {
+      throw new EqlSnapshotError(
+        SnapshotErrorCodes.MISMATCH,
+        top.options === undefined
+          ? "Snapshot has no fingerprint of its options (taken by an older version): only a whole restore can use it"
+          : "Snapshot was taken under other options than this rule set was compiled with",
+      );
+    }
+  } else if (top.fingerprint !== expected.fingerprint) {
     throw new EqlSnapshotError(
       SnapshotErrorCodes.MISMATCH,
       "Snapshot was taken from other rules or options than this rule set was compiled with",
@@ -423,17 +456,30 @@ export function checkRuleSetSnapshot(input: unknown, expected: SnapshotExpectati
     groups: eachOf(count),
     budget: shape({ counter: count, evicted: count, evictedBytes: size }),
   });
-  if ((top.groups as unknown[]).length !== expected.groups) {
-    invalid("snapshot.groups", `a list of ${expected.groups} search group counts`);
+  const whole = expected.partial === true ? null : expected;
+  if (whole && (top.groups as unknown[]).length !== whole.groups) {
+    invalid("snapshot.groups", `a list of ${whole.groups} search group counts`);
   }
   const rules = arrayAt(top.rules, "snapshot.rules", () => {});
-  if (rules.length !== expected.ruleIds.length)
-    invalid("snapshot.rules", `a list of ${expected.ruleIds.length} rules`);
+  if (whole && rules.length !== whole.ruleIds.length)
+    invalid("snapshot.rules", `a list of ${whole.ruleIds.length} rules`);
+  /** Per rule of the snapshot: the kind of its runner, or null without one. */
+  const kinds: (RunnerState["kind"] | null)[] = [];
   rules.forEach((r, i) => {
     const path = `snapshot.rules[${i}]`;
-    const o = fieldsAt(r, path, { report });
-    if (o.rule_id !== expected.ruleIds[i]) invalid(`${path}.rule_id`, JSON.stringify(expected.ruleIds[i]));
-    const kind = expected.runners[i] ?? null;
+    const o = fieldsAt(r, path, { report }, { fingerprint: text });
+    if (whole) {
+      if (o.rule_id !== whole.ruleIds[i]) invalid(`${path}.rule_id`, JSON.stringify(whole.ruleIds[i]));
+    } else text(o.rule_id, `${path}.rule_id`);
+    let kind: RunnerState["kind"] | null;
+    if (whole) kind = whole.runners[i] ?? null;
+    else if (o.runner === null) kind = null;
+    else {
+      const own = objectAt(o.runner, `${path}.runner`).kind;
+      if (own !== "event" && own !== "stream") invalid(`${path}.runner.kind`, '"event" or "stream"');
+      kind = own;
+    }
+    kinds.push(kind);
     if (kind === null) {
       if (o.runner !== null) invalid(`${path}.runner`, "null (the rule has no runner)");
     } else runner(kind)(o.runner, `${path}.runner`);
@@ -445,11 +491,7 @@ export function checkRuleSetSnapshot(input: unknown, expected: SnapshotExpectati
     finite(pair[0], `${path}[0]`);
     const rule = pair[1];
     count(rule, `${path}[1]`);
-    if (
-      (rule as number) >= rules.length ||
-      expected.runners[rule as number] == null ||
-      dueRules.has(rule as number)
-    ) {
+    if ((rule as number) >= rules.length || kinds[rule as number] == null || dueRules.has(rule as number)) {
       invalid(`${path}[1]`, "the position of a rule with a runner, once");
     }
     dueRules.add(rule as number);

@@ -228,11 +228,23 @@ export interface CompiledRuleSet {
    * whole before anything changes; on an error the set is untouched. With `window: false` and no
    * `now`, the time of compiling is the set's `now` and is fingerprinted: pass `now` to resume one.
    *
+   * With `{ partial: true }` the rules may differ (a reload of edited rule files): each rule of this
+   * set whose rule_id and definition (the rule, its exceptions and compile options) are those of a
+   * rule in the snapshot takes up that rule's state and report; the others start fresh, and the
+   * snapshot's rules that are not in this set are left out. The set's own state (counters, clock,
+   * alert ids created) carries over whole. The options must be the same.
+   *
    * @throws EqlSnapshotError `EQL_SNAPSHOT_NOT_FRESH` on a set already used; `EQL_SNAPSHOT_VERSION`
-   *   for another format version; `EQL_SNAPSHOT_MISMATCH` for a snapshot of other rules or options;
-   *   `EQL_SNAPSHOT_INVALID` for a damaged or edited snapshot.
+   *   for another format version; `EQL_SNAPSHOT_MISMATCH` for a snapshot of other rules or options
+   *   (partial: other options); `EQL_SNAPSHOT_INVALID` for a damaged or edited snapshot.
    */
-  restore(snapshot: RuleSetSnapshot): void;
+  restore(snapshot: RuleSetSnapshot, options?: RestoreOptions): void;
+}
+
+/** Options of `CompiledRuleSet.restore`. */
+export interface RestoreOptions {
+  /** Restore the rules found unchanged in the snapshot, and start the others fresh (default false). */
+  partial?: boolean;
 }
 
 /**
@@ -260,6 +272,10 @@ interface Entry {
   ctx: RunnerContext | null;
   /** The search group (category, indices, window) the rule belongs to. */
   readonly group: SearchGroup;
+  /** The group's count when the rule joined it (a rule added by a partial restore): not its searches. */
+  searchedBase: number;
+  /** The rule's own fingerprint under the set's options, worked out when first needed. */
+  fingerprint: string | null;
 }
 
 /** Rules that search the same events: one counter and one verdict per event for all of them. */
@@ -430,6 +446,7 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly groupList: SearchGroup[] = [];
   private readonly fingerprintOptions: FingerprintOptions;
   private fingerprintValue: string | null = null;
+  private optionsFingerprintValue: string | null = null;
   private eventIndexValue: string | undefined;
   private readonly defaultIndex: string | undefined;
   private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
@@ -588,7 +605,15 @@ class RuleSetImpl implements CompiledRuleSet {
           );
         }
       }
-      this.entries.push({ loaded, report, runner, ctx: runnerCtx, group });
+      this.entries.push({
+        loaded,
+        report,
+        runner,
+        ctx: runnerCtx,
+        group,
+        searchedBase: 0,
+        fingerprint: null,
+      });
     });
   }
 
@@ -791,7 +816,7 @@ class RuleSetImpl implements CompiledRuleSet {
     this.touched = true;
     const out: AlertDocument[] = [];
     this.entries.forEach((entry, i) => {
-      entry.report.searched = entry.group.count;
+      entry.report.searched = searchedBy(entry);
       if (!entry.runner) return;
       const before = out.length;
       for (const a of entry.runner.finish(this.seen)) out.push(a);
@@ -802,7 +827,7 @@ class RuleSetImpl implements CompiledRuleSet {
   }
 
   reports(): readonly RuleRunReport[] {
-    for (const entry of this.entries) entry.report.searched = entry.group.count;
+    for (const entry of this.entries) entry.report.searched = searchedBy(entry);
     return this.entries.map((e) => e.report);
   }
 
@@ -816,6 +841,16 @@ class RuleSetImpl implements CompiledRuleSet {
     return this.fingerprintValue;
   }
 
+  private optionsFingerprint(): string {
+    this.optionsFingerprintValue ??= ruleSetFingerprint([], this.fingerprintOptions);
+    return this.optionsFingerprintValue;
+  }
+
+  private ruleFingerprint(entry: Entry): string {
+    entry.fingerprint ??= ruleSetFingerprint([entry.loaded], this.fingerprintOptions);
+    return entry.fingerprint;
+  }
+
   snapshot(): RuleSetSnapshot {
     if (this.ended) {
       throw new EqlSnapshotError(SnapshotErrorCodes.ENDED, "A rule set cannot be snapshot after end()");
@@ -823,13 +858,15 @@ class RuleSetImpl implements CompiledRuleSet {
     const table = new EventTable();
     const rules = this.entries.map((entry) => ({
       rule_id: entry.loaded.rule.rule_id,
-      report: reportState(entry.report, entry.group.count),
+      fingerprint: this.ruleFingerprint(entry),
+      report: reportState(entry.report, searchedBy(entry)),
       runner: entry.runner ? entry.runner.save(table) : null,
     }));
     return {
       format: RULE_SET_SNAPSHOT_FORMAT,
       version: RULE_SET_SNAPSHOT_VERSION,
       fingerprint: this.fingerprint(),
+      options: this.optionsFingerprint(),
       events: table.events,
       counters: { ...this.counters },
       clock: { newest: finiteOrNull(this.clock.newest), futureSetAside: this.clock.futureSetAside },
@@ -841,29 +878,38 @@ class RuleSetImpl implements CompiledRuleSet {
     };
   }
 
-  restore(snapshot: RuleSetSnapshot): void {
+  restore(snapshot: RuleSetSnapshot, options: RestoreOptions = {}): void {
     if (this.touched) {
       throw new EqlSnapshotError(
         SnapshotErrorCodes.NOT_FRESH,
         "Only a fresh rule set can restore a snapshot (this one was fed, advanced, ended or restored)",
       );
     }
-    const snap = checkRuleSetSnapshot(snapshot, {
-      fingerprint: this.fingerprint(),
-      ruleIds: this.entries.map((e) => e.loaded.rule.rule_id),
-      runners: this.entries.map((e) =>
-        e.ctx ? (e.ctx.compiled.kind === "event" ? "event" : "stream") : null,
-      ),
-      groups: this.groupList.length,
-    });
+    const partial = options.partial === true;
+    const kindOf = (e: Entry) => (e.ctx ? (e.ctx.compiled.kind === "event" ? "event" : "stream") : null);
+    const snap = checkRuleSetSnapshot(
+      snapshot,
+      partial
+        ? { partial: true, options: this.optionsFingerprint() }
+        : {
+            fingerprint: this.fingerprint(),
+            ruleIds: this.entries.map((e) => e.loaded.rule.rule_id),
+            runners: this.entries.map(kindOf),
+            groups: this.groupList.length,
+          },
+    );
+    // Which rule of the snapshot each rule takes up (null: it starts fresh).
+    const from: (number | null)[] = partial ? this.matchRules(snap, kindOf) : this.entries.map((_, i) => i);
     // Everything is rebuilt aside first, so a snapshot that fails half-way leaves the set as it was.
     const budget = new StateBudget(this.budgetOptions);
     const contexts = this.entries.map((e) => (e.ctx ? { ...e.ctx, budget } : null));
     let runners: (Runner | null)[];
     try {
       runners = contexts.map((ctx, i) => {
-        const state = snap.rules[i]?.runner ?? null;
-        return ctx && state ? buildRunner(ctx, { state, events: snap.events }) : null;
+        if (!ctx) return null;
+        const j = from[i] ?? null;
+        const state = j === null ? null : (snap.rules[j]?.runner ?? null);
+        return state ? buildRunner(ctx, { state, events: snap.events }) : buildRunner(ctx);
       });
       budget.restoreTotals(snap.budget);
     } catch (e) {
@@ -875,25 +921,75 @@ class RuleSetImpl implements CompiledRuleSet {
     }
     this.touched = true;
     this.budget = budget;
+    // Search groups: counted as the snapshot counted them (whole), or as their restored rules
+    // searched (partial: the groups may differ); a rule that starts fresh counts from there.
+    if (partial) {
+      for (const g of this.groupList) g.count = 0;
+      this.entries.forEach((entry, i) => {
+        const j = from[i] ?? null;
+        if (j !== null) {
+          const searched = (snap.rules[j] as { report: ReportState }).report.searched;
+          if (searched > entry.group.count) entry.group.count = searched;
+        }
+      });
+    } else {
+      snap.groups.forEach((n, i) => {
+        (this.groupList[i] as SearchGroup).count = n;
+      });
+    }
     this.entries.forEach((entry, i) => {
       entry.ctx = contexts[i] ?? null;
       entry.runner = runners[i] ?? null;
-      const saved = (snap.rules[i] as { report: ReportState }).report;
+      const j = from[i] ?? null;
+      if (j === null) {
+        entry.searchedBase = entry.group.count;
+        return;
+      }
+      const saved = (snap.rules[j] as { report: ReportState }).report;
       for (const k of REPORT_COUNTS) entry.report[k] = saved[k] ?? 0;
       entry.report.truncated = saved.truncated;
+      entry.searchedBase = entry.group.count - saved.searched;
     });
     for (const k of COUNTERS) this.counters[k] = snap.counters[k] ?? 0;
     this.clock.newest = snap.clock.newest ?? Number.NEGATIVE_INFINITY;
     this.clock.futureSetAside = snap.clock.futureSetAside;
     this.due = new DueHeap();
     this.queued = this.rules.map(() => false);
-    for (const [at, rule] of snap.due) {
+    const position = new Map<number, number>();
+    from.forEach((j, i) => {
+      if (j !== null) position.set(j, i);
+    });
+    for (const [at, j] of snap.due) {
+      const rule = position.get(j);
+      if (rule === undefined) continue;
       this.due.push({ at, rule });
       this.queued[rule] = true;
     }
     for (const id of snap.seen) this.seen.add(id);
-    snap.groups.forEach((n, i) => {
-      (this.groupList[i] as SearchGroup).count = n;
+  }
+
+  /**
+   * For each rule, the snapshot rule it takes up in a partial restore: the first one not yet taken
+   * with the same rule_id, fingerprint and kind of runner; null when there is none.
+   */
+  private matchRules(
+    snap: RuleSetSnapshot,
+    kindOf: (e: Entry) => "event" | "stream" | null,
+  ): (number | null)[] {
+    const taken = new Set<number>();
+    return this.entries.map((entry) => {
+      const fingerprint = this.ruleFingerprint(entry);
+      const kind = kindOf(entry);
+      const j = snap.rules.findIndex(
+        (r, k) =>
+          !taken.has(k) &&
+          r.rule_id === entry.loaded.rule.rule_id &&
+          r.fingerprint === fingerprint &&
+          (r.runner === null ? null : r.runner.kind) === kind,
+      );
+      if (j < 0) return null;
+      taken.add(j);
+      return j;
     });
   }
 
@@ -944,6 +1040,11 @@ function reportState(report: RuleRunReport, searched: number): ReportState {
   for (const k of REPORT_COUNTS) out[k] = report[k];
   out.searched = searched;
   return out as unknown as ReportState;
+}
+
+/** The events a rule has searched: its group's count since the rule joined it. */
+function searchedBy(entry: Entry): number {
+  return entry.group.count - entry.searchedBase;
 }
 
 /** The runner of a rule: by its query's kind, resumed from `restore` when given. */

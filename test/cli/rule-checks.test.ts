@@ -286,7 +286,7 @@ describe.concurrent("run --rules: mistakes in rule files", { timeout: 60_000 }, 
       /typo\.toml:\d+:1: error: rule\.risk_scor: unknown key "risk_scor": did you mean "risk_score"\? \[RULE_UNKNOWN_KEY\]/,
     );
     expect(r.stderr).toMatch(/events\.ndjson:1:1: error: this looks like an event, not a rule/);
-    expect(r.stderr).toContain("rules: 1 run, 3 failed to load");
+    expect(r.stderr).toContain("rules: 1 loaded, 3 failed to load");
     const alerts = ndjson(r.stdout);
     expect(alerts).toHaveLength(2);
     expect(alerts.every((a) => a["kibana.alert.rule.rule_id"] === "good")).toBe(true);

@@ -111,6 +111,40 @@ describe("ParallelRuleSet", { timeout: 120_000 }, () => {
     }
   }
 
+  it("replaceRules keeps the state of unchanged rules in every thread; the same for any number of threads", async () => {
+    const input = lines(2000);
+    const half = Math.floor(input.length / 2);
+    const expected = inProcess(input, {});
+    const byRule = (alerts: readonly unknown[], id: string) =>
+      alerts.filter((a) => (a as Record<string, unknown>)["kibana.alert.rule.rule_id"] === id);
+    // "c" changes, "head" goes, "d" comes; the others (a sequence and a sample among them) stay.
+    const next = [
+      ...loaded().filter((r) => !["c", "head"].includes(r.rule.rule_id)),
+      ruleFromText(rule("c", 'process where process.name : "c*"', "max_signals = 3"), { file: "c.toml" }),
+      ruleFromText(rule("d", 'process where process.name == "y"'), { file: "d.toml" }),
+    ];
+    let first: unknown[] | null = null;
+    for (const workers of [1, 2, 3]) {
+      const set = new entry.ParallelRuleSet(loaded(), { workers });
+      const alerts: unknown[] = [];
+      alerts.push(...(await set.write(`${input.slice(0, half).join("\n")}\n`)));
+      await set.replaceRules(next);
+      alerts.push(...(await set.write(`${input.slice(half).join("\n")}\n`)));
+      alerts.push(...(await set.end()));
+      await set.close();
+      for (const id of ["a", "seq", "any", "sample"]) {
+        expect(byRule(alerts, id).length).toBeGreaterThan(0);
+        expect(byRule(alerts, id)).toEqual(byRule(expected.alerts, id));
+      }
+      expect(set.reports().map((r) => r.rule_id)).toEqual(["a", "seq", "any", "sample", "c", "d"]);
+      const kept = (reports: readonly { rule_id: string }[]) =>
+        JSON.parse(JSON.stringify(reports.filter((r) => ["a", "seq", "any", "sample"].includes(r.rule_id))));
+      expect(kept(set.reports())).toEqual(kept(expected.reports));
+      first ??= alerts;
+      expect(alerts).toEqual(first);
+    }
+  });
+
   it("write() and end() give the alerts; overlapping calls keep input order", async () => {
     const input = lines(600);
     const options = { now: "2026-11-20T09:40:00Z" };

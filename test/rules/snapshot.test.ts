@@ -426,3 +426,135 @@ describe("rule-set snapshot errors", () => {
     }
   }, 30_000);
 });
+
+describe("partial restore (rules changed between snapshot and restore)", () => {
+  const byRule = (alerts: readonly AlertDocument[], id: string) =>
+    alerts.filter((a) => a["kibana.alert.rule.rule_id"] === id);
+
+  it("rules found unchanged keep their state and give the alerts and reports of an uncut run", () => {
+    fc.assert(
+      fc.property(
+        fc.array(ruleSpec, { minLength: 2, maxLength: 5 }),
+        ruleSpec,
+        fc.array(item, { maxLength: 60 }),
+        fc.nat(),
+        settings,
+        (specs, added, rows, cutSeed, s) => {
+          // Without a memory budget: evictions would let one rule's state depend on the others'.
+          const options = () => optionsOf({ ...(s as Settings), memoryBudget: undefined });
+          const before = rulesOf(specs);
+          const kept = before.slice(0, -1);
+          const fresh = rulesOf([added]).map((r) => ruleFromObject({ ...r.rule, rule_id: "rule-new" }));
+          const items = inputs(rows);
+          const cut = cutSeed % (items.length + 1);
+
+          const whole = compileRules(before, options());
+          const expected: AlertDocument[][] = [];
+          feed(whole, items, expected);
+          expected.push(whole.end());
+
+          const first = compileRules(before, options());
+          const got: AlertDocument[][] = [];
+          feed(first, items.slice(0, cut), got);
+          const snap = JSON.parse(JSON.stringify(first.snapshot())) as RuleSetSnapshot;
+          const second = compileRules([...kept, ...fresh], options());
+          second.restore(snap, { partial: true });
+          feed(second, items.slice(cut), got);
+          got.push(second.end());
+
+          for (const r of kept) {
+            const id = r.rule.rule_id;
+            expect(byRule(got.flat(), id)).toEqual(byRule(expected.flat(), id));
+          }
+          expect(second.reports().slice(0, kept.length)).toEqual(whole.reports().slice(0, kept.length));
+          // The added rule searched only what came after the restore.
+          const alone = compileRules(fresh, options());
+          alone.pushBatch(items.slice(cut).flatMap((i) => ("event" in i ? [i.event] : [])));
+          expect(second.reports()[kept.length]?.searched).toBe(alone.reports()[0]?.searched);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, 60_000);
+
+  it("a sequence rule keeps its partial sequence; an edited rule starts fresh", () => {
+    const T = Date.parse("2026-05-04T10:00:00Z");
+    const make = (id: string, query: string) =>
+      ruleFromObject({
+        rule_id: id,
+        name: id,
+        description: id,
+        type: "eql",
+        language: "eql",
+        query,
+        risk_score: 21,
+        severity: "low",
+        index: ["*"],
+        interval: "1m",
+        from: "now-10m",
+      });
+    const seq = make("seq", 'sequence by host.id [process where true] [file where process.name == "curl"]');
+    const seqEdited = make(
+      "seq2",
+      'sequence by host.id [process where true] [file where process.name == "curl"]',
+    );
+    const other = make("other", 'network where process.name == "curl"');
+    const ev = (t: number, cat: string) => ({
+      "@timestamp": new Date(T + t).toISOString(),
+      event: { category: [cat] },
+      host: { id: "h" },
+      process: { name: "curl" },
+    });
+    const first = compileRules([seq, seqEdited, other], { wallClock: () => T });
+    first.push(ev(0, "process"));
+    const snap = first.snapshot();
+    const edited = make("seq2", 'sequence by host.id [process where true] [file where process.name != "x"]');
+    const added = make("added", 'file where process.name == "curl"');
+    const second = compileRules([added, edited, seq], { wallClock: () => T });
+    second.restore(snap, { partial: true });
+    const alerts = [...second.push(ev(1000, "file")), ...second.end()];
+    const ids = alerts
+      .filter((a) => a["kibana.alert.building_block_type"] === undefined)
+      .map((a) => a["kibana.alert.rule.rule_id"]);
+    expect(ids.sort()).toEqual(["added", "seq"]);
+    const reports = second.reports();
+    expect(reports.map((r) => [r.rule_id, r.searched, r.matched])).toEqual([
+      ["added", 1, 1],
+      ["seq2", 1, 0],
+      ["seq", 2, 1],
+    ]);
+    // The set's own counters carry over: two events in all.
+    expect(second.stats().events).toBe(2);
+  });
+
+  it("refuses a snapshot taken under other options, or one without the options' fingerprint", () => {
+    const rule = ruleFromObject({
+      rule_id: "r",
+      name: "r",
+      description: "r",
+      type: "eql",
+      language: "eql",
+      query: "process where true",
+      risk_score: 21,
+      severity: "low",
+      index: ["*"],
+    });
+    const snap = compileRules([rule], { lateness: 5 }).snapshot();
+    const code = (f: () => unknown) => {
+      try {
+        f();
+        return "no error";
+      } catch (e) {
+        return (e as EqlSnapshotError).code;
+      }
+    };
+    expect(code(() => compileRules([rule], { lateness: 6 }).restore(snap, { partial: true }))).toBe(
+      SnapshotErrorCodes.MISMATCH,
+    );
+    const { options: _, ...older } = snap;
+    expect(code(() => compileRules([rule], { lateness: 5 }).restore(older, { partial: true }))).toBe(
+      SnapshotErrorCodes.MISMATCH,
+    );
+    expect(code(() => compileRules([], { lateness: 5 }).restore(snap, { partial: true }))).toBe("no error");
+  });
+});

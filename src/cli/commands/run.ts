@@ -9,10 +9,22 @@
  * The rules run in a `ParallelRuleSet` (src/node/parallel): with --workers N > 1 each of N threads
  * runs a share of the rules over every event; with one, the same code runs in this thread. Input is
  * read here as bytes and parsed where the rules run.
+ *
+ * --follow reads one file as it grows (src/node/input/follow.ts) and moves the clock to the wall clock
+ * while the file is idle; --watch-rules swaps in the rules loaded again, the unchanged ones keeping
+ * their state (a partial restore); SIGINT and SIGTERM end the run as at the end of its input.
  */
 import { availableParallelism } from "node:os";
-import { filterRules, type RuleFilter, type RuleRunReport, type Severity } from "../../index.js";
+import {
+  filterRules,
+  type LoadedRule,
+  type RuleFilter,
+  type RuleRunReport,
+  type Severity,
+} from "../../index.js";
+import { followFile, startsWithGzipMagic } from "../../node/input/follow.js";
 import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/parallel/rule-set.js";
+import { canonicalJson } from "../../rules/rule-set-snapshot.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { alertWriter } from "../io/alerts.js";
@@ -21,7 +33,8 @@ import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
 import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter } from "../report.js";
-import { failedRuleCount, loadErrorFinding, loadRuleArgs } from "../rules/load.js";
+import { failedRuleCount, loadErrorFinding, loadRuleArgs, type RuleArgs } from "../rules/load.js";
+import { watchRules } from "../rules/watch.js";
 import { resolveSources } from "../sources.js";
 import { outputWidth, Progress, printable } from "../term.js";
 
@@ -58,6 +71,10 @@ export interface RunOptions {
   maxSignals?: number;
   from?: string;
   to?: string;
+  /** Keep reading the one input file as it grows (`tail -F`). */
+  follow?: boolean;
+  /** Load the rules again when their files change; unchanged rules keep their state. */
+  watchRules?: boolean;
 }
 
 /** Chunks of input sent to the rules before the oldest one's alerts are awaited. */
@@ -78,6 +95,14 @@ export function parseNow(text: string | undefined, clock: () => number = Date.no
       `${flag} expects an ISO 8601 time or epoch milliseconds, not ${JSON.stringify(text)}`,
     );
   return ms;
+}
+
+/** The rules a run runs: those loaded that pass the filters, with how many were loaded. */
+interface RunRules extends RuleArgs {
+  /** Rules loaded from the --rules paths, before the filters. */
+  readonly loaded: number;
+  /** Whether a filter option was given. */
+  readonly filtered: boolean;
 }
 
 /** The rules the filter options keep; an error (status 2) when they keep none. */
@@ -135,6 +160,17 @@ function describe(r: RuleRunReport): string {
   return text;
 }
 
+/** Each rule_id with what defines its rules (rule, exceptions, compile options), to tell changes. */
+function definitions(rules: readonly LoadedRule[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of rules) {
+    const text = canonicalJson({ rule: r.rule, exceptions: r.exceptions, compile: r.compileOptions ?? null });
+    const id = r.rule.rule_id;
+    out.set(id, out.has(id) ? `${out.get(id)}\n${text}` : text);
+  }
+  return out;
+}
+
 /** Run `mini-eql run`; resolves to the exit status. */
 export async function runCommand(
   files: readonly string[],
@@ -142,20 +178,37 @@ export async function runCommand(
   ctx: CliContext,
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
+  if (opts.follow) {
+    if (files.length !== 1 || files[0] === "-")
+      throw new UsageError("--follow takes exactly one event file (not stdin)");
+    if (opts.now !== undefined || !opts.window)
+      throw new UsageError(
+        "--follow runs the rules on their schedules: it cannot be used with --now or --no-window",
+      );
+  }
   const sources = resolveSources(files, ctx.stdin.isTTY);
-  const set = loadRuleArgs(
-    opts.rules,
-    dataFieldOptions(opts),
-    opts.followSymlinks ? { followSymlinks: true } : {},
-  );
+  if (opts.follow && (await startsWithGzipMagic(sources[0] as string)))
+    throw new UsageError(`--follow cannot follow gzip-compressed input (${sources[0]})`);
+  const compileOptions = dataFieldOptions(opts);
+  // The rules of the --rules paths that pass the filters; --watch-rules loads them again the same way.
+  const load = (): RunRules => {
+    const loaded = loadRuleArgs(
+      opts.rules,
+      compileOptions,
+      opts.followSymlinks ? { followSymlinks: true } : {},
+    );
+    const selected =
+      loaded.rules.length === 0 ? { rules: [], filtered: false } : selectRules(loaded.rules, opts);
+    return { ...loaded, rules: selected.rules, loaded: loaded.rules.length, filtered: selected.filtered };
+  };
+  const set = load();
   for (const e of set.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
   // Every path that gave no rule has an error saying why; with no rule at all there is nothing to run.
-  if (set.rules.length === 0)
+  if (set.loaded === 0)
     throw new ExitError(
       ExitCode.FAILURE,
       `run: no rule loaded from ${opts.rules.join(", ")}; nothing to run`,
     );
-  const selected = selectRules(set.rules, opts);
   const from = opts.from === undefined ? undefined : parseNow(opts.from, Date.now, "--from");
   const to = opts.to === undefined ? undefined : parseNow(opts.to, Date.now, "--to");
   if (from !== undefined && to !== undefined && from >= to)
@@ -164,7 +217,7 @@ export async function runCommand(
   // bytes give the same alerts from a file and from stdin, and alerts come out as runs finish.
   const single = opts.now !== undefined || !opts.window;
   const now = single ? parseNow(opts.now) : undefined;
-  const ruleSet = new ParallelRuleSet(selected.rules, {
+  const ruleSet = new ParallelRuleSet(set.rules, {
     ...(now === undefined ? {} : { now }),
     window: opts.window,
     spaceId: opts.space,
@@ -181,23 +234,74 @@ export async function runCommand(
       : { timeRange: { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) } }),
     ...(opts.alert === undefined ? {} : { alertFields: opts.alert }),
   });
+  // SIGINT or SIGTERM stops the reading; the run then ends as at the end of its input (the rules
+  // give their remaining alerts and the summary is printed). A second signal exits at once.
+  const stopper = new AbortController();
+  let stoppedBy: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy !== null) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    stoppedBy = signal;
+    stopper.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    return await runWith(ruleSet, sources, { ...set, filtered: selected.filtered }, opts, now, ctx);
+    return await runWith(ruleSet, sources, { set, load }, opts, now, ctx, stopper.signal, () => stoppedBy);
   } catch (e) {
     if (e instanceof WorkerError) throw new ExitError(ExitCode.FAILURE, e.message);
     throw e;
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await ruleSet.close();
+  }
+}
+
+/**
+ * The items of `source` until `signal` aborts: a read that is waiting (stdin with nothing to give)
+ * is left behind, and the source is then closed as soon as that read ends. `onWait` runs whenever the
+ * next item is not ready at once (a pipe that has nothing more for now).
+ */
+async function* untilAborted<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal,
+  onWait?: () => Promise<void>,
+): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const aborted = new Promise<null>((resolve) => {
+    if (signal.aborted) resolve(null);
+    else signal.addEventListener("abort", () => resolve(null), { once: true });
+  });
+  let finished = false;
+  try {
+    for (;;) {
+      const pending = it.next();
+      if (onWait) {
+        const soon = new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
+        if ((await Promise.race([pending, soon])) === undefined) await onWait();
+      }
+      const next = await Promise.race([pending, aborted]);
+      if (next === null) return;
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!finished) it.return?.(undefined)?.catch(() => {});
   }
 }
 
 async function runWith(
   ruleSet: ParallelRuleSet,
   sources: readonly string[],
-  set: ReturnType<typeof loadRuleArgs> & { filtered: boolean },
+  rules: { set: RunRules; readonly load: () => RunRules },
   opts: RunOptions,
   now: number | undefined,
   ctx: CliContext,
+  stop: AbortSignal,
+  stoppedBy: () => NodeJS.Signals | null,
 ): Promise<number> {
   if (ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
@@ -253,27 +357,131 @@ async function runWith(
     while (queue.length > keep) if (await (queue.shift() as Promise<boolean>)) return true;
     return false;
   };
+  // --watch-rules: a settled change of the rule files asks for a reload, done between two reads.
+  let reloadAsked = false;
+  const stopWatching = opts.watchRules
+    ? watchRules(
+        opts.rules,
+        () => {
+          reloadAsked = true;
+        },
+        { followSymlinks: opts.followSymlinks === true },
+      )
+    : () => {};
+  const reloadIfAsked = async () => {
+    if (!reloadAsked) return;
+    reloadAsked = false;
+    await reload();
+  };
+  /** Load the rules again and run them from now on; rules unchanged keep their state. */
+  const reload = async () => {
+    let next: RunRules;
+    try {
+      next = rules.load();
+    } catch (e) {
+      ctx.stderr.write(
+        `rules not reloaded: ${printable(e instanceof Error ? e.message : String(e))}; the rules run as before\n`,
+      );
+      return;
+    }
+    for (const e of next.errors) ctx.stderr.write(formatFinding(loadErrorFinding(e), ctx.err));
+    // A file that failed to load keeps the rules it held before running.
+    const failed = new Set(next.errors.flatMap((e) => (e.file === undefined ? [] : [e.file])));
+    const loadedFrom = new Set(next.rules.map((r) => r.origin.file));
+    const carried = rules.set.rules.filter(
+      (r) => r.origin.file !== undefined && failed.has(r.origin.file) && !loadedFrom.has(r.origin.file),
+    );
+    const running = [...next.rules, ...carried];
+    const before = definitions(rules.set.rules);
+    const after = definitions(running);
+    let changed = 0;
+    let added = 0;
+    for (const [id, text] of after) {
+      const old = before.get(id);
+      if (old === undefined) added++;
+      else if (old !== text) changed++;
+    }
+    const removed = [...before.keys()].filter((id) => !after.has(id)).length;
+    await ruleSet.replaceRules(running);
+    rules.set = { ...next, rules: running };
+    if (!opts.quiet) {
+      ctx.stderr.write(
+        `rules reloaded: ${changed} changed, ${added} added, ${removed} removed` +
+          (failed.size > 0
+            ? `; ${plural(failed.size, "file")} failed to load (see above)${carried.length > 0 ? ", the rules they held before still run" : ""}`
+            : "") +
+          "\n",
+      );
+    }
+  };
+  let stopAtWait = false;
+  const waiting = async () => {
+    if (await drain(0)) stopAtWait = true;
+    await out.flush();
+  };
   try {
-    read: for (const source of sources) {
-      ruleSet.begin(source === "-" ? STDIN_NAME : source);
-      try {
-        for await (const bytes of readBytes(source, counters, ctx.stdin, CHUNK_BYTES)) {
-          queued(ruleSet.feed(bytes));
-          if (await drain(IN_FLIGHT - 1)) break read;
+    if (opts.follow) await follow(sources[0] as string);
+    else {
+      read: for (const source of sources) {
+        ruleSet.begin(source === "-" ? STDIN_NAME : source);
+        try {
+          // A pipe may stay quiet for long: what its lines made certain is printed meanwhile.
+          const bytesOf = readBytes(source, counters, ctx.stdin, CHUNK_BYTES);
+          for await (const bytes of untilAborted(bytesOf, stop, source === "-" ? waiting : undefined)) {
+            if (stopAtWait) break read;
+            await reloadIfAsked();
+            queued(ruleSet.feed(bytes));
+            if (await drain(IN_FLIGHT - 1)) break read;
+          }
+          queued(ruleSet.finish());
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          ruleSet.abort();
+          if (await drain(0)) break;
+          counters.unreadable++;
+          if (rejects.unreadableSource({ kind: "unreadable", file: e.file, reason: e.message })) break;
         }
-        queued(ruleSet.finish());
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        ruleSet.abort();
-        if (await drain(0)) break;
-        counters.unreadable++;
-        if (rejects.unreadableSource({ kind: "unreadable", file: e.file, reason: e.message })) break;
+        if (stop.aborted) break;
       }
+      // A read of stdin left waiting would keep the process alive.
+      if (stop.aborted && sources.includes("-")) ctx.stdin.destroy();
     }
     await drain(0);
   } finally {
+    stopWatching();
     progress.clear();
   }
+
+  /**
+   * --follow: read the file as it grows, print alerts as soon as they are certain, and while the file
+   * stays idle move the clock to the wall clock, so runs that are due finish without a newer event.
+   */
+  async function follow(file: string): Promise<void> {
+    ruleSet.begin(file);
+    for await (const item of followFile(file, { signal: stop, chunkBytes: CHUNK_BYTES })) {
+      await reloadIfAsked();
+      if (item.kind === "bytes") {
+        counters.bytes += item.bytes.length;
+        queued(ruleSet.feed(item.bytes));
+        if (await drain(item.caughtUp ? 0 : IN_FLIGHT - 1)) return;
+      } else if (item.kind === "restart") {
+        queued(ruleSet.finish());
+        if (await drain(0)) return;
+        if (!opts.quiet) {
+          ctx.stderr.write(
+            `input: ${printable(file)} was ${item.reason === "rotated" ? "replaced by a new file" : "truncated"}; reading it from its start\n`,
+          );
+        }
+        ruleSet.begin(file);
+      } else {
+        queued(ruleSet.advanceTo(Date.now()));
+        if (await drain(0)) return;
+      }
+      if (queue.length === 0) await out.flush();
+    }
+    queued(ruleSet.finish());
+  }
+
   rejects.finish();
   if (rejects.stopped) {
     await writer.end();
@@ -287,6 +495,8 @@ async function runWith(
   const evicted = reports.reduce((n, r) => n + r.capped, 0);
   if (!opts.quiet) {
     const w = ctx.stderr;
+    const signal = stoppedBy();
+    if (signal !== null) w.write(`stopped by ${signal}: the input read so far is done\n`);
     const skipped = reports.reduce((n, r) => n + r.skipped, 0);
     const late = reports.reduce((n, r) => n + r.late, 0);
     const stats = ruleSet.stats();
@@ -304,8 +514,8 @@ async function runWith(
     const truncated = reports.filter((r) => r.truncated).length;
     const alerted = reports.filter((r) => r.alerts > 0).length;
     w.write(
-      `rules: ${count(set.rules.length)} loaded${set.filtered ? `, ${count(reports.length)} after filters` : ""}, ` +
-        `${failedRuleCount(set.errors)} failed to load, ${set.unsupported.length} not EQL (skipped); ` +
+      `rules: ${count(rules.set.loaded)} loaded${rules.set.filtered ? `, ${count(reports.length)} after filters` : ""}, ` +
+        `${failedRuleCount(rules.set.errors)} failed to load, ${rules.set.unsupported.length} not EQL (skipped); ` +
         `${count(alerted)} alerted, ${count(reports.length - alerted - failed)} silent, ${failed} failed to run; ` +
         `${plural(alerts, "alert")}; ${truncated} truncated by max_signals\n`,
     );
@@ -314,10 +524,12 @@ async function runWith(
         ? "window: ignored (--no-window): every event is searched\n"
         : now !== undefined
           ? `window: each rule searches its look-back window ("from") ending at ${new Date(now).toISOString()}\n`
-          : `window: each rule ran every "interval" over its look-back window ("from") as event time passed; ${
+          : `window: each rule ran every "interval" over its look-back window ("from") as event time passed${
+              opts.follow ? " (and the wall clock, while the file was idle)" : ""
+            }; ${
               stats.clock === null
                 ? "no event had a usable time"
-                : `the last event time was ${new Date(stats.clock).toISOString()}`
+                : `${opts.follow ? "the clock was last at" : "the last event time was"} ${new Date(stats.clock).toISOString()}`
             }\n`,
     );
     if (stats.futureEvents > 0) {
@@ -373,7 +585,7 @@ async function runWith(
       );
     }
   }
-  if (set.errors.length > 0 || failed > 0 || rejects.unreadable > 0) return ExitCode.FAILURE;
+  if (rules.set.errors.length > 0 || failed > 0 || rejects.unreadable > 0) return ExitCode.FAILURE;
   if (evicted > 0 && !opts.allowEvictions) return ExitCode.FAILURE;
   if (opts.failOnAlert && alerts > 0) return ExitCode.FAILURE;
   return ExitCode.OK;

@@ -215,11 +215,14 @@ const byRecordAtRule = (a: RunAlerts, b: RunAlerts): number =>
  * compile their rules meanwhile; `close()` stops them.
  */
 export class ParallelRuleSet {
-  readonly rules: readonly LoadedRule[];
+  /** The rules, in the order of their reports (changed by `replaceRules`). */
+  rules: readonly LoadedRule[];
   /** Worker threads (1: the rules run in the calling thread). */
   readonly workers: number;
   private readonly lanes: Lane[];
-  private readonly indexes: number[][];
+  private indexes: number[][];
+  /** The share run in the calling thread, with one worker. */
+  private readonly local: RuleShard | null = null;
   private readonly seen: Set<string> | undefined;
   private latest: RuleSetStats[] | null = null;
   private matched = 0;
@@ -248,7 +251,8 @@ export class ParallelRuleSet {
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
     if (this.workers === 1) {
-      this.lanes = [new LocalLane(new RuleShard(this.rules, setup(this.indexes[0] as number[], 0)))];
+      this.local = new RuleShard(this.rules, setup(this.indexes[0] as number[], 0));
+      this.lanes = [new LocalLane(this.local)];
     } else {
       const script = workerScript ?? defaultWorkerScript();
       this.lanes = this.indexes.map(
@@ -268,6 +272,58 @@ export class ParallelRuleSet {
   private async step(op: ShardOp): Promise<ShardReply[]> {
     if (this.ended) throw new Error("the rule set has ended");
     return Promise.all(this.lanes.map((l) => l.post(op)));
+  }
+
+  /**
+   * Run `rules` from now on (edited rule files loaded again): the rules whose rule_id and definition
+   * are unchanged keep their state, sequences half-way included (see `CompiledRuleSet.restore` with
+   * `partial`); the others start fresh. A rule_id that was running stays on its share (its state is
+   * there); new ones go to the least loaded share. Operations given before go on with the old rules.
+   */
+  async replaceRules(rules: readonly LoadedRule[]): Promise<void> {
+    if (this.ended) throw new Error("the rule set has ended");
+    const shares = this.lanes.length;
+    const shareOf = new Map<string, number>();
+    this.indexes.forEach((indexes, w) => {
+      for (const k of indexes) shareOf.set((this.rules[k] as LoadedRule).rule.rule_id, w);
+    });
+    const load = new Array<number>(shares).fill(0);
+    const indexes: number[][] = Array.from({ length: shares }, () => []);
+    const place = (k: number, w: number) => {
+      (indexes[w] as number[]).push(k);
+      load[w] = (load[w] as number) + ruleCost(rules[k] as LoadedRule);
+    };
+    const added: number[] = [];
+    rules.forEach((r, k) => {
+      const w = shareOf.get(r.rule.rule_id);
+      if (w === undefined) added.push(k);
+      else place(k, w);
+    });
+    for (const k of added) {
+      const id = (rules[k] as LoadedRule).rule.rule_id;
+      let w = shareOf.get(id);
+      if (w === undefined) {
+        w = 0;
+        for (let x = 1; x < shares; x++) if ((load[x] as number) < (load[w] as number)) w = x;
+        // Rules with the same rule_id stay together (their alerts could share ids).
+        shareOf.set(id, w);
+      }
+      place(k, w);
+    }
+    for (const list of indexes) list.sort((a, b) => a - b);
+    this.rules = [...rules];
+    this.indexes = indexes;
+    if (this.local) {
+      this.local.replaceRules(rules, indexes[0] as number[]);
+      return;
+    }
+    await Promise.all(
+      this.lanes.map((lane, w) => {
+        const mine = indexes[w] as number[];
+        const sources = serialize(mine.map((k) => ruleSource(rules[k] as LoadedRule)));
+        return lane.post({ op: "replace", rules: sources, indexes: mine });
+      }),
+    );
   }
 
   /** Begin a source (a file); rejected lines are reported under its name. */
@@ -304,6 +360,15 @@ export class ParallelRuleSet {
   abort(): void {
     this.file = null;
     this.step({ op: "abort" }).catch(() => {});
+  }
+
+  /**
+   * Scheduled runs: move every share's clock to `time` (epoch ms) without an event, e.g. from a timer
+   * at the wall clock (see `CompiledRuleSet.advanceTo`); the alerts of the runs it finished come in
+   * the outcome, with no records. Calls may overlap with `feed`: outcomes come in call order.
+   */
+  async advanceTo(time: number): Promise<ChunkOutcome> {
+    return this.merge(await this.step({ op: "advance", time }), this.file ?? "<input>");
   }
 
   /** Feed NDJSON text or bytes (lines may span calls); the alerts they made certain. */

@@ -6,6 +6,7 @@
  * every alert with what orders it among the other shares' alerts: the record that made it certain,
  * the time its run was due and its rule's index in the whole set.
  */
+import { deserialize } from "node:v8";
 import { EqlError } from "../../errors.js";
 import type { AlertDocument } from "../../rules/alert.js";
 import {
@@ -108,6 +109,9 @@ export type ShardOp =
   | { readonly op: "bytes"; readonly bytes: Uint8Array }
   | { readonly op: "finish" }
   | { readonly op: "abort" }
+  | { readonly op: "advance"; readonly time: number }
+  /** New rules for the shard, as `RuleSource`s serialized with `v8.serialize`, and their indexes. */
+  | { readonly op: "replace"; readonly rules: Uint8Array; readonly indexes: readonly number[] }
   | { readonly op: "end" };
 
 /** How a shard is set up (it crosses to a worker as `workerData`, with the rules serialized). */
@@ -125,8 +129,9 @@ export interface ShardSetup {
 export type ShardReply = ChunkResult | EndResult | null;
 
 export class RuleShard {
-  private readonly set: CompiledRuleSet;
-  private readonly indexes: readonly number[];
+  private set: CompiledRuleSet;
+  private indexes: readonly number[];
+  private readonly options: ShardSetup["options"];
   private readonly reportRecords: boolean;
   private readonly maxLineBytes: number;
   private reader: RecordReader | null = null;
@@ -138,8 +143,13 @@ export class RuleShard {
     this.indexes = setup.indexes;
     this.reportRecords = setup.reportRecords;
     this.maxLineBytes = setup.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    this.set = compileRules(rules, setup.options);
-    traceRuleSet(this.set, {
+    this.options = setup.options;
+    this.set = this.compile(rules);
+  }
+
+  private compile(rules: readonly LoadedRule[]): CompiledRuleSet {
+    const set = compileRules(rules, this.options);
+    traceRuleSet(set, {
       run: (at, rule, alerts) => {
         if (alerts > 0) this.pending.push(at, rule, alerts);
       },
@@ -147,6 +157,18 @@ export class RuleShard {
         this.hit = true;
       },
     });
+    return set;
+  }
+
+  /**
+   * Run `rules` (at `indexes` in the whole set) from now on, in place of this shard's: the rules found unchanged keep
+   * their state (a partial restore of the set's snapshot), the input being read stays where it is.
+   */
+  replaceRules(rules: readonly LoadedRule[], indexes: readonly number[]): void {
+    const next = this.compile(rules);
+    next.restore(this.set.snapshot(), { partial: true });
+    this.set = next;
+    this.indexes = indexes;
   }
 
   handle(op: ShardOp): ShardReply {
@@ -164,6 +186,14 @@ export class RuleShard {
       case "abort":
         this.reader = null;
         return null;
+      case "replace":
+        this.replaceRules((deserialize(op.rules) as RuleSource[]).map(fromSource), op.indexes);
+        return null;
+      case "advance": {
+        const runs: RunAlerts[] = [];
+        this.collect(-1, this.set.advanceTo(op.time), runs);
+        return { records: 0, rejected: [], matched: [], runs, stats: this.set.stats() };
+      }
       case "end": {
         const runs: RunAlerts[] = [];
         this.collect(-1, this.set.end(), runs);
