@@ -204,6 +204,10 @@ export function buildProgram(
         "while it is idle the clock moves to the current time",
     )
     .option(
+      "--explain",
+      "add to each alert mini_eql.explanation: its rule's clauses true or false, which array element and pattern matched",
+    )
+    .option(
       "--watch-rules",
       "load the rules again when files under --rules change; rules left unchanged keep their state",
     )

@@ -253,6 +253,39 @@ export function explainResult(
   };
 }
 
+/**
+ * The event an alert was made from, as a query reads it: the alert's fields without `kibana.*` and
+ * `event.kind`, with the event's own `event.*` fields back from `kibana.alert.original_event.*`.
+ */
+export function alertEvent(alert: Readonly<Record<string, unknown>>): EqlEvent {
+  const event: Record<string, unknown> = {};
+  const prefix = "kibana.alert.original_event.";
+  for (const [k, v] of Object.entries(alert)) {
+    if (k.startsWith(prefix)) event[`event.${k.slice(prefix.length)}`] = v;
+    else if (!k.startsWith("kibana.") && k !== "event.kind") event[k] = v;
+  }
+  return event as EqlEvent;
+}
+
+/**
+ * Why the rule of `query` made `alert`: the query's tree on the alert's event, and for a building
+ * block of a sequence (`kibana.alert.group.index` n), the tree of the n-th term. Undefined for a
+ * sequence's shell alert, which stands for the whole sequence and holds no event.
+ */
+export function explainAlert(
+  query: string | Statement,
+  alert: Readonly<Record<string, unknown>>,
+  options: CompileOptions = {},
+): ExplainNode | undefined {
+  const statement = typeof query === "string" ? parse(query) : query;
+  const group = alert["kibana.alert.group.index"];
+  const event = alertEvent(alert);
+  if (statement.query.kind === "event") return explainQuery(statement, event, options);
+  if (typeof group !== "number") return undefined;
+  const tree = explainQuery(statement, event, options);
+  return tree.children?.[group] ?? tree;
+}
+
 /** Print an explanation as an indented tree, one node a line: `[true ] host.os.type == "linux"`. */
 export function formatExplanation(node: ExplainNode, indent = ""): string {
   const mark = node.result ? "[true ]" : "[false]";

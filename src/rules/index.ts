@@ -27,10 +27,12 @@ export {
   exceptionProblems,
 } from "./exceptions.js";
 export {
+  alertEvent,
   describeMatch,
   type ExplainedResult,
   type ExplainMatch,
   type ExplainNode,
+  explainAlert,
   explainQuery,
   explainResult,
   formatExplanation,

@@ -1,6 +1,17 @@
-/** `query --explain`: each result with the tree of clauses and what matched. */
+/** `query --explain` and `run --explain`: each result or alert with the tree of clauses and what matched. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, ensureBuilt, KUBELET_EVENTS } from "./helpers.js";
+import {
+  cli,
+  ensureBuilt,
+  KUBELET_EVENTS,
+  ndjson,
+  processEvent,
+  RULES,
+  tempDir,
+  testRuleToml,
+} from "./helpers.js";
 
 beforeAll(ensureBuilt);
 
@@ -42,6 +53,53 @@ describe.concurrent("query --explain", { timeout: 60_000 }, () => {
 
   it("refuses the table format, which has no place for a tree", async () => {
     const r = await cli(["query", "process where true", "--explain", "--format", "table", KUBELET_EVENTS]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("use --format ndjson or json");
+  });
+});
+
+describe.concurrent("run --explain", { timeout: 60_000 }, () => {
+  it("adds mini_eql.explanation to each alert, with 1 and 2 workers", async () => {
+    for (const workers of ["1", "2"]) {
+      const r = await cli(["run", "--rules", RULES, "--explain", "--workers", workers, KUBELET_EVENTS]);
+      expect(r.status).toBe(0);
+      const alerts = ndjson(r.stdout);
+      expect(alerts).toHaveLength(3);
+      for (const a of alerts) expect((a["mini_eql.explanation"] as { result?: boolean })?.result).toBe(true);
+      const tree = JSON.stringify(alerts[0]?.["mini_eql.explanation"]);
+      expect(tree).toContain('"field":"process.args","value":"https://10.0.4.17:10250/pods","index":2');
+    }
+  });
+
+  it("explains a sequence's building blocks by their term; the sequence's own alert has none", async () => {
+    const dir = tempDir();
+    const rules = join(dir, "rules");
+    mkdirSync(rules);
+    writeFileSync(
+      join(rules, "seq.toml"),
+      testRuleToml(
+        "seq",
+        "sequence by host.name [process where process.pid in (1, 7)] [process where process.pid == 2]",
+      ),
+    );
+    const events = [processEvent(1, { process: { pid: 7 } }), processEvent(2, { process: { pid: 2 } })];
+    const input = join(dir, "events.ndjson");
+    writeFileSync(input, `${events.map((e) => JSON.stringify(e)).join("\n")}\n`);
+    const r = await cli(["run", "--rules", rules, "--explain", "--no-window", input]);
+    expect(r.status).toBe(0);
+    const alerts = ndjson(r.stdout);
+    expect(alerts).toHaveLength(3);
+    const blocks = alerts.filter((a) => a["kibana.alert.building_block_type"] === "default");
+    const shell = alerts.find((a) => a["kibana.alert.building_block_type"] === undefined);
+    expect(shell?.["mini_eql.explanation"]).toBeUndefined();
+    const texts = blocks.map((b) => (b["mini_eql.explanation"] as { text?: string })?.text).sort();
+    expect(texts).toEqual(["term 1: process where ...", "term 2: process where ..."]);
+    const first = blocks.find((b) => b["kibana.alert.group.index"] === 0);
+    expect(JSON.stringify(first?.["mini_eql.explanation"])).toContain('"value":7,"pattern":"7"');
+  });
+
+  it("needs a JSON format", async () => {
+    const r = await cli(["run", "--rules", RULES, "--explain", "--format", "csv", KUBELET_EVENTS]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("use --format ndjson or json");
   });

@@ -16,10 +16,12 @@
  */
 import { availableParallelism } from "node:os";
 import {
+  explainAlert,
   filterRules,
   type LoadedRule,
   type RuleFilter,
   type RuleRunReport,
+  ruleCompileOptions,
   type Severity,
 } from "../../index.js";
 import { followFile, startsWithGzipMagic } from "../../node/input/follow.js";
@@ -71,6 +73,8 @@ export interface RunOptions {
   maxSignals?: number;
   from?: string;
   to?: string;
+  /** Add each alert's explanation (`mini_eql.explanation`). */
+  explain?: boolean;
   /** Keep reading the one input file as it grows (`tail -F`). */
   follow?: boolean;
   /** Load the rules again when their files change; unchanged rules keep their state. */
@@ -95,6 +99,30 @@ export function parseNow(text: string | undefined, clock: () => number = Date.no
       `${flag} expects an ISO 8601 time or epoch milliseconds, not ${JSON.stringify(text)}`,
     );
   return ms;
+}
+
+/**
+ * For --explain: the alert with `mini_eql.explanation`, the tree of its rule's query on its event (a
+ * sequence's building block: the tree of its term; the sequence's own alert has none). The rules are
+ * looked up by rule_id in the set as it is when the alert is printed (--watch-rules swaps them).
+ */
+function alertExplainer(
+  current: () => readonly LoadedRule[],
+): (doc: Record<string, unknown>) => Record<string, unknown> {
+  let rules: readonly LoadedRule[] | undefined;
+  let byId = new Map<string, LoadedRule>();
+  return (doc) => {
+    const now = current();
+    if (now !== rules) {
+      rules = now;
+      byId = new Map(now.map((r) => [r.rule.rule_id, r]));
+    }
+    const loaded = byId.get(String(doc["kibana.alert.rule.rule_id"]));
+    if (!loaded) return doc;
+    const options = loaded.compileOptions ?? ruleCompileOptions(loaded.rule);
+    const tree = explainAlert(loaded.compiled.statement, doc, options);
+    return tree === undefined ? doc : { ...doc, "mini_eql.explanation": tree };
+  };
 }
 
 /** The rules a run runs: those loaded that pass the filters, with how many were loaded. */
@@ -307,11 +335,16 @@ async function runWith(
   const out = new Output(ctx.stdout);
   // A person at a terminal gets the table; a pipe or a file gets NDJSON.
   const format: AlertFormat = opts.format ?? (ctx.stdout.isTTY ? "table" : "ndjson");
+  if (opts.explain && format !== "ndjson" && format !== "json")
+    throw new UsageError("--explain adds each alert's explanation to its JSON: use --format ndjson or json");
   const writer = alertWriter(format, out, ruleSet.rules, outputWidth(ctx.stdout, ctx.env));
+  const explained = opts.explain
+    ? alertExplainer(() => ruleSet.rules)
+    : (doc: Record<string, unknown>) => doc;
   let alerts = 0;
   const print = async (docs: readonly Record<string, unknown>[]) => {
     alerts += docs.length;
-    for (const doc of docs) await writer.write(doc);
+    for (const doc of docs) await writer.write(explained(doc));
   };
   const counters = newCounters();
   const rejects = new RejectReporter(ctx.stderr, ctx.err, { strict: opts.strict === true });
