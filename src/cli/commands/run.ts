@@ -14,10 +14,17 @@ import type { RuleRunReport } from "../../index.js";
 import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/parallel/rule-set.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
-import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
+import {
+  beginSource,
+  InputError,
+  newCounters,
+  readBytes,
+  type SourceTally,
+  STDIN_NAME,
+} from "../io/input.js";
 import { readMapping } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
-import { formatFinding, plural, RejectReporter } from "../report.js";
+import { formatFinding, plural, RejectReporter, sourceLines } from "../report.js";
 import { loadErrorFinding, loadRuleArgs, noRuleMessage } from "../rules/load.js";
 import { resolveSources } from "../sources.js";
 import { Progress, printable } from "../term.js";
@@ -141,7 +148,7 @@ async function runWith(
   const progress = new Progress(ctx.stderr);
   // Under --strict the run stops at the first rejected line: alerts of later events are not printed
   // (with --now or --no-window no alert is, since alerts are printed only for a whole execution).
-  const take = async (outcome: ChunkOutcome): Promise<boolean> => {
+  const take = async ([outcome, tally]: [ChunkOutcome, SourceTally]): Promise<boolean> => {
     const groups = outcome.alerts;
     let g = 0;
     let stop = -1;
@@ -160,28 +167,35 @@ async function runWith(
     counters.records += records;
     counters.rejected += rejected;
     counters.events += records - rejected;
+    tally.shape = outcome.shape;
+    tally.rejected += rejected;
+    tally.events += records - rejected;
     progress.tick(counters);
     return stop >= 0;
   };
-  const queue: Promise<ChunkOutcome>[] = [];
-  const queued = (p: Promise<ChunkOutcome>) => {
+  const queue: Promise<[ChunkOutcome, SourceTally]>[] = [];
+  const queued = (p: Promise<ChunkOutcome>, tally: SourceTally) => {
+    const tagged = p.then((o): [ChunkOutcome, SourceTally] => [o, tally]);
     // A failure is reported when its chunk's turn comes; until then it must not count as unhandled.
-    p.catch(() => {});
-    queue.push(p);
+    tagged.catch(() => {});
+    queue.push(tagged);
   };
   const drain = async (keep: number): Promise<boolean> => {
-    while (queue.length > keep) if (await take(await (queue.shift() as Promise<ChunkOutcome>))) return true;
+    while (queue.length > keep)
+      if (await take(await (queue.shift() as Promise<[ChunkOutcome, SourceTally]>))) return true;
     return false;
   };
   try {
     read: for (const source of sources) {
-      ruleSet.begin(source === "-" ? STDIN_NAME : source);
+      const file = source === "-" ? STDIN_NAME : source;
+      const tally = beginSource(counters, file);
+      ruleSet.begin(file);
       try {
         for await (const bytes of readBytes(source, counters, ctx.stdin, CHUNK_BYTES)) {
-          queued(ruleSet.feed(bytes));
+          queued(ruleSet.feed(bytes), tally);
           if (await drain(IN_FLIGHT - 1)) break read;
         }
-        queued(ruleSet.finish());
+        queued(ruleSet.finish(), tally);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         ruleSet.abort();
@@ -209,6 +223,7 @@ async function runWith(
     const w = ctx.stderr;
     const skipped = reports.reduce((n, r) => n + r.skipped, 0);
     const late = reports.reduce((n, r) => n + r.late, 0);
+    for (const line of sourceLines(counters.sources)) w.write(line);
     w.write(
       `events: ${counters.records} read, ${matched} matched, ${counters.events - matched} unmatched, ${counters.rejected} rejected` +
         `${skipped > 0 ? `; ${plural(skipped, "event")} without a usable timestamp skipped by rules (see below)` : ""}\n`,
