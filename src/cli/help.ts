@@ -17,15 +17,27 @@ Exit status:
      other files are read, and the summary is printed
   2  usage: unknown flag, bad value, missing or unreadable input file (found before any work starts)`;
 
+/** What both commands read, and how it is told apart. */
+export const INPUT_HELP = `
+Input: NDJSON, one JSON array, or JSON values one after another (pretty-printed), each possibly
+gzip-compressed (detected from the bytes), from files or stdin ("-", or nothing when stdin is a
+pipe). A line that is not a JSON object is reported as file:line, counted as rejected and skipped;
+--strict stops at the first one. An input whose first line is a whole JSON value followed by more
+lines is NDJSON, even when that line is an array; otherwise an input starting with "[" is one JSON
+array, and one starting with "{" whose first line is not a whole value is JSON values. NDJSON lines
+longer than --max-line-bytes (default 64 MiB) are rejected without being held in memory.
+
+What a file holds is told from its first JSON object and named in the summary ("input: f.ndjson:
+_bulk body (NDJSON), 1200 documents, 3 rejected"): plain documents; search hits
+{_index,_id,_source}; Elasticsearch _search responses (scroll or PIT pages, Kibana Inspect's
+{"rawResponse":...}), each hit an event; or a _bulk body (index/create actions and their source
+lines; delete has no document; an update's partial document is rejected). A hit's or action's
+_index and _id are the document's (rules' index patterns, de-duplication). A hit without _source,
+and a record of another shape than the file's, are reported with file:line and rejected.`;
+
 /** Examples and notes of `mini-eql query`. */
-export const QUERY_HELP = `
-Input: NDJSON or one JSON array, each possibly gzip-compressed (detected from the bytes), from files
-or stdin ("-", or nothing when stdin is a pipe). A line that is not a JSON object is reported as
-file:line, counted as rejected and skipped; --strict stops at the first one (the results found
-before it are printed, then the status is 1). An input whose first line is a whole JSON value
-followed by more lines is NDJSON, even when that line is an array; otherwise an input starting
-with "[" is one JSON array. NDJSON lines longer than --max-line-bytes (default 64 MiB) are
-rejected without being held in memory.
+export const QUERY_HELP = `${INPUT_HELP}
+--strict prints the results found before the rejected record, then the status is 1.
 
 Event queries stream in constant memory and print matches in input order. Sequence queries stream
 too: events must arrive in time order, or within --lateness milliseconds of the newest one (a later
@@ -46,7 +58,8 @@ Examples:
   $ mini-eql query 'any where true | tail 5' --format table events.json`;
 
 /** Examples and notes of `mini-eql run`. */
-export const RUN_HELP = `
+export const RUN_HELP = `${INPUT_HELP}
+
 Without --now, each rule runs as Kibana schedules it, following event time: every "interval" (at
 multiples of it), each run searching the events of the rule's indices inside its look-back window
 ("from", e.g. now-9m); exceptions beside the rule file suppress matches; a run creates at most
@@ -107,6 +120,7 @@ Examples:
   $ mini-eql run --rules rules examples/kubelet-events.ndjson
   $ mini-eql run --rules rules/linux --now 2026-11-20T09:05:00Z events.ndjson.gz > alerts.ndjson
   $ cat events.ndjson | mini-eql run --rules a.toml --rules b.toml --fail-on-alert
+  $ curl -s "$ES/logs-*/_search?size=1000" | mini-eql run --rules rules --no-window -
   $ mini-eql run --rules rules --format summary --min-severity high events.ndjson
   $ mini-eql run --rules rules --tag "Tactic: Discovery" --no-window --max-signals 0 --format csv events.ndjson > alerts.csv
   $ mini-eql run --rules rules --from 2026-11-20T09:00:00Z --to 2026-11-20T10:00:00Z --alert compact events.ndjson

@@ -71,7 +71,10 @@ export function buildProgram(
     .command("query")
     .description("run one EQL query over events and print the results")
     .argument("<eql>", "the EQL query")
-    .argument("[files...]", 'event files (NDJSON, JSON array, .gz of either); "-" or none for stdin')
+    .argument(
+      "[files...]",
+      'event files (NDJSON, JSON array or JSON values of documents, search hits, _search responses or a _bulk body; .gz of any); "-" or none for stdin',
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("ndjson"))
     .option("--category-field <field>", "field tested by `category where` (default: event.category)")
     .option("--timestamp-field <field>", "field that orders events (default: @timestamp)")
@@ -112,7 +115,10 @@ export function buildProgram(
   program
     .command("run")
     .description("run detection rules over events and print alerts")
-    .argument("[files...]", 'event files (NDJSON, JSON array, .gz of either); "-" or none for stdin')
+    .argument(
+      "[files...]",
+      'event files (NDJSON, JSON array or JSON values of documents, search hits, _search responses or a _bulk body; .gz of any); "-" or none for stdin',
+    )
     .option("-r, --rules <path>", "rule file or directory (repeatable)", collect, [])
     .option(
       "--follow-symlinks",
@@ -128,7 +134,7 @@ export function buildProgram(
     .option(
       "--index <name>",
       "the index the input documents come from, for the rules' index patterns (default: every rule " +
-        "searches every document; a search hit {_index,_source} brings its own; fields of a document never decide)",
+        "searches every document; a search hit, _search response or _bulk action brings its own _index; fields of a document never decide)",
     )
     .option("--lateness <ms>", "sequence rules: how late (ms) an event may arrive", nonNegativeInt)
     .option("--mapping <file>", "Elasticsearch index mapping (JSON) for every rule's query")

@@ -1,6 +1,7 @@
 /** Messages on stderr: rejected input lines, diagnostics with a caret, and the closing summary. */
 import type { Diagnostic } from "../errors.js";
-import type { InputRecord } from "./io/input.js";
+import { describeShape } from "../node/input/shapes.js";
+import type { InputRecord, SourceTally } from "./io/input.js";
 import { type Colours, printable } from "./term.js";
 
 /** Rejected lines printed one by one before the rest are only counted (the summary has the total). */
@@ -50,7 +51,7 @@ export class RejectReporter {
     if (this.shown < SHOWN_REJECTS) {
       this.shown++;
       this.err.write(
-        `${printable(r.file)}:${r.line}: ${this.c.yellow("warning:")} ${printable(r.reason)}; line skipped\n`,
+        `${printable(r.file)}:${r.line}: ${this.c.yellow("warning:")} ${printable(r.reason)}; skipped\n`,
       );
     } else this.hidden++;
     return false;
@@ -84,6 +85,46 @@ export class RejectReporter {
       ? "stopped at the first unreadable input (--strict)"
       : "stopped at the first rejected line (--strict)";
   }
+}
+
+/** Sources listed one by one in the summary; past this, the unremarkable ones are summed in one line. */
+export const SHOWN_SOURCES = 20;
+
+/**
+ * The summary's `input:` lines: each source with its shape (told from its bytes), its documents and
+ * its rejected records, e.g. `input: events.ndjson: _bulk body (NDJSON), 1200 documents, 3 rejected`.
+ * With more than `SHOWN_SOURCES` sources, those with rejected records or a shape other than the most
+ * common one are listed first (up to that many), and the rest summed in one line.
+ */
+export function sourceLines(sources: readonly SourceTally[]): string[] {
+  const shapeOf = (t: SourceTally) => (t.shape ? describeShape(t.shape) : "empty");
+  const line = (t: SourceTally) =>
+    `input: ${printable(t.file)}: ${shapeOf(t)}, ${plural(t.events, "document")}, ${t.rejected} rejected\n`;
+  if (sources.length <= SHOWN_SOURCES) return sources.map(line);
+  const counts = new Map<string, number>();
+  for (const t of sources) counts.set(shapeOf(t), (counts.get(shapeOf(t)) ?? 0) + 1);
+  let common = "";
+  let most = 0;
+  for (const [shape, n] of counts) {
+    if (n > most) {
+      most = n;
+      common = shape;
+    }
+  }
+  const shown = new Set(
+    sources.filter((t) => t.rejected > 0 || shapeOf(t) !== common).slice(0, SHOWN_SOURCES),
+  );
+  const out = sources.filter((t) => shown.has(t)).map(line);
+  const rest = sources.filter((t) => !shown.has(t));
+  if (rest.length > 0) {
+    const shapes = new Set(rest.map(shapeOf));
+    const events = rest.reduce((n, t) => n + t.events, 0);
+    const rejected = rest.reduce((n, t) => n + t.rejected, 0);
+    out.push(
+      `input: ${plural(rest.length, `more file`)} (${shapes.size === 1 ? [...shapes][0] : "several shapes"}): ${plural(events, "document")}, ${rejected} rejected\n`,
+    );
+  }
+  return out;
 }
 
 /** `1 rule`, `2 rules`: a count and a noun, plural unless the count is 1 (`plural(2, "match", "matches")`). */

@@ -3,6 +3,7 @@ import type { Pipe } from "../ast/nodes.js";
 import type { EventFilter } from "../compile/query.js";
 import { DataErrorCodes, EqlDataError } from "../errors.js";
 import type { Scalar } from "../functions/types.js";
+import { documentMeta } from "../rules/envelope.js";
 import type { FieldReader } from "../runtime/fields.js";
 import type { EqlEvent, EventHit, EventsResult, SequenceHit, SequencesResult } from "../types.js";
 import { StateBudget } from "./budget.js";
@@ -101,13 +102,15 @@ export function strictOrdinal(
 }
 
 /**
- * An event as a hit. An event that carries Elasticsearch's `_index` / `_id` (a search hit's metadata
- * kept beside its fields) keeps them in the hit, as Elasticsearch would return them.
+ * An event as a hit. A document read from an envelope (a search hit, a `_bulk` action; see
+ * `envelope.ts`) has its `_index` / `_id` in the hit, as Elasticsearch would return them; else an
+ * event that carries them beside its fields (a search hit's metadata kept there) keeps those.
  */
 export function hitOf(e: EqlEvent): EventHit {
   const hit: EventHit = { _source: e };
-  const index = e._index;
-  const id = e._id;
+  const meta = documentMeta(e);
+  const index = meta ? meta.index : e._index;
+  const id = meta ? meta.id : e._id;
   if (typeof index === "string") hit._index = index;
   if (typeof id === "string") hit._id = id;
   return hit;

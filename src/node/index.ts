@@ -2,7 +2,8 @@
  * Node-only entry of mini-eql: loading rules from directories and files, the ECS schema for
  * validation, rule fixtures, and the conformance runner for suite folders in Elasticsearch's EQL QA
  * layout (`suite.json`, spec TOML files, data and mappings), and `ParallelRuleSet`, which spreads a
- * rule set's rules over worker threads.
+ * rule set's rules over worker threads and reads its input as the command line does (plain
+ * documents, search hits, `_search` responses or a `_bulk` body; `ChunkOutcome.shape` says which).
  */
 import { compile } from "../compile.js";
 import { type CliContext, runCli } from "./conformance/cli.js";
@@ -31,6 +32,12 @@ export {
   parseFieldMap,
   readFieldMap,
 } from "./field-map.js";
+export {
+  describeShape,
+  type InputLayout,
+  type InputShape,
+  type SourceShape,
+} from "./input/shapes.js";
 export {
   type ChunkOutcome,
   ParallelRuleSet,

@@ -25,9 +25,12 @@ export function documentMeta(doc: unknown): DocumentMeta | undefined {
 
 /**
  * The document of `value`: the `_source` of a search hit (an object with `_source` and a string
- * `_index`), its index and id recorded; anything else is a document as it is.
+ * `_index`), its index and id recorded; anything else is a document as it is, and so is a document
+ * whose envelope is already known (read from a hit, a search response or a `_bulk` body), whatever
+ * its body holds.
  */
 export function unwrapHit(value: object): object {
+  if (metas.has(value)) return value;
   const hit = value as { _index?: unknown; _id?: unknown; _source?: unknown };
   const source = hit._source;
   if (

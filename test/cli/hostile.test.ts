@@ -81,11 +81,11 @@ describe("input lines that are not good events", () => {
 
   it("query: each is rejected with its line; the summary adds up", async () => {
     const r = await cli(["query", "process where true", "-"], { input });
-    expect(r.stderr).toContain('<stdin>:1: warning: duplicate key "a"; line skipped');
+    expect(r.stderr).toContain('<stdin>:1: warning: duplicate key "a"; skipped');
     expect(r.stderr).toMatch(/<stdin>:2: warning: not JSON/);
     expect(r.stderr).toMatch(/<stdin>:3: warning: not JSON/);
     expect(r.stderr).toMatch(/<stdin>:4: warning: not JSON/);
-    expect(r.stderr).toContain("<stdin>:5: warning: invalid UTF-8; line skipped");
+    expect(r.stderr).toContain("<stdin>:5: warning: invalid UTF-8; skipped");
     expect(r.stderr).toContain("events: 6 read, 1 matched, 0 unmatched, 5 rejected");
   });
 

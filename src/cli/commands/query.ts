@@ -22,7 +22,7 @@ import { type Format, printable, resultWriter } from "../io/format.js";
 import { acceptedEvents, newCounters } from "../io/input.js";
 import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
-import { diagnosticFinding, formatFinding, plural, RejectReporter } from "../report.js";
+import { diagnosticFinding, formatFinding, plural, RejectReporter, sourceLines } from "../report.js";
 import { resolveSources } from "../sources.js";
 import { outputWidth, Progress } from "../term.js";
 import { applyPipes } from "./pipes.js";
@@ -134,6 +134,11 @@ export async function queryCommand(
         // The event cannot take part (no timestamp, too late): it is rejected, not silently dropped.
         counters.events--;
         counters.rejected++;
+        const tally = counters.sources[counters.sources.length - 1];
+        if (tally) {
+          tally.events--;
+          tally.rejected++;
+        }
         if (e.code === DataErrorCodes.LATE_EVENT) late++;
         if (rejects.reject({ kind: "rejected", file: r.file, line: r.line, reason: dataErrorReason(e) }))
           break;
@@ -164,6 +169,7 @@ export async function queryCommand(
           ? ` (reading stopped at --size ${opts.size})`
           : " (reading stopped: the query's | head was reached)";
     }
+    for (const line of sourceLines(counters.sources)) ctx.stderr.write(line);
     ctx.stderr.write(
       `events: ${counters.records} read, ${matched} matched, ${unmatched} unmatched, ${counters.rejected} rejected; ` +
         `${plural(sink.printed, `${unit} printed`, `${unit}s printed`)}${results > sink.printed ? ` of ${results} found` : ""}` +

@@ -31,10 +31,17 @@ import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { alertWriter } from "../io/alerts.js";
 import type { AlertFormat } from "../io/format.js";
-import { InputError, newCounters, readBytes, STDIN_NAME } from "../io/input.js";
+import {
+  beginSource,
+  InputError,
+  newCounters,
+  readBytes,
+  type SourceTally,
+  STDIN_NAME,
+} from "../io/input.js";
 import { dataFieldOptions } from "../io/mapping.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
-import { formatFinding, plural, RejectReporter } from "../report.js";
+import { formatFinding, plural, RejectReporter, sourceLines } from "../report.js";
 import { failedRuleCount, loadErrorFinding, loadRuleArgs, type RuleArgs } from "../rules/load.js";
 import { watchRules } from "../rules/watch.js";
 import { resolveSources } from "../sources.js";
@@ -351,7 +358,7 @@ async function runWith(
   const progress = new Progress(ctx.stderr);
   // Under --strict the run stops at the first rejected line: alerts of later events are not printed
   // (with --now or --no-window no alert is, since alerts are printed only for a whole execution).
-  const take = async (outcome: ChunkOutcome): Promise<boolean> => {
+  const take = async ([outcome, tally]: [ChunkOutcome, SourceTally]): Promise<boolean> => {
     const groups = outcome.alerts;
     let g = 0;
     let stop = -1;
@@ -370,6 +377,9 @@ async function runWith(
     counters.records += records;
     counters.rejected += rejected;
     counters.events += records - rejected;
+    if (outcome.shape !== undefined) tally.shape = outcome.shape;
+    tally.rejected += rejected;
+    tally.events += records - rejected;
     progress.tick(counters);
     // Alerts go out with the chunk that made them certain, not when the output buffer fills.
     if (groups.length > 0) await out.flush();
@@ -380,8 +390,8 @@ async function runWith(
   // input. `queue` holds, per chunk in flight, whether --strict stopped the run at or before it.
   const queue: Promise<boolean>[] = [];
   let last: Promise<boolean> = Promise.resolve(false);
-  const queued = (p: Promise<ChunkOutcome>) => {
-    last = last.then(async (stopped) => stopped || (await take(await p)));
+  const queued = (p: Promise<ChunkOutcome>, tally: SourceTally) => {
+    last = last.then(async (stopped) => stopped || (await take([await p, tally])));
     // A failure is reported when its chunk's turn comes; until then it must not count as unhandled.
     last.catch(() => {});
     queue.push(last);
@@ -456,17 +466,19 @@ async function runWith(
     if (opts.follow) await follow(sources[0] as string);
     else {
       read: for (const source of sources) {
-        ruleSet.begin(source === "-" ? STDIN_NAME : source);
+        const file = source === "-" ? STDIN_NAME : source;
+        const tally = beginSource(counters, file);
+        ruleSet.begin(file);
         try {
           // A pipe may stay quiet for long: what its lines made certain is printed meanwhile.
           const bytesOf = readBytes(source, counters, ctx.stdin, CHUNK_BYTES);
           for await (const bytes of untilAborted(bytesOf, stop, source === "-" ? waiting : undefined)) {
             if (stopAtWait) break read;
             await reloadIfAsked();
-            queued(ruleSet.feed(bytes));
+            queued(ruleSet.feed(bytes), tally);
             if (await drain(IN_FLIGHT - 1)) break read;
           }
-          queued(ruleSet.finish());
+          queued(ruleSet.finish(), tally);
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
           ruleSet.abort();
@@ -490,15 +502,16 @@ async function runWith(
    * stays idle move the clock to the wall clock, so runs that are due finish without a newer event.
    */
   async function follow(file: string): Promise<void> {
+    const tally = beginSource(counters, file);
     ruleSet.begin(file);
     for await (const item of followFile(file, { signal: stop, chunkBytes: CHUNK_BYTES })) {
       await reloadIfAsked();
       if (item.kind === "bytes") {
         counters.bytes += item.bytes.length;
-        queued(ruleSet.feed(item.bytes));
+        queued(ruleSet.feed(item.bytes), tally);
         if (await drain(item.caughtUp ? 0 : IN_FLIGHT - 1)) return;
       } else if (item.kind === "restart") {
-        queued(ruleSet.finish());
+        queued(ruleSet.finish(), tally);
         if (await drain(0)) return;
         if (!opts.quiet) {
           ctx.stderr.write(
@@ -507,12 +520,12 @@ async function runWith(
         }
         ruleSet.begin(file);
       } else {
-        queued(ruleSet.advanceTo(Date.now()));
+        queued(ruleSet.advanceTo(Date.now()), tally);
         if (await drain(0)) return;
       }
       if (queue.length === 0) await out.flush();
     }
-    queued(ruleSet.finish());
+    queued(ruleSet.finish(), tally);
   }
 
   rejects.finish();
@@ -532,6 +545,7 @@ async function runWith(
     if (signal !== null) w.write(`stopped by ${signal}: the input read so far is done\n`);
     const skipped = reports.reduce((n, r) => n + r.skipped, 0);
     const late = reports.reduce((n, r) => n + r.late, 0);
+    for (const line of sourceLines(counters.sources)) w.write(line);
     const stats = ruleSet.stats();
     const outside = stats.outsideTime;
     w.write(

@@ -1,6 +1,8 @@
 /**
- * Read events from files or stdin: NDJSON or one JSON array, either of them gzip-compressed (found by
- * the gzip magic bytes, so `.gz` files and compressed stdin both work). Everything streams: chunks
+ * Read events from files or stdin: NDJSON, one JSON array or JSON values (a pretty-printed `_search`
+ * response), any of them gzip-compressed (found by the gzip magic bytes, so `.gz` files and
+ * compressed stdin both work), holding plain documents, search hits, `_search` responses or a
+ * `_bulk` body (src/node/input/shapes.ts). Everything streams: chunks
  * are pulled with `for await`, so a slow consumer holds the file reader back, and memory stays flat.
  * Lines become records in src/node/input/records.ts (the same code parses lines in rule workers).
  */
@@ -10,8 +12,18 @@ import { Readable as ReadableStream } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { DEFAULT_MAX_LINE_BYTES, type InputRecord, RecordReader } from "../../node/input/records.js";
+import type { SourceShape } from "../../node/input/shapes.js";
 
 export { DEFAULT_MAX_LINE_BYTES, DETECT_BYTES, type InputRecord } from "../../node/input/records.js";
+
+/** What one source held: its shape and its records, for the summary's `input:` lines. */
+export interface SourceTally {
+  readonly file: string;
+  /** As read so far; undefined before any byte. */
+  shape: SourceShape | undefined;
+  events: number;
+  rejected: number;
+}
 
 /** Running totals, read by the progress line and the summary. */
 export interface InputCounters {
@@ -23,11 +35,20 @@ export interface InputCounters {
   bytes: number;
   /** Sources that could not be read to their end (corrupt or truncated gzip data). */
   unreadable: number;
+  /** Each source begun, in order. */
+  sources: SourceTally[];
 }
 
 /** New zeroed counters. */
 export function newCounters(): InputCounters {
-  return { records: 0, events: 0, rejected: 0, bytes: 0, unreadable: 0 };
+  return { records: 0, events: 0, rejected: 0, bytes: 0, unreadable: 0, sources: [] };
+}
+
+/** Begin counting a source. */
+export function beginSource(counters: InputCounters, file: string): SourceTally {
+  const tally: SourceTally = { file, shape: undefined, events: 0, rejected: 0 };
+  counters.sources.push(tally);
+  return tally;
 }
 
 /**
@@ -35,11 +56,18 @@ export function newCounters(): InputCounters {
  * is reached), so that the summary counts only what was evaluated.
  */
 export function uncount(counters: InputCounters, unused: readonly InputRecord[]): void {
+  // The unused records are the current source's, the last one begun.
+  const tally = counters.sources[counters.sources.length - 1];
   for (const r of unused) {
     if (r.kind === "unreadable") continue;
     counters.records--;
-    if (r.kind === "event") counters.events--;
-    else counters.rejected--;
+    if (r.kind === "event") {
+      counters.events--;
+      if (tally) tally.events--;
+    } else {
+      counters.rejected--;
+      if (tally) tally.rejected--;
+    }
   }
 }
 
@@ -144,12 +172,19 @@ export async function* readSource(
 ): AsyncGenerator<InputRecord[]> {
   const file = source === "-" ? STDIN_NAME : source;
   const reader = new RecordReader(file, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const tally = beginSource(counters, file);
   const count = (batch: InputRecord[]) => {
     for (const r of batch) {
       counters.records++;
-      if (r.kind === "event") counters.events++;
-      else counters.rejected++;
+      if (r.kind === "event") {
+        counters.events++;
+        tally.events++;
+      } else {
+        counters.rejected++;
+        tally.rejected++;
+      }
     }
+    tally.shape = reader.shape();
     return batch;
   };
   for await (const bytes of readBytes(source, counters, stdin)) yield count(reader.write(bytes));

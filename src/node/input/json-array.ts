@@ -97,3 +97,84 @@ export class JsonArraySplitter {
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
+
+/**
+ * An incremental splitter of JSON values one after another (`{...} {...}`, as `jq .` prints them, or
+ * one pretty-printed `_search` response): each top-level value's text and the line it starts on.
+ */
+export class JsonValueSplitter {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private inValue = false;
+  private scalar = false;
+  private line = 1;
+  private parts: string[] = [];
+  private startLine = 1;
+
+  /** Feed decoded text; returns the values completed by it. */
+  push(chunk: string): ArrayPiece[] {
+    const out: ArrayPiece[] = [];
+    let from = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === 10) this.line++;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92) this.escaped = true;
+        else if (c === 34) {
+          this.inString = false;
+          if (this.depth === 0) {
+            this.finish(out, chunk.slice(from, i + 1));
+          }
+        }
+        continue;
+      }
+      if (this.scalar) {
+        // A bare scalar (or stray text) between values ends at white space or the next value.
+        if (!isSpace(c) && c !== 123 && c !== 91 && c !== 34) continue;
+        this.finish(out, chunk.slice(from, i));
+        if (isSpace(c)) continue;
+      }
+      if (!this.inValue) {
+        if (isSpace(c)) continue;
+        this.inValue = true;
+        this.startLine = this.line;
+        from = i;
+        if (c === 123 || c === 91) this.depth = 1;
+        else if (c === 34) this.inString = true;
+        else this.scalar = true;
+        continue;
+      }
+      if (c === 34) this.inString = true;
+      else if (c === 123 || c === 91) this.depth++;
+      else if (c === 125 || c === 93) {
+        this.depth--;
+        if (this.depth === 0) this.finish(out, chunk.slice(from, i + 1));
+      }
+    }
+    if (this.inValue) this.parts.push(chunk.slice(from));
+    return out;
+  }
+
+  /** The input ended; a scalar at the end is given, a value left open is reported. */
+  end(): ArrayPiece[] {
+    const out: ArrayPiece[] = [];
+    if (this.inValue) {
+      if (this.scalar) this.finish(out, "");
+      else out.push({ problem: "the JSON value is not closed (truncated input?)", line: this.startLine });
+    }
+    this.parts = [];
+    this.inValue = false;
+    return out;
+  }
+
+  private finish(out: ArrayPiece[], last: string): void {
+    this.parts.push(last);
+    out.push({ text: this.parts.join(""), line: this.startLine });
+    this.parts = [];
+    this.inValue = false;
+    this.scalar = false;
+    this.depth = 0;
+  }
+}

@@ -12,18 +12,26 @@
  * `[`, unless that first line is a complete JSON value on its own and more lines follow it (then it is
  * NDJSON whose first line is rejected as "not a JSON object (an array)"). Only the first line is held
  * to decide, up to `DETECT_BYTES`: a longer first line that starts with `[` is taken for an array.
+ *
+ * JSON values one after another (a pretty-printed `_search` response, `jq .` output): when the first
+ * line starts with `{` but is not a whole JSON value, the text from there is checked as JSON: a first
+ * value that completes (or is still valid JSON after `DETECT_BYTES`, or at the end) spanning lines
+ * makes the input a stream of JSON values; text that stops being JSON keeps it NDJSON (a broken first
+ * line is then rejected alone, as before).
+ *
+ * Each JSON object then goes through the file's shape (shapes.ts): plain documents, search hits,
+ * `_search` responses or a `_bulk` body, decided by the first object.
  */
 import { StringDecoder } from "node:string_decoder";
-import type { EqlEvent } from "../../types.js";
-import { JsonArraySplitter } from "./json-array.js";
+import { JsonArraySplitter, JsonValueSplitter } from "./json-array.js";
+import { type InputLayout, type ShapedRecord, ShapeReader, type SourceShape } from "./shapes.js";
 
 /**
  * One input record: an event, a line that could not be used, or a source that could not be read to
  * its end (a truncated gzip file), with where it came from.
  */
 export type InputRecord =
-  | { readonly kind: "event"; readonly event: EqlEvent; readonly file: string; readonly line: number }
-  | { readonly kind: "rejected"; readonly file: string; readonly line: number; readonly reason: string }
+  | ShapedRecord
   | { readonly kind: "unreadable"; readonly file: string; readonly reason: string };
 
 /** The longest NDJSON line read by default (64 MiB); longer lines are rejected without being held. */
@@ -32,24 +40,24 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** How much of a first line starting with `[` is held to tell NDJSON from a JSON array document. */
 export const DETECT_BYTES = 1024 * 1024;
 
-function parseRecord(text: string, file: string, line: number): InputRecord {
+/** A JSON object parsed from one record's text, or why the text is not one. */
+function parseObject(text: string): Record<string, unknown> | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { kind: "rejected", file, line, reason: `not JSON (${(e as Error).message})` };
+    return `not JSON (${(e as Error).message})`;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const what = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-    return { kind: "rejected", file, line, reason: `not a JSON object (${what})` };
+    return `not a JSON object (${what})`;
   }
   // Elasticsearch rejects a document with a key twice in one object; JSON.parse keeps the last.
   if (mayRepeatKeys(text, value)) {
     const dup = duplicateKey(text);
-    if (dup !== undefined)
-      return { kind: "rejected", file, line, reason: `duplicate key ${JSON.stringify(dup)}` };
+    if (dup !== undefined) return `duplicate key ${JSON.stringify(dup)}`;
   }
-  return { kind: "event", event: value as EqlEvent, file, line };
+  return value as Record<string, unknown>;
 }
 
 /**
@@ -129,6 +137,12 @@ function longerThan(s: string, budget: number): boolean {
   return Buffer.byteLength(s) > budget;
 }
 
+/** Where a splitter's records go: JSON text to parse, or a record already rejected. */
+interface RecordSink {
+  text(text: string, line: number, out: InputRecord[]): void;
+  reject(line: number, reason: string, out: InputRecord[]): void;
+}
+
 /**
  * Splits NDJSON text into records as it arrives, in time linear in the input: only each new chunk is
  * scanned for newlines, and a line spanning chunks is joined once. A line over `max` bytes is dropped
@@ -141,7 +155,7 @@ class LineSplitter {
   private line = 0;
 
   constructor(
-    private readonly file: string,
+    private readonly sink: RecordSink,
     private readonly max: number,
     /** Lines (1-based) whose bytes are not valid UTF-8. */
     private readonly badLines: Set<number>,
@@ -192,63 +206,180 @@ class LineSplitter {
     this.pendingBytes = 0;
     this.tooLong = false;
     if (tooLong) {
-      out.push({
-        kind: "rejected",
-        file: this.file,
-        line: this.line,
-        reason: `line longer than ${this.max} bytes`,
-      });
+      this.sink.reject(this.line, `line longer than ${this.max} bytes`, out);
       return;
     }
     if (bad) {
-      out.push({ kind: "rejected", file: this.file, line: this.line, reason: "invalid UTF-8" });
+      this.sink.reject(this.line, "invalid UTF-8", out);
       return;
     }
-    // JSON.parse accepts surrounding whitespace; blank lines are told apart only when parsing fails.
     // Blank means JSON whitespace only: a line of other spaces (no-break, line separator, form feed)
     // is not JSON and is rejected.
-    if (raw.length === 0) return;
-    const record = parseRecord(raw, this.file, this.line);
-    if (record.kind === "event" || !/^[ \t\r]*$/.test(raw)) out.push(record);
+    if (raw.length === 0 || /^[ \t\r]*$/.test(raw)) return;
+    this.sink.text(raw, this.line, out);
   }
 }
 
+/** A number or literal token, from where it starts. */
+const TOKEN = /[-+.0-9a-zA-Z]+/y;
+
 /**
- * Decide NDJSON or JSON array from the start of the input (without a BOM); undefined while more text
- * is needed. `ended` says the input has no more text.
+ * Where the first JSON value in `text`, which starts with `{` at `at`, ends (the index after it);
+ * `"prefix"` when `text` ends inside it with everything so far valid JSON, `"invalid"` when it stops
+ * being JSON first. Only the input's head is checked this way, to tell JSON values from NDJSON.
  */
-function detect(head: string, ended: boolean): "ndjson" | "array" | undefined {
+export function firstValueEnd(text: string, at: number): number | "prefix" | "invalid" {
+  // Open containers (true: object) and what comes next.
+  const open: boolean[] = [];
+  type Next = "value" | "key" | "keyOrEnd" | "colon" | "commaOrEnd" | "valueOrEnd";
+  let next = "value" as Next;
+  let i = at;
+  const afterValue = (): number | undefined => {
+    next = "commaOrEnd";
+    return open.length === 0 ? i : undefined;
+  };
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      i++;
+      continue;
+    }
+    if (c === "{" || c === "[") {
+      if (next !== "value" && next !== "valueOrEnd") return "invalid";
+      open.push(c === "{");
+      next = c === "{" ? "keyOrEnd" : "valueOrEnd";
+      i++;
+    } else if (c === "}" || c === "]") {
+      const obj = open[open.length - 1];
+      if (obj === undefined || obj !== (c === "}")) return "invalid";
+      if (!(next === "commaOrEnd" || (obj ? next === "keyOrEnd" : next === "valueOrEnd"))) return "invalid";
+      open.pop();
+      i++;
+      const end = afterValue();
+      if (end !== undefined) return end;
+    } else if (c === ",") {
+      if (next !== "commaOrEnd") return "invalid";
+      next = open[open.length - 1] ? "key" : "value";
+      i++;
+    } else if (c === ":") {
+      if (next !== "colon") return "invalid";
+      next = "value";
+      i++;
+    } else if (c === '"') {
+      const isKey = next === "key" || next === "keyOrEnd";
+      if (!isKey && next !== "value" && next !== "valueOrEnd") return "invalid";
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 34) break;
+        if (d < 0x20) return "invalid";
+        if (d === 92) {
+          const e = text[j + 1];
+          if (e === undefined) return "prefix";
+          if (e === "u") {
+            const hex = text.slice(j + 2, j + 6);
+            if (!/^[0-9a-fA-F]*$/.test(hex)) return "invalid";
+            if (hex.length < 4) return "prefix";
+            j += 5;
+          } else if ('"\\/bfnrt'.includes(e)) j++;
+          else return "invalid";
+        }
+      }
+      if (j >= text.length) return "prefix";
+      i = j + 1;
+      if (isKey) next = "colon";
+      else {
+        const end = afterValue();
+        if (end !== undefined) return end;
+      }
+    } else {
+      if (next !== "value" && next !== "valueOrEnd") return "invalid";
+      TOKEN.lastIndex = i;
+      const m = TOKEN.exec(text);
+      if (!m) return "invalid";
+      const token = m[0];
+      if (i + token.length >= text.length) {
+        // The input may stop inside the token: it need only begin a number or a literal.
+        if (
+          !/^-?(\d+\.?\d*([eE][-+]?\d*)?)?$/.test(token) &&
+          !["true", "false", "null"].some((l) => l.startsWith(token))
+        )
+          return "invalid";
+        return "prefix";
+      }
+      if (
+        !/^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(token) &&
+        token !== "true" &&
+        token !== "false" &&
+        token !== "null"
+      )
+        return "invalid";
+      i += token.length;
+      afterValue();
+    }
+  }
+  return "prefix";
+}
+
+/**
+ * Decide NDJSON, JSON array or JSON values from the start of the input (without a BOM); undefined
+ * while more text is needed. `ended` says the input has no more text.
+ */
+function detect(head: string, ended: boolean): InputLayout | undefined {
   const at = head.search(/\S/);
   if (at < 0) return ended || head.length > DETECT_BYTES ? "ndjson" : undefined;
-  if (head[at] !== "[") return "ndjson";
+  const first = head[at];
+  if (first !== "[" && first !== "{") return "ndjson";
   const nl = head.indexOf("\n", at);
-  if (nl < 0) return ended || head.length - at > DETECT_BYTES ? "array" : undefined;
+  const full = ended || head.length - at > DETECT_BYTES;
+  if (nl < 0) return full ? (first === "[" ? "array" : "ndjson") : undefined;
+  if (first === "{") {
+    if (isJsonValue(head.slice(at, nl))) return "ndjson";
+    // A first line that begins a JSON value spanning lines: JSON values, unless the text stops being JSON.
+    const end = firstValueEnd(head, at);
+    if (end === "invalid") return "ndjson";
+    if (end === "prefix") return full ? "json" : undefined;
+    return "json";
+  }
   // A first line that is not a whole JSON value is the start of a multi-line array.
   if (!isJsonValue(head.slice(at, nl))) return "array";
   // A whole JSON value on the first line: NDJSON if more lines follow, else a one-line array.
   if (/\S/.test(head.slice(nl + 1))) return "ndjson";
-  return ended || head.length - at > DETECT_BYTES ? "array" : undefined;
+  return full ? "array" : undefined;
 }
 
 /**
  * The records of one source, from its (decompressed) bytes as they arrive: UTF-8 decoding, a leading
- * BOM, NDJSON or JSON array, line numbers and long lines are handled here.
+ * BOM, NDJSON, JSON array or JSON values, line numbers and long lines, and the file's shape (plain
+ * documents, search hits, `_search` responses, `_bulk` body) are handled here.
  */
 export class RecordReader {
   private readonly decoder = new StringDecoder("utf8");
-  private mode: "unknown" | "ndjson" | "array" = "unknown";
+  private mode: "unknown" | InputLayout = "unknown";
   private head = "";
   private readonly lines: LineSplitter;
-  private readonly splitter = new JsonArraySplitter();
+  private splitter: JsonArraySplitter | JsonValueSplitter | null = null;
+  private readonly shapes: ShapeReader;
   /** Newlines in the bytes so far. */
   private newlines = 0;
   private readonly badLines = new Set<number>();
+  private readonly sink: RecordSink;
 
   constructor(
     private readonly file: string,
     maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
   ) {
-    this.lines = new LineSplitter(file, maxLineBytes, this.badLines);
+    this.sink = {
+      text: (text, line, out) => this.record(text, line, false, out),
+      reject: (line, reason, out) => this.reject(line, reason, out),
+    };
+    this.lines = new LineSplitter(this.sink, maxLineBytes, this.badLines);
+    this.shapes = new ShapeReader(file);
+  }
+
+  /** What the file holds, as far as it has been read (its shape is decided by its first JSON object). */
+  shape(): SourceShape {
+    return this.shapes.shape();
   }
 
   /**
@@ -303,25 +434,56 @@ export class RecordReader {
       this.head = (this.head + tail).replace(/^\uFEFF/, "");
       batch = this.decide(true);
     } else batch = this.feed(tail);
-    if ((this.mode as string) === "array") batch.push(...this.fromArray(this.splitter.end()));
+    if (this.splitter) this.fromPieces(this.splitter.end(), batch);
     else this.lines.end(batch);
+    this.shapes.end(batch);
     return batch;
   }
 
-  private fromArray(pieces: ReturnType<JsonArraySplitter["push"]>): InputRecord[] {
-    return pieces.map((p) =>
-      "problem" in p
-        ? { kind: "rejected", file: this.file, line: p.line, reason: p.problem }
-        : this.badLines.has(p.line)
-          ? { kind: "rejected", file: this.file, line: p.line, reason: "invalid UTF-8" }
-          : parseRecord(p.text, this.file, p.line),
-    );
+  /** One record's text: parsed, then read by the file's shape. */
+  private record(text: string, line: number, multiLine: boolean, out: InputRecord[]): void {
+    const value = parseObject(text);
+    if (typeof value === "string") {
+      this.reject(line, value, out);
+      return;
+    }
+    this.shapes.push(value, line, multiLine && text.includes("\n") ? text : undefined, out);
+  }
+
+  private reject(line: number, reason: string, out: InputRecord[]): void {
+    this.shapes.rejected();
+    out.push({ kind: "rejected", file: this.file, line, reason });
+  }
+
+  private fromPieces(pieces: ReturnType<JsonArraySplitter["push"]>, out: InputRecord[]): void {
+    for (const p of pieces) {
+      if ("problem" in p) this.reject(p.line, p.problem, out);
+      else {
+        const bad = this.badLine(p.text, p.line);
+        if (bad !== undefined) this.reject(bad, "invalid UTF-8", out);
+        else this.record(p.text, p.line, true, out);
+      }
+    }
+  }
+
+  /** The first line of a value's text (from `line` on) whose bytes are not UTF-8, if any. */
+  private badLine(text: string, line: number): number | undefined {
+    if (this.badLines.size === 0) return undefined;
+    if (this.badLines.has(line)) return line;
+    // Only a text with U+FFFD can hold a bad line (see checkUtf8).
+    if (!text.includes("\uFFFD")) return undefined;
+    let at = line;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+      at++;
+      if (this.badLines.has(at)) return at;
+    }
+    return undefined;
   }
 
   private feed(text: string): InputRecord[] {
-    if (this.mode === "array") return this.fromArray(this.splitter.push(text));
     const batch: InputRecord[] = [];
-    this.lines.push(text, batch);
+    if (this.splitter) this.fromPieces(this.splitter.push(text), batch);
+    else this.lines.push(text, batch);
     return batch;
   }
 
@@ -329,6 +491,9 @@ export class RecordReader {
     const found = detect(this.head, ended);
     if (found === undefined) return [];
     this.mode = found;
+    if (/\S/.test(this.head)) this.shapes.layout = found;
+    if (found === "array") this.splitter = new JsonArraySplitter();
+    else if (found === "json") this.splitter = new JsonValueSplitter();
     const text = this.head;
     this.head = "";
     return this.feed(text);

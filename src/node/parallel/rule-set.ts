@@ -23,6 +23,7 @@ import { ruleCompileOptions } from "../../rules/from-object.js";
 import { presearchAlternatives } from "../../rules/presearch.js";
 import type { RuleRunReport, RuleSetOptions, RuleSetStats } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
+import type { SourceShape } from "../input/shapes.js";
 import type { WorkerReply, WorkerSetup } from "./protocol.js";
 import {
   type ChunkResult,
@@ -66,6 +67,11 @@ export interface ChunkOutcome {
   readonly rejected: readonly RejectedRecord[];
   /** Alerts made certain, by the index of the record (an event) that made them certain, ascending. */
   readonly alerts: readonly { readonly record: number; readonly alerts: readonly AlertDocument[] }[];
+  /**
+   * What the source holds, as read so far: plain documents, search hits, `_search` responses or a
+   * `_bulk` body (decided by its first JSON object), and its layout (NDJSON, JSON array, JSON).
+   */
+  readonly shape: SourceShape;
 }
 
 /** A worker thread failed or stopped: the run cannot go on (its message says which and why). */
@@ -423,6 +429,7 @@ export class ParallelRuleSet {
       events: first.records - first.rejected.length,
       rejected: first.rejected.map((r) => ({ ...r, file })),
       alerts,
+      shape: first.shape ?? { responses: 0, kibana: 0, deletes: 0 },
     };
   }
 

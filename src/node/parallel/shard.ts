@@ -20,6 +20,7 @@ import {
 import type { LoadedRule } from "../../rules/types.js";
 import type { CompiledQuery } from "../../types.js";
 import { DEFAULT_MAX_LINE_BYTES, RecordReader } from "../input/records.js";
+import type { SourceShape } from "../input/shapes.js";
 
 /** The part of a loaded rule a worker needs, in a form that crosses threads (no functions). */
 export interface RuleSource {
@@ -94,6 +95,8 @@ export interface ChunkResult {
   readonly matched: number[];
   readonly runs: RunAlerts[];
   readonly stats: RuleSetStats;
+  /** The source's shape as read so far (only from the shard that reports records). */
+  readonly shape?: SourceShape;
 }
 
 /** What a shard gives at the end. */
@@ -176,12 +179,14 @@ export class RuleShard {
       case "begin":
         this.reader = new RecordReader(op.file, this.maxLineBytes);
         return null;
-      case "bytes":
-        return this.take(this.source().write(op.bytes));
+      case "bytes": {
+        const reader = this.source();
+        return this.take(reader.write(op.bytes), reader);
+      }
       case "finish": {
-        const records = this.source().end();
+        const reader = this.source();
         this.reader = null;
-        return this.take(records);
+        return this.take(reader.end(), reader);
       }
       case "abort":
         this.reader = null;
@@ -207,7 +212,7 @@ export class RuleShard {
     return this.reader;
   }
 
-  private take(records: ReturnType<RecordReader["write"]>): ChunkResult {
+  private take(records: ReturnType<RecordReader["write"]>, reader: RecordReader): ChunkResult {
     const rejected: RejectedLine[] = [];
     const matched: number[] = [];
     const runs: RunAlerts[] = [];
@@ -222,7 +227,14 @@ export class RuleShard {
         rejected.push({ index: i, line: r.line, reason: r.reason });
       }
     }
-    return { records: records.length, rejected, matched, runs, stats: this.set.stats() };
+    return {
+      records: records.length,
+      rejected,
+      matched,
+      runs,
+      stats: this.set.stats(),
+      ...(this.reportRecords ? { shape: reader.shape() } : {}),
+    };
   }
 
   /** Cut `alerts` into the runs the rule set reported, tagged with the rules' global indexes. */
