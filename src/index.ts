@@ -27,7 +27,6 @@ export {
   type SourceLocation,
 } from "./errors.js";
 export {
-  BUILTIN_FIELD_MAPS,
   type FieldMap,
   type FieldMapProblem,
   fieldMapProblems,

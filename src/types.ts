@@ -35,7 +35,7 @@ export interface CompileOptions {
   /**
    * Data field → the ECS field it holds (`{ proc_name: "process.name" }`), applied as Elasticsearch
    * `alias` fields are: a query naming `process.name` reads `proc_name`. Works with or without a
-   * `mapping`; without one, fields outside the map are read as they are. See `BUILTIN_FIELD_MAPS`.
+   * `mapping`; without one, fields outside the map are read as they are. See `BUILTIN_FIELD_MAPS` in `mini-eql/node`.
    */
   fieldMap?: Readonly<Record<string, string>>;
   /** Extra or replacement functions, looked up case-insensitively before the standard table. */

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { locate } from "../errors.js";
-import { BUILTIN_FIELD_MAPS, type FieldMap, fieldMapProblems } from "../field-map.js";
+import { type FieldMap, fieldMapProblems } from "../field-map.js";
 
 /** Stable codes of field map errors. */
 export const FieldMapErrorCodes = {
@@ -156,3 +156,52 @@ export function parseFieldMap(text: string, file = "<field map>"): FieldMap {
   }
   return flat;
 }
+
+/**
+ * Field maps that ship with the library, by name (`--field-map sysmon`). Each is aliases only: a
+ * value the data does not hold (`process.name` from a path, `event.category` from an event code)
+ * cannot come from a map, so rules on such fields need the data's own pipeline to set them.
+ */
+export const BUILTIN_FIELD_MAPS: Readonly<Record<string, FieldMap>> = {
+  /** Sysmon events as Winlogbeat ships them without its ingest pipeline (`winlog.event_data.*`). */
+  sysmon: {
+    "winlog.event_data.Image": "process.executable",
+    "winlog.event_data.CommandLine": "process.command_line",
+    "winlog.event_data.ProcessId": "process.pid",
+    "winlog.event_data.ProcessGuid": "process.entity_id",
+    "winlog.event_data.CurrentDirectory": "process.working_directory",
+    "winlog.event_data.OriginalFileName": "process.pe.original_file_name",
+    "winlog.event_data.ParentImage": "process.parent.executable",
+    "winlog.event_data.ParentCommandLine": "process.parent.command_line",
+    "winlog.event_data.ParentProcessId": "process.parent.pid",
+    "winlog.event_data.ParentProcessGuid": "process.parent.entity_id",
+    "winlog.event_data.User": "user.name",
+    "winlog.event_data.TargetFilename": "file.path",
+    "winlog.event_data.ImageLoaded": "dll.path",
+    "winlog.event_data.TargetObject": "registry.path",
+    "winlog.event_data.Details": "registry.data.strings",
+    "winlog.event_data.SourceIp": "source.ip",
+    "winlog.event_data.SourcePort": "source.port",
+    "winlog.event_data.DestinationIp": "destination.ip",
+    "winlog.event_data.DestinationPort": "destination.port",
+    "winlog.event_data.DestinationHostname": "destination.domain",
+    "winlog.event_data.Protocol": "network.transport",
+    "winlog.event_data.QueryName": "dns.question.name",
+    "winlog.computer_name": "host.name",
+    "winlog.event_id": "event.code",
+  },
+  /** Linux audit records as Filebeat's auditd module reads them before ECS renaming (`auditd.log.*`). */
+  auditd: {
+    "auditd.log.exe": "process.executable",
+    "auditd.log.comm": "process.name",
+    "auditd.log.pid": "process.pid",
+    "auditd.log.ppid": "process.parent.pid",
+    "auditd.log.cwd": "process.working_directory",
+    "auditd.log.uid": "user.id",
+    "auditd.log.euid": "user.effective.id",
+    "auditd.log.auid": "user.audit.id",
+    "auditd.log.gid": "group.id",
+    "auditd.log.record_type": "event.action",
+    "auditd.log.node": "host.name",
+  },
+};

@@ -27,6 +27,7 @@ export function conformanceMain(
   return runCli(argv, { ...options, compile });
 }
 export {
+  BUILTIN_FIELD_MAPS,
   FieldMapError,
   FieldMapErrorCodes,
   parseFieldMap,

@@ -36,8 +36,12 @@ const ARGS = [
 /** Where the screenshot is kept (gitignored); UPDATE_SCREENSHOT=1 also refreshes the README's copy. */
 const ARTIFACTS = "test-results";
 const README_SHOT = "docs/playground.png";
-/** The bundle's budget: the page, the example's texts and the whole core with its parser. */
-const MAX_BUNDLE_BYTES = 450 * 1024;
+/**
+ * The bundle's budget: the page, the example's texts and the whole core with its parser. Raised from
+ * 450 KiB when the core took in the lint table, strict rule keys, explanations of matches and partial
+ * snapshot restores (461 KB minified, 141 KB gzipped then).
+ */
+const MAX_BUNDLE_BYTES = 470 * 1024;
 
 // Without Chromium a developer's run skips with the reason; CI must run it (and fails if it cannot).
 const skip = !existsSync(CHROMIUM) && !process.env.CI;

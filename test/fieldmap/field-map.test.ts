@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { compile, compileRules, explainQuery, fieldMapProblems } from "../../src/index.js";
 import {
   BUILTIN_FIELD_MAPS,
-  compile,
-  compileRules,
-  explainQuery,
-  fieldMapProblems,
-} from "../../src/index.js";
-import { FieldMapError, loadRules, parseFieldMap, readFieldMap } from "../../src/node/index.js";
+  FieldMapError,
+  loadRules,
+  parseFieldMap,
+  readFieldMap,
+} from "../../src/node/index.js";
 
 describe("field maps as aliases", () => {
   const map = {
