@@ -18,7 +18,8 @@ export default defineConfig([
       "testing/index": "src/testing/index.ts",
     },
     format: ["esm", "cjs"],
-    dts: true,
+    // Declarations come from tsc (scripts/build-types.mjs): one pass, a file per module.
+    dts: false,
     sourcemap: true,
     // The command line is built by the second config into dist/cli, at the same time.
     clean: ["!cli/**"],
