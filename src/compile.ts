@@ -10,7 +10,7 @@ import { sequenceStream } from "./engine/sequence-stream.js";
 import { eventStream, type QueryStream, type StreamContext, type StreamOptions } from "./engine/stream.js";
 import { EqlSemanticError, ErrorCodes } from "./errors.js";
 import { effectiveMapping } from "./field-map.js";
-import { type Mapping, parseMapping, resolveField } from "./mapping.js";
+import { type Mapping, resolveField } from "./mapping.js";
 import { ownOptions } from "./options.js";
 import { parse } from "./parse.js";
 import type { FieldTable } from "./runtime/field-table.js";
@@ -78,11 +78,12 @@ export function compileShared(
 function compileStatement(statement: Statement, given: CompileOptions, table?: FieldTable): CompiledQuery {
   const options = ownOptions(given);
   const read = (segments: readonly string[]) => (table ? table.reader(segments) : fieldReader(segments));
-  const given_ = parseMapping(options.mapping);
+  // Both are remembered per mapping object, so the rules of a set sharing one parse it once.
+  const dataMapping = effectiveMapping({ mapping: options.mapping });
   const mapping: Mapping = effectiveMapping(options);
   // A field map alone is not a mapping of the data: fields outside it stay readable, untyped.
   const allowUnknownFields =
-    options.allowUnknownFields === true || (given_.fields.size === 0 && options.fieldMap !== undefined);
+    options.allowUnknownFields === true || (dataMapping.fields.size === 0 && options.fieldMap !== undefined);
   const categoryField = options.eventCategoryField ?? "event.category";
   const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
   const size = options.size ?? DEFAULT_SIZE;
@@ -116,7 +117,7 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
     );
 
   // Without data, `?field` is an ordinary field unless the mapping says which fields exist.
-  const knownFromMapping = given_.fields.size > 0 ? new Set(mapping.fields.keys()) : null;
+  const knownFromMapping = dataMapping.fields.size > 0 ? new Set(mapping.fields.keys()) : null;
   const base = build(knownFromMapping);
   const kind = statement.query.kind;
   const timestamp = read([timestampField]);
