@@ -67,7 +67,7 @@ export function fieldMapProblems(map: unknown): FieldMapProblem[] {
  * the data field takes the ECS field's definition (type, `ignore_above`, ...) unless the mapping
  * defines it already. Throws a `TypeError` for a map `fieldMapProblems` rejects (API misuse).
  */
-export function applyFieldMap(mapping: Mapping, map: FieldMap): Mapping {
+function applyFieldMap(mapping: Mapping, map: FieldMap): Mapping {
   const problems = fieldMapProblems(map);
   if (problems.length > 0) {
     const p = problems[0] as FieldMapProblem;

@@ -74,13 +74,19 @@ function ignoredNote(e: Expr, event: EqlEvent, mapping: Mapping | null): string 
   return notes.length > 0 ? notes.join("; ") : undefined;
 }
 
-function evaluate(text: string, event: EqlEvent, options: CompileOptions): boolean {
+/** `text` compiled as a test of events; one that does not compile is false for every event. */
+function tester(text: string, options: CompileOptions): (event: EqlEvent) => boolean {
   try {
-    return compile(text, options).matches(event);
+    const compiled = compile(text, options);
+    return (event) => compiled.matches(event);
   } catch {
     // A sub-expression that is not a boolean on its own (cannot happen for and/or operands) is false.
-    return false;
+    return () => false;
   }
+}
+
+function evaluate(text: string, event: EqlEvent, options: CompileOptions): boolean {
+  return tester(text, options)(event);
 }
 
 /** Drop the printer's outermost parentheses when they enclose the whole text. */
@@ -159,9 +165,10 @@ function matchedBy(
         }));
   const found: ExplainMatch[] = [];
   for (const leaf of leaves) {
+    const test = tester(leaf.text, alone);
     for (let i = 0; i < values.length && found.length < MAX_MATCHES; i++) {
       const value = values[i];
-      if (!evaluate(leaf.text, { [read]: value } as EqlEvent, alone)) continue;
+      if (!test({ [read]: value } as EqlEvent)) continue;
       found.push({
         field: written,
         value,
@@ -202,21 +209,48 @@ export function explainQuery(
   const options = ownOptions(given);
   const statement = typeof query === "string" ? parse(query) : query;
   const q = statement.query;
-  let mapping: Mapping | null = null;
-  try {
-    mapping =
-      options.mapping === undefined && options.fieldMap === undefined ? null : effectiveMapping(options);
-  } catch {
-    mapping = null;
-  }
+  const mapping = explainMapping(options);
   if (q.kind === "event") return explainFilter(q, event, options, mapping);
-  const terms = [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])];
-  const children = terms.map((t, i) => {
-    const node = explainFilter(t.filter, event, options, mapping);
-    const label = q.kind === "sequence" && t === q.until ? "until" : `term ${i + 1}`;
-    return { ...node, text: `${label}: ${node.text}` };
-  });
+  const children = termsOf(statement).map((_, i) => explainTerm(statement, i, event, options, mapping));
   return { text: q.kind, result: children.some((c) => c.result), children };
+}
+
+/** The mapping leaves are read through, or null without one (or with one that does not parse). */
+function explainMapping(options: CompileOptions): Mapping | null {
+  try {
+    return options.mapping === undefined && options.fieldMap === undefined ? null : effectiveMapping(options);
+  } catch {
+    return null;
+  }
+}
+
+/** The terms of a sequence (its `until` last) or sample; none for an event query. */
+function termsOf(statement: Statement): EventQuery[] {
+  const q = statement.query;
+  if (q.kind === "event") return [];
+  return [...q.terms, ...(q.kind === "sequence" && q.until ? [q.until] : [])].map((t) => t.filter);
+}
+
+/** The tree of the `i`-th term of a sequence or sample, labelled `term i+1:` (or `until:`). */
+function explainTerm(
+  statement: Statement,
+  i: number,
+  event: EqlEvent,
+  options: CompileOptions,
+  mapping: Mapping | null,
+): ExplainNode {
+  const q = statement.query;
+  const filter = termsOf(statement)[i] as EventQuery;
+  const node = explainFilter(filter, event, options, mapping);
+  const label = q.kind === "sequence" && q.until?.filter === filter ? "until" : `term ${i + 1}`;
+  return { ...node, text: `${label}: ${node.text}` };
+}
+
+/** The tree of the term that placed `event` at position `i` of a sequence or sample. */
+function explainAt(statement: Statement, i: number, event: EqlEvent, given: CompileOptions): ExplainNode {
+  const options = ownOptions(given);
+  if (i < 0 || i >= termsOf(statement).length) return explainQuery(statement, event, options);
+  return explainTerm(statement, i, event, options, explainMapping(options));
 }
 
 /** A query result with the explanation of each of its events. */
@@ -246,9 +280,7 @@ export function explainResult(
     join_keys: hit.join_keys,
     events: hit.events.map((h, i) => {
       if (h.missing) return { missing: true as const };
-      const tree = explainQuery(statement, h._source, options);
-      const term = tree.children?.[i];
-      return { event: h._source, explanation: term ?? tree };
+      return { event: h._source, explanation: explainAt(statement, i, h._source, options) };
     }),
   };
 }
@@ -282,8 +314,7 @@ export function explainAlert(
   const event = alertEvent(alert);
   if (statement.query.kind === "event") return explainQuery(statement, event, options);
   if (typeof group !== "number") return undefined;
-  const tree = explainQuery(statement, event, options);
-  return tree.children?.[group] ?? tree;
+  return explainAt(statement, group, event, options);
 }
 
 /** Print an explanation as an indented tree, one node a line: `[true ] host.os.type == "linux"`. */

@@ -10,10 +10,12 @@
  */
 import type { EventQuery, Expr, Field, Literal, Query } from "../ast/nodes.js";
 import { chainOperands } from "../ast/walk.js";
+import { effectiveMapping } from "../field-map.js";
 import { type Mapping, resolveField, scalarNullValue } from "../mapping.js";
 import { javaString } from "../runtime/java.js";
 import { foldCase, hasOneWayFold } from "../runtime/text.js";
 import { fieldKindOf } from "../runtime/values.js";
+import type { CompileOptions } from "../types.js";
 
 /** A literal term a field value must satisfy: equal to, start with, end with, or contain `text`. */
 export interface PresearchTerm {
@@ -224,4 +226,14 @@ export function presearchAlternatives(query: Query, ctx: PresearchContext): Pres
   if (query.kind === "event") return [filterAlternative(query, ctx)];
   const terms = query.kind === "sequence" && query.until ? [...query.terms, query.until] : query.terms;
   return terms.map((t) => filterAlternative(t.filter, ctx));
+}
+
+/**
+ * The presearch alternatives of a query compiled with `options`: read through its mapping and field
+ * map, ordered by its timestamp field, as the rule set indexes it.
+ */
+export function queryPresearch(query: Query, options: CompileOptions): PresearchAlternative[] {
+  const mapping = effectiveMapping(options);
+  const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
+  return presearchAlternatives(query, { mapping, timestampField });
 }

@@ -34,7 +34,7 @@ import { unwrapHit } from "./envelope.js";
 import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
 import { ruleCompileOptions } from "./from-object.js";
 import { compileIndexPatterns, eventIndex, type IndexMatcher, indexName } from "./index-pattern.js";
-import { presearchAlternatives } from "./presearch.js";
+import { queryPresearch } from "./presearch.js";
 import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
 import {
   eventRunner,
@@ -416,6 +416,8 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly timeSources = new Map<string, TimeSource>();
   /** Where the clock reads event time: `@timestamp` as the rules' mapping or field map places it. */
   private clockField = "@timestamp";
+  /** The clock's time source (set once the rules are compiled). */
+  private readonly clockTime: TimeSource;
   private readonly seen: Set<string>;
   private readonly counters = {
     events: 0,
@@ -597,12 +599,7 @@ class RuleSetImpl implements CompiledRuleSet {
         runnerCtx = ctx;
         runner = buildRunner(ctx);
         if (this.index) {
-          const orderField = resolveField(mapping, options_.timestampField ?? "@timestamp").name;
-          this.index.add(
-            i,
-            categoryField,
-            presearchAlternatives(query, { mapping, timestampField: orderField }),
-          );
+          this.index.add(i, categoryField, queryPresearch(query, options_));
         }
       }
       this.entries.push({
@@ -615,6 +612,7 @@ class RuleSetImpl implements CompiledRuleSet {
         fingerprint: null,
       });
     });
+    this.clockTime = this.timeSource("", this.clockField);
   }
 
   private indexMatcher(key: string, patterns: readonly string[] | undefined): IndexMatcher {
@@ -710,7 +708,7 @@ class RuleSetImpl implements CompiledRuleSet {
     const e = unwrapHit(event) as EqlEvent;
     this.table.next();
     if (this.range) {
-      const t = this.timeOf(this.timeSource("", this.clockField), e);
+      const t = this.timeOf(this.clockTime, e);
       if (t === null || t < this.range.from || t >= this.range.to) {
         this.counters.outsideTime++;
         return [];
@@ -728,7 +726,8 @@ class RuleSetImpl implements CompiledRuleSet {
     this.counters.candidates += candidates.length;
     const epoch = this.table.epoch;
     let any = false;
-    const hit: number[] | null = this.streaming ? [] : null;
+    // Without a limit, the rules that matched give their alerts now (made only when one did).
+    let hit: number[] | null = null;
     for (let c = 0; c < candidates.length; c++) {
       const i = candidates[c] as number;
       const entry = this.entries[i] as Entry;
@@ -737,7 +736,10 @@ class RuleSetImpl implements CompiledRuleSet {
       entry.report.evaluated++;
       if (entry.runner.push(e, n)) {
         any = true;
-        hit?.push(i);
+        if (this.streaming) {
+          if (hit === null) hit = [];
+          hit.push(i);
+        }
       }
       if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
     }
@@ -745,15 +747,13 @@ class RuleSetImpl implements CompiledRuleSet {
       this.counters.matched++;
       this.trace?.matched();
     }
-    if (hit) return this.emitFound(hit);
+    if (this.streaming) return hit ? this.emitFound(hit) : [];
     return this.scheduled ? this.advance(e) : [];
   }
 
   /** One execution without a limit: the alerts of the matches the rules `hit` just found, by rule. */
   private emitFound(hit: number[]): AlertDocument[] {
     const out: AlertDocument[] = [];
-    if (hit.length === 0) return out;
-    hit.sort((a, b) => a - b);
     for (const i of hit) {
       const before = out.length;
       for (const a of ((this.entries[i] as Entry).runner as Runner).due(this.now, this.seen)) out.push(a);
@@ -772,7 +772,7 @@ class RuleSetImpl implements CompiledRuleSet {
 
   /** Move the clock to the event's time (within `maxTimeJump`) and finish the runs it passed. */
   private advance(e: EqlEvent): AlertDocument[] {
-    const t = this.timeOf(this.timeSource("", this.clockField), e);
+    const t = this.timeOf(this.clockTime, e);
     if (t !== null) this.clock.accept(t);
     return this.finishRuns();
   }

@@ -104,7 +104,7 @@ function rowOf(alert: Record<string, unknown>, rules: RuleIndex): Row {
  * `=`, `+`, `-`, `@`, tab or CR, led by an apostrophe so that a spreadsheet shows it as text instead
  * of evaluating it as a formula.
  */
-export function csvField(value: string): string {
+function csvField(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

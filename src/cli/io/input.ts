@@ -55,7 +55,7 @@ export function beginSource(counters: InputCounters, file: string): SourceTally 
  * Take back the counts of records that were read but never used (the rest of a batch once `--size`
  * is reached), so that the summary counts only what was evaluated.
  */
-export function uncount(counters: InputCounters, unused: readonly InputRecord[]): void {
+function uncount(counters: InputCounters, unused: readonly InputRecord[]): void {
   // The unused records are the current source's, the last one begun.
   const tally = counters.sources[counters.sources.length - 1];
   for (const r of unused) {

@@ -70,7 +70,7 @@ const RESPONSE_KEYS = new Set([
  * `took`, `timed_out`, `_shards`, `_scroll_id`, `pit_id`, or no key a response cannot have (a
  * response cut down with `filter_path=hits.hits` is `{"hits":{"hits":[...]}}`).
  */
-export function isSearchResponse(v: unknown): v is { hits: { hits: unknown[] } } {
+function isSearchResponse(v: unknown): v is { hits: { hits: unknown[] } } {
   if (!isObject(v) || !has(v, "hits")) return false;
   const hits = v.hits;
   if (!isObject(hits) || !has(hits, "hits") || !Array.isArray(hits.hits)) return false;
@@ -97,7 +97,7 @@ const HIT_KEYS = new Set([
  * `_source`. Elasticsearch never indexes `_index`, `_id` or `_source` in a document's body, so no
  * document has this shape; a hit without `_source` is one (and is rejected: it has no document).
  */
-export function isSearchHit(v: Record<string, unknown>): boolean {
+function isSearchHit(v: Record<string, unknown>): boolean {
   const source = has(v, "_source");
   if (source && typeof v._index === "string") return true;
   if (!source && !has(v, "_index") && !has(v, "_id")) return false;
@@ -181,7 +181,7 @@ const KIND_NAME: Record<RecordKind, string> = {
 };
 
 /** A file's shape in messages: "plain documents". */
-export const SHAPE_NAME: Record<InputShape, string> = {
+const SHAPE_NAME: Record<InputShape, string> = {
   documents: "plain documents",
   hits: "search hits",
   responses: "_search responses",
@@ -240,7 +240,7 @@ function actionMeta(params: Record<string, unknown>): DocumentMeta | string {
  * Lines of the elements of the array at `path` (object keys from the top) in the JSON text `text`,
  * which starts on `firstLine`: where each hit of a multi-line search response starts.
  */
-export function arrayElementLines(text: string, firstLine: number, path: readonly string[]): number[] {
+function arrayElementLines(text: string, firstLine: number, path: readonly string[]): number[] {
   const lines: number[] = [];
   let line = firstLine;
   // Open containers: true for an object, false for an array; and each object's current key.

@@ -16,11 +16,10 @@ import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_STATE_BYTES } from "../../engine/budget.js";
-import { parseMapping, resolveField } from "../../mapping.js";
 import type { AlertDocument } from "../../rules/alert.js";
 import { toMillis } from "../../rules/duration.js";
 import { ruleCompileOptions } from "../../rules/from-object.js";
-import { presearchAlternatives } from "../../rules/presearch.js";
+import { queryPresearch } from "../../rules/presearch.js";
 import type { RuleRunReport, RuleSetOptions, RuleSetStats } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
 import type { SourceShape } from "../input/shapes.js";
@@ -170,9 +169,7 @@ function ruleCost(loaded: LoadedRule): number {
   let cost = query.kind === "event" ? 1 : 3;
   try {
     const options = loaded.compileOptions ?? ruleCompileOptions(loaded.rule);
-    const mapping = parseMapping(options.mapping);
-    const timestampField = resolveField(mapping, options.timestampField ?? "@timestamp").name;
-    for (const alt of presearchAlternatives(query, { mapping, timestampField })) {
+    for (const alt of queryPresearch(query, options)) {
       const open = alt.terms === null || alt.terms.length === 0;
       cost += open ? (alt.category === null ? 16 : 4) : 1;
     }
