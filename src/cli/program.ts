@@ -3,9 +3,11 @@
  * with examples; the commands themselves live in ./commands and are thin over the library. They are
  * imported when run, so --help and --version answer without loading the query engine.
  */
+
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { version } from "../../package.json";
 import { LINT_TABLE, lintCodeInfo, nearestLintCode } from "../rules/lint.js";
+import { SEVERITIES } from "../rules/select.js";
 import { type CliContext, processContext } from "./context.js";
 import { ExitCode, ExitError, UsageError } from "./errors.js";
 import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
@@ -179,12 +181,7 @@ export function buildProgram(
         .default("full"),
     )
     .addOption(
-      new Option("--min-severity <level>", "run only rules of this severity or higher").choices([
-        "low",
-        "medium",
-        "high",
-        "critical",
-      ]),
+      new Option("--min-severity <level>", "run only rules of this severity or higher").choices(SEVERITIES),
     )
     .option(
       "--tag <tag>",

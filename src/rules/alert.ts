@@ -148,9 +148,20 @@ export function buildEventAlert(
   raw: Record<string, unknown>,
   notes: SafeNotes = { replaced: 0 },
 ): AlertDocument {
-  const event = jsonSafe(raw, notes) as Record<string, unknown>;
+  return eventAlert(ctx, safeCopy(raw, notes));
+}
+
+/** `raw` copied JSON-safe (see `jsonSafe`), keeping where the document came from. */
+function safeCopy(raw: Record<string, unknown>, notes: SafeNotes): Record<string, unknown> {
+  const copy = jsonSafe(raw, notes) as Record<string, unknown>;
   const meta = documentMeta(raw);
-  if (meta) setDocumentMeta(event, meta);
+  if (meta) setDocumentMeta(copy, meta);
+  return copy;
+}
+
+/** The alert for an event already copied JSON-safe. */
+function eventAlert(ctx: AlertContext, event: Record<string, unknown>): AlertDocument {
+  const meta = documentMeta(event);
   const key = eventKey(event);
   const { source, original } = splitSource(event);
   const time = originalTime(event);
@@ -192,16 +203,11 @@ export function buildSequenceAlerts(
   raw: Record<string, unknown>[],
   notes: SafeNotes = { replaced: 0 },
 ): AlertDocument[] {
-  const events = raw.map((e) => {
-    const copy = jsonSafe(e, notes) as Record<string, unknown>;
-    const meta = documentMeta(e);
-    if (meta) setDocumentMeta(copy, meta);
-    return copy;
-  });
+  const events = raw.map((e) => safeCopy(e, notes));
   const keys = events.map(eventKey);
   const groupId = sha256Hex(`${ctx.ruleUuid}|${keys.join("|")}|${ctx.spaceId}`);
   const blocks = events.map((event, i) => ({
-    ...buildEventAlert(ctx, event, { replaced: 0 }),
+    ...eventAlert(ctx, event),
     "kibana.alert.uuid": sha256Hex(`${groupId}|${i}|${keys[i]}`),
     "kibana.alert.building_block_type": "default",
     "kibana.alert.group.id": groupId,

@@ -4,7 +4,9 @@
  * alerted. Table, CSV and summary read a few fields of each alert and keep nothing else, so they
  * stream like the JSON formats (the summary keeps one line per rule that alerted).
  */
+
 import type { LoadedRule } from "../../index.js";
+import { SEVERITIES } from "../../rules/select.js";
 import { plural } from "../report.js";
 import { printable } from "../term.js";
 import { queryFields } from "./columns.js";
@@ -31,7 +33,8 @@ const CSV_COLUMNS = [
 type Row = Record<(typeof CSV_COLUMNS)[number], string>;
 
 /** Severities from the most to the least severe, as the summary lists them. */
-const SEVERITY_ORDER = ["critical", "high", "medium", "low"];
+/** Severities from the highest down, as the summary lists them. */
+const SEVERITY_ORDER: readonly string[] = [...SEVERITIES].reverse();
 
 function text(value: unknown): string {
   if (value === undefined || value === null) return "";
