@@ -131,6 +131,8 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
 
   function matches(event: EqlEvent): boolean {
     if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
+    // Values cached in a shared table belong to the last event read: this is a new read.
+    table?.next();
     return safeTest(baseMatch, event);
   }
 
@@ -142,6 +144,7 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
     const resultPosition =
       runOptions.resultPosition === undefined ? defaultPosition : checkPosition(runOptions.resultPosition);
     const gate = runOptions.filter ?? options.filter;
+    table?.next();
     let plan = base;
     if (optional.length > 0) {
       // Elasticsearch folds `?field` to null when no document (nor the mapping) has the field: find
@@ -189,13 +192,18 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
     return { ...runEventQuery(plan.matchAny, list, ctx), stats };
   }
 
-  function stream(givenStream: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
+  function openStream(givenStream: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
     const streamOptions = ownOptions(givenStream);
     if (streamOptions.maxSamplesPerKey !== undefined)
       checkCount("maxSamplesPerKey", streamOptions.maxSamplesPerKey, 1);
     if (base.sequence) return sequenceStream(base.sequence, order, streamOptions);
     if (base.sample) return sampleStream(base.sample, order, streamOptions);
     return eventStream(base.matchAny, order, streamOptions);
+  }
+
+  function stream(givenStream: StreamOptions = {}): QueryStream<EventHit | SequenceHit> {
+    const s = openStream(givenStream);
+    return table ? newReadEachCall(s, table) : s;
   }
 
   async function* runAsync(
@@ -216,8 +224,29 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
     stream,
     runAsync,
   };
-  internals.set(compiled, { plan: base, order });
+  internals.set(compiled, { plan: base, order, openStream, table: table ?? null, options: given });
   return compiled;
+}
+
+/**
+ * A stream whose every call reads events afresh from a shared table (a caller may change an event
+ * between calls); a rule set instead uses `QueryInternals.openStream` and starts an epoch per event.
+ */
+function newReadEachCall<H>(s: QueryStream<H>, table: FieldTable): QueryStream<H> {
+  const fresh = <A extends unknown[], R>(f: (...args: A) => R) => {
+    const bound = f.bind(s);
+    return (...args: A): R => {
+      table.next();
+      return bound(...args);
+    };
+  };
+  const own = s as { -readonly [K in keyof QueryStream<H>]: QueryStream<H>[K] };
+  own.push = fresh(s.push);
+  own.evaluate = fresh(s.evaluate);
+  own.pushEvaluated = fresh(s.pushEvaluated);
+  own.advanceTo = fresh(s.advanceTo);
+  own.end = fresh(s.end);
+  return s;
 }
 
 /** What a rule set needs from a compiled query beyond its public face. */
@@ -226,6 +255,12 @@ export interface QueryInternals {
   readonly plan: Plan;
   /** How the query orders events (its timestamp and tiebreaker fields). */
   readonly order: StreamContext;
+  /** A stream that leaves the shared table's epochs to its caller (a rule set starts one per event). */
+  readonly openStream: (options?: StreamOptions) => QueryStream<EventHit | SequenceHit>;
+  /** The table the query reads fields through, or null for a query with readers of its own. */
+  readonly table: FieldTable | null;
+  /** The options object it was compiled with (as given). */
+  readonly options: CompileOptions;
 }
 
 const internals = new WeakMap<CompiledQuery, QueryInternals>();

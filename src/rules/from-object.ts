@@ -2,9 +2,11 @@
  * Load one rule from an object: a Kibana rule object, or a detection-rules document
  * (`{ metadata, rule, ... }`). Only EQL rules are compiled; the query compiles once, here.
  */
-import { compile } from "../compile.js";
+import { compileShared } from "../compile.js";
 import { EqlError, locate } from "../errors.js";
 import { ownOptions } from "../options.js";
+import { parse } from "../parse.js";
+import { sharedFieldTable } from "../runtime/field-table.js";
 import { closest } from "../suggest.js";
 import type { CompileOptions } from "../types.js";
 import { RuleErrorCodes, RuleLoadError } from "./errors.js";
@@ -304,7 +306,8 @@ export function loadRuleInContext(
   const compileOptions = ruleCompileOptions(usable, options.compile);
   if (typeof rule.query === "string" && !wrong.has("query")) {
     try {
-      compiled = compile(rule.query, compileOptions);
+      // Against the table rule sets read through, so a rule set runs this very query.
+      compiled = compileShared(parse(rule.query), compileOptions, sharedFieldTable());
     } catch (e) {
       if (!(e instanceof EqlError)) throw e;
       errors.push(

@@ -373,7 +373,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     if (refs.length === 0) throw new RangeError("Snapshot holds a match without events");
     return refs.map((i) => eventAt(saved, i));
   };
-  const stream = compiled.stream({
+  const stream = ctx.internals.openStream({
     lateness: ctx.lateness,
     budget: ctx.budget,
     ...ctx.clock,

@@ -24,7 +24,7 @@ import { EqlError, EqlSnapshotError, SnapshotErrorCodes } from "../errors.js";
 import { effectiveMapping } from "../field-map.js";
 import { resolveField } from "../mapping.js";
 import { ownOptions } from "../options.js";
-import { type CachedFieldReader, FieldTable, firstStringAt } from "../runtime/field-table.js";
+import { type CachedFieldReader, firstStringAt, sharedFieldTable } from "../runtime/field-table.js";
 import { fieldReader } from "../runtime/fields.js";
 import { parseInstant } from "../runtime/timestamp.js";
 import type { CompiledQuery, EqlEvent } from "../types.js";
@@ -186,7 +186,7 @@ export interface RuleSetStats {
   outsideTime: number;
   /** The index: rules reached through literal terms, rules always evaluated in their categories. */
   readonly presearch: PresearchIndexStats;
-  /** Distinct fields read per event through the shared table. */
+  /** Distinct fields in the table the rules read through (shared with the other rule sets of the process). */
   readonly fields: number;
   /** The memory budget of sequence and sample state: held, evicted, limit. */
   readonly state: Readonly<BudgetStats>;
@@ -404,7 +404,7 @@ export function windowTime(event: unknown, override?: string): number | null {
 class RuleSetImpl implements CompiledRuleSet {
   readonly rules: readonly LoadedRule[];
   private readonly entries: Entry[] = [];
-  private readonly table = new FieldTable();
+  private readonly table = sharedFieldTable();
   private readonly index: PresearchIndex | null;
   private readonly all: number[];
   /** Search groups by category field, then by category ("" key: groups of every category). */
@@ -522,7 +522,12 @@ class RuleSetImpl implements CompiledRuleSet {
       let compiled: CompiledQuery | null = null;
       let error: EqlError | undefined;
       try {
-        compiled = compileShared(loaded.compiled.statement, options_, this.table);
+        // A rule loaded by this library was compiled against the same table: it runs as loaded.
+        const asLoaded = queryInternals(loaded.compiled);
+        compiled =
+          asLoaded?.table === this.table && asLoaded.options === options_
+            ? loaded.compiled
+            : compileShared(loaded.compiled.statement, options_, this.table);
       } catch (e) {
         if (!(e instanceof EqlError)) throw e;
         error = e;

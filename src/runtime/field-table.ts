@@ -117,6 +117,25 @@ export class FieldTable {
 }
 
 /**
+ * Distinct fields the process-wide table may hold before it is replaced by a fresh one (queries
+ * compiled against the old table keep it), so rule text with ever new field names cannot grow it
+ * without end.
+ */
+const SHARED_TABLE_MAX = 16_384;
+let shared: FieldTable | null = null;
+
+/**
+ * The table that rules are compiled against when they are loaded, and that every rule set reads
+ * through: a rule set then evaluates the very queries its rules were loaded with, instead of
+ * compiling them a second time. One table serves many rule sets because every rule set (and every
+ * query's own entry points) starts a new epoch before it reads an event, and reads are synchronous.
+ */
+export function sharedFieldTable(): FieldTable {
+  if (shared === null || shared.size > SHARED_TABLE_MAX) shared = new FieldTable();
+  return shared;
+}
+
+/**
  * True when `values[i]` is a string not seen earlier in `values`: category values are few (usually
  * one or two), so a scan beats a set and allocates nothing.
  */
