@@ -5,6 +5,7 @@
  * `Long.parseLong(s, base)`. Digits are ASCII only. Longs beyond 2^53 lose precision as JS numbers.
  */
 import { ErrorCodes } from "../errors.js";
+import { isJavaDecimal } from "../runtime/numeric-text.js";
 import { argString } from "./coerce.js";
 import { FunctionArgumentError, type FunctionDef, type Scalar } from "./types.js";
 
@@ -35,8 +36,6 @@ export function parseJavaLong(s: string, radix: number): number | null {
   return Number(acc);
 }
 
-// Unambiguous (each digit matches one way), so a failing long digit run costs linear time.
-const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?$/;
 const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)[fFdD]?$/;
 
 /** Java `Double.valueOf(s)`, including hexadecimal floating literals; null on failure. */
@@ -51,7 +50,7 @@ export function parseJavaDouble(s: string): number | null {
   const sign = t[0] === "-" ? -1 : 1;
   if (signless === "NaN") return Number.NaN;
   if (signless === "Infinity") return sign * Number.POSITIVE_INFINITY;
-  if (DECIMAL.test(t)) return Number(t.replace(/[fFdD]$/, ""));
+  if (isJavaDecimal(t)) return Number(t.replace(/[fFdD]$/, ""));
   const hex = HEX_FLOAT.exec(t);
   if (hex) {
     const int = hex[2] ?? "";

@@ -6,6 +6,7 @@
 import type { Scalar, StaticType } from "../functions/types.js";
 import { compileIpTermMatcher } from "./ip.js";
 import { javaString } from "./java.js";
+import { isNumericText } from "./numeric-text.js";
 import { compareCodePoints } from "./text.js";
 import { parseEpochMillis, parseInstant, parseIsoInstant, utcMillis } from "./timestamp.js";
 import { compareVersions } from "./version.js";
@@ -40,12 +41,9 @@ export function staticTypeOf(type: string | undefined): StaticType {
   return "unknown";
 }
 
-// Each digit can be matched one way only, so a long digit run that fails at its end fails in linear time.
-const NUMERIC_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
 /** Parse text as a number the way a numeric field would; NaN when it is not one. */
 export function parseNumber(s: string): number {
-  return NUMERIC_TEXT.test(s) ? Number(s) : Number.NaN;
+  return isNumericText(s) ? Number(s) : Number.NaN;
 }
 
 /** Text of a literal as a keyword field would index it. */

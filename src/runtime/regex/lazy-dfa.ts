@@ -32,6 +32,14 @@ const MAX_SET_ENTRIES = 1 << 20;
 /** How far `findAcceptingLoops` follows a closure before giving up on a state (it is only a shortcut). */
 const LOOP_CLOSURE_LIMIT = 64;
 
+/**
+ * The work matches have done since the process started, in units of constant cost: a character
+ * read or searched past in the DFA, an automaton state or transition looked at when a DFA state is
+ * built or the automaton is simulated. `simulated` counts the characters read by simulation alone.
+ * Tests compare it before and after a match; nothing resets it.
+ */
+export const matchWork = { units: 0, simulated: 0 };
+
 /** States of `nfa` from which its accepting state can be reached. */
 function liveStates(nfa: Nfa): Uint8Array {
   // Incoming moves, epsilon or not, packed by target.
@@ -180,13 +188,17 @@ export class LazyDfa {
     out.length = 0;
     this.closure.reset();
     const { start, data } = this.steps;
+    let units = set.length;
     for (let i = 0; i < set.length; i++) {
       const s = set[i] as number;
-      for (let j = start[s] as number; j < (start[s + 1] as number); j += 3) {
+      const end = start[s + 1] as number;
+      units += (end - (start[s] as number)) / 3;
+      for (let j = start[s] as number; j < end; j += 3) {
         if ((data[j] as number) <= k && k <= (data[j + 1] as number))
           this.closure.add(data[j + 2] as number, out);
       }
     }
+    matchWork.units += units + out.length;
   }
 
   /**
@@ -247,6 +259,7 @@ export class LazyDfa {
     let cur = [...set];
     let next: number[] = [];
     const n = value.length;
+    matchWork.simulated += n - i;
     for (; i < n; i++) {
       let c = value.charCodeAt(i);
       if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
@@ -272,6 +285,7 @@ export class LazyDfa {
     if (row === TO_DEAD) return false;
     if (row === TO_DECIDED) return true;
     const n = value.length;
+    // The characters read or searched past are counted once, where the loop leaves.
     for (let i = 0; i < n; i++) {
       const c = value.charCodeAt(i);
       let k: number;
@@ -291,11 +305,16 @@ export class LazyDfa {
       if (next < 0) {
         if (next === UNKNOWN) {
           next = this.add(row, k);
-          if (next === UNKNOWN) return this.simulate(this.pending, value, i + 1);
+          if (next === UNKNOWN) {
+            matchWork.units += i + 1;
+            return this.simulate(this.pending, value, i + 1);
+          }
           trans = this.trans;
         }
-        if (next === TO_DEAD) return false;
-        if (next === TO_DECIDED) return true;
+        if (next < 0 && next !== TO_SKIP) {
+          matchWork.units += i + 1;
+          return next === TO_DECIDED;
+        }
         if (next === TO_SKIP) {
           i = (this.skips[row / this.classes] as Skip)(value, i + 1) - 1;
           continue;
@@ -303,6 +322,7 @@ export class LazyDfa {
       }
       row = next;
     }
+    matchWork.units += n;
     return ((this.flags[row / this.classes] as number) & ACCEPT) !== 0;
   }
 }
