@@ -29,6 +29,7 @@ import { type ChunkOutcome, ParallelRuleSet, WorkerError } from "../../node/para
 import { canonicalJson } from "../../rules/rule-set-snapshot.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
+import { boundHeapGrowth } from "../heap.js";
 import { alertWriter } from "../io/alerts.js";
 import type { AlertFormat } from "../io/format.js";
 import {
@@ -213,6 +214,7 @@ export async function runCommand(
   ctx: CliContext,
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
+  boundHeapGrowth();
   if (opts.follow) {
     if (files.length !== 1 || files[0] === "-")
       throw new UsageError("--follow takes exactly one event file (not stdin)");
