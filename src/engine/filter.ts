@@ -7,9 +7,11 @@ import type { EqlEvent } from "../types.js";
 
 /**
  * Which distinct filters an event matched, by filter number (see `FilterSet`); an event that
- * matched none has no hits (null), so most events cost no allocation.
+ * matched none has no hits (null), so most events cost no allocation. An entry left undefined was
+ * not evaluated: a sequence leaves a later stage's filter for the moment the event reaches the
+ * matcher, and evaluates it then only when a partial sequence could take the event there.
  */
-export type FilterHits = readonly boolean[];
+export type FilterHits = readonly (boolean | undefined)[];
 
 /** Evaluate a filter without ever throwing (a hostile object simply does not match). */
 export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
@@ -22,6 +24,7 @@ export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
 
 /** Filters beyond this many get a fresh hits array per event instead of a shared one. */
 const SHARED_UP_TO = 16;
+const SHARED_SPAN = 2 ** SHARED_UP_TO;
 
 /** A list of distinct filters (by identity) and their evaluation. */
 export class FilterSet {
@@ -29,6 +32,8 @@ export class FilterSet {
   readonly filters: EventFilter[] = [];
   /** Hits arrays by bit pattern, shared between events (they are read-only), so evaluating allocates nothing. */
   private readonly shared: (FilterHits | undefined)[] = [];
+  /** Partly evaluated hits arrays, by evaluated pattern × 2^16 + matched pattern. */
+  private readonly sharedPartly = new Map<number, FilterHits>();
 
   /** The number of `filter`, adding it when it is new. */
   add(filter: EventFilter): number {
@@ -36,6 +41,11 @@ export class FilterSet {
     if (i >= 0) return i;
     this.filters.push(filter);
     return this.filters.length - 1;
+  }
+
+  /** Whether filter `f` matches `event`. Never throws. */
+  test(f: number, event: EqlEvent): boolean {
+    return safeTest(this.filters[f] as EventFilter, event);
   }
 
   /** Evaluate every distinct filter once; null when none matches. Never throws. */
@@ -53,12 +63,72 @@ export class FilterSet {
     }
     let mask = 0;
     for (let f = 0; f < n; f++) if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+    return mask === 0 ? null : this.evaluatedAs(mask);
+  }
+
+  /**
+   * Evaluate the filters `needed` now; when none of them matches, the others in order until one
+   * does. The filters left over stay undefined in the hits: whether the event matches some filter
+   * (null or not) is decided exactly, what the others say is left to `test` when it is asked.
+   * Never throws.
+   */
+  evaluateNeeded(event: EqlEvent, needed: (f: number) => boolean): FilterHits | null {
+    const filters = this.filters;
+    const n = filters.length;
+    if (n > SHARED_UP_TO) {
+      const hits = new Array<boolean | undefined>(n).fill(undefined);
+      let any = false;
+      for (let f = 0; f < n; f++) {
+        if (!needed(f)) continue;
+        const hit = safeTest(filters[f] as EventFilter, event);
+        hits[f] = hit;
+        any ||= hit;
+      }
+      for (let f = 0; f < n && !any; f++) {
+        if (hits[f] !== undefined) continue;
+        const hit = safeTest(filters[f] as EventFilter, event);
+        hits[f] = hit;
+        any = hit;
+      }
+      return any ? hits : null;
+    }
+    let known = 0;
+    let mask = 0;
+    for (let f = 0; f < n; f++) {
+      if (!needed(f)) continue;
+      known |= 1 << f;
+      if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+    }
+    for (let f = 0; f < n && mask === 0; f++) {
+      if ((known & (1 << f)) !== 0) continue;
+      known |= 1 << f;
+      if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+    }
     if (mask === 0) return null;
+    if (known === (1 << n) - 1) return this.evaluatedAs(mask);
+    const key = known * SHARED_SPAN + mask;
+    let hits = this.sharedPartly.get(key);
+    if (hits === undefined) {
+      hits = Object.freeze(
+        filters.map((_, f) => ((known & (1 << f)) === 0 ? undefined : (mask & (1 << f)) !== 0)),
+      );
+      this.sharedPartly.set(key, hits);
+    }
+    return hits;
+  }
+
+  /** The shared hits array of every filter evaluated, those of `mask` matched. */
+  private evaluatedAs(mask: number): FilterHits {
     let hits = this.shared[mask];
     if (hits === undefined) {
-      hits = Object.freeze(filters.map((_, f) => (mask & (1 << f)) !== 0));
+      hits = Object.freeze(this.filters.map((_, f) => (mask & (1 << f)) !== 0));
       this.shared[mask] = hits;
     }
     return hits;
+  }
+
+  /** `hits` with every entry evaluated (those left undefined evaluated now). Never throws. */
+  complete(hits: FilterHits, event: EqlEvent): boolean[] {
+    return hits.map((h, f) => h ?? this.test(f, event));
   }
 }

@@ -198,7 +198,7 @@ export function sequenceStream(
         heap.values().map((w) => ({
           event: table.ref(w.e),
           ordinal: ordinalState(w.ord),
-          hits: [...w.hits],
+          hits: matcher.completeHits(w.hits, w.e),
           stamp: w.stamp,
           bytes: w.bytes,
         }));

@@ -114,6 +114,17 @@ class Partial extends Charged {
   }
 }
 
+/**
+ * How a sequence evaluates its filters (internal; tests compare both ways). Lazily (the default), an
+ * event's filters of the first positive stage and of missing stages are evaluated at once, a later
+ * stage's filter (and `until`'s) only when the event reaches the matcher and some partial sequence
+ * waits for that stage (any partial, for `until`): otherwise the stage cannot use the event whatever
+ * the filter says. Whether an event matches some filter at all is still decided exactly when it is
+ * evaluated, since that decides whether it takes part in time (its timestamp is required, it moves
+ * the stream's clock, it can be late). Eagerly, every filter is evaluated for every event.
+ */
+export const stageEvaluation = { lazy: true };
+
 const releaseOrder = (a: Partial, b: Partial) => a.until < b.until || (a.until === b.until && a.seq < b.seq);
 
 /** The sequence matcher. */
@@ -142,6 +153,24 @@ export class SequenceMatcher {
   private sinceSweep = 0;
   /** Events between sweeps: at least the number of partials the last sweep kept, so sweeping costs O(1) per event. */
   private sweepInterval = SWEEP_EVERY;
+  /** Whether later stages' filters are evaluated only when a partial sequence could use them. */
+  private readonly lazy: boolean;
+  /** Per filter: needed for every event (it belongs to the first positive stage or to a missing stage). */
+  private readonly always: boolean[];
+  /** Per filter: the positive stages after the first that use it (by index in `positive`). */
+  private readonly laterStages: number[][];
+  /** The hits of the event being pushed, and the filters evaluated since (undefined: not yet). */
+  private pushHits: FilterHits = [];
+  private readonly resolved: (boolean | undefined)[] = [];
+  private resolvedAny = false;
+  /** Whether `f` must be evaluated for an event arriving now (see `stageEvaluation`). */
+  private readonly needed = (f: number): boolean => {
+    if (this.always[f]) return true;
+    for (const p of this.laterStages[f] as number[]) {
+      if ((this.state[p - 1] as Map<string, Partial>).size > 0) return true;
+    }
+    return f === this.untilFilter && this.anyOpen();
+  };
 
   constructor(
     private readonly plan: SequencePlan,
@@ -153,6 +182,16 @@ export class SequenceMatcher {
     this.positive = plan.stages.flatMap((s, i) => (s.missing ? [] : [i]));
     this.missingStages = plan.stages.flatMap((s, i) => (s.missing ? [i] : []));
     this.state = this.positive.map(() => new Map());
+    this.lazy = stageEvaluation.lazy;
+    const n = this.filterSet.filters.length;
+    this.always = new Array<boolean>(n).fill(false);
+    this.laterStages = Array.from({ length: n }, () => []);
+    plan.stages.forEach((s, i) => {
+      const f = this.stageFilter[i] as number;
+      const p = this.positive.indexOf(i);
+      if (s.missing || p === 0) this.always[f] = true;
+      else (this.laterStages[f] as number[]).push(p);
+    });
     this.missingSeen = plan.stages.map((s) => (s.missing ? new Map() : null));
     const lastPositive = this.positive[this.positive.length - 1] as number;
     this.shape = {
@@ -172,9 +211,18 @@ export class SequenceMatcher {
     return this.filterSet.filters;
   }
 
-  /** Evaluate each distinct filter once: the hits `push` takes, or null when the event matters to no term. */
+  /**
+   * Evaluate each distinct filter at most once: the hits `push` takes, or null when the event
+   * matters to no term. Lazily, filters no partial sequence needs now may be left undefined; `push`
+   * evaluates those it needs then.
+   */
   evaluate(event: EqlEvent): FilterHits | null {
-    return this.filterSet.evaluate(event);
+    return this.lazy ? this.filterSet.evaluateNeeded(event, this.needed) : this.filterSet.evaluate(event);
+  }
+
+  /** `hits` of `event` with every filter evaluated (for a snapshot of an event not pushed yet). */
+  completeHits(hits: FilterHits, event: EqlEvent): boolean[] {
+    return this.filterSet.complete(hits, event);
   }
 
   /** Whether candidates wait for time alone to release them (see `advanceTo`). */
@@ -197,10 +245,15 @@ export class SequenceMatcher {
     }
     const { stages, until, maxspan } = this.plan;
     this.tuplesSpecs = null;
+    this.pushHits = hits;
+    if (this.resolvedAny) {
+      this.resolved.fill(undefined);
+      this.resolvedAny = false;
+    }
     // Missing-stage events are recorded first: lookups use strict time windows, so an event never
     // rejects a candidate it also completes.
     for (const i of this.missingStages) {
-      if (!hits[this.stageFilter[i] as number]) continue;
+      if (!this.hit(this.stageFilter[i] as number, event)) continue;
       const seen = this.missingSeen[i] as Map<string, MissingTimes>;
       for (const k of this.tuples(event, (stages[i] as StagePlan).keys)) {
         let list = seen.get(k.id);
@@ -217,7 +270,9 @@ export class SequenceMatcher {
     let eventBytes = -1;
     for (let p = last; p >= 0; p--) {
       const stage = this.positive[p] as number;
-      if (!hits[this.stageFilter[stage] as number]) continue;
+      // Lazily, a stage no partial sequence waits for is passed over before its filter and keys.
+      if (this.lazy && p > 0 && (this.state[p - 1] as Map<string, Partial>).size === 0) continue;
+      if (!this.hit(this.stageFilter[stage] as number, event)) continue;
       for (const k of this.tuples(event, (stages[stage] as StagePlan).keys)) {
         if (eventBytes < 0) eventBytes = EVENT_REF_BYTES + this.owner.budget.sizeOf(event);
         let seq: Partial;
@@ -242,7 +297,12 @@ export class SequenceMatcher {
         else this.store(p, seq);
       }
     }
-    if (this.untilFilter >= 0 && hits[this.untilFilter] && until) {
+    if (
+      this.untilFilter >= 0 &&
+      until &&
+      (!this.lazy || this.anyOpen()) &&
+      this.hit(this.untilFilter, event)
+    ) {
       for (const k of this.tuples(event, until.keys)) {
         for (const st of this.state) {
           const gone = st.get(k.id);
@@ -404,6 +464,25 @@ export class SequenceMatcher {
     }
     this.owner.restoreEvicted(state.owner.evicted, state.owner.evictedBytes);
     this.owner.restore(entries, stamps, bytes);
+  }
+
+  /** Whether the event being pushed matches filter `f`: from its hits, else evaluated now (once). */
+  private hit(f: number, event: EqlEvent): boolean {
+    const known = this.pushHits[f];
+    if (known !== undefined) return known;
+    let r = this.resolved[f];
+    if (r === undefined) {
+      r = this.filterSet.test(f, event);
+      this.resolved[f] = r;
+      this.resolvedAny = true;
+    }
+    return r;
+  }
+
+  /** Whether some partial sequence is held (what `until` could end). */
+  private anyOpen(): boolean {
+    for (const st of this.state) if (st.size > 0) return true;
+    return false;
   }
 
   /** Key tuples of the event being pushed; stages expanded by `runs` share their keys, so reuse the last. */
