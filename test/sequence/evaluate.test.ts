@@ -131,6 +131,23 @@ describe("stage filters are evaluated once per event", () => {
     expect(calls).toBe(3);
   });
 
+  it("an event matching only a stage no partial waits for still takes part in time", () => {
+    const query = "sequence by k [A where x == 1] [B where true]";
+    // B at 10 with nothing held: it moves the late-event edge, so A at 5 is late after it.
+    const s = compile(query).stream();
+    expect(s.push({ id: 0, "@timestamp": 10, event: { category: "B" }, k: 1 })).toEqual([]);
+    expect(() => s.push({ id: 1, "@timestamp": 5, event: { category: "A" }, k: 1, x: 1 })).toThrowError(
+      expect.objectContaining({ code: "EQL_LATE_EVENT" }),
+    );
+    // Without a timestamp it is an error in a batch, as any event a term matches.
+    expect(() =>
+      compile(query).run([
+        { id: 0, "@timestamp": 1, event: { category: "A" }, k: 2, x: 0 },
+        { id: 1, event: { category: "B" }, k: 1 },
+      ]),
+    ).toThrowError(expect.objectContaining({ code: "EQL_MISSING_TIMESTAMP", eventIndex: 1 }));
+  });
+
   it("without throwing on a hostile event", () => {
     const s = compile("sequence by k [A where true] [B where x == 1]").stream();
     const hostile = {
