@@ -70,19 +70,26 @@ export class FilterSet {
    * Evaluate the filters `needed` now; when none of them matches, the others in order until one
    * does. The filters left over stay undefined in the hits: whether the event matches some filter
    * (null or not) is decided exactly, what the others say is left to `test` when it is asked.
+   * Filters `ruledOut` (known not to match this event) count as evaluated and not matched.
    * Never throws.
    */
-  evaluateNeeded(event: EqlEvent, needed: (f: number) => boolean): FilterHits | null {
+  evaluateNeeded(
+    event: EqlEvent,
+    needed: (f: number) => boolean,
+    ruledOut?: (f: number) => boolean,
+  ): FilterHits | null {
     const filters = this.filters;
     const n = filters.length;
     if (n > SHARED_UP_TO) {
       const hits = new Array<boolean | undefined>(n).fill(undefined);
       let any = false;
       for (let f = 0; f < n; f++) {
-        if (!needed(f)) continue;
-        const hit = safeTest(filters[f] as EventFilter, event);
-        hits[f] = hit;
-        any ||= hit;
+        if (ruledOut?.(f)) hits[f] = false;
+        else if (needed(f)) {
+          const hit = safeTest(filters[f] as EventFilter, event);
+          hits[f] = hit;
+          any ||= hit;
+        }
       }
       for (let f = 0; f < n && !any; f++) {
         if (hits[f] !== undefined) continue;
@@ -95,9 +102,11 @@ export class FilterSet {
     let known = 0;
     let mask = 0;
     for (let f = 0; f < n; f++) {
-      if (!needed(f)) continue;
-      known |= 1 << f;
-      if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+      if (ruledOut?.(f)) known |= 1 << f;
+      else if (needed(f)) {
+        known |= 1 << f;
+        if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+      }
     }
     for (let f = 0; f < n && mask === 0; f++) {
       if ((known & (1 << f)) !== 0) continue;

@@ -159,6 +159,15 @@ export class SequenceMatcher {
   private readonly always: boolean[];
   /** Per filter: the positive stages after the first that use it (by index in `positive`). */
   private readonly laterStages: number[][];
+  /** Per filter: the query's terms using it (in query order, `until` last). */
+  private readonly termsOf: number[][];
+  /** The terms ruled out for the event being evaluated (see `evaluate`). */
+  private ruledOutTerm: ((term: number) => boolean) | null = null;
+  private readonly ruledOut = (f: number): boolean => {
+    const ruledOut = this.ruledOutTerm as (term: number) => boolean;
+    for (const t of this.termsOf[f] as number[]) if (!ruledOut(t)) return false;
+    return true;
+  };
   /** The hits of the event being pushed, and the filters evaluated since (undefined: not yet). */
   private pushHits: FilterHits = [];
   private readonly resolved: (boolean | undefined)[] = [];
@@ -186,12 +195,19 @@ export class SequenceMatcher {
     const n = this.filterSet.filters.length;
     this.always = new Array<boolean>(n).fill(false);
     this.laterStages = Array.from({ length: n }, () => []);
+    this.termsOf = Array.from({ length: n }, () => []);
+    let term = -1;
     plan.stages.forEach((s, i) => {
       const f = this.stageFilter[i] as number;
       const p = this.positive.indexOf(i);
       if (s.missing || p === 0) this.always[f] = true;
       else (this.laterStages[f] as number[]).push(p);
+      // Stages expanded by `runs` are one term (the same stage repeated).
+      if (i === 0 || plan.stages[i - 1] !== s) term++;
+      const terms = this.termsOf[f] as number[];
+      if (!terms.includes(term)) terms.push(term);
     });
+    if (this.untilFilter >= 0) (this.termsOf[this.untilFilter] as number[]).push(term + 1);
     this.missingSeen = plan.stages.map((s) => (s.missing ? new Map() : null));
     const lastPositive = this.positive[this.positive.length - 1] as number;
     this.shape = {
@@ -214,10 +230,18 @@ export class SequenceMatcher {
   /**
    * Evaluate each distinct filter at most once: the hits `push` takes, or null when the event
    * matters to no term. Lazily, filters no partial sequence needs now may be left undefined; `push`
-   * evaluates those it needs then.
+   * evaluates those it needs then. Terms `ruledOut` (by number: query order, `until` last) are
+   * known not to match the event: their filters are not evaluated (lazily; eagerly they are).
    */
-  evaluate(event: EqlEvent): FilterHits | null {
-    return this.lazy ? this.filterSet.evaluateNeeded(event, this.needed) : this.filterSet.evaluate(event);
+  evaluate(event: EqlEvent, ruledOut?: (term: number) => boolean): FilterHits | null {
+    if (!this.lazy) return this.filterSet.evaluate(event);
+    if (!ruledOut) return this.filterSet.evaluateNeeded(event, this.needed);
+    this.ruledOutTerm = ruledOut;
+    try {
+      return this.filterSet.evaluateNeeded(event, this.needed, this.ruledOut);
+    } finally {
+      this.ruledOutTerm = null;
+    }
   }
 
   /** `hits` of `event` with every filter evaluated (for a snapshot of an event not pushed yet). */

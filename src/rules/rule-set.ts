@@ -595,6 +595,7 @@ class RuleSetImpl implements CompiledRuleSet {
           lateness,
           budget: this.budget,
           clock: clockOptions,
+          ruledOut: this.index ? (term) => !(this.index as PresearchIndex).reached(i, term) : null,
         };
         runnerCtx = ctx;
         runner = buildRunner(ctx);
@@ -717,8 +718,10 @@ class RuleSetImpl implements CompiledRuleSet {
     this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
     this.searchGroups(e);
     let candidates: readonly number[];
+    let indexed = false;
     try {
       candidates = this.index ? this.index.candidates(e) : this.all;
+      indexed = this.index !== null;
     } catch {
       // A hostile object (a throwing getter) cannot be indexed: every rule looks at it.
       candidates = this.all;
@@ -734,7 +737,7 @@ class RuleSetImpl implements CompiledRuleSet {
       if (entry.runner === null || entry.group.passed !== epoch) continue;
       this.counters.evaluations++;
       entry.report.evaluated++;
-      if (entry.runner.push(e, n)) {
+      if (entry.runner.push(e, n, indexed)) {
         any = true;
         if (this.streaming) {
           if (hit === null) hit = [];

@@ -131,6 +131,29 @@ describe("stage filters are evaluated once per event", () => {
     expect(calls).toBe(3);
   });
 
+  it("lazily: terms the caller rules out are not evaluated, and count as not matching", () => {
+    const { compiled, calls } = counted();
+    const s = compiled.stream();
+    // Terms: 0 is A (three stages by runs), 1 is B, 2 is until.
+    expect(s.evaluate(events[0] as EqlEvent, (t) => t === 0)).toBeNull();
+    expect(calls()).toBe(0);
+    expect(s.evaluate(events[0] as EqlEvent, (t) => t === 1)).toEqual([true, false, undefined]);
+    expect(calls()).toBe(1);
+    stageEvaluation.lazy = false;
+    try {
+      // Eagerly every filter is evaluated, whatever the caller says.
+      const eager = counted();
+      expect(eager.compiled.stream().evaluate(events[0] as EqlEvent, () => true)).toEqual([
+        true,
+        false,
+        false,
+      ]);
+      expect(eager.calls()).toBe(1);
+    } finally {
+      stageEvaluation.lazy = true;
+    }
+  });
+
   it("an event matching only a stage no partial waits for still takes part in time", () => {
     const query = "sequence by k [A where x == 1] [B where true]";
     // B at 10 with nothing held: it moves the late-event edge, so A at 5 is late after it.
