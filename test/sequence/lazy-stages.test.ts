@@ -11,6 +11,8 @@ import { StateBudget } from "../../src/engine/budget.js";
 import { stageEvaluation } from "../../src/engine/sequence.js";
 import type { QueryStream, StreamOptions } from "../../src/engine/stream.js";
 import { EqlDataError } from "../../src/errors.js";
+import { ruleFromObject } from "../../src/rules/from-object.js";
+import { compileRules } from "../../src/rules/rule-set.js";
 import type { CompileOptions, EqlEvent, SequenceHit, SequencesResult } from "../../src/types.js";
 import { idsOf } from "./helpers.js";
 
@@ -227,4 +229,37 @@ describe("lazy and eager stage evaluation agree", () => {
       { numRuns: 300 },
     );
   }, 60_000);
+});
+
+describe("a filter evaluated when a re-ordered event reaches the matcher", () => {
+  it("reads that event, not the one the rule set's shared field cache last read", () => {
+    const rule = ruleFromObject({
+      rule_id: "r",
+      name: "r",
+      description: "r",
+      type: "eql",
+      language: "eql",
+      risk_score: 1,
+      severity: "low",
+      index: ["*"],
+      query: 'sequence by host.id [process where process.name : "a*"] [process where process.name : "*b"]',
+    });
+    const at = (t: number, name: string) => ({
+      "@timestamp": new Date(t).toISOString(),
+      event: { category: "process" },
+      host: { id: "h" },
+      process: { name },
+    });
+    // "ab" takes part through the first stage, its second stage is left for later (nothing waits
+    // there yet); "a" arrives after it but earlier in time, so the two are re-ordered, and "ab"
+    // reaches the second stage at the end, after the set has read (and case-folded) "zzz".
+    const run = (lazy: boolean) =>
+      withMode(lazy, () => {
+        const set = compileRules([rule], { window: false, lateness: 60_000 });
+        set.pushBatch([at(2000, "ab"), at(1000, "a"), at(3000, "zzz")]);
+        return set.end().map((a) => a["kibana.alert.building_block_type"] ?? "shell");
+      });
+    expect(run(false)).toEqual(["shell", "default", "default"]);
+    expect(run(true)).toEqual(run(false));
+  });
 });
