@@ -24,6 +24,8 @@ export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
 
 /** Filters beyond this many get a fresh hits array per event instead of a shared one. */
 const SHARED_UP_TO = 16;
+/** The most filters `evaluateNeeded` takes (one bit each in a 32-bit mask). */
+export const MASK_FILTERS = 31;
 const SHARED_SPAN = 2 ** SHARED_UP_TO;
 
 /** A list of distinct filters (by identity) and their evaluation. */
@@ -67,60 +69,39 @@ export class FilterSet {
   }
 
   /**
-   * Evaluate the filters `needed` now; when none of them matches, the others in order until one
-   * does. The filters left over stay undefined in the hits: whether the event matches some filter
-   * (null or not) is decided exactly, what the others say is left to `test` when it is asked.
-   * Filters `ruledOut` (known not to match this event) count as evaluated and not matched.
-   * Never throws.
+   * Evaluate the filters of the bit mask `needed` (bit f: filter f; at most `MASK_FILTERS` filters);
+   * when none of them matches, the others in order until one does. The filters left over stay
+   * undefined in the hits: whether the event matches some filter (null or not) is decided exactly,
+   * what the others say is left to `test` when it is asked. Filters of `ruledOut` (known not to
+   * match this event) count as evaluated and not matched. Never throws.
    */
-  evaluateNeeded(
-    event: EqlEvent,
-    needed: (f: number) => boolean,
-    ruledOut?: (f: number) => boolean,
-  ): FilterHits | null {
+  evaluateNeeded(event: EqlEvent, needed: number, ruledOut: number): FilterHits | null {
     const filters = this.filters;
     const n = filters.length;
-    if (n > SHARED_UP_TO) {
-      const hits = new Array<boolean | undefined>(n).fill(undefined);
-      let any = false;
-      for (let f = 0; f < n; f++) {
-        if (ruledOut?.(f)) hits[f] = false;
-        else if (needed(f)) {
-          const hit = safeTest(filters[f] as EventFilter, event);
-          hits[f] = hit;
-          any ||= hit;
-        }
-      }
-      for (let f = 0; f < n && !any; f++) {
-        if (hits[f] !== undefined) continue;
-        const hit = safeTest(filters[f] as EventFilter, event);
-        hits[f] = hit;
-        any = hit;
-      }
-      return any ? hits : null;
-    }
-    let known = 0;
+    let known = ruledOut;
     let mask = 0;
     for (let f = 0; f < n; f++) {
-      if (ruledOut?.(f)) known |= 1 << f;
-      else if (needed(f)) {
-        known |= 1 << f;
-        if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
-      }
+      const bit = 1 << f;
+      if ((needed & bit) === 0 || (ruledOut & bit) !== 0) continue;
+      known |= bit;
+      if (safeTest(filters[f] as EventFilter, event)) mask |= bit;
     }
     for (let f = 0; f < n && mask === 0; f++) {
-      if ((known & (1 << f)) !== 0) continue;
-      known |= 1 << f;
-      if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+      const bit = 1 << f;
+      if ((known & bit) !== 0) continue;
+      known |= bit;
+      if (safeTest(filters[f] as EventFilter, event)) mask |= bit;
     }
     if (mask === 0) return null;
-    if (known === (1 << n) - 1) return this.evaluatedAs(mask);
+    const all = n === 31 ? 0x7fffffff : (1 << n) - 1;
+    known &= all;
+    if (n <= SHARED_UP_TO && known === all) return this.evaluatedAs(mask);
+    const partly = (f: number) => ((known & (1 << f)) === 0 ? undefined : (mask & (1 << f)) !== 0);
+    if (n > SHARED_UP_TO) return filters.map((_, f) => partly(f));
     const key = known * SHARED_SPAN + mask;
     let hits = this.sharedPartly.get(key);
     if (hits === undefined) {
-      hits = Object.freeze(
-        filters.map((_, f) => ((known & (1 << f)) === 0 ? undefined : (mask & (1 << f)) !== 0)),
-      );
+      hits = Object.freeze(filters.map((_, f) => partly(f)));
       this.sharedPartly.set(key, hits);
     }
     return hits;

@@ -147,7 +147,7 @@ export function sequenceStream(
       held: () => held.size,
       futureSetAside: () => clock.futureSetAside,
     },
-    evaluate: (event, ruledOut) => matcher.evaluate(event, ruledOut),
+    evaluate: (event, possible) => matcher.evaluate(event, possible),
     accept(event, hits, position) {
       // Unrelated events still move the clock, which can make a waiting sequence certain.
       if (hits === null) return passTime(eventTime(event));

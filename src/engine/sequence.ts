@@ -10,7 +10,7 @@ import type { Scalar } from "../functions/types.js";
 import { isDateMillis } from "../runtime/timestamp.js";
 import type { EqlEvent } from "../types.js";
 import { type BudgetOwner, Charged, StateBudget } from "./budget.js";
-import { type FilterHits, FilterSet } from "./filter.js";
+import { type FilterHits, FilterSet, MASK_FILTERS } from "./filter.js";
 import { IndexedHeap } from "./heap.js";
 import { type KeySpec, type KeyTuple, keyTupleOf, safeKeyTuples } from "./keys.js";
 import { countBefore, type MissingShape, MissingTimes, passesMissing } from "./missing.js";
@@ -155,31 +155,18 @@ export class SequenceMatcher {
   private sweepInterval = SWEEP_EVERY;
   /** Whether later stages' filters are evaluated only when a partial sequence could use them. */
   private readonly lazy: boolean;
-  /** Per filter: needed for every event (it belongs to the first positive stage or to a missing stage). */
-  private readonly always: boolean[];
-  /** Per filter: the positive stages after the first that use it (by index in `positive`). */
-  private readonly laterStages: number[][];
-  /** Per filter: the query's terms using it (in query order, `until` last). */
-  private readonly termsOf: number[][];
-  /** The terms ruled out for the event being evaluated (see `evaluate`). */
-  private ruledOutTerm: ((term: number) => boolean) | null = null;
-  private readonly ruledOut = (f: number): boolean => {
-    const ruledOut = this.ruledOutTerm as (term: number) => boolean;
-    for (const t of this.termsOf[f] as number[]) if (!ruledOut(t)) return false;
-    return true;
-  };
+  /** Filters needed for every event (of the first positive stage or of a missing stage), by bit. */
+  private alwaysMask = 0;
+  /** Filters of later positive stages: each one's bit and the states of the stages before them. */
+  private readonly later: { readonly bit: number; readonly before: readonly Map<string, Partial>[] }[] = [];
+  /** The until filter's bit (0: none). */
+  private untilBit = 0;
+  /** Per filter: the bit mask of the query's terms using it (query order, `until` last; -1: beyond the mask). */
+  private readonly termMask: number[] = [];
   /** The hits of the event being pushed, and the filters evaluated since (undefined: not yet). */
   private pushHits: FilterHits = [];
   private readonly resolved: (boolean | undefined)[] = [];
   private resolvedAny = false;
-  /** Whether `f` must be evaluated for an event arriving now (see `stageEvaluation`). */
-  private readonly needed = (f: number): boolean => {
-    if (this.always[f]) return true;
-    for (const p of this.laterStages[f] as number[]) {
-      if ((this.state[p - 1] as Map<string, Partial>).size > 0) return true;
-    }
-    return f === this.untilFilter && this.anyOpen();
-  };
 
   constructor(
     private readonly plan: SequencePlan,
@@ -191,23 +178,31 @@ export class SequenceMatcher {
     this.positive = plan.stages.flatMap((s, i) => (s.missing ? [] : [i]));
     this.missingStages = plan.stages.flatMap((s, i) => (s.missing ? [i] : []));
     this.state = this.positive.map(() => new Map());
-    this.lazy = stageEvaluation.lazy;
     const n = this.filterSet.filters.length;
-    this.always = new Array<boolean>(n).fill(false);
-    this.laterStages = Array.from({ length: n }, () => []);
-    this.termsOf = Array.from({ length: n }, () => []);
+    this.lazy = stageEvaluation.lazy && n <= MASK_FILTERS;
+    const before = new Map<number, Map<string, Partial>[]>();
     let term = -1;
     plan.stages.forEach((s, i) => {
       const f = this.stageFilter[i] as number;
       const p = this.positive.indexOf(i);
-      if (s.missing || p === 0) this.always[f] = true;
-      else (this.laterStages[f] as number[]).push(p);
+      if (s.missing || p === 0) this.alwaysMask |= 1 << f;
+      else {
+        const list = before.get(f) ?? [];
+        list.push(this.state[p - 1] as Map<string, Partial>);
+        before.set(f, list);
+      }
       // Stages expanded by `runs` are one term (the same stage repeated).
       if (i === 0 || plan.stages[i - 1] !== s) term++;
-      const terms = this.termsOf[f] as number[];
-      if (!terms.includes(term)) terms.push(term);
+      this.termMask[f] = (this.termMask[f] ?? 0) | (term < MASK_FILTERS ? 1 << term : -1);
     });
-    if (this.untilFilter >= 0) (this.termsOf[this.untilFilter] as number[]).push(term + 1);
+    for (const [f, list] of before) {
+      if ((this.alwaysMask & (1 << f)) === 0) this.later.push({ bit: 1 << f, before: list });
+    }
+    if (this.untilFilter >= 0) {
+      const f = this.untilFilter;
+      this.untilBit = 1 << f;
+      this.termMask[f] = (this.termMask[f] ?? 0) | (term + 1 < MASK_FILTERS ? 1 << (term + 1) : -1);
+    }
     this.missingSeen = plan.stages.map((s) => (s.missing ? new Map() : null));
     const lastPositive = this.positive[this.positive.length - 1] as number;
     this.shape = {
@@ -230,18 +225,29 @@ export class SequenceMatcher {
   /**
    * Evaluate each distinct filter at most once: the hits `push` takes, or null when the event
    * matters to no term. Lazily, filters no partial sequence needs now may be left undefined; `push`
-   * evaluates those it needs then. Terms `ruledOut` (by number: query order, `until` last) are
-   * known not to match the event: their filters are not evaluated (lazily; eagerly they are).
+   * evaluates those it needs then. `possible` is a bit mask of the terms (query order, `until`
+   * last; bit t for term t) that can match the event, when the caller knows (an index of the
+   * literal values the terms require): a filter of none of them is taken as not matching without
+   * being evaluated (lazily; eagerly every filter is evaluated).
    */
-  evaluate(event: EqlEvent, ruledOut?: (term: number) => boolean): FilterHits | null {
+  evaluate(event: EqlEvent, possible?: number): FilterHits | null {
     if (!this.lazy) return this.filterSet.evaluate(event);
-    if (!ruledOut) return this.filterSet.evaluateNeeded(event, this.needed);
-    this.ruledOutTerm = ruledOut;
-    try {
-      return this.filterSet.evaluateNeeded(event, this.needed, this.ruledOut);
-    } finally {
-      this.ruledOutTerm = null;
+    let needed = this.alwaysMask;
+    for (const { bit, before } of this.later) {
+      for (const st of before) {
+        if (st.size > 0) {
+          needed |= bit;
+          break;
+        }
+      }
     }
+    if (this.untilBit !== 0 && this.anyOpen()) needed |= this.untilBit;
+    let ruledOut = 0;
+    if (possible !== undefined) {
+      const masks = this.termMask;
+      for (let f = 0; f < masks.length; f++) if (((masks[f] as number) & possible) === 0) ruledOut |= 1 << f;
+    }
+    return this.filterSet.evaluateNeeded(event, needed, ruledOut);
   }
 
   /** `hits` of `event` with every filter evaluated (for a snapshot of an event not pushed yet). */

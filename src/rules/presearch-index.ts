@@ -229,8 +229,9 @@ export class PresearchIndex {
   /** Per alternative: the epoch of the last event that reached it, and its rule. */
   private readonly altMarks: number[] = [];
   private readonly altRule: number[] = [];
-  /** Per rule: the number of its first alternative. */
+  /** Per rule: the number of its first alternative, and how many it has. */
   private readonly altBase: number[] = [];
+  private readonly altCount: number[] = [];
   private epoch = 0;
   private readonly out: number[] = [];
   private terms = 0;
@@ -267,6 +268,7 @@ export class PresearchIndex {
     }
     this.rules.add(rule);
     this.altBase[rule] = this.altRule.length;
+    this.altCount[rule] = alternatives.length;
     for (const alt of alternatives) {
       const id = this.altRule.length;
       this.altRule.push(rule);
@@ -320,12 +322,17 @@ export class PresearchIndex {
   }
 
   /**
-   * Whether the last event given to `candidates` reached alternative `k` of candidate `rule`: when
-   * it did not, that alternative's filter cannot match the event (its category is not the event's,
-   * or none of its terms holds).
+   * The alternatives of candidate `rule` the last event given to `candidates` reached, as a bit mask
+   * (bit k for its alternative k; those past bit 30 always set): an alternative it did not reach
+   * cannot match the event (its category is not the event's, or none of its terms holds).
    */
-  reached(rule: number, k: number): boolean {
-    return this.altMarks[(this.altBase[rule] as number) + k] === this.epoch;
+  reached(rule: number): number {
+    const base = this.altBase[rule] as number;
+    const n = this.altCount[rule] as number;
+    let mask = n > 31 ? -1 << 31 : 0;
+    const { altMarks, epoch } = this;
+    for (let k = 0; k < n && k < 31; k++) if (altMarks[base + k] === epoch) mask |= 1 << k;
+    return mask;
   }
 
   private scan(bucket: Bucket, event: unknown): void {

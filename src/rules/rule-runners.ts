@@ -67,17 +67,17 @@ export interface RunnerContext {
   /** The clock guard of the rule set, for the streams' own clocks. */
   readonly clock: ClockOptions;
   /**
-   * For an event the rule set's index gave this rule for: whether the index rules out the query's
-   * term number `term` (query order, `until` last) for it. Null without an index.
+   * For an event the rule set's index gave this rule for: the bit mask of the query's terms (query
+   * order, `until` last) the index leaves possible (see `QueryStream.evaluate`). Null without an index.
    */
-  readonly ruledOut: ((term: number) => boolean) | null;
+  readonly possibleTerms: (() => number) | null;
 }
 
 /** A rule fed event by event. */
 export interface Runner {
   /**
    * The event passed the rule's indices (and window, for one execution); true when it matched a
-   * term. `indexed`: the rule set's index gave the rule for this event (`ruledOut` applies).
+   * term. `indexed`: the rule set's index gave the rule for this event (`possibleTerms` applies).
    */
   push(event: EqlEvent, index: number, indexed: boolean): boolean;
   /** The time of the earliest run not yet final (scheduled), or null. */
@@ -366,7 +366,7 @@ function realEvents(hit: SequenceHit): EqlEvent[] {
  * still holds its first event (else no run would find it: counted as dropped).
  */
 export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
-  const { compiled, report, excepted, schedule, ruledOut } = ctx;
+  const { compiled, report, excepted, schedule, possibleTerms } = ctx;
   const max = Math.max(0, ctx.maxSignals);
   const streaming = ctx.streaming && !schedule;
   /** Streaming: matches completed since the last `due`. */
@@ -477,7 +477,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     push(e, _index, indexed) {
       // Each distinct filter is evaluated once. An event no term matches would only move the
       // stream's clock, which changes when results come out, never which: it is not pushed.
-      const hits = stream.evaluate(e, indexed && ruledOut ? ruledOut : undefined);
+      const hits = stream.evaluate(e, indexed && possibleTerms ? possibleTerms() : undefined);
       if (hits === null) return false;
       if (orderTime !== null && orderTime.values(e).length === 0) {
         report.skipped++;

@@ -595,7 +595,7 @@ class RuleSetImpl implements CompiledRuleSet {
           lateness,
           budget: this.budget,
           clock: clockOptions,
-          ruledOut: this.index ? (term) => !(this.index as PresearchIndex).reached(i, term) : null,
+          possibleTerms: this.index ? () => (this.index as PresearchIndex).reached(i) : null,
         };
         runnerCtx = ctx;
         runner = buildRunner(ctx);

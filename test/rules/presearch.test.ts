@@ -72,7 +72,8 @@ describe("required terms", () => {
     const reached = (e: unknown) => {
       table.next();
       const candidates = [...index.candidates(e)];
-      return { candidates, alts: [0, 1, 2, 3].map((k) => index.reached(0, k)) };
+      const mask = index.reached(0);
+      return { candidates, alts: [0, 1, 2, 3].map((k) => (mask & (1 << k)) !== 0) };
     };
     // A process start of root: only the second term could match it (the first needs curl, the
     // third is of another category, until needs an end).
