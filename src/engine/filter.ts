@@ -7,9 +7,11 @@ import type { EqlEvent } from "../types.js";
 
 /**
  * Which distinct filters an event matched, by filter number (see `FilterSet`); an event that
- * matched none has no hits (null), so most events cost no allocation.
+ * matched none has no hits (null), so most events cost no allocation. An entry left undefined was
+ * not evaluated: a sequence leaves a later stage's filter for the moment the event reaches the
+ * matcher, and evaluates it then only when a partial sequence could take the event there.
  */
-export type FilterHits = readonly boolean[];
+export type FilterHits = readonly (boolean | undefined)[];
 
 /** Evaluate a filter without ever throwing (a hostile object simply does not match). */
 export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
@@ -22,6 +24,9 @@ export function safeTest(filter: EventFilter, e: EqlEvent): boolean {
 
 /** Filters beyond this many get a fresh hits array per event instead of a shared one. */
 const SHARED_UP_TO = 16;
+/** The most filters `evaluateNeeded` takes (one bit each in a 32-bit mask). */
+export const MASK_FILTERS = 31;
+const SHARED_SPAN = 2 ** SHARED_UP_TO;
 
 /** A list of distinct filters (by identity) and their evaluation. */
 export class FilterSet {
@@ -29,6 +34,8 @@ export class FilterSet {
   readonly filters: EventFilter[] = [];
   /** Hits arrays by bit pattern, shared between events (they are read-only), so evaluating allocates nothing. */
   private readonly shared: (FilterHits | undefined)[] = [];
+  /** Partly evaluated hits arrays, by evaluated pattern × 2^16 + matched pattern. */
+  private readonly sharedPartly = new Map<number, FilterHits>();
 
   /** The number of `filter`, adding it when it is new. */
   add(filter: EventFilter): number {
@@ -36,6 +43,11 @@ export class FilterSet {
     if (i >= 0) return i;
     this.filters.push(filter);
     return this.filters.length - 1;
+  }
+
+  /** Whether filter `f` matches `event`. Never throws. */
+  test(f: number, event: EqlEvent): boolean {
+    return safeTest(this.filters[f] as EventFilter, event);
   }
 
   /** Evaluate every distinct filter once; null when none matches. Never throws. */
@@ -53,12 +65,60 @@ export class FilterSet {
     }
     let mask = 0;
     for (let f = 0; f < n; f++) if (safeTest(filters[f] as EventFilter, event)) mask |= 1 << f;
+    return mask === 0 ? null : this.evaluatedAs(mask);
+  }
+
+  /**
+   * Evaluate the filters of the bit mask `needed` (bit f: filter f; at most `MASK_FILTERS` filters);
+   * when none of them matches, the others in order until one does. The filters left over stay
+   * undefined in the hits: whether the event matches some filter (null or not) is decided exactly,
+   * what the others say is left to `test` when it is asked. Filters of `ruledOut` (known not to
+   * match this event) count as evaluated and not matched. Never throws.
+   */
+  evaluateNeeded(event: EqlEvent, needed: number, ruledOut: number): FilterHits | null {
+    const filters = this.filters;
+    const n = filters.length;
+    let known = ruledOut;
+    let mask = 0;
+    for (let f = 0; f < n; f++) {
+      const bit = 1 << f;
+      if ((needed & bit) === 0 || (ruledOut & bit) !== 0) continue;
+      known |= bit;
+      if (safeTest(filters[f] as EventFilter, event)) mask |= bit;
+    }
+    for (let f = 0; f < n && mask === 0; f++) {
+      const bit = 1 << f;
+      if ((known & bit) !== 0) continue;
+      known |= bit;
+      if (safeTest(filters[f] as EventFilter, event)) mask |= bit;
+    }
     if (mask === 0) return null;
+    const all = n === 31 ? 0x7fffffff : (1 << n) - 1;
+    known &= all;
+    if (n <= SHARED_UP_TO && known === all) return this.evaluatedAs(mask);
+    const partly = (f: number) => ((known & (1 << f)) === 0 ? undefined : (mask & (1 << f)) !== 0);
+    if (n > SHARED_UP_TO) return filters.map((_, f) => partly(f));
+    const key = known * SHARED_SPAN + mask;
+    let hits = this.sharedPartly.get(key);
+    if (hits === undefined) {
+      hits = Object.freeze(filters.map((_, f) => partly(f)));
+      this.sharedPartly.set(key, hits);
+    }
+    return hits;
+  }
+
+  /** The shared hits array of every filter evaluated, those of `mask` matched. */
+  private evaluatedAs(mask: number): FilterHits {
     let hits = this.shared[mask];
     if (hits === undefined) {
-      hits = Object.freeze(filters.map((_, f) => (mask & (1 << f)) !== 0));
+      hits = Object.freeze(this.filters.map((_, f) => (mask & (1 << f)) !== 0));
       this.shared[mask] = hits;
     }
     return hits;
+  }
+
+  /** `hits` with every entry evaluated (those left undefined evaluated now). Never throws. */
+  complete(hits: FilterHits, event: EqlEvent): boolean[] {
+    return hits.map((h, f) => h ?? this.test(f, event));
   }
 }

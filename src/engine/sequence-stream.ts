@@ -147,7 +147,7 @@ export function sequenceStream(
       held: () => held.size,
       futureSetAside: () => clock.futureSetAside,
     },
-    evaluate: (event) => matcher.evaluate(event),
+    evaluate: (event, possible) => matcher.evaluate(event, possible),
     accept(event, hits, position) {
       // Unrelated events still move the clock, which can make a waiting sequence certain.
       if (hits === null) return passTime(eventTime(event));
@@ -198,7 +198,7 @@ export function sequenceStream(
         heap.values().map((w) => ({
           event: table.ref(w.e),
           ordinal: ordinalState(w.ord),
-          hits: [...w.hits],
+          hits: matcher.completeHits(w.hits, w.e),
           stamp: w.stamp,
           bytes: w.bytes,
         }));

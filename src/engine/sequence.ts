@@ -10,7 +10,7 @@ import type { Scalar } from "../functions/types.js";
 import { isDateMillis } from "../runtime/timestamp.js";
 import type { EqlEvent } from "../types.js";
 import { type BudgetOwner, Charged, StateBudget } from "./budget.js";
-import { type FilterHits, FilterSet } from "./filter.js";
+import { type FilterHits, FilterSet, MASK_FILTERS } from "./filter.js";
 import { IndexedHeap } from "./heap.js";
 import { type KeySpec, type KeyTuple, keyTupleOf, safeKeyTuples } from "./keys.js";
 import { countBefore, type MissingShape, MissingTimes, passesMissing } from "./missing.js";
@@ -115,6 +115,17 @@ class Partial extends Charged {
 }
 
 /**
+ * How a sequence evaluates its filters (internal; tests compare both ways). Lazily (the default), an
+ * event's filters of the first positive stage and of missing stages are evaluated at once, a later
+ * stage's filter (and `until`'s) only when the event reaches the matcher and some partial sequence
+ * waits for that stage (any partial, for `until`): otherwise the stage cannot use the event whatever
+ * the filter says. Whether an event matches some filter at all is still decided exactly when it is
+ * evaluated, since that decides whether it takes part in time (its timestamp is required, it moves
+ * the stream's clock, it can be late). Eagerly, every filter is evaluated for every event.
+ */
+export const stageEvaluation = { lazy: true };
+
+/**
  * Candidates waiting for a trailing missing stage that matchers have looked at since the process
  * started: one per comparison of two of them in the heap, one per look at the first. Tests compare
  * it before and after to show the waiting ones are not rescanned per event.
@@ -152,6 +163,20 @@ export class SequenceMatcher {
   private sinceSweep = 0;
   /** Events between sweeps: at least the number of partials the last sweep kept, so sweeping costs O(1) per event. */
   private sweepInterval = SWEEP_EVERY;
+  /** Whether later stages' filters are evaluated only when a partial sequence could use them. */
+  private readonly lazy: boolean;
+  /** Filters needed for every event (of the first positive stage or of a missing stage), by bit. */
+  private alwaysMask = 0;
+  /** Filters of later positive stages: each one's bit and the states of the stages before them. */
+  private readonly later: { readonly bit: number; readonly before: readonly Map<string, Partial>[] }[] = [];
+  /** The until filter's bit (0: none). */
+  private untilBit = 0;
+  /** Per filter: the bit mask of the query's terms using it (query order, `until` last; -1: beyond the mask). */
+  private readonly termMask: number[] = [];
+  /** The hits of the event being pushed, and the filters evaluated since (undefined: not yet). */
+  private pushHits: FilterHits = [];
+  private readonly resolved: (boolean | undefined)[] = [];
+  private resolvedAny = false;
 
   constructor(
     private readonly plan: SequencePlan,
@@ -163,6 +188,31 @@ export class SequenceMatcher {
     this.positive = plan.stages.flatMap((s, i) => (s.missing ? [] : [i]));
     this.missingStages = plan.stages.flatMap((s, i) => (s.missing ? [i] : []));
     this.state = this.positive.map(() => new Map());
+    const n = this.filterSet.filters.length;
+    this.lazy = stageEvaluation.lazy && n <= MASK_FILTERS;
+    const before = new Map<number, Map<string, Partial>[]>();
+    let term = -1;
+    plan.stages.forEach((s, i) => {
+      const f = this.stageFilter[i] as number;
+      const p = this.positive.indexOf(i);
+      if (s.missing || p === 0) this.alwaysMask |= 1 << f;
+      else {
+        const list = before.get(f) ?? [];
+        list.push(this.state[p - 1] as Map<string, Partial>);
+        before.set(f, list);
+      }
+      // Stages expanded by `runs` are one term (the same stage repeated).
+      if (i === 0 || plan.stages[i - 1] !== s) term++;
+      this.termMask[f] = (this.termMask[f] ?? 0) | (term < MASK_FILTERS ? 1 << term : -1);
+    });
+    for (const [f, list] of before) {
+      if ((this.alwaysMask & (1 << f)) === 0) this.later.push({ bit: 1 << f, before: list });
+    }
+    if (this.untilFilter >= 0) {
+      const f = this.untilFilter;
+      this.untilBit = 1 << f;
+      this.termMask[f] = (this.termMask[f] ?? 0) | (term + 1 < MASK_FILTERS ? 1 << (term + 1) : -1);
+    }
     this.missingSeen = plan.stages.map((s) => (s.missing ? new Map() : null));
     const lastPositive = this.positive[this.positive.length - 1] as number;
     this.shape = {
@@ -182,9 +232,37 @@ export class SequenceMatcher {
     return this.filterSet.filters;
   }
 
-  /** Evaluate each distinct filter once: the hits `push` takes, or null when the event matters to no term. */
-  evaluate(event: EqlEvent): FilterHits | null {
-    return this.filterSet.evaluate(event);
+  /**
+   * Evaluate each distinct filter at most once: the hits `push` takes, or null when the event
+   * matters to no term. Lazily, filters no partial sequence needs now may be left undefined; `push`
+   * evaluates those it needs then. `possible` is a bit mask of the terms (query order, `until`
+   * last; bit t for term t) that can match the event, when the caller knows (an index of the
+   * literal values the terms require): a filter of none of them is taken as not matching without
+   * being evaluated (lazily; eagerly every filter is evaluated).
+   */
+  evaluate(event: EqlEvent, possible?: number): FilterHits | null {
+    if (!this.lazy) return this.filterSet.evaluate(event);
+    let needed = this.alwaysMask;
+    for (const { bit, before } of this.later) {
+      for (const st of before) {
+        if (st.size > 0) {
+          needed |= bit;
+          break;
+        }
+      }
+    }
+    if (this.untilBit !== 0 && this.anyOpen()) needed |= this.untilBit;
+    let ruledOut = 0;
+    if (possible !== undefined) {
+      const masks = this.termMask;
+      for (let f = 0; f < masks.length; f++) if (((masks[f] as number) & possible) === 0) ruledOut |= 1 << f;
+    }
+    return this.filterSet.evaluateNeeded(event, needed, ruledOut);
+  }
+
+  /** `hits` of `event` with every filter evaluated (for a snapshot of an event not pushed yet). */
+  completeHits(hits: FilterHits, event: EqlEvent): boolean[] {
+    return this.filterSet.complete(hits, event);
   }
 
   /** Whether candidates wait for time alone to release them (see `advanceTo`). */
@@ -207,10 +285,15 @@ export class SequenceMatcher {
     }
     const { stages, until, maxspan } = this.plan;
     this.tuplesSpecs = null;
+    this.pushHits = hits;
+    if (this.resolvedAny) {
+      this.resolved.fill(undefined);
+      this.resolvedAny = false;
+    }
     // Missing-stage events are recorded first: lookups use strict time windows, so an event never
     // rejects a candidate it also completes.
     for (const i of this.missingStages) {
-      if (!hits[this.stageFilter[i] as number]) continue;
+      if (!this.hit(this.stageFilter[i] as number, event)) continue;
       const seen = this.missingSeen[i] as Map<string, MissingTimes>;
       for (const k of this.tuples(event, (stages[i] as StagePlan).keys)) {
         let list = seen.get(k.id);
@@ -227,7 +310,9 @@ export class SequenceMatcher {
     let eventBytes = -1;
     for (let p = last; p >= 0; p--) {
       const stage = this.positive[p] as number;
-      if (!hits[this.stageFilter[stage] as number]) continue;
+      // Lazily, a stage no partial sequence waits for is passed over before its filter and keys.
+      if (this.lazy && p > 0 && (this.state[p - 1] as Map<string, Partial>).size === 0) continue;
+      if (!this.hit(this.stageFilter[stage] as number, event)) continue;
       for (const k of this.tuples(event, (stages[stage] as StagePlan).keys)) {
         if (eventBytes < 0) eventBytes = EVENT_REF_BYTES + this.owner.budget.sizeOf(event);
         let seq: Partial;
@@ -252,7 +337,12 @@ export class SequenceMatcher {
         else this.store(p, seq);
       }
     }
-    if (this.untilFilter >= 0 && hits[this.untilFilter] && until) {
+    if (
+      this.untilFilter >= 0 &&
+      until &&
+      (!this.lazy || this.anyOpen()) &&
+      this.hit(this.untilFilter, event)
+    ) {
       for (const k of this.tuples(event, until.keys)) {
         for (const st of this.state) {
           const gone = st.get(k.id);
@@ -414,6 +504,25 @@ export class SequenceMatcher {
     }
     this.owner.restoreEvicted(state.owner.evicted, state.owner.evictedBytes);
     this.owner.restore(entries, stamps, bytes);
+  }
+
+  /** Whether the event being pushed matches filter `f`: from its hits, else evaluated now (once). */
+  private hit(f: number, event: EqlEvent): boolean {
+    const known = this.pushHits[f];
+    if (known !== undefined) return known;
+    let r = this.resolved[f];
+    if (r === undefined) {
+      r = this.filterSet.test(f, event);
+      this.resolved[f] = r;
+      this.resolvedAny = true;
+    }
+    return r;
+  }
+
+  /** Whether some partial sequence is held (what `until` could end). */
+  private anyOpen(): boolean {
+    for (const st of this.state) if (st.size > 0) return true;
+    return false;
   }
 
   /** Key tuples of the event being pushed; stages expanded by `runs` share their keys, so reuse the last. */

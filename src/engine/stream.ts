@@ -82,9 +82,15 @@ export interface QueryStream<H> {
   push(event: EqlEvent): H[];
   /**
    * Evaluate the query's distinct filters once over an event: the hits `pushEvaluated` takes, or
-   * null when the event matters to no term. Never throws.
+   * null when the event matters to no term. A sequence leaves undefined the filters of later stages
+   * that no partial sequence waits for (when the event matches another term), and evaluates them
+   * in `pushEvaluated` if it needs them then. A caller that knows which terms can match the event
+   * (from the literal values they require, as a rule set's index does) passes them as the bit mask
+   * `possible` (bit t for term t, in query order with `until` last; terms past bit 30 are always
+   * evaluated): a sequence takes the filters of the others as not matching without evaluating
+   * them. Never throws.
    */
-  evaluate(event: EqlEvent): FilterHits | null;
+  evaluate(event: EqlEvent, possible?: number): FilterHits | null;
   /** `push` for an event already evaluated with `evaluate` (null hits: only its time counts). */
   pushEvaluated(event: EqlEvent, hits: FilterHits | null): H[];
   /** Let time pass to `ms` (epoch millis) without an event; returns the results that made certain. */
@@ -129,8 +135,8 @@ export interface StatSources {
 export interface StreamParts<H> {
   readonly kind: StreamSnapshot["kind"];
   readonly sources: StatSources;
-  /** Evaluate an event (an object). */
-  evaluate(event: EqlEvent): FilterHits | null;
+  /** Evaluate an event (an object); see `QueryStream.evaluate`. */
+  evaluate(event: EqlEvent, possible?: number): FilterHits | null;
   /** Take an event (an object) with its hits; `position` is its input position. */
   accept(event: EqlEvent, hits: FilterHits | null, position: number): H[];
   advanceTo(ms: number): H[];
@@ -201,7 +207,7 @@ export function assemble<H>(ctx: StreamContext, counters: Counters, parts: Strea
     get waiting() {
       return parts.waiting();
     },
-    evaluate: (event) => (isEvent(event) ? parts.evaluate(event) : null),
+    evaluate: (event, possible) => (isEvent(event) ? parts.evaluate(event, possible) : null),
     push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
     pushEvaluated(event, hits) {
       const position = counters.eventsIn++;

@@ -7,7 +7,7 @@
 import { type CachedFieldReader, type FieldTable, firstStringAt } from "../runtime/field-table.js";
 import type { PresearchAlternative, PresearchTerm } from "./presearch.js";
 
-/** A character trie of prefixes (or reversed suffixes) to the rules that require them. */
+/** A character trie of prefixes (or reversed suffixes) to the alternatives that require them. */
 class Trie {
   private readonly root: TrieNode = { next: new Map(), rules: null };
   size = 0;
@@ -29,7 +29,7 @@ class Trie {
     this.size++;
   }
 
-  /** Calls `hit` with the rules of every key that is a prefix (or suffix) of `value`. */
+  /** Calls `hit` with the alternatives of every key that is a prefix (or suffix) of `value`. */
   walk(value: string, reversed: boolean, hit: (rules: readonly number[]) => void): void {
     let node: TrieNode | undefined = this.root;
     const n = value.length;
@@ -50,7 +50,7 @@ interface MatcherNode {
   readonly id: number;
   readonly next: Map<number, MatcherNode>;
   fail: MatcherNode | null;
-  /** Rules of every key ending here, including through the failure links (filled by `build`). */
+  /** Alternatives of every key ending here, including through the failure links (filled by `build`). */
   out: number[];
 }
 
@@ -58,7 +58,7 @@ interface MatcherNode {
 const DENSE = 128;
 
 /**
- * Substrings to the rules that require them, matched in one pass over a value (Aho-Corasick over
+ * Substrings to the alternatives that require them, matched in one pass over a value (Aho-Corasick over
  * UTF-16 code units): the cost is the value's length, whatever the number of substrings. ASCII
  * moves are precomputed into a table, so most characters cost one array read.
  */
@@ -118,7 +118,7 @@ class SubstringMatcher {
     this.built = true;
   }
 
-  /** Calls `hit` with the rules of every key that occurs in `value`. */
+  /** Calls `hit` with the alternatives of every key that occurs in `value`. */
   walk(value: string, hit: (rules: readonly number[]) => void): void {
     if (!this.built) this.build();
     const { nodes, table, root } = this;
@@ -151,7 +151,7 @@ class FieldTerms {
   readonly foldedSuffixes = new Trie();
   readonly substrings = new SubstringMatcher();
   readonly foldedSubstrings = new SubstringMatcher();
-  /** Every rule with a term here: a value that is not a string may match any of them. */
+  /** Every alternative with a term here: a value that is not a string may match any of them. */
   readonly all: number[] = [];
   needsFolded = false;
   needsRaw = false;
@@ -177,7 +177,7 @@ class FieldTerms {
   }
 }
 
-/** The rules of one category (or of any category). */
+/** The alternatives of one category (or of any category). */
 class Bucket {
   readonly always: number[] = [];
   readonly fields: FieldTerms[] = [];
@@ -185,9 +185,9 @@ class Bucket {
 
   constructor(private readonly table: FieldTable) {}
 
-  add(alt: PresearchAlternative, rule: number): void {
+  add(alt: PresearchAlternative, id: number): void {
     if (alt.terms === null) {
-      if (!this.always.includes(rule)) this.always.push(rule);
+      if (!this.always.includes(id)) this.always.push(id);
       return;
     }
     for (const term of alt.terms) {
@@ -197,7 +197,7 @@ class Bucket {
         this.byName.set(term.field, f);
         this.fields.push(f);
       }
-      f.add(term, rule);
+      f.add(term, id);
     }
   }
 }
@@ -218,20 +218,33 @@ export interface PresearchIndexStats {
   readonly terms: number;
 }
 
-/** Candidate rules per event. */
+/**
+ * Candidate rules per event. The structures above hold alternatives (numbered across the rules, each
+ * rule's in its order), not rules: an event's candidates are the rules of the alternatives it
+ * reached, and `reached` tells which alternatives of a candidate those were.
+ */
 export class PresearchIndex {
   private readonly indices = new Map<string, CategoryIndex>();
   private readonly marks: Float64Array;
+  /** Per alternative: the epoch of the last event that reached it, and its rule. */
+  private readonly altMarks: number[] = [];
+  private readonly altRule: number[] = [];
+  /** Per rule: the number of its first alternative, and how many it has. */
+  private readonly altBase: number[] = [];
+  private readonly altCount: number[] = [];
   private epoch = 0;
   private readonly out: number[] = [];
   private terms = 0;
   private readonly always = new Set<number>();
   private readonly rules = new Set<number>();
-  private readonly mark = (rules: readonly number[]) => {
-    const marks = this.marks;
+  private readonly mark = (alts: readonly number[]) => {
+    const { marks, altMarks, altRule } = this;
     const epoch = this.epoch;
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i] as number;
+    for (let i = 0; i < alts.length; i++) {
+      const a = alts[i] as number;
+      if (altMarks[a] === epoch) continue;
+      altMarks[a] = epoch;
+      const r = altRule[a] as number;
       if (marks[r] !== epoch) {
         marks[r] = epoch;
         this.out.push(r);
@@ -254,7 +267,12 @@ export class PresearchIndex {
       this.indices.set(categoryField, index);
     }
     this.rules.add(rule);
+    this.altBase[rule] = this.altRule.length;
+    this.altCount[rule] = alternatives.length;
     for (const alt of alternatives) {
+      const id = this.altRule.length;
+      this.altRule.push(rule);
+      this.altMarks.push(-1);
       let bucket: Bucket;
       if (alt.category === null) {
         index.any ??= new Bucket(this.table);
@@ -267,7 +285,7 @@ export class PresearchIndex {
         }
         bucket = b;
       }
-      bucket.add(alt, rule);
+      bucket.add(alt, id);
       if (alt.terms === null) this.always.add(rule);
       else this.terms += alt.terms.length;
     }
@@ -301,6 +319,20 @@ export class PresearchIndex {
     const out = this.out;
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
+  }
+
+  /**
+   * The alternatives of candidate `rule` the last event given to `candidates` reached, as a bit mask
+   * (bit k for its alternative k; those past bit 30 always set): an alternative it did not reach
+   * cannot match the event (its category is not the event's, or none of its terms holds).
+   */
+  reached(rule: number): number {
+    const base = this.altBase[rule] as number;
+    const n = this.altCount[rule] as number;
+    let mask = n > 31 ? -1 << 31 : 0;
+    const { altMarks, epoch } = this;
+    for (let k = 0; k < n && k < 31; k++) if (altMarks[base + k] === epoch) mask |= 1 << k;
+    return mask;
   }
 
   private scan(bucket: Bucket, event: unknown): void {

@@ -66,12 +66,20 @@ export interface RunnerContext {
   readonly budget: StateBudget;
   /** The clock guard of the rule set, for the streams' own clocks. */
   readonly clock: ClockOptions;
+  /**
+   * For an event the rule set's index gave this rule for: the bit mask of the query's terms (query
+   * order, `until` last) the index leaves possible (see `QueryStream.evaluate`). Null without an index.
+   */
+  readonly possibleTerms: (() => number) | null;
 }
 
 /** A rule fed event by event. */
 export interface Runner {
-  /** The event passed the rule's indices (and window, for one execution); true when it matched a term. */
-  push(event: EqlEvent, index: number): boolean;
+  /**
+   * The event passed the rule's indices (and window, for one execution); true when it matched a
+   * term. `indexed`: the rule set's index gave the rule for this event (`possibleTerms` applies).
+   */
+  push(event: EqlEvent, index: number, indexed: boolean): boolean;
   /** The time of the earliest run not yet final (scheduled), or null. */
   nextDue(): number | null;
   /**
@@ -358,7 +366,7 @@ function realEvents(hit: SequenceHit): EqlEvent[] {
  * still holds its first event (else no run would find it: counted as dropped).
  */
 export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
-  const { compiled, report, excepted, schedule } = ctx;
+  const { compiled, report, excepted, schedule, possibleTerms } = ctx;
   const max = Math.max(0, ctx.maxSignals);
   const streaming = ctx.streaming && !schedule;
   /** Streaming: matches completed since the last `due`. */
@@ -466,10 +474,10 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
   };
 
   return {
-    push(e) {
+    push(e, _index, indexed) {
       // Each distinct filter is evaluated once. An event no term matches would only move the
       // stream's clock, which changes when results come out, never which: it is not pushed.
-      const hits = stream.evaluate(e);
+      const hits = stream.evaluate(e, indexed && possibleTerms ? possibleTerms() : undefined);
       if (hits === null) return false;
       if (orderTime !== null && orderTime.values(e).length === 0) {
         report.skipped++;

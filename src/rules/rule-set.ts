@@ -600,6 +600,7 @@ class RuleSetImpl implements CompiledRuleSet {
           lateness,
           budget: this.budget,
           clock: clockOptions,
+          possibleTerms: this.index ? () => (this.index as PresearchIndex).reached(i) : null,
         };
         runnerCtx = ctx;
         runner = buildRunner(ctx);
@@ -722,8 +723,10 @@ class RuleSetImpl implements CompiledRuleSet {
     this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
     this.searchGroups(e);
     let candidates: readonly number[];
+    let indexed = false;
     try {
       candidates = this.index ? this.index.candidates(e) : this.all;
+      indexed = this.index !== null;
     } catch {
       // A hostile object (a throwing getter) cannot be indexed: every rule looks at it.
       candidates = this.all;
@@ -739,7 +742,7 @@ class RuleSetImpl implements CompiledRuleSet {
       if (entry.runner === null || entry.group.passed !== epoch) continue;
       this.counters.evaluations++;
       entry.report.evaluated++;
-      if (entry.runner.push(e, n)) {
+      if (entry.runner.push(e, n, indexed)) {
         any = true;
         if (this.streaming) {
           if (hit === null) hit = [];

@@ -53,6 +53,9 @@ class TableReader implements CachedFieldReader {
       this.values_.length = 0;
       // Mark as unread first: a read that throws (a hostile getter) must not leave a half cache.
       this.event = undefined;
+      // Folded values are of the event read before, even within one epoch (a rule set evaluating an
+      // event it held back for re-ordering reads it while another is current).
+      this.foldedEpoch = -1;
       this.inner.each(event, this.collect);
       this.event = event;
       this.epoch = epoch;

@@ -5,8 +5,10 @@ import { parseMapping } from "../../src/mapping.js";
 import { parse } from "../../src/parse.js";
 import { ruleFromObject } from "../../src/rules/from-object.js";
 import { presearchAlternatives } from "../../src/rules/presearch.js";
+import { PresearchIndex } from "../../src/rules/presearch-index.js";
 import { compileRules } from "../../src/rules/rule-set.js";
 import { runRules } from "../../src/rules/run.js";
+import { FieldTable } from "../../src/runtime/field-table.js";
 
 const ctx = { mapping: parseMapping(undefined), timestampField: "@timestamp" };
 const alternatives = (q: string) => presearchAlternatives(parse(q).query, ctx);
@@ -54,6 +56,41 @@ describe("required terms", () => {
     );
     expect(alts.map((a) => a.category)).toEqual(["process", "network", "process"]);
     expect(alts[1]?.terms).toBeNull();
+  });
+
+  it("tells which alternatives of a candidate the event reached", () => {
+    const table = new FieldTable();
+    const index = new PresearchIndex(table, 2);
+    index.add(
+      0,
+      "event.category",
+      alternatives(
+        'sequence by host.id [process where process.name == "curl"] [process where user.id == "0"] [network where true] until [process where event.type == "end"]',
+      ),
+    );
+    index.add(1, "event.category", alternatives('process where process.name == "curl"'));
+    const reached = (e: unknown) => {
+      table.next();
+      const candidates = [...index.candidates(e)];
+      const mask = index.reached(0);
+      return { candidates, alts: [0, 1, 2, 3].map((k) => (mask & (1 << k)) !== 0) };
+    };
+    // A process start of root: only the second term could match it (the first needs curl, the
+    // third is of another category, until needs an end).
+    expect(reached({ event: { category: "process" }, process: { name: "bash" }, user: { id: "0" } })).toEqual(
+      {
+        candidates: [0],
+        alts: [false, true, false, false],
+      },
+    );
+    expect(reached({ event: { category: "process", type: "end" }, process: { name: "curl" } })).toEqual({
+      candidates: [0, 1],
+      alts: [true, false, false, true],
+    });
+    expect(reached({ event: { category: "network" } })).toEqual({
+      candidates: [0],
+      alts: [false, false, true, false],
+    });
   });
 
   it("a constant false condition needs no event", () => {

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { stageEvaluation } from "../../src/engine/sequence.js";
 import { EqlSnapshotError, SnapshotErrorCodes } from "../../src/errors.js";
 import { loadRules } from "../../src/node/rules/load.js";
 import type { AlertDocument } from "../../src/rules/alert.js";
@@ -176,9 +177,25 @@ function feed(set: Set_, items: readonly Input[], out: AlertDocument[][]): void 
   for (const it of items) out.push("tick" in it ? set.advanceTo(it.tick) : set.push(it.event));
 }
 
-/** Run uncut, and cut at `cut` through JSON: alerts (per call), reports and stats must agree. */
-function compareCut(rules: LoadedRule[], items: Input[], cut: number, options: () => RuleSetOptions) {
-  const whole = compileRules(rules, options());
+/**
+ * Run uncut, and cut at `cut` through JSON: alerts (per call), reports and stats must agree. With
+ * `eagerWhole`, the uncut run evaluates every sequence filter of every event (`stageEvaluation`),
+ * and a set cut at the same point that way must take the same snapshot as the lazy one.
+ */
+function compareCut(
+  rules: LoadedRule[],
+  items: Input[],
+  cut: number,
+  options: () => RuleSetOptions,
+  eagerWhole = false,
+) {
+  stageEvaluation.lazy = !eagerWhole;
+  let whole: Set_;
+  try {
+    whole = compileRules(rules, options());
+  } finally {
+    stageEvaluation.lazy = true;
+  }
   const expected: AlertDocument[][] = [];
   feed(whole, items, expected);
   expected.push(whole.end());
@@ -189,6 +206,16 @@ function compareCut(rules: LoadedRule[], items: Input[], cut: number, options: (
   const snap = first.snapshot();
   const wire = JSON.parse(JSON.stringify(snap)) as RuleSetSnapshot;
   expect(wire).toStrictEqual(snap);
+  if (eagerWhole) {
+    stageEvaluation.lazy = false;
+    try {
+      const eager = compileRules(rules, options());
+      feed(eager, items.slice(0, cut), []);
+      expect(JSON.parse(JSON.stringify(eager.snapshot()))).toStrictEqual(wire);
+    } finally {
+      stageEvaluation.lazy = true;
+    }
+  }
   const second = compileRules(rules, options());
   second.restore(wire);
   expect(second.stats()).toEqual(first.stats());
@@ -221,6 +248,23 @@ describe("rule-set snapshot and restore", () => {
           const rules = rulesOf(specs);
           const items = inputs(rows);
           compareCut(rules, items, cutSeed % (items.length + 1), () => optionsOf(s as Settings));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 60_000);
+
+  it("likewise against a set that evaluates every sequence filter of every event", () => {
+    fc.assert(
+      fc.property(
+        fc.array(ruleSpec, { minLength: 1, maxLength: 6 }),
+        fc.array(item, { maxLength: 60 }),
+        fc.nat(),
+        settings,
+        (specs, rows, cutSeed, s) => {
+          const rules = rulesOf(specs);
+          const items = inputs(rows);
+          compareCut(rules, items, cutSeed % (items.length + 1), () => optionsOf(s as Settings), true);
         },
       ),
       { numRuns: 150 },
