@@ -39,6 +39,11 @@ export default defineConfig([
     outDir: "dist/cli",
     format: ["esm"],
     sourcemap: true,
+    // Every command parses the code it loads before running it: without white space and with shorter
+    // syntax there is about a quarter less to parse. Names are kept, so stack traces stay readable
+    // (and the source maps lead back to the sources).
+    minifyWhitespace: true,
+    minifySyntax: true,
     clean: true,
     target: "node20",
     platform: "node",
