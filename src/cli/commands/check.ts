@@ -8,24 +8,18 @@
  */
 
 import { locate } from "../../errors.js";
-import {
-  type CompiledSchema,
-  type CompileOptions,
-  checkQuery,
-  compileSchema,
-  earlierSyntaxError,
-  enabledLintCodes,
-  findingRank,
-  isLexicalError,
-  type LoadedRule,
-  lintCodeInfo,
-  lintQuery,
-  parse,
-  RuleErrorCodes,
-  type RuleIssue,
-  type RuleLoadError,
-  validateRule,
-} from "../../index.js";
+// From the modules themselves, not the index: what the index also exports (rule sets, alerts, index
+// patterns) then stays out of the code this command loads.
+import { parse } from "../../parse.js";
+import { checkQuery, earlierSyntaxError, isLexicalError } from "../../rules/check-query.js";
+import { RuleErrorCodes, type RuleLoadError } from "../../rules/errors.js";
+import { enabledLintCodes, findingRank, lintCodeInfo } from "../../rules/lint.js";
+import { lintQuery } from "../../rules/lint-ignore.js";
+import type { RuleIssue } from "../../rules/normalize.js";
+import { type CompiledSchema, compileSchema } from "../../rules/schema.js";
+import type { LoadedRule } from "../../rules/types.js";
+import { validateRule } from "../../rules/validate.js";
+import type { CompileOptions } from "../../types.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { dataFieldOptions } from "../io/mapping.js";
