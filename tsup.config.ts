@@ -1,5 +1,10 @@
 import { defineConfig } from "tsup";
-import { ecsFieldTypes, lazyChildProcess, thirdPartyNotices } from "./scripts/build-plugins.js";
+import {
+  chevrotainCharCodeIndex,
+  ecsFieldTypes,
+  lazyChildProcess,
+  thirdPartyNotices,
+} from "./scripts/build-plugins.js";
 
 // The grammar is checked by the tests, which run the sources; the build skips the checks (src/syntax/checks.ts).
 const PUBLISHED = { __MINI_EQL_GRAMMAR_CHECKS__: "false" };
@@ -27,7 +32,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     noExternal: ["chevrotain", /^@chevrotain\//, "lodash-es", "@elastic/ecs"],
-    esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    esbuildPlugins: [ecsFieldTypes, chevrotainCharCodeIndex, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
     define: PUBLISHED,
   },
   {
@@ -39,6 +44,11 @@ export default defineConfig([
     outDir: "dist/cli",
     format: ["esm"],
     sourcemap: true,
+    // Every command parses the code it loads before running it: without white space and with shorter
+    // syntax there is about a quarter less to parse. Names are kept, so stack traces stay readable
+    // (and the source maps lead back to the sources).
+    minifyWhitespace: true,
+    minifySyntax: true,
     clean: true,
     target: "node20",
     platform: "node",
@@ -47,7 +57,12 @@ export default defineConfig([
     noExternal: [/.*/],
     // Keep `node:` in imports, so that lazyChildProcess sees commander's require("node:child_process").
     removeNodeProtocol: false,
-    esbuildPlugins: [ecsFieldTypes, lazyChildProcess, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    esbuildPlugins: [
+      ecsFieldTypes,
+      chevrotainCharCodeIndex,
+      lazyChildProcess,
+      thirdPartyNotices("THIRD-PARTY-NOTICES.txt"),
+    ],
     define: PUBLISHED,
     // Bundled CommonJS (commander) calls require() for node: modules; an ES module has none.
     banner: {

@@ -40,9 +40,17 @@ export function compileSchema(schemas: FieldSchema | readonly FieldSchema[]): Co
   const types = new Map<string, string>();
   const ignoreAbove = new Map<string, number>();
   const allowed = new Map<string, readonly string[]>();
+  const namespaces = new Set<string>();
+  const addNamespace = (name: string) => {
+    const dot = name.indexOf(".");
+    namespaces.add(dot < 0 ? name : name.slice(0, dot));
+  };
   for (const schema of list) {
-    for (const [name, field] of Object.entries(schema)) {
+    for (const name in schema) {
+      if (!Object.hasOwn(schema, name)) continue;
+      const field = schema[name] as SchemaField;
       types.set(name, field.type);
+      addNamespace(name);
       if (Array.isArray(field.allowed_values))
         allowed.set(
           name,
@@ -51,10 +59,12 @@ export function compileSchema(schemas: FieldSchema | readonly FieldSchema[]): Co
       else allowed.delete(name);
       if (typeof field.ignore_above === "number") ignoreAbove.set(name, field.ignore_above);
       else ignoreAbove.delete(name);
-      for (const sub of field.multi_fields ?? []) types.set(sub.flat_name, sub.type);
+      for (const sub of field.multi_fields ?? []) {
+        types.set(sub.flat_name, sub.type);
+        addNamespace(sub.flat_name);
+      }
     }
   }
-  const namespaces = new Set([...types.keys()].map((k) => k.split(".")[0] as string));
   return {
     typeOf: (field) => types.get(field),
     ignoreAbove: (field) => ignoreAbove.get(field),

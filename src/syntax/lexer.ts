@@ -20,7 +20,8 @@ import {
 /** The one lexer; building it optimises the token set once (and validates it, see checks.ts). */
 export const eqlLexer = new Lexer(allTokens, {
   ensureOptimizations: true,
-  positionTracking: "full",
+  // Spans need where a token starts, not where it ends (span.ts): tokens without their end are smaller.
+  positionTracking: "onlyStart",
   // errors.ts counts only LF as a line break, so the lexer must agree for spans to line up.
   lineTerminatorsPattern: /\n/g,
   lineTerminatorCharacters: ["\n"],

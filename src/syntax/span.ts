@@ -2,11 +2,14 @@
 import type { IToken } from "chevrotain";
 import type { Span } from "../ast/nodes.js";
 
-/** The span of one token (chevrotain end offsets are inclusive; ours are exclusive). */
+/**
+ * The span of one token: from its start to the end of its text (the lexer records where tokens
+ * start, not where they end; a token is its text).
+ */
 export function tokenSpan(token: IToken): Span {
   return {
     start: token.startOffset,
-    end: (token.endOffset ?? token.startOffset) + 1,
+    end: token.startOffset + token.image.length,
     line: token.startLine ?? 1,
     column: token.startColumn ?? 1,
   };

@@ -8,25 +8,18 @@
  */
 
 import { locate } from "../../errors.js";
-import {
-  type CompiledSchema,
-  type CompileOptions,
-  checkQuery,
-  compileSchema,
-  earlierSyntaxError,
-  enabledLintCodes,
-  type FieldSchema,
-  findingRank,
-  isLexicalError,
-  type LoadedRule,
-  lintCodeInfo,
-  lintQuery,
-  parse,
-  RuleErrorCodes,
-  type RuleIssue,
-  type RuleLoadError,
-  validateRule,
-} from "../../index.js";
+// From the modules themselves, not the index: what the index also exports (rule sets, alerts, index
+// patterns) then stays out of the code this command loads.
+import { parse } from "../../parse.js";
+import { checkQuery, earlierSyntaxError, isLexicalError } from "../../rules/check-query.js";
+import { RuleErrorCodes, type RuleLoadError } from "../../rules/errors.js";
+import { enabledLintCodes, findingRank, lintCodeInfo } from "../../rules/lint.js";
+import { lintQuery } from "../../rules/lint-ignore.js";
+import type { RuleIssue } from "../../rules/normalize.js";
+import { type CompiledSchema, compileSchema } from "../../rules/schema.js";
+import type { LoadedRule } from "../../rules/types.js";
+import { validateRule } from "../../rules/validate.js";
+import type { CompileOptions } from "../../types.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { dataFieldOptions } from "../io/mapping.js";
@@ -59,9 +52,9 @@ export interface CheckOptions {
 
 const SEVERITIES: readonly Finding["severity"][] = ["error", "warning", "info"];
 
-function queryFindings(text: string, mapping: CompileOptions, schema: FieldSchema | undefined): Finding[] {
+function queryFindings(text: string, mapping: CompileOptions, schema: CompiledSchema | undefined): Finding[] {
   const file = "<query>";
-  const found = checkQuery(text, { ...mapping, ...(schema ? { schema: compileSchema(schema) } : {}) });
+  const found = checkQuery(text, { ...mapping, ...(schema ? { schema } : {}) });
   return [
     ...found.errors.map((e) => diagnosticFinding(file, e, "error")),
     ...found.warnings.map((w) => diagnosticFinding(file, w, "warning")),
@@ -102,7 +95,7 @@ function issueFinding(file: string, issue: RuleIssue, queryText: string): Findin
   return { ...base, line: location.line, column: location.column, sourceLine, caret };
 }
 
-function ruleFindings(loaded: LoadedRule, schema: FieldSchema | undefined): Finding[] {
+function ruleFindings(loaded: LoadedRule, schema: CompiledSchema | undefined): Finding[] {
   const file = loaded.origin.file ?? "<rule>";
   // The rule was compiled against the mapping when it was loaded: validation needs only the schema.
   return validateRule(loaded, schema ? { schema } : {}).map((issue): Finding => {
@@ -177,9 +170,12 @@ export async function checkCommand(
   const rules = opts.rules ?? [];
   if (query === undefined && rules.length === 0)
     throw new UsageError("check needs a query or --rules <dir|file>");
-  // The ECS table is the largest piece of the command; --no-schema does not load it.
-  const schema = opts.schema ? (await import("../../node/rules/ecs.js")).ecsSchema() : undefined;
-  const mapping = dataFieldOptions(opts);
+  // The ECS table is the largest piece of the command; --no-schema does not load it. It is prepared
+  // for look-ups once, for the query and every rule.
+  const schema = opts.schema
+    ? compileSchema((await import("../../node/rules/ecs.js")).ecsSchema())
+    : undefined;
+  const mapping = await dataFieldOptions(opts);
   const findings: Finding[] = [];
   if (query !== undefined) {
     findings.push(...queryFindings(query, mapping, schema));
@@ -189,9 +185,8 @@ export async function checkCommand(
     const set = loadRuleArgs(rules, mapping, opts.followSymlinks ? { followSymlinks: true } : {});
     ruleCount = set.rules.length + failedRuleCount(set.errors) + set.unsupported.length;
     // A rule's errors come together; after them, the lint of its query when only its keys are wrong.
-    const compiledSchema = schema ? compileSchema(schema) : undefined;
     let group: RuleLoadError[] = [];
-    const endGroup = () => findings.push(...failedRuleLint(group, compiledSchema));
+    const endGroup = () => findings.push(...failedRuleLint(group, schema));
     for (const e of set.errors) {
       if (group.length > 0 && failedRuleKey(group[0] as RuleLoadError) !== failedRuleKey(e)) {
         endGroup();

@@ -72,7 +72,7 @@ export async function queryCommand(
     ...(opts.categoryField ? { eventCategoryField: opts.categoryField } : {}),
     ...(opts.timestampField ? { timestampField: opts.timestampField } : {}),
     ...(opts.tiebreakerField ? { tiebreakerField: opts.tiebreakerField } : {}),
-    ...dataFieldOptions(opts),
+    ...(await dataFieldOptions(opts)),
   };
   const compiled = compileOrExit(text, compileOptions, ctx);
   if (!opts.quiet) {

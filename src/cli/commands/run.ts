@@ -226,7 +226,7 @@ export async function runCommand(
   const sources = resolveSources(files, ctx.stdin.isTTY);
   if (opts.follow && (await startsWithGzipMagic(sources[0] as string)))
     throw new UsageError(`--follow cannot follow gzip-compressed input (${sources[0]})`);
-  const compileOptions = dataFieldOptions(opts);
+  const compileOptions = await dataFieldOptions(opts);
   // The rules of the --rules paths that pass the filters; --watch-rules loads them again the same way.
   const load = (): RunRules => {
     const loaded = loadRuleArgs(
