@@ -1,10 +1,5 @@
 import { defineConfig } from "tsup";
-import {
-  chevrotainCharCodeIndex,
-  ecsFieldTypes,
-  lazyChildProcess,
-  thirdPartyNotices,
-} from "./scripts/build-plugins.js";
+import { ecsFieldTypes, lazyChildProcess, thirdPartyNotices } from "./scripts/build-plugins.js";
 
 // The grammar is checked by the tests, which run the sources; the build skips the checks (src/syntax/checks.ts).
 const PUBLISHED = { __MINI_EQL_GRAMMAR_CHECKS__: "false" };
@@ -32,7 +27,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     noExternal: ["chevrotain", /^@chevrotain\//, "lodash-es", "@elastic/ecs"],
-    esbuildPlugins: [ecsFieldTypes, chevrotainCharCodeIndex, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
+    esbuildPlugins: [ecsFieldTypes, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
     define: PUBLISHED,
   },
   {
@@ -57,12 +52,7 @@ export default defineConfig([
     noExternal: [/.*/],
     // Keep `node:` in imports, so that lazyChildProcess sees commander's require("node:child_process").
     removeNodeProtocol: false,
-    esbuildPlugins: [
-      ecsFieldTypes,
-      chevrotainCharCodeIndex,
-      lazyChildProcess,
-      thirdPartyNotices("THIRD-PARTY-NOTICES.txt"),
-    ],
+    esbuildPlugins: [ecsFieldTypes, lazyChildProcess, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],
     define: PUBLISHED,
     // Bundled CommonJS (commander) calls require() for node: modules; an ES module has none.
     banner: {

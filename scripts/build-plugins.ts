@@ -129,28 +129,3 @@ export const lazyChildProcess: Plugin = {
     }));
   },
 };
-
-/**
- * chevrotain's lexer fills a 65,536-entry table (a char code's bucket in its first-char index) in
- * every process that builds a lexer, before it looks at a single token: a loop that runs once and so
- * never leaves V8's interpreter, about a tenth of building the EQL lexer. The bucket is a formula of
- * the char code, so the bundled lexer computes it when asked instead (the same values, 0 to 65,535).
- * The build fails if chevrotain's code is not what this replaces.
- */
-export const chevrotainCharCodeIndex: Plugin = {
-  name: "chevrotain-char-code-index",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]chevrotain[\\/]lib[\\/]src[\\/]scan[\\/]lexer\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const lookup =
-        /return charCode < minOptimizationVal\s*\?\s*charCode\s*:\s*charCodeToOptimizedIdxMap\[charCode\];/;
-      const fill = /function initCharCodeToOptimizedIndexMap\(\) \{[\s\S]*?\n\}/;
-      if (!lookup.test(source) || !fill.test(source))
-        throw new Error(`${args.path}: chevrotain's char code table is not the one the build replaces`);
-      const contents = source
-        .replace(lookup, "return charCode < minOptimizationVal ? charCode : 255 + ~~(charCode / 255);")
-        .replace(fill, "function initCharCodeToOptimizedIndexMap() {}");
-      return { contents, loader: "js" };
-    });
-  },
-};
