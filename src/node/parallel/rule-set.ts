@@ -16,11 +16,18 @@ import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_STATE_BYTES } from "../../engine/budget.js";
-import type { AlertDocument } from "../../rules/alert.js";
+import { type AlertDocument, ruleUuidOf } from "../../rules/alert.js";
 import { toMillis } from "../../rules/duration.js";
 import { ruleCompileOptions } from "../../rules/from-object.js";
 import { queryPresearch } from "../../rules/presearch.js";
-import type { RuleRunReport, RuleSetOptions, RuleSetStats } from "../../rules/rule-set.js";
+import type { MatchShare } from "../../rules/rule-runners.js";
+import { alertShares } from "../../rules/rule-runners.js";
+import {
+  REPORT_COUNTS,
+  type RuleRunReport,
+  type RuleSetOptions,
+  type RuleSetStats,
+} from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
 import type { SourceShape } from "../input/shapes.js";
 import type { WorkerReply, WorkerSetup } from "./protocol.js";
@@ -207,6 +214,40 @@ export function assignRules(rules: readonly LoadedRule[], workers: number): numb
   return out.filter((list) => list.length > 0);
 }
 
+/**
+ * The rules whose answer over all events can be put together from their answers over any shares of
+ * the events (see the module comment), by index: event rules without pipes whose rule_id and rule
+ * uuid no other rule has (their alert ids then collide with no other rule's).
+ */
+export function partitionableRules(rules: readonly LoadedRule[]): number[] {
+  const count = (keys: string[]) => {
+    const n = new Map<string, number>();
+    for (const k of keys) n.set(k, (n.get(k) ?? 0) + 1);
+    return (k: string) => n.get(k) ?? 0;
+  };
+  const ids = count(rules.map((r) => r.rule.rule_id));
+  const uuids = count(rules.map((r) => ruleUuidOf(r.rule)));
+  const out: number[] = [];
+  rules.forEach((r, i) => {
+    const { statement } = r.compiled;
+    if (statement.query.kind !== "event" || statement.pipes.length > 0) return;
+    if (ids(r.rule.rule_id) === 1 && uuids(ruleUuidOf(r.rule)) === 1) out.push(i);
+  });
+  return out;
+}
+
+/** One rule's reports over shares of the events as one: counts summed, truncated when one was. */
+function sumReports(reports: readonly RuleRunReport[]): RuleRunReport {
+  const out: RuleRunReport = { ...(reports[0] as RuleRunReport) };
+  for (const k of REPORT_COUNTS) {
+    let n = 0;
+    for (const r of reports) n += r[k];
+    out[k] = n;
+  }
+  out.truncated = reports.some((r) => r.truncated);
+  return out;
+}
+
 const byRecordAtRule = (a: RunAlerts, b: RunAlerts): number =>
   a.record - b.record || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.rule - b.rule;
 
@@ -223,7 +264,17 @@ export class ParallelRuleSet {
   /** Worker threads (1: the rules run in the calling thread). */
   readonly workers: number;
   private readonly lanes: Lane[];
+  /** Each share's whole rules (run over every event). */
   private indexes: number[][];
+  /** Events are shared out: more than one worker and one execution (see the module comment). */
+  private readonly sharing: boolean;
+  /** The partitioned rules (when sharing), each run by every worker over its share of the events. */
+  private partIndexes: number[] = [];
+  private isPart: boolean[] = [];
+  /** Alerts of partitioned rules that two workers both made (without a limit), by rule_id: left out. */
+  private readonly duplicates = new Map<string, number>();
+  /** Alerts the calling thread made or left out, to add to the workers' count. */
+  private alertsAdded = 0;
   /** The share run in the calling thread, with one worker. */
   private readonly local: RuleShard | null = null;
   private readonly seen: Set<string> | undefined;
@@ -237,11 +288,14 @@ export class ParallelRuleSet {
     const { workers, maxLineBytes, workerScript, ...setOptions } = options;
     this.rules = [...rules];
     const n = Math.max(1, Math.min(Math.floor(workers ?? availableParallelism()), rules.length));
-    this.indexes = n === 1 ? [rules.map((_, i) => i)] : assignRules(rules, n);
-    this.workers = this.indexes.length;
-    this.seen = setOptions.seen;
-    // Every share must have the same `now` (the default is the time of construction).
     const scheduled = setOptions.window !== false && setOptions.now === undefined;
+    this.sharing = n > 1 && !scheduled;
+    if (n === 1) this.indexes = [rules.map((_, i) => i)];
+    else if (!this.sharing) this.indexes = assignRules(rules, n);
+    else this.indexes = this.share(this.rules, n);
+    this.workers = this.indexes.length;
+    this.seen = setOptions.seen ?? (this.sharing ? new Set<string>() : undefined);
+    // Every share must have the same `now` (the default is the time of construction).
     const base: ShardSetup["options"] = {
       ...setOptions,
       ...(scheduled ? {} : { now: toMillis(setOptions.now ?? Date.now()) }),
@@ -249,27 +303,51 @@ export class ParallelRuleSet {
     const budget = setOptions.memoryBudget ?? DEFAULT_STATE_BYTES;
     const setup = (indexes: number[], i: number): ShardSetup => ({
       indexes,
+      ...(this.sharing ? { partition: { indexes: this.partIndexes, worker: i, of: this.workers } } : {}),
       options: this.workers === 1 ? base : { ...base, memoryBudget: budget / this.workers },
       reportRecords: i === 0,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
     if (this.workers === 1) {
-      this.local = new RuleShard(this.rules, setup(this.indexes[0] as number[], 0));
+      this.local = new RuleShard(this.rules, [], setup(this.indexes[0] as number[], 0));
       this.lanes = [new LocalLane(this.local)];
     } else {
       const script = workerScript ?? defaultWorkerScript();
+      const partRules = this.sharing ? this.sources(this.rules, this.partIndexes) : undefined;
       this.lanes = this.indexes.map(
         (indexes, i) =>
           new ThreadLane(
             script,
             {
-              rules: serialize(indexes.map((k) => ruleSource(this.rules[k] as LoadedRule))),
+              rules: this.sources(this.rules, indexes),
+              ...(partRules ? { partRules } : {}),
               shard: setup(indexes, i),
             },
             `rule worker ${i + 1} of ${this.workers}`,
           ),
       );
     }
+  }
+
+  private sources(rules: readonly LoadedRule[], indexes: readonly number[]): Uint8Array {
+    return serialize(indexes.map((k) => ruleSource(rules[k] as LoadedRule)));
+  }
+
+  /**
+   * Events shared out between `n` workers: the partitioned rules go to every worker, the others
+   * (whole rules) are spread by cost as without sharing; every worker has a list, maybe empty.
+   */
+  private share(rules: readonly LoadedRule[], n: number): number[][] {
+    this.partIndexes = partitionableRules(rules);
+    this.isPart = rules.map(() => false);
+    for (const k of this.partIndexes) this.isPart[k] = true;
+    const whole = rules.map((_, i) => i).filter((i) => !this.isPart[i]);
+    const lists = assignRules(
+      whole.map((i) => rules[i] as LoadedRule),
+      n,
+    ).map((list) => list.map((j) => whole[j] as number));
+    while (lists.length < n) lists.push([]);
+    return lists;
   }
 
   private async step(op: ShardOp): Promise<ShardReply[]> {
@@ -286,6 +364,11 @@ export class ParallelRuleSet {
   async replaceRules(rules: readonly LoadedRule[]): Promise<void> {
     if (this.ended) throw new Error("the rule set has ended");
     const shares = this.lanes.length;
+    if (this.sharing) {
+      this.partIndexes = partitionableRules(rules);
+      this.isPart = rules.map(() => false);
+      for (const k of this.partIndexes) this.isPart[k] = true;
+    }
     const shareOf = new Map<string, number>();
     this.indexes.forEach((indexes, w) => {
       for (const k of indexes) shareOf.set((this.rules[k] as LoadedRule).rule.rule_id, w);
@@ -298,6 +381,7 @@ export class ParallelRuleSet {
     };
     const added: number[] = [];
     rules.forEach((r, k) => {
+      if (this.isPart[k]) return;
       const w = shareOf.get(r.rule.rule_id);
       if (w === undefined) added.push(k);
       else place(k, w);
@@ -320,11 +404,18 @@ export class ParallelRuleSet {
       this.local.replaceRules(rules, indexes[0] as number[]);
       return;
     }
+    const partIndexes = this.partIndexes;
+    const partRules = this.sharing ? this.sources(rules, partIndexes) : undefined;
     await Promise.all(
       this.lanes.map((lane, w) => {
         const mine = indexes[w] as number[];
-        const sources = serialize(mine.map((k) => ruleSource(rules[k] as LoadedRule)));
-        return lane.post({ op: "replace", rules: sources, indexes: mine });
+        const sources = this.sources(rules, mine);
+        return lane.post({
+          op: "replace",
+          rules: sources,
+          indexes: mine,
+          ...(partRules ? { partRules, partIndexes } : {}),
+        });
       }),
     );
   }
@@ -392,8 +483,25 @@ export class ParallelRuleSet {
         reports[indexes[j] as number] = report;
       });
     });
+    let runs = this.dedupe(replies.flatMap((r) => r.runs).sort(byRecordAtRule));
+    if (this.sharing) {
+      const seen = this.seen as Set<string>;
+      this.partIndexes.forEach((k, j) => {
+        const report = sumReports(restoredReports(replies.map((r) => r.partReports?.[j] as RuleRunReport)));
+        const duplicates = this.duplicates.get(report.rule_id) ?? 0;
+        report.alerts -= duplicates;
+        report.duplicates += duplicates;
+        reports[k] = report;
+        const shares = replies.map((r) => r.shares?.[j]);
+        if (shares.some((s) => s === undefined)) return;
+        // The newest max_signals of all shares' matches: the alerts one rule set makes at the end.
+        const alerts = alertShares(shares as MatchShare[], report, seen);
+        this.alertsAdded += alerts.length;
+        if (alerts.length > 0) runs.push({ record: -1, at: Number.POSITIVE_INFINITY, rule: k, alerts });
+      });
+      runs = runs.sort(byRecordAtRule);
+    }
     this.final = reports;
-    const runs = replies.flatMap((r) => r.runs).sort(byRecordAtRule);
     const out = last;
     for (const run of runs) for (const a of run.alerts) out.push(a);
     this.remember(runs);
@@ -412,7 +520,7 @@ export class ParallelRuleSet {
       const matched = new Set<number>();
       for (const r of results) for (const i of r.matched) matched.add(i);
       this.matched += matched.size;
-      runs = results.flatMap((r) => r.runs).sort(byRecordAtRule);
+      runs = this.dedupe(results.flatMap((r) => r.runs).sort(byRecordAtRule));
     }
     this.remember(runs);
     const alerts: { record: number; alerts: AlertDocument[] }[] = [];
@@ -428,6 +536,36 @@ export class ParallelRuleSet {
       alerts,
       shape: first.shape ?? { responses: 0, kibana: 0, deletes: 0 },
     };
+  }
+
+  /**
+   * Without a limit, partitioned rules' alerts come from several workers, each knowing only its own
+   * alert ids: one that another worker made before (in input order) is left out here, as one rule
+   * set leaves it out, and counted as a duplicate.
+   */
+  private dedupe(runs: RunAlerts[]): RunAlerts[] {
+    if (!this.sharing) return runs;
+    const seen = this.seen as Set<string>;
+    const out: RunAlerts[] = [];
+    for (const run of runs) {
+      if (!this.isPart[run.rule]) {
+        out.push(run);
+        continue;
+      }
+      const alerts = run.alerts.filter((a) => {
+        const id = a["kibana.alert.uuid"] as string;
+        if (!seen.has(id)) {
+          seen.add(id);
+          return true;
+        }
+        const ruleId = (this.rules[run.rule] as LoadedRule).rule.rule_id;
+        this.duplicates.set(ruleId, (this.duplicates.get(ruleId) ?? 0) + 1);
+        this.alertsAdded--;
+        return false;
+      });
+      if (alerts.length > 0) out.push(alerts.length === run.alerts.length ? run : { ...run, alerts });
+    }
+    return out;
   }
 
   /** Alerts made in workers go into the caller's `seen` set too. */
@@ -469,7 +607,7 @@ export class ParallelRuleSet {
       matched: this.matched,
       evaluations: sum((s) => s.evaluations),
       candidates: sum((s) => s.candidates),
-      alerts: sum((s) => s.alerts),
+      alerts: sum((s) => s.alerts) + this.alertsAdded,
       presearch: {
         indexedRules: sum((s) => s.presearch.indexedRules),
         alwaysRules: sum((s) => s.presearch.alwaysRules),
