@@ -236,6 +236,51 @@ export function partitionableRules(rules: readonly LoadedRule[]): number[] {
   return out;
 }
 
+/** Events are shared out in rounds of this many, each worker searching its number of them. */
+const SLOTS = 64;
+
+/**
+ * `count` slots, each naming a worker, in proportion to `weights` and interleaved (each slot goes to
+ * the worker furthest behind its part so far), so a worker's events are spread through the input.
+ */
+export function spreadSlots(weights: readonly number[], count: number): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const given = new Array<number>(weights.length).fill(0);
+  const slots: number[] = [];
+  for (let k = 1; k <= count; k++) {
+    let best = 0;
+    let behind = Number.NEGATIVE_INFINITY;
+    weights.forEach((weight, w) => {
+      const d = (weight / total) * k - (given[w] as number);
+      if (d > behind) {
+        behind = d;
+        best = w;
+      }
+    });
+    given[best] = (given[best] as number) + 1;
+    slots.push(best);
+  }
+  return slots;
+}
+
+/**
+ * Parts of the partitioned work (summing to 1) for workers whose own work per event is `base`, the
+ * partitioned work per event being `part`: every worker given a part ends at the same level, and a
+ * worker whose own work is already above it gets none.
+ */
+export function waterLevels(base: readonly number[], part: number): number[] {
+  const sorted = [...base].sort((a, b) => a - b);
+  let sum = 0;
+  let level = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    sum += sorted[k] as number;
+    level = (part + sum) / (k + 1);
+    const next = sorted[k + 1];
+    if (next === undefined || level <= next) break;
+  }
+  return base.map((b) => Math.max(0, level - b) / part);
+}
+
 /** One rule's reports over shares of the events as one: counts summed, truncated when one was. */
 function sumReports(reports: readonly RuleRunReport[]): RuleRunReport {
   const out: RuleRunReport = { ...(reports[0] as RuleRunReport) };
@@ -271,6 +316,12 @@ export class ParallelRuleSet {
   /** The partitioned rules (when sharing), each run by every worker over its share of the events. */
   private partIndexes: number[] = [];
   private isPart: boolean[] = [];
+  /** Which worker searches the partitioned rules on event k: `slots[k % slots.length]`. */
+  private slots: number[] = [];
+  /** New slots for the workers with the next chunk, from what the chunks so far cost them. */
+  private nextSlots: number[] | null = null;
+  /** Per worker, what its chunks cost so far (see `ShardLoad`). */
+  private readonly loads: { events: number; wholeMs: number; owned: number; partMs: number }[] = [];
   /** Alerts of partitioned rules that two workers both made (without a limit), by rule_id: left out. */
   private readonly duplicates = new Map<string, number>();
   /** Alerts the calling thread made or left out, to add to the workers' count. */
@@ -303,7 +354,7 @@ export class ParallelRuleSet {
     const budget = setOptions.memoryBudget ?? DEFAULT_STATE_BYTES;
     const setup = (indexes: number[], i: number): ShardSetup => ({
       indexes,
-      ...(this.sharing ? { partition: { indexes: this.partIndexes, worker: i, of: this.workers } } : {}),
+      ...(this.sharing ? { partition: { indexes: this.partIndexes, worker: i, slots: this.slots } } : {}),
       options: this.workers === 1 ? base : { ...base, memoryBudget: budget / this.workers },
       reportRecords: i === 0,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
@@ -334,19 +385,37 @@ export class ParallelRuleSet {
   }
 
   /**
-   * Events shared out between `n` workers: the partitioned rules go to every worker, the others
-   * (whole rules) are spread by cost as without sharing; every worker has a list, maybe empty.
+   * Events shared out between `n` workers: the partitioned rules go to every worker; the others
+   * (whole rules) all go to the first when their estimated cost is at most a worker's fair part of
+   * the whole cost, and that worker searches the partitioned rules on fewer events, so that every
+   * worker has about its fair part. A whole rule searches every event in the worker that has it, so
+   * spreading them would make two workers read and index every event for them. Costlier whole rules
+   * are spread by cost as without sharing, and the events shared evenly. Every worker has a list of
+   * whole rules, maybe empty.
    */
   private share(rules: readonly LoadedRule[], n: number): number[][] {
     this.partIndexes = partitionableRules(rules);
     this.isPart = rules.map(() => false);
     for (const k of this.partIndexes) this.isPart[k] = true;
     const whole = rules.map((_, i) => i).filter((i) => !this.isPart[i]);
-    const lists = assignRules(
-      whole.map((i) => rules[i] as LoadedRule),
-      n,
-    ).map((list) => list.map((j) => whole[j] as number));
-    while (lists.length < n) lists.push([]);
+    const cost = (list: readonly number[]) => list.reduce((c, i) => c + ruleCost(rules[i] as LoadedRule), 0);
+    const wholeCost = cost(whole);
+    const partCost = cost(this.partIndexes);
+    const fair = (wholeCost + partCost) / n;
+    let lists: number[][];
+    let weights: number[];
+    if (partCost > 0 && wholeCost <= fair) {
+      lists = Array.from({ length: n }, (_, w) => (w === 0 ? whole : []));
+      weights = Array.from({ length: n }, (_, w) => (w === 0 ? fair - wholeCost : fair));
+    } else {
+      lists = assignRules(
+        whole.map((i) => rules[i] as LoadedRule),
+        n,
+      ).map((list) => list.map((j) => whole[j] as number));
+      while (lists.length < n) lists.push([]);
+      weights = new Array<number>(n).fill(1);
+    }
+    this.slots = spreadSlots(weights, SLOTS);
     return lists;
   }
 
@@ -440,7 +509,9 @@ export class ParallelRuleSet {
       shared.set(bytes);
       bytes = shared;
     }
-    return this.merge(await this.step({ op: "bytes", bytes }), file);
+    const slots = this.nextSlots;
+    this.nextSlots = null;
+    return this.merge(await this.step(slots ? { op: "bytes", bytes, slots } : { op: "bytes", bytes }), file);
   }
 
   /** The current source has ended: the records its last line held. */
@@ -523,6 +594,7 @@ export class ParallelRuleSet {
       runs = this.dedupe(results.flatMap((r) => r.runs).sort(byRecordAtRule));
     }
     this.remember(runs);
+    if (this.sharing) this.rebalance(results);
     const alerts: { record: number; alerts: AlertDocument[] }[] = [];
     for (const run of runs) {
       const last = alerts[alerts.length - 1];
@@ -566,6 +638,39 @@ export class ParallelRuleSet {
       if (alerts.length > 0) out.push(alerts.length === run.alerts.length ? run : { ...run, alerts });
     }
     return out;
+  }
+
+  /**
+   * Share out the next chunks' events by what the chunks so far cost: each worker's time per event
+   * on its whole rules, and the time per event of the partitioned rules, give each worker the part of
+   * the events that makes all finish together as near as can be (none for a worker whose whole rules
+   * alone take longer). Any sharing gives the same answers; this one only decides how fast.
+   */
+  private rebalance(results: readonly ChunkResult[]): void {
+    let partMs = 0;
+    let owned = 0;
+    results.forEach((r, w) => {
+      this.loads[w] ??= { events: 0, wholeMs: 0, owned: 0, partMs: 0 };
+      const load = this.loads[w];
+      if (!r.load) return;
+      load.events += r.load.events;
+      load.wholeMs += r.load.wholeMs;
+      load.owned += r.load.owned;
+      load.partMs += r.load.partMs;
+    });
+    for (const load of this.loads) {
+      partMs += load.partMs;
+      owned += load.owned;
+    }
+    // Too little measured yet to go by.
+    if (owned < 256 || partMs <= 0) return;
+    const perEvent = partMs / owned;
+    const whole = this.loads.map((l) => (l.events > 0 ? l.wholeMs / l.events : 0));
+    const slots = spreadSlots(waterLevels(whole, perEvent), SLOTS);
+    if (slots.some((w, k) => w !== this.slots[k])) {
+      this.slots = slots;
+      this.nextSlots = slots;
+    }
   }
 
   /** Alerts made in workers go into the caller's `seen` set too. */

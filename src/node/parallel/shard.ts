@@ -100,6 +100,16 @@ export interface ChunkResult {
   readonly stats: RuleSetStats;
   /** The source's shape as read so far (only from the shard that reports records). */
   readonly shape?: SourceShape;
+  /** When events are shared out: what the chunk cost the shard, to share out the next ones. */
+  readonly load?: ShardLoad;
+}
+
+/** Milliseconds a shard spent on a chunk's events: whole rules (on every event), partitioned rules (on its own). */
+export interface ShardLoad {
+  readonly events: number;
+  readonly wholeMs: number;
+  readonly owned: number;
+  readonly partMs: number;
 }
 
 /** What a shard gives at the end. */
@@ -120,7 +130,8 @@ export interface EndResult {
 /** An operation on a shard; operations are answered in the order they are given. */
 export type ShardOp =
   | { readonly op: "begin"; readonly file: string }
-  | { readonly op: "bytes"; readonly bytes: Uint8Array }
+  /** With `slots`, the shard shares out events that way from this chunk on (see `PartitionSetup`). */
+  | { readonly op: "bytes"; readonly bytes: Uint8Array; readonly slots?: readonly number[] }
   | { readonly op: "finish" }
   | { readonly op: "abort" }
   | { readonly op: "advance"; readonly time: number }
@@ -141,9 +152,10 @@ export type ShardOp =
 export interface PartitionSetup {
   /** The partitioned rules' indexes in the whole set, ascending (the same in every shard). */
   readonly indexes: readonly number[];
-  /** This shard searches them on the events whose number (from 0, in input order) is `worker` mod `of`. */
+  /** This shard's number. */
   readonly worker: number;
-  readonly of: number;
+  /** The shard that searches event number k (from 0, in input order): `slots[k % slots.length]`. */
+  readonly slots: readonly number[];
 }
 
 /** How a shard is set up (it crosses to a worker as `workerData`, with the rules serialized). */
@@ -173,7 +185,7 @@ interface Part {
 
 /**
  * Runs its whole rules over every event and, when events are shared out, the partitioned rules over
- * its share of the events: every `of`th event, counted in input order, which every shard reads alike.
+ * its share of the events, chosen by their number in input order, which every shard counts alike.
  * The partitioned rule set still counts the other events (`passEvent`), so each event has the same
  * position (the last tie-break of event order) in every shard as in one rule set.
  */
@@ -190,6 +202,8 @@ export class RuleShard {
   private hit = false;
   /** Events read so far (the number that decides which shard searches the partitioned rules). */
   private events = 0;
+  /** Whether this shard searches the partitioned rules on event k, by k mod its length. */
+  private mine: readonly boolean[];
 
   constructor(rules: readonly LoadedRule[], partRules: readonly LoadedRule[], setup: ShardSetup) {
     this.reportRecords = setup.reportRecords;
@@ -199,6 +213,8 @@ export class RuleShard {
     this.inShares = setup.options.maxSignals !== Number.POSITIVE_INFINITY;
     this.whole = this.compile(rules, setup.indexes);
     this.part = setup.partition ? this.compile(partRules, setup.partition.indexes) : null;
+    const partition = setup.partition;
+    this.mine = partition ? partition.slots.map((w) => w === partition.worker) : [];
   }
 
   private compile(rules: readonly LoadedRule[], indexes: readonly number[], into?: Part): Part {
@@ -239,6 +255,8 @@ export class RuleShard {
         this.reader = new RecordReader(op.file, this.maxLineBytes);
         return null;
       case "bytes": {
+        const worker = this.partition?.worker;
+        if (op.slots && worker !== undefined) this.mine = op.slots.map((w) => w === worker);
         const reader = this.source();
         return this.take(reader.write(op.bytes), reader);
       }
@@ -324,19 +342,34 @@ export class RuleShard {
     const rejected: RejectedLine[] = [];
     const matched: number[] = [];
     const runs: RunAlerts[] = [];
-    const { whole, part, partition } = this;
+    const { whole, part } = this;
+    let events = 0;
+    let owned = 0;
+    let wholeMs = 0;
+    let partMs = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as (typeof records)[number];
       if (r.kind === "event") {
         this.hit = false;
-        const alerts = whole.set.push(r.event);
-        if (alerts.length > 0) this.collect(whole, i, alerts, runs);
-        if (part && partition) {
-          if (this.events % partition.of === partition.worker) {
+        if (part) {
+          // Timed only when events are shared out, to share out the next chunks by what they cost.
+          const t0 = performance.now();
+          const alerts = whole.set.push(r.event);
+          const t1 = performance.now();
+          wholeMs += t1 - t0;
+          events++;
+          if (alerts.length > 0) this.collect(whole, i, alerts, runs);
+          if (this.mine[this.events % this.mine.length]) {
+            const t2 = performance.now();
             const mine = part.set.push(r.event);
+            partMs += performance.now() - t2;
+            owned++;
             if (mine.length > 0) this.collect(part, i, mine, runs);
           } else passEvent(part.set, r.event);
           this.events++;
+        } else {
+          const alerts = whole.set.push(r.event);
+          if (alerts.length > 0) this.collect(whole, i, alerts, runs);
         }
         if (this.hit) matched.push(i);
       } else if (r.kind === "rejected" && this.reportRecords) {
@@ -350,6 +383,7 @@ export class RuleShard {
       runs,
       stats: this.stats(),
       ...(this.reportRecords ? { shape: reader.shape() } : {}),
+      ...(part ? { load: { events, wholeMs, owned, partMs } } : {}),
     };
   }
 
