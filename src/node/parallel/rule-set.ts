@@ -673,11 +673,17 @@ export class ParallelRuleSet {
     }
   }
 
-  /** Alerts made in workers go into the caller's `seen` set too. */
+  /**
+   * Alerts made in workers go into the caller's `seen` set too, as one rule set keeps them: by the
+   * id of each match's first alert (a sequence's shell, not its building blocks).
+   */
   private remember(runs: readonly RunAlerts[]): void {
     if (!this.seen || this.workers === 1) return;
     for (const run of runs) {
-      for (const a of run.alerts) this.seen.add(a["kibana.alert.uuid"] as string);
+      for (const a of run.alerts) {
+        if (a["kibana.alert.building_block_type"] === undefined)
+          this.seen.add(a["kibana.alert.uuid"] as string);
+      }
     }
   }
 
