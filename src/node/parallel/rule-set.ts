@@ -1,14 +1,40 @@
 /**
- * A rule set that spreads its rules over worker threads. The rules are partitioned, not the events:
- * every worker is sent every chunk of input bytes, parses the lines itself, and runs a compiled rule
- * set of its share of the rules over all events (src/node/parallel/shard.ts). Each rule thus sees
- * exactly the events, and each worker's clock exactly the times, it would see in one rule set, so
- * sequences, samples, `max_signals` and scheduled runs need nothing from other threads. The calling
- * thread merges the answers chunk by chunk, in input order, and orders the alerts of one event as one
- * rule set does (by the time their run was due, then rule order), and those of `end()` by rule.
+ * A rule set that runs in worker threads. Every worker is sent every chunk of input bytes and parses
+ * the lines itself (src/node/parallel/shard.ts), so every worker knows every event, its position and
+ * its time, and the clocks agree without messages. The calling thread merges the answers chunk by
+ * chunk, in input order, and orders the alerts of one event as one rule set does (by the time their
+ * run was due, then rule order), and those of `end()` by rule. With one worker the rules run in the
+ * calling thread, through the same code.
  *
- * Parsing is repeated in every worker: that is the price, small next to evaluating many rules. With
- * one worker the share runs in the calling thread, through the same code.
+ * Which worker runs what:
+ * - Whole rules run in one worker over every event, so they see exactly the events and clock they
+ *   see in one rule set: sequences, samples, event rules with `| head`/`| tail`, rules sharing a
+ *   rule_id or rule uuid (their alert ids could collide), and every rule of scheduled runs.
+ * - With one execution (`now` or `window: false`) and more than one worker, the other rules (event
+ *   rules) are partitioned: every worker has them and searches them on its share of the events, so
+ *   the work per event they cost (reading the fields, the index, the evaluations) is divided. An event
+ *   rule's verdict on an event does not depend on any other event, so any sharing is exact; events
+ *   are shared by their number in input order (rounds of 64 slots), which balances whatever the
+ *   hosts are. Each worker still counts every event, so positions (the last tie-break of event order)
+ *   are those of one rule set. Without a limit on alerts their alerts come as each event is searched,
+ *   and the calling thread leaves out the ones another worker made before (alert ids seen), counted
+ *   as duplicates; with a limit each worker keeps its newest `max_signals` per rule with their alerts
+ *   built, and at the end the calling thread takes the newest `max_signals` of all (`alertShares`, by
+ *   event order, as one rule set) and de-duplicates them. Reports are summed field by field.
+ *
+ * Sequences and samples are not partitioned, even by a join key: whether a sequence event is late is
+ * judged against the newest event the rule released on any key (with `lateness` 0, any event older
+ * than one before it), and with a limit the newest `max_signals` are taken in the order sequences
+ * complete across keys, so a share of the keys does not give the rule's answer. Nor are scheduled
+ * runs: a rule runs only when it keeps a match, and a match alerts in the first run that has room for
+ * it, so the runs of one key depend on the matches of others, with a limit or without.
+ *
+ * The whole rules all go to the first worker when their estimated cost is at most a worker's part of
+ * the total (a whole rule reads and indexes every event in the worker that has it, so spreading them
+ * would repeat that per worker); that worker then searches the partitioned rules on fewer events.
+ * After each chunk the workers' measured time per event (whole rules, partitioned rules) sets how many
+ * of the next events each one searches, so that they finish together. Costlier whole rules are spread
+ * by cost, as in scheduled runs. The memory budget is split evenly between the workers.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -47,7 +73,8 @@ import {
 export interface ParallelRuleSetOptions extends Omit<RuleSetOptions, "wallClock"> {
   /**
    * Worker threads (default `os.availableParallelism()`, at most one per rule); 1 runs the rules in
-   * the calling thread. The memory budget is split evenly between them.
+   * the calling thread. The memory budget is split evenly between them. With one execution the event
+   * rules search a share of the events in each (see the module comment).
    */
   workers?: number;
   /** The longest NDJSON line in bytes; longer lines are rejected (default 64 MiB). */
@@ -297,8 +324,8 @@ const byRecordAtRule = (a: RunAlerts, b: RunAlerts): number =>
   a.record - b.record || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.rule - b.rule;
 
 /**
- * Many rules over NDJSON (or JSON array) input, spread over worker threads by rule (see the module
- * comment). Give it bytes or text with `write` (or, to see rejected lines, `feed` between `begin` and
+ * Many rules over NDJSON (or JSON array) input in worker threads, the rules spread and (with one
+ * execution) the events of event rules shared out between them (see the module comment). Give it bytes or text with `write` (or, to see rejected lines, `feed` between `begin` and
  * `finish`), then `end()`; it gives the alerts one `CompiledRuleSet` gives, in the same order, and the
  * same `reports()` and `stats()` (totals summed over workers). The workers start at construction and
  * compile their rules meanwhile; `close()` stops them.

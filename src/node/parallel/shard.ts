@@ -1,10 +1,11 @@
 /**
- * A share of a rule set's rules over every event: the unit a `ParallelRuleSet` runs in each worker
- * thread (or in the calling thread, for one worker). It is given the raw bytes of the input, parses
- * them itself (src/node/input/records.ts) and pushes every event into a `CompiledRuleSet` of its
- * rules, so each rule sees exactly the events and clock it sees in one rule set. Its answers tag
- * every alert with what orders it among the other shares' alerts: the record that made it certain,
- * the time its run was due and its rule's index in the whole set.
+ * What a `ParallelRuleSet` runs in each worker thread (or in the calling thread, for one worker): a
+ * `CompiledRuleSet` of its whole rules, pushed every event, and (when events are shared out) one of
+ * the partitioned rules, pushed its share of the events and told of the others. It is given the raw
+ * bytes of the input and parses them itself (src/node/input/records.ts), so each whole rule sees
+ * exactly the events and clock it sees in one rule set. Its answers tag every alert with what orders
+ * it among the other shards' alerts: the record that made it certain, the time its run was due and
+ * its rule's index in the whole set.
  */
 import { deserialize } from "node:v8";
 import { EqlError } from "../../errors.js";
