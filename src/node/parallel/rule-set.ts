@@ -647,7 +647,7 @@ export class ParallelRuleSet {
     const seen = this.seen as Set<string>;
     const out: RunAlerts[] = [];
     for (const run of runs) {
-      if (!this.isPart[run.rule]) {
+      if (!run.shared) {
         out.push(run);
         continue;
       }
@@ -657,7 +657,7 @@ export class ParallelRuleSet {
           seen.add(id);
           return true;
         }
-        const ruleId = (this.rules[run.rule] as LoadedRule).rule.rule_id;
+        const ruleId = a["kibana.alert.rule.rule_id"] as string;
         this.duplicates.set(ruleId, (this.duplicates.get(ruleId) ?? 0) + 1);
         this.alertsAdded--;
         return false;

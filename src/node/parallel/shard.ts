@@ -78,6 +78,8 @@ export interface RunAlerts {
   readonly at: number;
   /** The rule's index in the whole rule set. */
   readonly rule: number;
+  /** A partitioned rule's run (its alerts are made in several shards). */
+  readonly shared?: true;
   readonly alerts: AlertDocument[];
 }
 
@@ -398,6 +400,7 @@ export class RuleShard {
         record,
         at: p[k] as number,
         rule: part.indexes[p[k + 1] as number] as number,
+        ...(part === this.part ? { shared: true as const } : {}),
         alerts: alerts.slice(from, from + n),
       });
       from += n;
