@@ -32,8 +32,9 @@
  * The whole rules all go to the first worker when their estimated cost is at most a worker's part of
  * the total (a whole rule reads and indexes every event in the worker that has it, so spreading them
  * would repeat that per worker); that worker then searches the partitioned rules on fewer events.
- * After each chunk the workers' measured time per event (whole rules, partitioned rules) sets how many
- * of the next events each one searches, so that they finish together. Costlier whole rules are spread
+ * After each chunk the workers' measured time per event (the partitioned rules, and all the rest:
+ * reading, whole rules) sets how many of the next events each one searches, so that they finish
+ * together. Costlier whole rules are spread
  * by cost, as in scheduled runs. The memory budget is split evenly between the workers.
  */
 import { existsSync } from "node:fs";
@@ -265,6 +266,9 @@ export function partitionableRules(rules: readonly LoadedRule[]): number[] {
 
 /** Events are shared out in rounds of this many, each worker searching its number of them. */
 const SLOTS = 64;
+
+/** What is measured of the chunks so far is multiplied by this at each chunk (see `rebalance`). */
+const LOAD_DECAY = 0.8;
 
 /**
  * `count` slots, each naming a worker, in proportion to `weights` and interleaved (each slot goes to
@@ -668,8 +672,9 @@ export class ParallelRuleSet {
   }
 
   /**
-   * Share out the next chunks' events by what the chunks so far cost: each worker's time per event
-   * on its whole rules, and the time per event of the partitioned rules, give each worker the part of
+   * Share out the next chunks' events by what the chunks so far cost (the recent ones most): each
+   * worker's time per event on everything but the partitioned rules, and the time per event of the
+   * partitioned rules, give each worker the part of
    * the events that makes all finish together as near as can be (none for a worker whose whole rules
    * alone take longer). Any sharing gives the same answers; this one only decides how fast.
    */
@@ -680,6 +685,8 @@ export class ParallelRuleSet {
       this.loads[w] ??= { events: 0, wholeMs: 0, owned: 0, partMs: 0 };
       const load = this.loads[w];
       if (!r.load) return;
+      // Recent chunks count most: the first ones run before the code is optimized.
+      for (const k of ["events", "wholeMs", "owned", "partMs"] as const) load[k] *= LOAD_DECAY;
       load.events += r.load.events;
       load.wholeMs += r.load.wholeMs;
       load.owned += r.load.owned;
@@ -690,7 +697,7 @@ export class ParallelRuleSet {
       owned += load.owned;
     }
     // Too little measured yet to go by.
-    if (owned < 256 || partMs <= 0) return;
+    if (owned < 128 || partMs <= 0) return;
     const perEvent = partMs / owned;
     const whole = this.loads.map((l) => (l.events > 0 ? l.wholeMs / l.events : 0));
     const slots = spreadSlots(waterLevels(whole, perEvent), SLOTS);

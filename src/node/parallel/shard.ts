@@ -107,7 +107,10 @@ export interface ChunkResult {
   readonly load?: ShardLoad;
 }
 
-/** Milliseconds a shard spent on a chunk's events: whole rules (on every event), partitioned rules (on its own). */
+/**
+ * Milliseconds a shard spent on a chunk: on the partitioned rules over its own events (`partMs`), and
+ * on everything else (`wholeMs`: reading the records, the whole rules, counting the other events).
+ */
 export interface ShardLoad {
   readonly events: number;
   readonly wholeMs: number;
@@ -260,13 +263,15 @@ export class RuleShard {
       case "bytes": {
         const worker = this.partition?.worker;
         if (op.slots && worker !== undefined) this.mine = op.slots.map((w) => w === worker);
+        const started = performance.now();
         const reader = this.source();
-        return this.take(reader.write(op.bytes), reader);
+        return this.take(reader.write(op.bytes), reader, started);
       }
       case "finish": {
+        const started = performance.now();
         const reader = this.source();
         this.reader = null;
-        return this.take(reader.end(), reader);
+        return this.take(reader.end(), reader, started);
       }
       case "abort":
         this.reader = null;
@@ -341,25 +346,28 @@ export class RuleShard {
     return this.reader;
   }
 
-  private take(records: ReturnType<RecordReader["write"]>, reader: RecordReader): ChunkResult {
+  /**
+   * Push the records' events; `started` is when the chunk's bytes came (reading them counts in what
+   * the chunk cost, which shares out the next ones).
+   */
+  private take(
+    records: ReturnType<RecordReader["write"]>,
+    reader: RecordReader,
+    started: number,
+  ): ChunkResult {
     const rejected: RejectedLine[] = [];
     const matched: number[] = [];
     const runs: RunAlerts[] = [];
     const { whole, part } = this;
     let events = 0;
     let owned = 0;
-    let wholeMs = 0;
     let partMs = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as (typeof records)[number];
       if (r.kind === "event") {
         this.hit = false;
         if (part) {
-          // Timed only when events are shared out, to share out the next chunks by what they cost.
-          const t0 = performance.now();
           const alerts = whole.set.push(r.event);
-          const t1 = performance.now();
-          wholeMs += t1 - t0;
           events++;
           if (alerts.length > 0) this.collect(whole, i, alerts, runs);
           if (this.mine[this.events % this.mine.length]) {
@@ -386,7 +394,7 @@ export class RuleShard {
       runs,
       stats: this.stats(),
       ...(this.reportRecords ? { shape: reader.shape() } : {}),
-      ...(part ? { load: { events, wholeMs, owned, partMs } } : {}),
+      ...(part ? { load: { events, wholeMs: performance.now() - started - partMs, owned, partMs } } : {}),
     };
   }
 
