@@ -95,7 +95,8 @@ what is printed is the same for any N. Each thread reads every event. With --now
 event rules search a share of the events in each thread, so both cores divide their work; sequences,
 samples and rules with | head or | tail run whole in one thread, over every event. Scheduled runs
 (without --now or --no-window) share out rules, not events: a run's alerts depend on the matches of
-every host. The memory budget is split evenly between the threads.
+every host. The memory budget goes to the threads in proportion to the rules each runs whole (evenly
+in scheduled runs).
 
 --follow FILE reads one file as it grows, as tail -F does: appended lines as they come (a last line
 without its newline waits for it), the new file when another takes the name (rotation), and the file

@@ -94,8 +94,8 @@ function lines(n: number, seed: number): string[] {
 }
 
 /** What one rule set in this thread gives for the same lines. */
-function inProcess(input: readonly string[], options: Record<string, unknown>) {
-  const one = compileRules(loaded(), options);
+function inProcess(input: readonly string[], options: Record<string, unknown>, rules = loaded()) {
+  const one = compileRules(rules, options);
   const alerts: unknown[] = [];
   for (const l of input) {
     let v: unknown;
@@ -181,6 +181,22 @@ describe("ParallelRuleSet sharing events out", { timeout: 300_000 }, () => {
       expect(JSON.parse(JSON.stringify(set.reports()))).toEqual(JSON.parse(JSON.stringify(expected.reports)));
       expect([...seenTwo].sort()).toEqual([...seenOne].sort());
     }
+  });
+
+  it("runs the whole rules in one worker with the whole memory budget: evictions as in one rule set", async () => {
+    // Event rules and two whole rules that cost less than a worker's part: they run together.
+    const ids = ["a", "c", "net", "any", "host", "seq-host", "sample"];
+    const rules = () => loaded().filter((r) => ids.includes(r.rule.rule_id));
+    const input = lines(1500, 5);
+    const options = { window: false, now: NOW, memoryBudget: 10_000 };
+    const expected = inProcess(input, options, rules());
+    expect(expected.reports.some((r) => r.capped > 0)).toBe(true);
+    const set = new entry.ParallelRuleSet(rules(), { ...options, workers: 2 });
+    const alerts = await set.write(`${input.join("\n")}\n`);
+    alerts.push(...(await set.end()));
+    await set.close();
+    expect(alerts).toEqual(expected.alerts);
+    expect(JSON.parse(JSON.stringify(set.reports()))).toEqual(JSON.parse(JSON.stringify(expected.reports)));
   });
 
   it("replaceRules keeps the shared rules' state; the same for 1, 2 and 3 workers", async () => {

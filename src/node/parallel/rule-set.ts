@@ -35,7 +35,8 @@
  * After each chunk the workers' measured time per event (the partitioned rules, and all the rest:
  * reading, whole rules) sets how many of the next events each one searches, so that they finish
  * together. Costlier whole rules are spread
- * by cost, as in scheduled runs. The memory budget is split evenly between the workers.
+ * by cost, as in scheduled runs. The memory budget (which only sequences and samples use) is split
+ * between the workers in proportion to the whole rules each runs, evenly without sharing.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -74,8 +75,9 @@ import {
 export interface ParallelRuleSetOptions extends Omit<RuleSetOptions, "wallClock"> {
   /**
    * Worker threads (default `os.availableParallelism()`, at most one per rule); 1 runs the rules in
-   * the calling thread. The memory budget is split evenly between them. With one execution the event
-   * rules search a share of the events in each (see the module comment).
+   * the calling thread. The memory budget is split between them (evenly, or with one execution by
+   * the whole rules each runs). With one execution the event rules search a share of the events in
+   * each (see the module comment).
    */
   workers?: number;
   /** The longest NDJSON line in bytes; longer lines are rejected (default 64 MiB). */
@@ -383,10 +385,18 @@ export class ParallelRuleSet {
       ...(scheduled ? {} : { now: toMillis(setOptions.now ?? Date.now()) }),
     };
     const budget = setOptions.memoryBudget ?? DEFAULT_STATE_BYTES;
+    // Only sequences and samples hold state, and they are whole rules: when events are shared out,
+    // each worker's part of the budget is its part of the whole rules (all of it when they all run
+    // in one worker, whose rules then evict as in one rule set); otherwise an even split.
+    const wholeRules = this.indexes.reduce((n, list) => n + list.length, 0);
+    const budgetOf = (indexes: readonly number[]) =>
+      this.sharing && wholeRules > 0 && indexes.length > 0
+        ? (budget * indexes.length) / wholeRules
+        : budget / this.workers;
     const setup = (indexes: number[], i: number): ShardSetup => ({
       indexes,
       ...(this.sharing ? { partition: { indexes: this.partIndexes, worker: i, slots: this.slots } } : {}),
-      options: this.workers === 1 ? base : { ...base, memoryBudget: budget / this.workers },
+      options: this.workers === 1 ? base : { ...base, memoryBudget: budgetOf(indexes) },
       reportRecords: i === 0,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
