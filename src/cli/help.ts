@@ -90,9 +90,13 @@ Memory stays bounded whatever the input size: rules keep only matches an open ru
 on (max_signals of them with --now or --no-window, none with --max-signals 0) and their sequences'
 partial state; events must come in time order, or within --lateness milliseconds.
 
-The rules are shared out between --workers N threads (default: one per core). Each thread reads
-every event and runs its rules, so what is printed is the same for any N; --workers 1 runs in one
-thread. The memory budget is split evenly between the threads.
+--workers N runs the rules in N threads (default: one per core); --workers 1 runs in one thread, and
+what is printed is the same for any N. Each thread reads every event. With --now or --no-window,
+event rules search a share of the events in each thread, so both cores divide their work; sequences,
+samples and rules with | head or | tail run whole in one thread, over every event. Scheduled runs
+(without --now or --no-window) share out rules, not events: a run's alerts depend on the matches of
+every host. The memory budget goes to the threads in proportion to the rules each runs whole (evenly
+in scheduled runs).
 
 --follow FILE reads one file as it grows, as tail -F does: appended lines as they come (a last line
 without its newline waits for it), the new file when another takes the name (rotation), and the file

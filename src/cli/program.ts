@@ -163,7 +163,7 @@ export function buildProgram(
     )
     .option(
       "--workers <n>",
-      "threads that run a share of the rules each (default: the number of cores, at most one per rule; 1: no worker thread)",
+      "threads to run the rules in (default: the number of cores, at most one per rule; 1: no worker thread); with --now or --no-window event rules share out the events",
       positiveInt,
     )
     .addOption(

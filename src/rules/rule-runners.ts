@@ -18,6 +18,7 @@ import {
   type EventTable,
   eventAt,
   finiteOrNull,
+  type OrdinalState,
   ordinalFromState,
   ordinalState,
 } from "../engine/snapshot.js";
@@ -91,6 +92,62 @@ export interface Runner {
   finish(seen: Set<string>): AlertDocument[];
   /** The runner's state as JSON-safe data, events referred to through `table`. */
   save(table: EventTable): RunnerState;
+  /**
+   * End of input for a share of an event rule's events (one execution, a limit, no pipes): its
+   * newest `max_signals` matches, alerts built, for `alertShares` to choose from among every share's.
+   * Absent where a rule cannot be shared this way.
+   */
+  share?(): MatchShare;
+}
+
+/** A match of one execution with its alerts built (null: they could not be) and the values replaced. */
+export interface BuiltMatch {
+  readonly ord: OrdinalState;
+  readonly group: AlertDocument[] | null;
+  readonly replaced: number;
+}
+
+/** A share of an event rule's matches at the end of one execution (`Runner.share`). */
+export interface MatchShare {
+  /** Matches past the exceptions, kept or not. */
+  readonly total: number;
+  readonly max: number;
+  /** The share's newest `max` matches. */
+  readonly matches: readonly BuiltMatch[];
+}
+
+/**
+ * The alerts of one execution of an event rule from the shares of its matches: the newest `max`
+ * matches over all shares (by event order), oldest first, each alert created unless `seen` has it.
+ * The report counts what was left out, created, de-duplicated, replaced and could not be built.
+ */
+export function alertShares(
+  shares: readonly MatchShare[],
+  report: RuleRunReport,
+  seen: Set<string>,
+): AlertDocument[] {
+  const max = shares[0]?.max ?? 0;
+  let total = 0;
+  const all: { ord: Ordinal; match: BuiltMatch }[] = [];
+  for (const s of shares) {
+    total += s.total;
+    for (const match of s.matches) all.push({ ord: ordinalFromState(match.ord), match });
+  }
+  if (shares.length > 1) all.sort((a, b) => compareOrdinals(a.ord, b.ord));
+  if (total > max) {
+    report.truncated = true;
+    report.dropped = total - max;
+  }
+  const out: AlertDocument[] = [];
+  for (const { match } of all.slice(Math.max(0, all.length - max))) {
+    if (match.group === null) {
+      report.unbuilt++;
+      continue;
+    }
+    report.replaced += match.replaced;
+    keep(match.group, seen, report, out);
+  }
+  return out;
 }
 
 /** The state a runner resumes from: what `save` gave, and the snapshot's events. */
@@ -128,14 +185,22 @@ function keep(group: AlertDocument[], seen: Set<string>, report: RuleRunReport, 
  * alerts cannot be built at all (an event that throws when read) is counted in `unbuilt`.
  */
 function safely(report: RuleRunReport, build: (notes: SafeNotes) => AlertDocument[]): AlertDocument[] | null {
+  const { group, replaced } = attempt(build);
+  if (group === null) report.unbuilt++;
+  else report.replaced += replaced;
+  return group;
+}
+
+/** Build a match's alerts: the group (null when it cannot be built) and the values replaced in it. */
+function attempt(build: (notes: SafeNotes) => AlertDocument[]): {
+  group: AlertDocument[] | null;
+  replaced: number;
+} {
   const notes: SafeNotes = { replaced: 0 };
   try {
-    const group = build(notes);
-    report.replaced += notes.replaced;
-    return group;
+    return { group: build(notes), replaced: notes.replaced };
   } catch {
-    report.unbuilt++;
-    return null;
+    return { group: null, replaced: 0 };
   }
 }
 
@@ -255,7 +320,20 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
     forget(at + s.interval - s.lookBack);
   };
 
+  /** One execution, a limit, no pipes: the newest `max` matches, alerts built, and the total. */
+  const share = (): MatchShare => {
+    newest();
+    const actx = ctx.alertContext(ctx.now);
+    const matches = kept.map((k) => ({
+      ord: ordinalState(k.ord),
+      ...attempt((notes) => [buildEventAlert(actx, k.e, notes)]),
+    }));
+    kept = [];
+    return { total, max, matches };
+  };
+
   return {
+    ...(schedule || streaming || buffered ? {} : { share }),
     push(e, index) {
       if (buffered && !schedule) {
         kept.push({ e, ord: ordinal(e, index), t: 0, alerted: false });
@@ -315,22 +393,17 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
         found = [];
         return out;
       }
-      let events: EqlEvent[];
-      if (buffered) {
-        const result = compiled.run(
-          kept.map((k) => k.e),
-          { size: Math.max(1, kept.length) },
-        );
-        const hits = "events" in result ? result.events.map((h) => h._source) : [];
-        report.matched = hits.length;
-        const passed = hits.filter((e) => excepted(e) === undefined);
-        report.suppressed = hits.length - passed.length;
-        total = passed.length;
-        events = passed.slice(Math.max(0, passed.length - max));
-      } else {
-        newest();
-        events = kept.map((k) => k.e);
-      }
+      if (!buffered) return alertShares([share()], report, seen);
+      const result = compiled.run(
+        kept.map((k) => k.e),
+        { size: Math.max(1, kept.length) },
+      );
+      const hits = "events" in result ? result.events.map((h) => h._source) : [];
+      report.matched = hits.length;
+      const passed = hits.filter((e) => excepted(e) === undefined);
+      report.suppressed = hits.length - passed.length;
+      total = passed.length;
+      const events = passed.slice(Math.max(0, passed.length - max));
       kept = [];
       if (total > max) {
         report.truncated = true;

@@ -38,6 +38,7 @@ import { queryPresearch } from "./presearch.js";
 import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
 import {
   eventRunner,
+  type MatchShare,
   type Runner,
   type RunnerContext,
   type RunnerRestore,
@@ -258,10 +259,34 @@ export interface RuleSetTrace {
   matched(): void;
 }
 
+/**
+ * Events shared out between several sets of the same rules (one execution): `set` counts an event
+ * another set searches, so that every set numbers events alike. Internal.
+ */
+export function passEvent(set: CompiledRuleSet, event: unknown): void {
+  impl(set).skip(event);
+}
+
+/**
+ * In place of `end()` for a set that searched a share of the events: the reports so far and each
+ * rule's share of matches, for `alertShares` to make the alerts of all shares. Only event rules
+ * with a limit on alerts and no pipes, in one execution. Internal.
+ */
+export function endInShares(set: CompiledRuleSet): {
+  reports: readonly RuleRunReport[];
+  shares: MatchShare[];
+} {
+  return impl(set).endInShares();
+}
+
+function impl(set: CompiledRuleSet): RuleSetImpl {
+  if (!(set instanceof RuleSetImpl)) throw new TypeError("not a rule set from compileRules");
+  return set;
+}
+
 /** Have `set` (from `compileRules`) report to `trace`. Internal. */
 export function traceRuleSet(set: CompiledRuleSet, trace: RuleSetTrace): void {
-  if (!(set instanceof RuleSetImpl)) throw new TypeError("not a rule set from compileRules");
-  set.trace = trace;
+  impl(set).trace = trace;
 }
 
 interface Entry {
@@ -703,13 +728,17 @@ class RuleSetImpl implements CompiledRuleSet {
     }
   }
 
-  push(event: unknown): AlertDocument[] {
+  /**
+   * Count an event as pushed and return it ready to search, or null when no rule searches it (not an
+   * object, or outside the time range).
+   */
+  private admit(event: unknown): EqlEvent | null {
     if (this.ended) throw new Error("push after end()");
     this.touched = true;
-    const n = this.counters.events++;
+    this.counters.events++;
     if (typeof event !== "object" || event === null || Array.isArray(event)) {
       this.counters.notObjects++;
-      return [];
+      return null;
     }
     const e = unwrapHit(event) as EqlEvent;
     this.table.next();
@@ -717,9 +746,39 @@ class RuleSetImpl implements CompiledRuleSet {
       const t = this.timeOf(this.clockTime, e);
       if (t === null || t < this.range.from || t >= this.range.to) {
         this.counters.outsideTime++;
-        return [];
+        return null;
       }
     }
+    return e;
+  }
+
+  /** An event searched elsewhere: counted (its position taken), not searched. One execution only. */
+  skip(event: unknown): void {
+    if (this.scheduled) throw new Error("a scheduled rule set sees every event");
+    this.admit(event);
+  }
+
+  /**
+   * End of input for a set that searched a share of the events (see `endInShares`): the reports so
+   * far and each rule's share of matches.
+   */
+  endInShares(): { reports: readonly RuleRunReport[]; shares: MatchShare[] } {
+    if (this.ended) throw new Error("end() called twice");
+    this.ended = true;
+    this.touched = true;
+    const shares = this.entries.map((entry) => {
+      entry.report.searched = searchedBy(entry);
+      const share = entry.runner?.share;
+      if (entry.runner && !share) throw new Error(`rule ${entry.loaded.rule.rule_id} cannot be shared`);
+      return share ? share() : { total: 0, max: 0, matches: [] };
+    });
+    return { reports: this.entries.map((e) => e.report), shares };
+  }
+
+  push(event: unknown): AlertDocument[] {
+    const n = this.counters.events;
+    const e = this.admit(event);
+    if (e === null) return [];
     this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
     this.searchGroups(e);
     let candidates: readonly number[];
@@ -1016,8 +1075,8 @@ class RuleSetImpl implements CompiledRuleSet {
   }
 }
 
-/** The report counters a snapshot carries. */
-const REPORT_COUNTS = [
+/** The report counters a snapshot carries. Internal. */
+export const REPORT_COUNTS = [
   "searched",
   "evaluated",
   "matched",

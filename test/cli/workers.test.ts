@@ -170,7 +170,7 @@ const corpusPath = process.env.MINI_EQL_CORPUS
   : resolve(ROOT, "../shared/corpus/detection-rules-eql.jsonl");
 
 describe.skipIf(!existsSync(corpusPath))("run --workers over the corpus rules", { timeout: 600_000 }, () => {
-  it("prints the same with 1 and 2 workers (1,024 rules, events that match them)", async () => {
+  it("prints the same with 1 and 2 workers (1,024 rules, events that match them, with and without a limit)", async () => {
     const dir = tempDir();
     const rules = join(dir, "rules");
     mkdirSync(rules);
@@ -205,11 +205,31 @@ describe.skipIf(!existsSync(corpusPath))("run --workers over the corpus rules", 
     }
     const events = join(dir, "events.ndjson");
     writeFileSync(events, `${lines.join("\n")}\n`);
-    for (const mode of [["--no-window", "--now", "2026-11-20T10:00:00Z"], []]) {
-      const { one, two } = await both(["run", "--rules", rules, ...mode, events]);
-      expect(one.status).toBe(0);
-      expect(ndjson(one.stdout).length).toBeGreaterThan(0);
-      expect(two).toEqual(one);
+    // And events shaped like the corpus rules' own terms (bench/corpus-events.mjs), on many hosts.
+    const { corpusEvents, stageTemplates } = (await import(join(ROOT, "bench/corpus-events.mjs"))) as {
+      corpusEvents: (o: { count: number; seed: number; templates: unknown }) => unknown[];
+      stageTemplates: (queries: string[]) => unknown;
+    };
+    const templates = stageTemplates(rows.map((r) => String(r.query)));
+    const shaped = join(dir, "corpus-events.ndjson");
+    writeFileSync(
+      shaped,
+      `${corpusEvents({ count: 3000, seed: 7, templates })
+        .map((e) => JSON.stringify(e))
+        .join("\n")}\n`,
+    );
+    const modes = [
+      ["--no-window", "--now", "2026-11-20T10:00:00Z"],
+      ["--no-window", "--now", "2026-11-20T10:00:00Z", "--max-signals", "0"],
+      [],
+    ];
+    for (const file of [events, shaped]) {
+      for (const mode of modes) {
+        const { one, two } = await both(["run", "--rules", rules, ...mode, file]);
+        expect(one.status).toBe(0);
+        expect(ndjson(one.stdout).length).toBeGreaterThan(0);
+        expect(two).toEqual(one);
+      }
     }
   });
 });

@@ -7,8 +7,9 @@
  * known only then, unless --max-signals 0 lifts the limit: then each is printed as it is found.
  *
  * The rules run in a `ParallelRuleSet` (src/node/parallel): with --workers N > 1 each of N threads
- * runs a share of the rules over every event; with one, the same code runs in this thread. Input is
- * read here as bytes and parsed where the rules run.
+ * reads every event and runs a share of the rules over them, except that with --now or --no-window
+ * the event rules run in every thread, each over a share of the events; with one, the same code runs
+ * in this thread. Input is read here as bytes and parsed where the rules run.
  *
  * --follow reads one file as it grows (src/node/input/follow.ts) and moves the clock to the wall clock
  * while the file is idle; --watch-rules swaps in the rules loaded again, the unchanged ones keeping

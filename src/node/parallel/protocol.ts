@@ -3,8 +3,10 @@ import type { ShardReply, ShardSetup } from "./shard.js";
 
 /** A worker's start-up data (`workerData`). */
 export interface WorkerSetup {
-  /** The worker's rules as `RuleSource`s, serialized with `v8.serialize`. */
+  /** The worker's whole rules as `RuleSource`s, serialized with `v8.serialize`. */
   readonly rules: Uint8Array;
+  /** The partitioned rules (when events are shared out), the same way. */
+  readonly partRules?: Uint8Array;
   readonly shard: ShardSetup;
 }
 

@@ -1,14 +1,42 @@
 /**
- * A rule set that spreads its rules over worker threads. The rules are partitioned, not the events:
- * every worker is sent every chunk of input bytes, parses the lines itself, and runs a compiled rule
- * set of its share of the rules over all events (src/node/parallel/shard.ts). Each rule thus sees
- * exactly the events, and each worker's clock exactly the times, it would see in one rule set, so
- * sequences, samples, `max_signals` and scheduled runs need nothing from other threads. The calling
- * thread merges the answers chunk by chunk, in input order, and orders the alerts of one event as one
- * rule set does (by the time their run was due, then rule order), and those of `end()` by rule.
+ * A rule set that runs in worker threads. Every worker is sent every chunk of input bytes and parses
+ * the lines itself (src/node/parallel/shard.ts), so every worker knows every event, its position and
+ * its time, and the clocks agree without messages. The calling thread merges the answers chunk by
+ * chunk, in input order, and orders the alerts of one event as one rule set does (by the time their
+ * run was due, then rule order), and those of `end()` by rule. With one worker the rules run in the
+ * calling thread, through the same code.
  *
- * Parsing is repeated in every worker: that is the price, small next to evaluating many rules. With
- * one worker the share runs in the calling thread, through the same code.
+ * Which worker runs what:
+ * - Whole rules run in one worker over every event, so they see exactly the events and clock they
+ *   see in one rule set: sequences, samples, event rules with `| head`/`| tail`, rules sharing a
+ *   rule_id or rule uuid (their alert ids could collide), and every rule of scheduled runs.
+ * - With one execution (`now` or `window: false`) and more than one worker, the other rules (event
+ *   rules) are partitioned: every worker has them and searches them on its share of the events, so
+ *   the work per event they cost (reading the fields, the index, the evaluations) is divided. An event
+ *   rule's verdict on an event does not depend on any other event, so any sharing is exact; events
+ *   are shared by their number in input order (rounds of 64 slots), which balances whatever the
+ *   hosts are. Each worker still counts every event, so positions (the last tie-break of event order)
+ *   are those of one rule set. Without a limit on alerts their alerts come as each event is searched,
+ *   and the calling thread leaves out the ones another worker made before (alert ids seen), counted
+ *   as duplicates; with a limit each worker keeps its newest `max_signals` per rule with their alerts
+ *   built, and at the end the calling thread takes the newest `max_signals` of all (`alertShares`, by
+ *   event order, as one rule set) and de-duplicates them. Reports are summed field by field.
+ *
+ * Sequences and samples are not partitioned, even by a join key: whether a sequence event is late is
+ * judged against the newest event the rule released on any key (with `lateness` 0, any event older
+ * than one before it), and with a limit the newest `max_signals` are taken in the order sequences
+ * complete across keys, so a share of the keys does not give the rule's answer. Nor are scheduled
+ * runs: a rule runs only when it keeps a match, and a match alerts in the first run that has room for
+ * it, so the runs of one key depend on the matches of others, with a limit or without.
+ *
+ * The whole rules all go to the first worker when their estimated cost is at most a worker's part of
+ * the total (a whole rule reads and indexes every event in the worker that has it, so spreading them
+ * would repeat that per worker); that worker then searches the partitioned rules on fewer events.
+ * After each chunk the workers' measured time per event (the partitioned rules, and all the rest:
+ * reading, whole rules) sets how many of the next events each one searches, so that they finish
+ * together. Costlier whole rules are spread
+ * by cost, as in scheduled runs. The memory budget (which only sequences and samples use) is split
+ * between the workers in proportion to the whole rules each runs, evenly without sharing.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -16,11 +44,18 @@ import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_STATE_BYTES } from "../../engine/budget.js";
-import type { AlertDocument } from "../../rules/alert.js";
+import { type AlertDocument, ruleUuidOf } from "../../rules/alert.js";
 import { toMillis } from "../../rules/duration.js";
 import { ruleCompileOptions } from "../../rules/from-object.js";
 import { queryPresearch } from "../../rules/presearch.js";
-import type { RuleRunReport, RuleSetOptions, RuleSetStats } from "../../rules/rule-set.js";
+import type { MatchShare } from "../../rules/rule-runners.js";
+import { alertShares } from "../../rules/rule-runners.js";
+import {
+  REPORT_COUNTS,
+  type RuleRunReport,
+  type RuleSetOptions,
+  type RuleSetStats,
+} from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
 import type { SourceShape } from "../input/shapes.js";
 import type { WorkerReply, WorkerSetup } from "./protocol.js";
@@ -40,7 +75,9 @@ import {
 export interface ParallelRuleSetOptions extends Omit<RuleSetOptions, "wallClock"> {
   /**
    * Worker threads (default `os.availableParallelism()`, at most one per rule); 1 runs the rules in
-   * the calling thread. The memory budget is split evenly between them.
+   * the calling thread. The memory budget is split between them (evenly, or with one execution by
+   * the whole rules each runs). With one execution the event rules search a share of the events in
+   * each (see the module comment).
    */
   workers?: number;
   /** The longest NDJSON line in bytes; longer lines are rejected (default 64 MiB). */
@@ -207,12 +244,94 @@ export function assignRules(rules: readonly LoadedRule[], workers: number): numb
   return out.filter((list) => list.length > 0);
 }
 
+/**
+ * The rules whose answer over all events can be put together from their answers over any shares of
+ * the events (see the module comment), by index: event rules without pipes whose rule_id and rule
+ * uuid no other rule has (their alert ids then collide with no other rule's).
+ */
+export function partitionableRules(rules: readonly LoadedRule[]): number[] {
+  const count = (keys: string[]) => {
+    const n = new Map<string, number>();
+    for (const k of keys) n.set(k, (n.get(k) ?? 0) + 1);
+    return (k: string) => n.get(k) ?? 0;
+  };
+  const ids = count(rules.map((r) => r.rule.rule_id));
+  const uuids = count(rules.map((r) => ruleUuidOf(r.rule)));
+  const out: number[] = [];
+  rules.forEach((r, i) => {
+    const { statement } = r.compiled;
+    if (statement.query.kind !== "event" || statement.pipes.length > 0) return;
+    if (ids(r.rule.rule_id) === 1 && uuids(ruleUuidOf(r.rule)) === 1) out.push(i);
+  });
+  return out;
+}
+
+/** Events are shared out in rounds of this many, each worker searching its number of them. */
+const SLOTS = 64;
+
+/** What is measured of the chunks so far is multiplied by this at each chunk (see `rebalance`). */
+const LOAD_DECAY = 0.8;
+
+/**
+ * `count` slots, each naming a worker, in proportion to `weights` and interleaved (each slot goes to
+ * the worker furthest behind its part so far), so a worker's events are spread through the input.
+ */
+export function spreadSlots(weights: readonly number[], count: number): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const given = new Array<number>(weights.length).fill(0);
+  const slots: number[] = [];
+  for (let k = 1; k <= count; k++) {
+    let best = 0;
+    let behind = Number.NEGATIVE_INFINITY;
+    weights.forEach((weight, w) => {
+      const d = (weight / total) * k - (given[w] as number);
+      if (d > behind) {
+        behind = d;
+        best = w;
+      }
+    });
+    given[best] = (given[best] as number) + 1;
+    slots.push(best);
+  }
+  return slots;
+}
+
+/**
+ * Parts of the partitioned work (summing to 1) for workers whose own work per event is `base`, the
+ * partitioned work per event being `part`: every worker given a part ends at the same level, and a
+ * worker whose own work is already above it gets none.
+ */
+export function waterLevels(base: readonly number[], part: number): number[] {
+  const sorted = [...base].sort((a, b) => a - b);
+  let sum = 0;
+  let level = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    sum += sorted[k] as number;
+    level = (part + sum) / (k + 1);
+    const next = sorted[k + 1];
+    if (next === undefined || level <= next) break;
+  }
+  return base.map((b) => Math.max(0, level - b) / part);
+}
+
+/** One rule's reports over shares of the events as one: counts summed, truncated when one was. */
+function sumReports(reports: readonly RuleRunReport[]): RuleRunReport {
+  const out: RuleRunReport = { ...(reports[0] as RuleRunReport) };
+  for (const k of REPORT_COUNTS) {
+    let n = 0;
+    for (const r of reports) n += r[k];
+    out[k] = n;
+  }
+  out.truncated = reports.some((r) => r.truncated);
+  return out;
+}
+
 const byRecordAtRule = (a: RunAlerts, b: RunAlerts): number =>
   a.record - b.record || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.rule - b.rule;
 
 /**
- * Many rules over NDJSON (or JSON array) input, spread over worker threads by rule (see the module
- * comment). Give it bytes or text with `write` (or, to see rejected lines, `feed` between `begin` and
+ * Many rules over NDJSON (or JSON array) input in worker threads, the rules spread and (with one
+ * execution) the events of event rules shared out between them (see the module comment). Give it bytes or text with `write` (or, to see rejected lines, `feed` between `begin` and
  * `finish`), then `end()`; it gives the alerts one `CompiledRuleSet` gives, in the same order, and the
  * same `reports()` and `stats()` (totals summed over workers). The workers start at construction and
  * compile their rules meanwhile; `close()` stops them.
@@ -223,7 +342,23 @@ export class ParallelRuleSet {
   /** Worker threads (1: the rules run in the calling thread). */
   readonly workers: number;
   private readonly lanes: Lane[];
+  /** Each share's whole rules (run over every event). */
   private indexes: number[][];
+  /** Events are shared out: more than one worker and one execution (see the module comment). */
+  private readonly sharing: boolean;
+  /** The partitioned rules (when sharing), each run by every worker over its share of the events. */
+  private partIndexes: number[] = [];
+  private isPart: boolean[] = [];
+  /** Which worker searches the partitioned rules on event k: `slots[k % slots.length]`. */
+  private slots: number[] = [];
+  /** New slots for the workers with the next chunk, from what the chunks so far cost them. */
+  private nextSlots: number[] | null = null;
+  /** Per worker, what its chunks cost so far (see `ShardLoad`). */
+  private readonly loads: { events: number; wholeMs: number; owned: number; partMs: number }[] = [];
+  /** Alerts of partitioned rules that two workers both made (without a limit), by rule_id: left out. */
+  private readonly duplicates = new Map<string, number>();
+  /** Alerts the calling thread made or left out, to add to the workers' count. */
+  private alertsAdded = 0;
   /** The share run in the calling thread, with one worker. */
   private readonly local: RuleShard | null = null;
   private readonly seen: Set<string> | undefined;
@@ -237,39 +372,92 @@ export class ParallelRuleSet {
     const { workers, maxLineBytes, workerScript, ...setOptions } = options;
     this.rules = [...rules];
     const n = Math.max(1, Math.min(Math.floor(workers ?? availableParallelism()), rules.length));
-    this.indexes = n === 1 ? [rules.map((_, i) => i)] : assignRules(rules, n);
-    this.workers = this.indexes.length;
-    this.seen = setOptions.seen;
-    // Every share must have the same `now` (the default is the time of construction).
     const scheduled = setOptions.window !== false && setOptions.now === undefined;
+    this.sharing = n > 1 && !scheduled;
+    if (n === 1) this.indexes = [rules.map((_, i) => i)];
+    else if (!this.sharing) this.indexes = assignRules(rules, n);
+    else this.indexes = this.share(this.rules, n);
+    this.workers = this.indexes.length;
+    this.seen = setOptions.seen ?? (this.sharing ? new Set<string>() : undefined);
+    // Every share must have the same `now` (the default is the time of construction).
     const base: ShardSetup["options"] = {
       ...setOptions,
       ...(scheduled ? {} : { now: toMillis(setOptions.now ?? Date.now()) }),
     };
     const budget = setOptions.memoryBudget ?? DEFAULT_STATE_BYTES;
+    // Only sequences and samples hold state, and they are whole rules: when events are shared out,
+    // each worker's part of the budget is its part of the whole rules (all of it when they all run
+    // in one worker, whose rules then evict as in one rule set); otherwise an even split.
+    const wholeRules = this.indexes.reduce((n, list) => n + list.length, 0);
+    const budgetOf = (indexes: readonly number[]) =>
+      this.sharing && wholeRules > 0 && indexes.length > 0
+        ? (budget * indexes.length) / wholeRules
+        : budget / this.workers;
     const setup = (indexes: number[], i: number): ShardSetup => ({
       indexes,
-      options: this.workers === 1 ? base : { ...base, memoryBudget: budget / this.workers },
+      ...(this.sharing ? { partition: { indexes: this.partIndexes, worker: i, slots: this.slots } } : {}),
+      options: this.workers === 1 ? base : { ...base, memoryBudget: budgetOf(indexes) },
       reportRecords: i === 0,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
     if (this.workers === 1) {
-      this.local = new RuleShard(this.rules, setup(this.indexes[0] as number[], 0));
+      this.local = new RuleShard(this.rules, [], setup(this.indexes[0] as number[], 0));
       this.lanes = [new LocalLane(this.local)];
     } else {
       const script = workerScript ?? defaultWorkerScript();
+      const partRules = this.sharing ? this.sources(this.rules, this.partIndexes) : undefined;
       this.lanes = this.indexes.map(
         (indexes, i) =>
           new ThreadLane(
             script,
             {
-              rules: serialize(indexes.map((k) => ruleSource(this.rules[k] as LoadedRule))),
+              rules: this.sources(this.rules, indexes),
+              ...(partRules ? { partRules } : {}),
               shard: setup(indexes, i),
             },
             `rule worker ${i + 1} of ${this.workers}`,
           ),
       );
     }
+  }
+
+  private sources(rules: readonly LoadedRule[], indexes: readonly number[]): Uint8Array {
+    return serialize(indexes.map((k) => ruleSource(rules[k] as LoadedRule)));
+  }
+
+  /**
+   * Events shared out between `n` workers: the partitioned rules go to every worker; the others
+   * (whole rules) all go to the first when their estimated cost is at most a worker's fair part of
+   * the whole cost, and that worker searches the partitioned rules on fewer events, so that every
+   * worker has about its fair part. A whole rule searches every event in the worker that has it, so
+   * spreading them would make two workers read and index every event for them. Costlier whole rules
+   * are spread by cost as without sharing, and the events shared evenly. Every worker has a list of
+   * whole rules, maybe empty.
+   */
+  private share(rules: readonly LoadedRule[], n: number): number[][] {
+    this.partIndexes = partitionableRules(rules);
+    this.isPart = rules.map(() => false);
+    for (const k of this.partIndexes) this.isPart[k] = true;
+    const whole = rules.map((_, i) => i).filter((i) => !this.isPart[i]);
+    const cost = (list: readonly number[]) => list.reduce((c, i) => c + ruleCost(rules[i] as LoadedRule), 0);
+    const wholeCost = cost(whole);
+    const partCost = cost(this.partIndexes);
+    const fair = (wholeCost + partCost) / n;
+    let lists: number[][];
+    let weights: number[];
+    if (partCost > 0 && wholeCost <= fair) {
+      lists = Array.from({ length: n }, (_, w) => (w === 0 ? whole : []));
+      weights = Array.from({ length: n }, (_, w) => (w === 0 ? fair - wholeCost : fair));
+    } else {
+      lists = assignRules(
+        whole.map((i) => rules[i] as LoadedRule),
+        n,
+      ).map((list) => list.map((j) => whole[j] as number));
+      while (lists.length < n) lists.push([]);
+      weights = new Array<number>(n).fill(1);
+    }
+    this.slots = spreadSlots(weights, SLOTS);
+    return lists;
   }
 
   private async step(op: ShardOp): Promise<ShardReply[]> {
@@ -286,6 +474,11 @@ export class ParallelRuleSet {
   async replaceRules(rules: readonly LoadedRule[]): Promise<void> {
     if (this.ended) throw new Error("the rule set has ended");
     const shares = this.lanes.length;
+    if (this.sharing) {
+      this.partIndexes = partitionableRules(rules);
+      this.isPart = rules.map(() => false);
+      for (const k of this.partIndexes) this.isPart[k] = true;
+    }
     const shareOf = new Map<string, number>();
     this.indexes.forEach((indexes, w) => {
       for (const k of indexes) shareOf.set((this.rules[k] as LoadedRule).rule.rule_id, w);
@@ -298,6 +491,7 @@ export class ParallelRuleSet {
     };
     const added: number[] = [];
     rules.forEach((r, k) => {
+      if (this.isPart[k]) return;
       const w = shareOf.get(r.rule.rule_id);
       if (w === undefined) added.push(k);
       else place(k, w);
@@ -320,11 +514,18 @@ export class ParallelRuleSet {
       this.local.replaceRules(rules, indexes[0] as number[]);
       return;
     }
+    const partIndexes = this.partIndexes;
+    const partRules = this.sharing ? this.sources(rules, partIndexes) : undefined;
     await Promise.all(
       this.lanes.map((lane, w) => {
         const mine = indexes[w] as number[];
-        const sources = serialize(mine.map((k) => ruleSource(rules[k] as LoadedRule)));
-        return lane.post({ op: "replace", rules: sources, indexes: mine });
+        const sources = this.sources(rules, mine);
+        return lane.post({
+          op: "replace",
+          rules: sources,
+          indexes: mine,
+          ...(partRules ? { partRules, partIndexes } : {}),
+        });
       }),
     );
   }
@@ -349,7 +550,9 @@ export class ParallelRuleSet {
       shared.set(bytes);
       bytes = shared;
     }
-    return this.merge(await this.step({ op: "bytes", bytes }), file);
+    const slots = this.nextSlots;
+    this.nextSlots = null;
+    return this.merge(await this.step(slots ? { op: "bytes", bytes, slots } : { op: "bytes", bytes }), file);
   }
 
   /** The current source has ended: the records its last line held. */
@@ -392,8 +595,25 @@ export class ParallelRuleSet {
         reports[indexes[j] as number] = report;
       });
     });
+    let runs = this.dedupe(replies.flatMap((r) => r.runs).sort(byRecordAtRule));
+    if (this.sharing) {
+      const seen = this.seen as Set<string>;
+      this.partIndexes.forEach((k, j) => {
+        const report = sumReports(restoredReports(replies.map((r) => r.partReports?.[j] as RuleRunReport)));
+        const duplicates = this.duplicates.get(report.rule_id) ?? 0;
+        report.alerts -= duplicates;
+        report.duplicates += duplicates;
+        reports[k] = report;
+        const shares = replies.map((r) => r.shares?.[j]);
+        if (shares.some((s) => s === undefined)) return;
+        // The newest max_signals of all shares' matches: the alerts one rule set makes at the end.
+        const alerts = alertShares(shares as MatchShare[], report, seen);
+        this.alertsAdded += alerts.length;
+        if (alerts.length > 0) runs.push({ record: -1, at: Number.POSITIVE_INFINITY, rule: k, alerts });
+      });
+      runs = runs.sort(byRecordAtRule);
+    }
     this.final = reports;
-    const runs = replies.flatMap((r) => r.runs).sort(byRecordAtRule);
     const out = last;
     for (const run of runs) for (const a of run.alerts) out.push(a);
     this.remember(runs);
@@ -412,9 +632,10 @@ export class ParallelRuleSet {
       const matched = new Set<number>();
       for (const r of results) for (const i of r.matched) matched.add(i);
       this.matched += matched.size;
-      runs = results.flatMap((r) => r.runs).sort(byRecordAtRule);
+      runs = this.dedupe(results.flatMap((r) => r.runs).sort(byRecordAtRule));
     }
     this.remember(runs);
+    if (this.sharing) this.rebalance(results);
     const alerts: { record: number; alerts: AlertDocument[] }[] = [];
     for (const run of runs) {
       const last = alerts[alerts.length - 1];
@@ -430,11 +651,83 @@ export class ParallelRuleSet {
     };
   }
 
-  /** Alerts made in workers go into the caller's `seen` set too. */
+  /**
+   * Without a limit, partitioned rules' alerts come from several workers, each knowing only its own
+   * alert ids: one that another worker made before (in input order) is left out here, as one rule
+   * set leaves it out, and counted as a duplicate.
+   */
+  private dedupe(runs: RunAlerts[]): RunAlerts[] {
+    if (!this.sharing) return runs;
+    const seen = this.seen as Set<string>;
+    const out: RunAlerts[] = [];
+    for (const run of runs) {
+      if (!run.shared) {
+        out.push(run);
+        continue;
+      }
+      const alerts = run.alerts.filter((a) => {
+        const id = a["kibana.alert.uuid"] as string;
+        if (!seen.has(id)) {
+          seen.add(id);
+          return true;
+        }
+        const ruleId = a["kibana.alert.rule.rule_id"] as string;
+        this.duplicates.set(ruleId, (this.duplicates.get(ruleId) ?? 0) + 1);
+        this.alertsAdded--;
+        return false;
+      });
+      if (alerts.length > 0) out.push(alerts.length === run.alerts.length ? run : { ...run, alerts });
+    }
+    return out;
+  }
+
+  /**
+   * Share out the next chunks' events by what the chunks so far cost (the recent ones most): each
+   * worker's time per event on everything but the partitioned rules, and the time per event of the
+   * partitioned rules, give each worker the part of
+   * the events that makes all finish together as near as can be (none for a worker whose whole rules
+   * alone take longer). Any sharing gives the same answers; this one only decides how fast.
+   */
+  private rebalance(results: readonly ChunkResult[]): void {
+    let partMs = 0;
+    let owned = 0;
+    results.forEach((r, w) => {
+      this.loads[w] ??= { events: 0, wholeMs: 0, owned: 0, partMs: 0 };
+      const load = this.loads[w];
+      if (!r.load) return;
+      // Recent chunks count most: the first ones run before the code is optimized.
+      for (const k of ["events", "wholeMs", "owned", "partMs"] as const) load[k] *= LOAD_DECAY;
+      load.events += r.load.events;
+      load.wholeMs += r.load.wholeMs;
+      load.owned += r.load.owned;
+      load.partMs += r.load.partMs;
+    });
+    for (const load of this.loads) {
+      partMs += load.partMs;
+      owned += load.owned;
+    }
+    // Too little measured yet to go by.
+    if (owned < 128 || partMs <= 0) return;
+    const perEvent = partMs / owned;
+    const whole = this.loads.map((l) => (l.events > 0 ? l.wholeMs / l.events : 0));
+    const slots = spreadSlots(waterLevels(whole, perEvent), SLOTS);
+    if (slots.some((w, k) => w !== this.slots[k])) {
+      this.slots = slots;
+      this.nextSlots = slots;
+    }
+  }
+
+  /**
+   * Alerts made in workers go into the caller's `seen` set too, as one rule set keeps them: by the
+   * id of each match's first alert (a sequence's shell, not its building blocks).
+   */
   private remember(runs: readonly RunAlerts[]): void {
     if (!this.seen || this.workers === 1) return;
     for (const run of runs) {
-      for (const a of run.alerts) this.seen.add(a["kibana.alert.uuid"] as string);
+      for (const a of run.alerts) {
+        if (a["kibana.alert.building_block_type"] === undefined)
+          this.seen.add(a["kibana.alert.uuid"] as string);
+      }
     }
   }
 
@@ -469,7 +762,7 @@ export class ParallelRuleSet {
       matched: this.matched,
       evaluations: sum((s) => s.evaluations),
       candidates: sum((s) => s.candidates),
-      alerts: sum((s) => s.alerts),
+      alerts: sum((s) => s.alerts) + this.alertsAdded,
       presearch: {
         indexedRules: sum((s) => s.presearch.indexedRules),
         alwaysRules: sum((s) => s.presearch.alwaysRules),
