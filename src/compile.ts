@@ -1,6 +1,7 @@
 /** `compile`: turn EQL text (or a parsed statement) into an evaluator. */
 import type { Statement } from "./ast/nodes.js";
 import { fieldsIn, statementExprs } from "./ast/walk.js";
+import { codegenDefault } from "./compile/codegen.js";
 import { buildPlan, type Plan } from "./compile/plan.js";
 import { safeTest } from "./engine/filter.js";
 import { instantParser } from "./engine/order.js";
@@ -110,6 +111,7 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
         timestampField,
         ...(allowUnknownFields ? { allowUnknownFields: true } : {}),
         warnings: [],
+        codegen: options.codegen ?? codegenDefault(),
         ...(table ? { fields: table } : {}),
       },
       categoryField,
