@@ -92,6 +92,20 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   const decision = decideRatchet(outcomes, known.known, suite.name);
   const lines = formatReport(suite.name, outcomes, decision);
   let exitCode: number = decision.exitCode;
+  // The same cases once more with closures only (as where `new Function` is not allowed): every
+  // outcome must be the same.
+  const compile = ctx.compile;
+  const closures = runSuite(suite, (text, options) => compile(text, { ...options, codegen: false }));
+  const differ = outcomes.filter((o, i) => JSON.stringify(o) !== JSON.stringify(closures[i]));
+  lines.splice(
+    lines.length - 1,
+    0,
+    differ.length === 0
+      ? "codegen off: every case has the same outcome"
+      : `codegen off: ${differ.length} cases differ`,
+    ...differ.map((o) => `  ${o.file} / ${o.name}`),
+  );
+  if (differ.length > 0 && exitCode === 0) exitCode = 1;
   if (args.update) {
     const update = updateKnownFailures(known.known, outcomes, suite.name);
     writeFileSync(knownPath, `${JSON.stringify({ ...known.notes, ...update.known }, null, 2)}\n`);
