@@ -39,9 +39,9 @@ const MAX_INLINE_OPERANDS = 8;
 /** Paths with more segments than this (2^(n-1) splits to try) are read by their closures. */
 const MAX_SEGMENTS = 6;
 /** Up to this many exact strings are compared one by one; more go through a captured Set. */
-const MAX_INLINE_EXACT = 8;
+const MAX_INLINE_EXACT = 32;
 /** Up to this many prefixes are tested one by one; more go through a captured matcher. */
-const MAX_INLINE_PREFIXES = 16;
+const MAX_INLINE_PREFIXES = 64;
 
 /**
  * How leaves of a rule set (readers from a shared table) read their field: from the table's cached
@@ -188,25 +188,50 @@ class Generator {
    */
   stringTest(spec: StringSpec | undefined): string | null {
     if (spec === undefined) return null;
-    const terms: string[] = [];
-    if (spec.exact.length > MAX_INLINE_EXACT) terms.push(`${this.capture(new Set(spec.exact))}.has(x)`);
-    else for (const s of spec.exact) terms.push(`x === ${JSON.stringify(s)}`);
-    if (spec.prefixes.length > MAX_INLINE_PREFIXES) {
+    // Tests that need the value to start with a known character, by that character's code, and the
+    // others.
+    const byFirst = new Map<number, string[]>();
+    const rest: string[] = [];
+    const add = (first: string, term: string) => {
+      if (first === "") rest.push(term);
+      else {
+        const c = first.charCodeAt(0);
+        const list = byFirst.get(c) ?? [];
+        list.push(term);
+        byFirst.set(c, list);
+      }
+    };
+    if (spec.exact.length > MAX_INLINE_EXACT) rest.push(`${this.capture(new Set(spec.exact))}.has(x)`);
+    else for (const e of spec.exact) add(e, `x === ${JSON.stringify(e)}`);
+    if (spec.prefixes.includes("")) rest.unshift("true");
+    else if (spec.prefixes.length > MAX_INLINE_PREFIXES) {
       const prefixes = spec.prefixes;
       const any = (v: string) => prefixes.some((p) => v.startsWith(p));
-      terms.push(`${this.capture(any)}(x)`);
-    } else for (const s of spec.prefixes) terms.push(`x.startsWith(${JSON.stringify(s)})`);
+      rest.push(`${this.capture(any)}(x)`);
+    } else for (const p of spec.prefixes) add(p, `x.startsWith(${JSON.stringify(p)})`);
     for (const g of spec.general) {
       const mid = g.slice(1, -1);
       if (g.length >= 2 && g.startsWith("*") && g.endsWith("*") && !hasWildcard(mid))
-        terms.push(`x.includes(${JSON.stringify(mid)})`);
+        rest.push(`x.includes(${JSON.stringify(mid)})`);
       else if (g.startsWith("*") && !hasWildcard(g.slice(1)))
-        terms.push(`x.endsWith(${JSON.stringify(g.slice(1))})`);
-      else if (!g.includes("?")) terms.push(`${this.starPattern(g)}(x)`);
-      else terms.push(`${this.capture(compileWildcard(g, false))}(x)`);
+        rest.push(`x.endsWith(${JSON.stringify(g.slice(1))})`);
+      else if (!g.includes("?")) add(g.split("*")[0] as string, `${this.starPattern(g)}(x)`);
+      else rest.push(`${this.capture(compileWildcard(g, false))}(x)`);
     }
     const name = this.fresh("s");
-    this.addFunction(`function ${name}(x) { return ${terms.length === 0 ? "false" : terms.join(" || ")}; }`);
+    const tail = rest.length === 0 ? "false" : rest.join(" || ");
+    const grouped = [...byFirst.values()].reduce((n, l) => n + l.length, 0);
+    if (grouped < 4) {
+      const all = [...[...byFirst.values()].flat(), ...rest];
+      this.addFunction(`function ${name}(x) { return ${all.length === 0 ? "false" : all.join(" || ")}; }`);
+      return name;
+    }
+    const cases = [...byFirst].map(
+      ([c, terms]) => `case ${c}: if (${terms.join(" || ")}) return true; break;`,
+    );
+    this.addFunction(
+      `function ${name}(x) {\nswitch (x.charCodeAt(0)) {\n${cases.join("\n")}\n}\nreturn ${tail};\n}`,
+    );
     return name;
   }
 
@@ -352,7 +377,7 @@ class Generator {
   }
 
   /** The factory's source and the filter it returns. */
-  filter(category: CategoryTest | null, cond: Predicate): string {
+  filter(category: CategoryTest | null, cond: Predicate, closures: EventFilter): string {
     let top = this.predicate(cond, 0);
     let code = top.nullable ? `${top.code} === true` : top.code;
     if (category !== null) {
@@ -382,7 +407,11 @@ class Generator {
       "const own = c[0], fold = c[1], isArray = Array.isArray, gp = Object.getPrototypeOf, OP = Object.prototype;",
       head,
       ...this.functions,
-      `return function filter(e) { return ${code}; };`,
+      "return function filter(e) {",
+      // Anything but a plain object is left to the closures, so the leaves need not check.
+      `if (typeof e !== "object" || e === null || isArray(e)) return ${this.capture(closures)}(e);`,
+      `return ${code};`,
+      "};",
     ].join("\n");
   }
 }
@@ -405,8 +434,7 @@ class Walk {
     private readonly bail: string,
   ) {
     if (nullTrue) this.lines.push("let seen = false, r;");
-    this.lines.push(`if (typeof e !== "object" || e === null) return ${nullTrue ? "true" : "false"};`);
-    this.lines.push(`if (isArray(e)) ${bail}`);
+    // The filter has checked that the event is an object and not an array.
     this.level("e", 0, []);
     this.lines.push(nullTrue ? "return !seen;" : "return false;");
   }
@@ -489,13 +517,17 @@ function tooLarge(p: Predicate): boolean {
 
 /**
  * The filter `category where cond` as generated code, or null when it cannot be generated (then the
- * caller keeps its closures). Never throws.
+ * caller keeps `closures`, the same filter built from closures). Never throws.
  */
-export function generateFilter(category: CategoryTest | null, cond: Predicate): EventFilter | null {
+export function generateFilter(
+  category: CategoryTest | null,
+  cond: Predicate,
+  closures: EventFilter,
+): EventFilter | null {
   if (tooLarge(cond)) return null;
   try {
     const gen = new Generator();
-    const source = gen.filter(category, cond);
+    const source = gen.filter(category, cond, closures);
     const factory = new Function("c", source) as (c: readonly unknown[]) => EventFilter;
     return factory(gen.captured);
   } catch {

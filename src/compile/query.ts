@@ -41,12 +41,8 @@ export function compileEventFilter(query: EventQuery, env: CompileEnv, categoryF
     if (cond.constant !== true) return () => false;
     return inCategory ?? (() => true);
   }
-  if (env.codegen) {
-    const generated = generateFilter(categoryTest, cond);
-    if (generated !== null) return generated;
-  }
   const test = cond.test;
-  if (inCategory === null) return (e) => test(e) === true;
   const cat = inCategory;
-  return (e) => cat(e) && test(e) === true;
+  const closures: EventFilter = cat === null ? (e) => test(e) === true : (e) => cat(e) && test(e) === true;
+  return (env.codegen ? generateFilter(categoryTest, cond, closures) : null) ?? closures;
 }
