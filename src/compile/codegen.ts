@@ -515,6 +515,34 @@ function tooLarge(p: Predicate): boolean {
   return false;
 }
 
+/** Calls after which a rule set's filter is generated (see `tieredFilter`). */
+let hotAfter = 1000;
+
+/** Test-only: generate rule-set filters after this many calls (0: on the first). */
+export function setHotAfter(calls: number): void {
+  hotAfter = calls;
+}
+
+/**
+ * A rule set's filter: closures until it has been called `hotAfter` times, generated code after.
+ * In a set of hundreds of rules most filters run on few events (the index picks the candidates),
+ * and code for each would be compiled by V8 for every rule and stay cold, slower than the closures
+ * every rule shares; the busy ones earn theirs.
+ */
+export function tieredFilter(
+  category: CategoryTest | null,
+  cond: Predicate,
+  closures: EventFilter,
+): EventFilter {
+  let calls = 0;
+  let generated: EventFilter | null = null;
+  return (e) => {
+    if (generated !== null) return generated(e);
+    if (++calls > hotAfter) generated = generateFilter(category, cond, closures) ?? closures;
+    return closures(e);
+  };
+}
+
 /**
  * The filter `category where cond` as generated code, or null when it cannot be generated (then the
  * caller keeps `closures`, the same filter built from closures). Never throws.

@@ -121,6 +121,11 @@ export interface RuleSetOptions {
    * text that is the same in every alert of the rule.
    */
   alertFields?: "full" | "compact";
+  /**
+   * Compile the rules' event conditions to generated JavaScript (default true; see the compile
+   * option `codegen`); false keeps closures only, as where `new Function` is not allowed.
+   */
+  codegen?: boolean;
 }
 
 /** What one rule did. */
@@ -522,7 +527,9 @@ class RuleSetImpl implements CompiledRuleSet {
       let compiled: CompiledQuery | null = null;
       let error: EqlError | undefined;
       try {
-        compiled = compileShared(loaded.compiled.statement, options_, this.table);
+        const withCodegen =
+          options.codegen === undefined ? options_ : { ...options_, codegen: options.codegen };
+        compiled = compileShared(loaded.compiled.statement, withCodegen, this.table);
       } catch (e) {
         if (!(e instanceof EqlError)) throw e;
         error = e;

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { setCodegenDefault } from "../../src/compile/codegen.js";
+import { setCodegenDefault, setHotAfter } from "../../src/compile/codegen.js";
 import { compile, compileShared } from "../../src/compile.js";
 import { EqlError } from "../../src/errors.js";
 import { parse } from "../../src/parse.js";
@@ -195,6 +195,8 @@ describe("generated event filters", () => {
   ])(
     "match as the closures do, %s",
     (_, options) => {
+      // A rule set's filters are generated once busy: here from the first event on.
+      setHotAfter(0);
       fc.assert(
         fc.property(query, events, (q, list) => {
           const expected = answers(alone(q, { ...options, codegen: false }), list);
@@ -204,9 +206,35 @@ describe("generated event filters", () => {
         }),
         { numRuns: 250 },
       );
+      setHotAfter(1000);
     },
     120_000,
   );
+
+  it("are generated in a rule set's table once a filter is busy", () => {
+    const original = globalThis.Function;
+    let calls = 0;
+    try {
+      globalThis.Function = new Proxy(original, {
+        construct(target, args) {
+          calls++;
+          return Reflect.construct(target, args);
+        },
+      });
+      setHotAfter(3);
+      const table = new FieldTable();
+      const q = compileShared(parse('any where x : "a*"'), {}, table);
+      const answers = ["ab", "b", "A", "c", "ab", "x"].map((x) => {
+        table.next();
+        return q.matches({ x });
+      });
+      expect(answers).toEqual([true, false, true, false, true, false]);
+      expect(calls).toBe(1);
+    } finally {
+      globalThis.Function = original;
+      setHotAfter(1000);
+    }
+  });
 
   it("are generated for an ordinary query, and not where new Function throws", () => {
     const original = globalThis.Function;
