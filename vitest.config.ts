@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: "default",
           include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+          setupFiles: ["test/codegen.setup.ts"],
           environment: "node",
         },
       },

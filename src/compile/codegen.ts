@@ -515,19 +515,21 @@ function tooLarge(p: Predicate): boolean {
   return false;
 }
 
-/** Calls after which a rule set's filter is generated (see `tieredFilter`). */
+/** Calls after which a filter is generated (see `tieredFilter`). */
 let hotAfter = 1000;
 
-/** Test-only: generate rule-set filters after this many calls (0: on the first). */
-export function setHotAfter(calls: number): void {
+/** Test-only: generate filters after this many calls (0: on the first); returns the previous value. */
+export function setHotAfter(calls: number): number {
+  const previous = hotAfter;
   hotAfter = calls;
+  return previous;
 }
 
 /**
- * A rule set's filter: closures until it has been called `hotAfter` times, generated code after.
- * In a set of hundreds of rules most filters run on few events (the index picks the candidates),
- * and code for each would be compiled by V8 for every rule and stay cold, slower than the closures
- * every rule shares; the busy ones earn theirs.
+ * A filter that runs on closures until it has been called `hotAfter` times, and on generated code
+ * after. Generating and parsing the code costs about half a millisecond a query, and V8 compiles it
+ * again for each query; a query compiled to be checked, linted or run on a few events never earns
+ * that back, a busy one does.
  */
 export function tieredFilter(
   category: CategoryTest | null,

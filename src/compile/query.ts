@@ -2,7 +2,7 @@
 import type { EventQuery } from "../ast/nodes.js";
 import { resolveField } from "../mapping.js";
 import { type FieldReader, fieldReader } from "../runtime/fields.js";
-import { generateFilter, tieredFilter } from "./codegen.js";
+import { tieredFilter } from "./codegen.js";
 import type { CompileEnv } from "./env.js";
 import { compilePredicate } from "./predicate.js";
 import { checkQueryable, failUnknownField, verifying } from "./verify.js";
@@ -44,8 +44,5 @@ export function compileEventFilter(query: EventQuery, env: CompileEnv, categoryF
   const test = cond.test;
   const cat = inCategory;
   const closures: EventFilter = cat === null ? (e) => test(e) === true : (e) => cat(e) && test(e) === true;
-  if (!env.codegen) return closures;
-  // A rule set's filters are generated once they are busy; a query of its own at once.
-  if (env.fields !== undefined) return tieredFilter(categoryTest, cond, closures);
-  return generateFilter(categoryTest, cond, closures) ?? closures;
+  return env.codegen ? tieredFilter(categoryTest, cond, closures) : closures;
 }

@@ -195,8 +195,8 @@ describe("generated event filters", () => {
   ])(
     "match as the closures do, %s",
     (_, options) => {
-      // A rule set's filters are generated once busy: here from the first event on.
-      setHotAfter(0);
+      // Filters are generated once busy: here from the first event on.
+      const hot = setHotAfter(0);
       fc.assert(
         fc.property(query, events, (q, list) => {
           const expected = answers(alone(q, { ...options, codegen: false }), list);
@@ -206,7 +206,7 @@ describe("generated event filters", () => {
         }),
         { numRuns: 250 },
       );
-      setHotAfter(1000);
+      setHotAfter(hot);
     },
     120_000,
   );
@@ -214,6 +214,7 @@ describe("generated event filters", () => {
   it("are generated in a rule set's table once a filter is busy", () => {
     const original = globalThis.Function;
     let calls = 0;
+    const hot = setHotAfter(3);
     try {
       globalThis.Function = new Proxy(original, {
         construct(target, args) {
@@ -221,9 +222,8 @@ describe("generated event filters", () => {
           return Reflect.construct(target, args);
         },
       });
-      setHotAfter(3);
       const table = new FieldTable();
-      const q = compileShared(parse('any where x : "a*"'), {}, table);
+      const q = compileShared(parse('any where x : "a*"'), { codegen: true }, table);
       const answers = ["ab", "b", "A", "c", "ab", "x"].map((x) => {
         table.next();
         return q.matches({ x });
@@ -232,7 +232,7 @@ describe("generated event filters", () => {
       expect(calls).toBe(1);
     } finally {
       globalThis.Function = original;
-      setHotAfter(1000);
+      setHotAfter(hot);
     }
   });
 
@@ -255,9 +255,15 @@ describe("generated event filters", () => {
           return Reflect.construct(target, args);
         },
       });
+      const hot = setHotAfter(2);
       const generated = compile(q);
-      expect(calls).toBe(1);
+      expect(calls).toBe(0);
+      // Closures for the first two events, generated code from the third on.
       expect([generated.matches(hit), generated.matches(miss)]).toEqual([true, false]);
+      expect(calls).toBe(0);
+      expect([generated.matches(hit), generated.matches(miss)]).toEqual([true, false]);
+      expect(calls).toBe(1);
+      setHotAfter(0);
       // As under a Content-Security-Policy without unsafe-eval.
       globalThis.Function = new Proxy(original, {
         construct() {
@@ -266,8 +272,9 @@ describe("generated event filters", () => {
         },
       });
       const closures = compile(q);
-      expect(calls).toBe(2);
       expect([closures.matches(hit), closures.matches(miss)]).toEqual([true, false]);
+      expect(calls).toBe(2);
+      setHotAfter(hot);
       expect(compile(q, { codegen: false }).matches(hit)).toBe(true);
       expect(calls).toBe(2);
       // The switch the closures test project sets.
