@@ -46,6 +46,13 @@ export interface CompileOptions {
    * excludes the event.
    */
   filter?: (event: EqlEvent) => boolean;
+  /**
+   * Compile event conditions to generated JavaScript (`new Function`) for speed (default true).
+   * Where `new Function` is not allowed (a browser page whose Content-Security-Policy lacks
+   * `unsafe-eval`), or for a query too large to generate, the query falls back to closures by itself,
+   * with the same results; `false` uses closures only.
+   */
+  codegen?: boolean;
 }
 
 /** Options for one run; they override the compile options. */

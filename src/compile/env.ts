@@ -23,6 +23,8 @@ export interface CompileEnv {
    */
   readonly allowUnknownFields?: boolean;
   readonly warnings: EqlWarning[];
+  /** Compile event filters to generated code where `new Function` is allowed (see codegen.ts). */
+  readonly codegen?: boolean;
   /** Shared field readers with a per-event cache (a rule set's); absent: each field reads for itself. */
   readonly fields?: FieldTable;
 }

@@ -15,6 +15,8 @@ import {
   compileFoldedPatternList,
   compilePatternList,
   needsRawValue,
+  type PatternParts,
+  patternParts,
   wildcardAsRegex,
 } from "../runtime/patterns.js";
 import { compileLuceneRegex, LuceneRegexError } from "../runtime/regex/index.js";
@@ -35,14 +37,37 @@ export interface Predicate {
   readonly test: (event: unknown) => Tri;
   /** For a leaf: the value and the per-value test, so the leaf can also be used as a value. */
   readonly scalar?: { readonly value: Value; readonly test: ValueTest; readonly negated: boolean };
+  /** What `test` computes, for generated code (see codegen.ts); absent: only `test` knows. */
+  readonly node?: PredicateNode;
 }
+
+/**
+ * The structure of a predicate: a leaf over a plain field (true when some value of the field passes
+ * `test`; with `nullTrue`, also when the field has no value), a negation, or `and`/`or` over live
+ * operands (`sawNull`: a constant null was among them, so only the deciding value survives).
+ */
+export type PredicateNode =
+  | {
+      readonly kind: "leaf";
+      readonly reader: FieldReader;
+      readonly test: ValueTest;
+      readonly strings: StringTest;
+      readonly nullTrue: boolean;
+    }
+  | { readonly kind: "not"; readonly operand: Predicate }
+  | {
+      readonly kind: "logic";
+      readonly op: "and" | "or";
+      readonly operands: readonly Predicate[];
+      readonly sawNull: boolean;
+    };
 
 function constPred(value: Tri): Predicate {
   return { isConst: true, constant: value, test: () => value };
 }
 
-function eventPred(test: (event: unknown) => Tri): Predicate {
-  return { isConst: false, constant: null, test };
+function eventPred(test: (event: unknown) => Tri, node?: PredicateNode): Predicate {
+  return node ? { isConst: false, constant: null, test, node } : { isConst: false, constant: null, test };
 }
 
 const not3 = (v: Tri): Tri => (v === null ? null : !v);
@@ -87,11 +112,21 @@ function boolAsValue(expr: Expr, env: CompileEnv): Value {
 
 /**
  * How a leaf may test a string value directly, equivalent to `t` on strings: `folded` takes the value
- * case-folded, `plain` as it is. Used with a rule set's shared readers, which keep both forms.
+ * case-folded, `plain` as it is. Used with a rule set's shared readers, which keep both forms. `spec`
+ * says the same for generated code.
  */
-interface StringTest {
+export interface StringTest {
   readonly folded?: (folded: string) => boolean;
   readonly plain?: (value: string) => boolean;
+  readonly spec?: StringSpec;
+}
+
+/**
+ * A string test as data: the value (its case-folded form when `folded`) equals one of `exact`, starts
+ * with one of `prefixes` or matches one of the wildcard patterns `general` (already folded).
+ */
+export interface StringSpec extends PatternParts {
+  readonly folded: boolean;
 }
 
 /** A leaf: true when some value of `v` makes `t` exactly true. */
@@ -103,7 +138,10 @@ function leaf(v: Value, t: ValueTest, strings: StringTest = {}): Predicate {
   if (shared && strings.folded) p = foldedLeafTest(reader, t, strings.folded);
   else if (shared && strings.plain) p = plainLeafTest(reader, t, strings.plain);
   else p = leafTest(v, t);
-  return { ...p, scalar: { value: v, test: t, negated: false } };
+  const node: PredicateNode | undefined = reader
+    ? { kind: "leaf", reader, test: t, strings, nullTrue: t(null) === true }
+    : undefined;
+  return { ...p, scalar: { value: v, test: t, negated: false }, ...(node ? { node } : {}) };
 }
 
 /** A leaf over a shared reader's cached values, strings tested without the general value test. */
@@ -120,6 +158,10 @@ function plainLeafTest(
     }
     return false;
   });
+}
+
+function exactSpec(values: readonly string[], folded: boolean): StringSpec {
+  return { folded, exact: values, prefixes: [], general: [] };
 }
 
 function isCached(reader: FieldReader): reader is CachedFieldReader {
@@ -167,7 +209,7 @@ function leafTest(v: Value, t: ValueTest): Predicate {
 function negate(p: Predicate): Predicate {
   if (p.isConst) return constPred(not3(p.constant));
   const t = p.test;
-  const n = eventPred((e) => not3(t(e)));
+  const n = eventPred((e) => not3(t(e)), { kind: "not", operand: p });
   return p.scalar ? { ...n, scalar: { ...p.scalar, negated: !p.scalar.negated } } : n;
 }
 
@@ -228,6 +270,7 @@ function compileLogical(op: "and" | "or", operands: Predicate[]): Predicate {
     else if (p.constant === null) sawNull = true;
   }
   if (live.length === 0) return constPred(sawNull ? null : !dominant);
+  const node: PredicateNode = { kind: "logic", op, operands: live, sawNull };
   let combined: Predicate;
   if (live.length === 1) combined = live[0] as Predicate;
   else if (live.length === 2) {
@@ -239,7 +282,7 @@ function compileLogical(op: "and" | "or", operands: Predicate[]): Predicate {
       const b = rt(e);
       if (b === dominant) return dominant;
       return a === null || b === null ? null : !dominant;
-    });
+    }, node);
   } else {
     const tests = live.map((p) => p.test);
     combined = eventPred((e) => {
@@ -250,12 +293,12 @@ function compileLogical(op: "and" | "or", operands: Predicate[]): Predicate {
         if (r === null) unknown = true;
       }
       return unknown ? null : !dominant;
-    });
+    }, node);
   }
   if (!sawNull) return combined;
   // A constant null among the operands: the result is decided only by the dominant value.
   const t = combined.test;
-  return eventPred((e) => (t(e) === dominant ? dominant : null));
+  return eventPred((e) => (t(e) === dominant ? dominant : null), node);
 }
 
 const FLIP: Record<Compare["op"], Compare["op"]> = {
@@ -320,7 +363,7 @@ function compileCompare(expr: Compare, env: CompileEnv): Predicate {
     const eq = leaf(
       left,
       literalEqualsTest(c, right.type, ctx, rightExpr.span, env),
-      plain ? { plain: (s) => s === c } : {},
+      plain ? { plain: (s) => s === c, spec: exactSpec([c as string], false) } : {},
     );
     return op === "==" ? eq : negate(eq);
   }
@@ -463,7 +506,7 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
       if (s === null) return null;
       return set.has(foldCase(s)) || raw.some((m) => m(s));
     };
-    if (raw.length === 0) strings = { folded: (f) => set.has(f) };
+    if (raw.length === 0) strings = { folded: (f) => set.has(f), spec: exactSpec([...set], true) };
   } else {
     const ctx =
       operand.format === undefined ? { kind: operand.kind } : { kind: operand.kind, format: operand.format };
@@ -474,7 +517,7 @@ function compileIn(expr: In, env: CompileEnv): Predicate {
     const allStrings = consts.every((c) => typeof c.constant === "string");
     if (allStrings && (operand.kind === "unknown" || operand.kind === "keyword")) {
       const set = new Set(consts.map((c) => c.constant as string));
-      strings = { plain: (s) => set.has(s) };
+      strings = { plain: (s) => set.has(s), spec: exactSpec([...set], false) };
       test = (x) => {
         if (typeof x === "string") return set.has(x);
         if (x === null) return null;
@@ -558,10 +601,12 @@ function compileMatch(expr: Match, env: CompileEnv): Predicate {
     matchers.push(compilePatternList(wildcards, fold));
     // Only a list of wildcards alone can take the shared values directly (a regex folds by itself),
     // and only when the folded values decide it.
-    if (matchers.length === 1 && !needsRawValue(wildcards, fold))
+    if (matchers.length === 1 && !needsRawValue(wildcards, fold)) {
+      const spec = { folded: fold, ...patternParts(wildcards, fold) };
       strings = fold
-        ? { folded: compileFoldedPatternList(wildcards, true) }
-        : { plain: matchers[0] as (s: string) => boolean };
+        ? { folded: compileFoldedPatternList(wildcards, true), spec }
+        : { plain: matchers[0] as (s: string) => boolean, spec };
+    }
   }
   // Only null patterns: null whatever the operand is (so its negation is null too).
   if (matchers.length === 0 && nullPattern) return constPred(null);

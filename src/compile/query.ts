@@ -1,7 +1,8 @@
 /** Compiles an event filter (`category where condition`) into a predicate over events. */
 import type { EventQuery } from "../ast/nodes.js";
 import { resolveField } from "../mapping.js";
-import { fieldReader } from "../runtime/fields.js";
+import { type FieldReader, fieldReader } from "../runtime/fields.js";
+import { tieredFilter } from "./codegen.js";
 import type { CompileEnv } from "./env.js";
 import { compilePredicate } from "./predicate.js";
 import { checkQueryable, failUnknownField, verifying } from "./verify.js";
@@ -14,6 +15,7 @@ export function compileEventFilter(query: EventQuery, env: CompileEnv, categoryF
   const cond = compilePredicate(query.condition, env);
   const category = query.category;
   let inCategory: EventFilter | null = null;
+  let categoryTest: { reader: FieldReader; category: string } | null = null;
   if (category !== null) {
     const { name, def } = resolveField(env.mapping, categoryField);
     if (verifying(env)) {
@@ -33,13 +35,14 @@ export function compileEventFilter(query: EventQuery, env: CompileEnv, categoryF
     // Exact, case-sensitive equality on any element of the category field.
     const visit = (v: unknown) => v === category;
     inCategory = (e) => reader.each(e, visit) === 2;
+    categoryTest = { reader, category };
   }
   if (cond.isConst) {
     if (cond.constant !== true) return () => false;
     return inCategory ?? (() => true);
   }
   const test = cond.test;
-  if (inCategory === null) return (e) => test(e) === true;
   const cat = inCategory;
-  return (e) => cat(e) && test(e) === true;
+  const closures: EventFilter = cat === null ? (e) => test(e) === true : (e) => cat(e) && test(e) === true;
+  return env.codegen ? tieredFilter(categoryTest, cond, closures) : closures;
 }

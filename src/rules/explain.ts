@@ -77,7 +77,8 @@ function ignoredNote(e: Expr, event: EqlEvent, mapping: Mapping | null): string 
 /** `text` compiled as a test of events; one that does not compile is false for every event. */
 function tester(text: string, options: CompileOptions): (event: EqlEvent) => boolean {
   try {
-    const compiled = compile(text, options);
+    // Each text is compiled for one event or a few: generated code would not pay for itself.
+    const compiled = compile(text, { ...options, codegen: false });
     return (event) => compiled.matches(event);
   } catch {
     // A sub-expression that is not a boolean on its own (cannot happen for and/or operands) is false.

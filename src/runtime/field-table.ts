@@ -13,6 +13,7 @@ import {
   fieldReader,
   NONE,
   type ReaderOptions,
+  type ReaderPath,
   SEEN,
   STOPPED,
   type Visit,
@@ -45,6 +46,10 @@ class TableReader implements CachedFieldReader {
 
   get name(): string {
     return this.inner.name;
+  }
+
+  get path(): ReaderPath | undefined {
+    return this.inner.path;
   }
 
   list(event: unknown): readonly Scalar[] {

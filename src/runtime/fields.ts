@@ -25,6 +25,18 @@ export interface FieldReader {
   each(event: unknown, visit: Visit): number;
   /** The value list (allocates; for cold paths). */
   values(event: unknown): Scalar[];
+  /** What the reader reads, for code generated to read the same values (see compile/codegen.ts). */
+  readonly path?: ReaderPath;
+}
+
+/** The path of a reader and the mapping rules applied to its values. */
+export interface ReaderPath {
+  /** The finest split of the dotted name. */
+  readonly segments: readonly string[];
+  /** What an explicit null is read as (null: not a value). */
+  readonly nullValue: Scalar;
+  /** Strings longer than this are not values. */
+  readonly ignoreAbove: number;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -229,6 +241,7 @@ function buildReader(segs: readonly string[], nullValue: Scalar, ignoreAbove: nu
   return {
     name,
     each,
+    path: { segments: segs, nullValue, ignoreAbove },
     values(event) {
       const out: Scalar[] = [];
       walk(event, 0, (v) => {

@@ -53,6 +53,30 @@ export function wildcardAsRegex(pattern: string, wildcards = true): string {
 }
 
 /**
+ * A pattern list taken apart (patterns case-folded when `insensitive`): patterns without wildcards,
+ * `prefix*` patterns, and the others as they are.
+ */
+export interface PatternParts {
+  readonly exact: readonly string[];
+  readonly prefixes: readonly string[];
+  readonly general: readonly string[];
+}
+
+/** Take `patterns` apart for matching (see `PatternParts`). */
+export function patternParts(patterns: readonly string[], insensitive: boolean): PatternParts {
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  const general: string[] = [];
+  for (const raw of patterns) {
+    const p = insensitive ? foldCase(raw) : raw;
+    if (!hasWildcard(p)) exact.push(p);
+    else if (p.endsWith("*") && !hasWildcard(p.slice(0, -1))) prefixes.push(p.slice(0, -1));
+    else general.push(p);
+  }
+  return { exact, prefixes, general };
+}
+
+/**
  * The same matcher for a value the caller already case-folded when `insensitive` (a rule set folds
  * each field value once per event for all its rules).
  */
@@ -60,15 +84,10 @@ export function compileFoldedPatternList(
   patterns: readonly string[],
   insensitive: boolean,
 ): (value: string) => boolean {
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  const general: ((value: string) => boolean)[] = [];
-  for (const raw of patterns) {
-    const p = insensitive ? foldCase(raw) : raw;
-    if (!hasWildcard(p)) exact.add(p);
-    else if (p.endsWith("*") && !hasWildcard(p.slice(0, -1))) prefixes.push(p.slice(0, -1));
-    else general.push(compileWildcard(p, false));
-  }
+  const parts = patternParts(patterns, insensitive);
+  const exact = new Set(parts.exact);
+  const prefixes = parts.prefixes;
+  const general = parts.general.map((p) => compileWildcard(p, false));
   const np = prefixes.length;
   const ng = general.length;
   return (v) => {
