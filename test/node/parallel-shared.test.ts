@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { rng } from "../../bench/random.mjs";
 import { compileRules, type LoadedRule, ruleFromText } from "../../src/index.js";
 import { partitionableRules, spreadSlots, waterLevels } from "../../src/node/parallel/rule-set.js";
 import { ensureBuilt, ROOT, testRuleToml as rule } from "../cli/helpers.js";
@@ -46,24 +47,12 @@ function loaded(): LoadedRule[] {
   return RULES.map((text, i) => ruleFromText(text, { file: `r${i}.toml` }));
 }
 
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * NDJSON lines of `n` events on many hosts: some with two host ids or none, some dated before events
  * already given, some repeating an earlier document exactly, and a few lines that are not events.
  */
 function lines(n: number, seed: number): string[] {
-  const r = random(seed);
+  const r = rng(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)] as T;
   const names = ["a", "b", "c1", "c2", "x", "y", "z"];
   const out: string[] = [];

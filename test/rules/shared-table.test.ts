@@ -9,19 +9,10 @@ import { ruleFromObject } from "../../src/rules/from-object.js";
 import { compileRules } from "../../src/rules/rule-set.js";
 import { sharedFieldTable } from "../../src/runtime/field-table.js";
 import type { EqlEvent, SequenceHit } from "../../src/types.js";
+import { ruleObject } from "./helpers.js";
 
 const rule = (id: string, query: string) =>
-  ruleFromObject({
-    rule_id: id,
-    name: id,
-    description: "test",
-    type: "eql",
-    language: "eql",
-    query,
-    risk_score: 21,
-    severity: "low",
-    index: ["*"],
-  });
+  ruleFromObject(ruleObject({ rule_id: id, name: id, query, index: ["*"] }));
 
 const proc = (name: string, ts = "2026-05-04T10:00:00Z", host = "h1"): EqlEvent => ({
   "@timestamp": ts,
