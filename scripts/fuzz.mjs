@@ -21,6 +21,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Calls after which a query's event filter is generated (src/compile/codegen.ts), and the event that heats it. */
+const HOT_AFTER = 1000;
+const HEAT = { event: { category: "process" } };
+
 function args(argv) {
   const out = { cases: 200, seed: 1, limitMs: 2000, mapping: null, progress: 0 };
   for (let i = 0; i < argv.length; i++) {
@@ -278,7 +282,7 @@ async function main() {
         }
       : {};
   const rnd = random(opts.seed);
-  const counts = { cases: 0, compiled: 0, codedErrors: 0, alerts: 0, failures: 0, slow: 0 };
+  const counts = { cases: 0, compiled: 0, codedErrors: 0, alerts: 0, failures: 0, slow: 0, differential: 0 };
   const failures = [];
   let slowest = 0;
   const started = performance.now();
@@ -315,6 +319,17 @@ async function main() {
       JSON.stringify(alerts);
       JSON.stringify(set.reports());
       counts.alerts += alerts.length;
+      // The query alone, with its event filter generated as JavaScript (after 1,000 calls) and with
+      // closures only: both must give the same answer on every hostile event.
+      const generated = lib.compile(query, compileOptions);
+      const closures = lib.compile(query, { ...compileOptions, codegen: false });
+      for (let i = 0; i <= HOT_AFTER; i++) generated.matches(HEAT);
+      for (const e of events) {
+        if (generated.matches(e) !== closures.matches(e)) {
+          throw new Error(`generated and closure filters disagree on event ${events.indexOf(e)}`);
+        }
+      }
+      counts.differential++;
     } catch (e) {
       if (isCoded(e)) counts.codedErrors++;
       else {
@@ -341,6 +356,7 @@ async function main() {
   console.log(
     `fuzz: seed ${opts.seed}${opts.mapping ? `, ${opts.mapping} mapping` : ""}, ${counts.cases} cases from ${queries.length} seed queries (${from}): ` +
       `${counts.compiled} compiled, ${counts.codedErrors} coded errors, ${counts.alerts} alerts, ` +
+      `${counts.differential} with generated and closure filters agreeing, ` +
       `${counts.failures} uncoded exceptions, ${counts.slow} over ${opts.limitMs} ms; ` +
       `${(total / 1000).toFixed(1)} s, slowest case ${slowest.toFixed(0)} ms`,
   );
