@@ -55,6 +55,8 @@ class TableReader implements CachedFieldReader {
   list(event: unknown): readonly Scalar[] {
     const epoch = this.table.epoch;
     if (event !== this.event || epoch !== this.epoch) {
+      // The first read of an epoch: the table lets go of what it holds at the next one.
+      if (epoch !== this.epoch) this.table.touched.push(this);
       this.values_.length = 0;
       // Mark as unread first: a read that throws (a hostile getter) must not leave a half cache.
       this.event = undefined;
@@ -66,6 +68,15 @@ class TableReader implements CachedFieldReader {
       this.epoch = epoch;
     }
     return this.values_;
+  }
+
+  /** Let go of the event and its values (the table's epoch has moved on). */
+  forget(): void {
+    this.event = undefined;
+    this.epoch = -1;
+    this.values_.length = 0;
+    this.folded_.length = 0;
+    this.foldedEpoch = -1;
   }
 
   folded(event: unknown): readonly (string | null)[] {
@@ -97,9 +108,18 @@ export class FieldTable {
   /** Advanced by the owner for every event; cached values of older epochs are stale. */
   epoch = 0;
   private readonly readers = new Map<string, TableReader>();
+  /**
+   * The readers that read during the current epoch. At the next one they let go of the event and
+   * its values, so a reader no rule reads any more (rules replaced, a rule set dropped) does not keep
+   * the last event it saw alive.
+   */
+  readonly touched: { forget(): void }[] = [];
 
   /** Start a new event: every cached value is read again on next use. */
   next(): void {
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) touched[i]?.forget();
+    touched.length = 0;
     this.epoch++;
   }
 

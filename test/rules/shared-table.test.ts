@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { queryInternals } from "../../src/compile.js";
 import { ruleFromObject } from "../../src/rules/from-object.js";
 import { compileRules } from "../../src/rules/rule-set.js";
-import { sharedFieldTable } from "../../src/runtime/field-table.js";
+import { FieldTable, sharedFieldTable } from "../../src/runtime/field-table.js";
 import type { EqlEvent, SequenceHit } from "../../src/types.js";
 import { ruleObject } from "./helpers.js";
 
@@ -103,5 +103,25 @@ describe("loaded queries read through the shared table", () => {
     const set = compileRules([other], { window: false, maxSignals: Number.POSITIVE_INFINITY });
     expect(set.push(proc("curl"))).toHaveLength(0);
     expect(set.push({ ...proc("curl"), kind: "process" })).toHaveLength(1);
+  });
+});
+
+describe("the shared table holds no event past its epoch", () => {
+  it("a reader lets go of the event and values it read once the next event starts", () => {
+    const table = new FieldTable();
+    const reader = table.reader(["process", "name"]);
+    const big = { process: { name: "x".repeat(1_000_000) } };
+    expect(reader.list(big)).toEqual([big.process.name]);
+    expect(reader.folded(big)).toHaveLength(1);
+    table.next();
+    // What a reader keeps between reads (a reader no rule reads any more would keep it for good).
+    const kept = reader as unknown as { event: unknown; values_: unknown[]; folded_: unknown[] };
+    expect(kept.event).toBeUndefined();
+    expect(kept.values_).toHaveLength(0);
+    expect(kept.folded_).toHaveLength(0);
+    // And it still reads the next event, and the same object again, afresh.
+    expect(reader.list({ process: { name: "y" } })).toEqual(["y"]);
+    table.next();
+    expect(reader.list(big)).toEqual([big.process.name]);
   });
 });
