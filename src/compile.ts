@@ -234,8 +234,9 @@ function compileStatement(statement: Statement, given: CompileOptions, table?: F
 }
 
 /**
- * A stream whose every call reads events afresh from a shared table (a caller may change an event
- * between calls); a rule set instead uses `QueryInternals.openStream` and starts an epoch per event.
+ * A stream whose calls read events afresh from a shared table (a caller may change an event between
+ * calls); a rule set instead uses `QueryInternals.openStream` and starts an epoch per event.
+ * `pushEvaluated` takes the hits `evaluate` just gave for the same event, so it keeps what was read.
  */
 function newReadEachCall<H>(s: QueryStream<H>, table: FieldTable): QueryStream<H> {
   const fresh = <A extends unknown[], R>(f: (...args: A) => R) => {
@@ -248,7 +249,6 @@ function newReadEachCall<H>(s: QueryStream<H>, table: FieldTable): QueryStream<H
   const own = s as { -readonly [K in keyof QueryStream<H>]: QueryStream<H>[K] };
   own.push = fresh(s.push);
   own.evaluate = fresh(s.evaluate);
-  own.pushEvaluated = fresh(s.pushEvaluated);
   own.advanceTo = fresh(s.advanceTo);
   own.end = fresh(s.end);
   return s;
