@@ -182,7 +182,15 @@ class ThreadLane implements Lane {
 
   async close(): Promise<void> {
     this.closing = true;
-    await this.worker.terminate();
+    // The process must wait for the thread to stop, or it ends here with whatever status was set so
+    // far, before the caller reports its outcome. Neither the worker's own handle (unreferenced while
+    // idle) nor terminate() keeps the event loop alive for that on Node 20, so a timer does.
+    const alive = setInterval(() => {}, 60_000);
+    try {
+      await this.worker.terminate();
+    } finally {
+      clearInterval(alive);
+    }
   }
 }
 
