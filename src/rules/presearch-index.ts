@@ -1,8 +1,9 @@
 /**
  * The rule index of a rule set: rules by event category and, within a category, by the literal terms
  * their filters require (see presearch.ts). Per event it reads the category field and the indexed
- * fields once (through the shared field table), looks the values up, and lists the candidate rules;
- * rules with nothing to index are always candidates in their category. It never allocates per rule.
+ * fields once (through the shared field table), looks the values up, keeps the rules found whose other
+ * required terms (their checks) the event holds too, and lists those as the candidate rules; rules
+ * with nothing to index are always candidates in their category. It never allocates per rule.
  */
 import { type CachedFieldReader, type FieldTable, firstStringAt } from "../runtime/field-table.js";
 import type { PresearchAlternative, PresearchTerm } from "./presearch.js";
@@ -202,6 +203,39 @@ class Bucket {
   }
 }
 
+/**
+ * A further disjunction some alternatives require, tested only when the lookup found one of them
+ * (the fields it reads are then read through the same table, once per event). Alternatives with the
+ * same disjunction share one check, so its answer is worked out once per event.
+ */
+class Check {
+  readonly fields: FieldTerms[] = [];
+  private readonly byName = new Map<string, FieldTerms>();
+  /** The epoch of the event `result` is for. */
+  epoch = -1;
+  result = false;
+
+  constructor(table: FieldTable, terms: readonly PresearchTerm[]) {
+    for (const term of terms) {
+      let f = this.byName.get(term.field);
+      if (!f) {
+        f = new FieldTerms(table.reader([term.field]));
+        this.byName.set(term.field, f);
+        this.fields.push(f);
+      }
+      f.add(term, 0);
+    }
+  }
+}
+
+/** The same disjunction, whatever rule or order it comes in, gives the same key. */
+function clauseKey(terms: readonly PresearchTerm[]): string {
+  return terms
+    .map((t) => JSON.stringify([t.field, t.kind, t.folded, t.text]))
+    .sort()
+    .join(",");
+}
+
 /** The buckets of one category field (`event.category`, or a rule's `event_category_override`). */
 class CategoryIndex {
   readonly byCategory = new Map<string, Bucket>();
@@ -215,7 +249,10 @@ export interface PresearchIndexStats {
   readonly indexedRules: number;
   /** Rules evaluated for every event of their categories (something in them has no literal term). */
   readonly alwaysRules: number;
+  /** Terms the rules are looked up by. */
   readonly terms: number;
+  /** Distinct further disjunctions tested for the rules a lookup found (see `PresearchAlternative.checks`). */
+  readonly checks: number;
 }
 
 /**
@@ -226,9 +263,18 @@ export interface PresearchIndexStats {
 export class PresearchIndex {
   private readonly indices = new Map<string, CategoryIndex>();
   private readonly marks: Float64Array;
-  /** Per alternative: the epoch of the last event that reached it, and its rule. */
+  /** Per alternative: the epoch of the last event that reached it, its rule and its checks. */
   private readonly altMarks: number[] = [];
   private readonly altRule: number[] = [];
+  private readonly altChecks: (readonly Check[])[] = [];
+  /** Alternatives the last event reached through their terms, before their checks. */
+  private readonly found: number[] = [];
+  private readonly checks = new Map<string, Check>();
+  /** Set by `hit` while a check is tested. */
+  private held = false;
+  private readonly hit = () => {
+    this.held = true;
+  };
   /** Per rule: the number of its first alternative, and how many it has. */
   private readonly altBase: number[] = [];
   private readonly altCount: number[] = [];
@@ -238,16 +284,13 @@ export class PresearchIndex {
   private readonly always = new Set<number>();
   private readonly rules = new Set<number>();
   private readonly mark = (alts: readonly number[]) => {
-    const { marks, altMarks, altRule } = this;
+    const { altMarks, found } = this;
     const epoch = this.epoch;
     for (let i = 0; i < alts.length; i++) {
       const a = alts[i] as number;
-      if (altMarks[a] === epoch) continue;
-      altMarks[a] = epoch;
-      const r = altRule[a] as number;
-      if (marks[r] !== epoch) {
-        marks[r] = epoch;
-        this.out.push(r);
+      if (altMarks[a] !== epoch) {
+        altMarks[a] = epoch;
+        found.push(a);
       }
     }
   };
@@ -273,6 +316,8 @@ export class PresearchIndex {
       const id = this.altRule.length;
       this.altRule.push(rule);
       this.altMarks.push(-1);
+      const checks: Check[] = [];
+      this.altChecks.push(checks);
       let bucket: Bucket;
       if (alt.category === null) {
         index.any ??= new Bucket(this.table);
@@ -287,7 +332,18 @@ export class PresearchIndex {
       }
       bucket.add(alt, id);
       if (alt.terms === null) this.always.add(rule);
-      else this.terms += alt.terms.length;
+      else {
+        this.terms += alt.terms.length;
+        for (const clause of alt.checks) {
+          const key = clauseKey(clause);
+          let check = this.checks.get(key);
+          if (!check) {
+            check = new Check(this.table, clause);
+            this.checks.set(key, check);
+          }
+          if (!checks.includes(check)) checks.push(check);
+        }
+      }
     }
   }
 
@@ -297,6 +353,7 @@ export class PresearchIndex {
       indexedRules: this.rules.size - this.always.size,
       alwaysRules: this.always.size,
       terms: this.terms,
+      checks: this.checks.size,
     };
   }
 
@@ -307,6 +364,7 @@ export class PresearchIndex {
   candidates(event: unknown): readonly number[] {
     this.epoch++;
     this.out.length = 0;
+    this.found.length = 0;
     for (const index of this.indices.values()) {
       const cats = index.reader.list(event);
       for (let i = 0; i < cats.length; i++) {
@@ -316,7 +374,29 @@ export class PresearchIndex {
       }
       if (index.any) this.scan(index.any, event);
     }
+    // The alternatives found keep their mark only when the event holds a term of each check.
+    const { found, altChecks, altMarks, altRule, marks, epoch } = this;
     const out = this.out;
+    for (let i = 0; i < found.length; i++) {
+      const a = found[i] as number;
+      const checks = altChecks[a] as readonly Check[];
+      let pass = true;
+      for (let k = 0; k < checks.length; k++) {
+        if (!this.holds(checks[k] as Check, event)) {
+          pass = false;
+          break;
+        }
+      }
+      if (!pass) {
+        altMarks[a] = -1;
+        continue;
+      }
+      const r = altRule[a] as number;
+      if (marks[r] !== epoch) {
+        marks[r] = epoch;
+        out.push(r);
+      }
+    }
     if (out.length > 1) out.sort((a, b) => a - b);
     return out;
   }
@@ -338,35 +418,48 @@ export class PresearchIndex {
   private scan(bucket: Bucket, event: unknown): void {
     this.mark(bucket.always);
     const fields = bucket.fields;
-    for (let f = 0; f < fields.length; f++) {
-      const terms = fields[f] as FieldTerms;
-      const values = terms.reader.list(event);
-      const n = values.length;
-      if (n === 0) continue;
-      const folded = terms.needsFolded ? terms.reader.folded(event) : null;
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (typeof v !== "string") {
-          // Numbers and booleans compare through their text or numerically: any term may hold.
-          this.mark(terms.all);
-          break;
-        }
-        if (terms.needsRaw) {
-          const hit = terms.exact.get(v);
-          if (hit) this.mark(hit);
-          if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, this.mark);
-          if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, this.mark);
-          if (terms.substrings.size > 0) terms.substrings.walk(v, this.mark);
-        }
-        if (folded) {
-          const fv = folded[i] as string;
-          const hit = terms.foldedExact.get(fv);
-          if (hit) this.mark(hit);
-          if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, this.mark);
-          if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, this.mark);
-          if (terms.foldedSubstrings.size > 0) terms.foldedSubstrings.walk(fv, this.mark);
-        }
-      }
+    for (let f = 0; f < fields.length; f++) scanField(fields[f] as FieldTerms, event, this.mark);
+  }
+
+  /** True when the event holds a term of `check` (worked out once per event). */
+  private holds(check: Check, event: unknown): boolean {
+    if (check.epoch === this.epoch) return check.result;
+    this.held = false;
+    const fields = check.fields;
+    for (let f = 0; f < fields.length && !this.held; f++) scanField(fields[f] as FieldTerms, event, this.hit);
+    check.epoch = this.epoch;
+    check.result = this.held;
+    return this.held;
+  }
+}
+
+/** Calls `mark` with the numbers of the terms of `terms` that the event's values of its field hold. */
+function scanField(terms: FieldTerms, event: unknown, mark: (ids: readonly number[]) => void): void {
+  const values = terms.reader.list(event);
+  const n = values.length;
+  if (n === 0) return;
+  const folded = terms.needsFolded ? terms.reader.folded(event) : null;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== "string") {
+      // Numbers and booleans compare through their text or numerically: any term may hold.
+      mark(terms.all);
+      return;
+    }
+    if (terms.needsRaw) {
+      const hit = terms.exact.get(v);
+      if (hit) mark(hit);
+      if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, mark);
+      if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, mark);
+      if (terms.substrings.size > 0) terms.substrings.walk(v, mark);
+    }
+    if (folded) {
+      const fv = folded[i] as string;
+      const hit = terms.foldedExact.get(fv);
+      if (hit) mark(hit);
+      if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, mark);
+      if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, mark);
+      if (terms.foldedSubstrings.size > 0) terms.foldedSubstrings.walk(fv, mark);
     }
   }
 }

@@ -27,10 +27,16 @@ export interface PresearchTerm {
   readonly text: string;
 }
 
-/** One way an event can be relevant: of `category` (null: any) and holding one of `terms` (null: no term needed). */
+/**
+ * One way an event can be relevant: of `category` (null: any), holding one of `terms` (null: no term
+ * needed) and, besides, one term of each of `checks`. `terms` is the most selective of the
+ * disjunctions the filter requires (the index looks rules up by it); `checks` are the others, tested
+ * only for the rules the lookup found.
+ */
 export interface PresearchAlternative {
   readonly category: string | null;
   readonly terms: readonly PresearchTerm[] | null;
+  readonly checks: readonly (readonly PresearchTerm[])[];
 }
 
 /** Settings that decide how fields are read (the query's compile options). */
@@ -214,8 +220,31 @@ function required(expr: Expr, ctx: PresearchContext): Terms {
   }
 }
 
+/**
+ * Every disjunction the condition requires, one per side of its top-level `and` chain that has one:
+ * the cheapest becomes the alternative's terms, the rest its checks. A side that can never be true
+ * (an empty disjunction) makes the whole filter unreachable.
+ */
 function filterAlternative(filter: EventQuery, ctx: PresearchContext): PresearchAlternative {
-  return { category: filter.category, terms: required(filter.condition, ctx) };
+  const category = filter.category;
+  const clauses: PresearchTerm[][] = [];
+  for (const side of chainOperands(filter.condition, "and")) {
+    const t = required(side, ctx);
+    if (t === null) continue;
+    if (t.length === 0) return { category, terms: [], checks: [] };
+    clauses.push(t);
+  }
+  if (clauses.length === 0) return { category, terms: null, checks: [] };
+  let best = 0;
+  let bestCost = Number.POSITIVE_INFINITY;
+  clauses.forEach((c, i) => {
+    const k = cost(c);
+    if (k < bestCost) {
+      best = i;
+      bestCost = k;
+    }
+  });
+  return { category, terms: clauses[best] as PresearchTerm[], checks: clauses.filter((_, i) => i !== best) };
 }
 
 /**

@@ -1077,7 +1077,7 @@ class RuleSetImpl implements CompiledRuleSet {
       outsideTime: this.counters.outsideTime,
       presearch: this.index
         ? this.index.stats()
-        : { indexedRules: 0, alwaysRules: this.rules.length, terms: 0 },
+        : { indexedRules: 0, alwaysRules: this.rules.length, terms: 0, checks: 0 },
       fields: this.table.size,
       state: { ...this.budget.stats },
     };

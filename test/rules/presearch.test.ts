@@ -14,7 +14,7 @@ const ctx = { mapping: parseMapping(undefined), timestampField: "@timestamp" };
 const alternatives = (q: string) => presearchAlternatives(parse(q).query, ctx);
 
 describe("required terms", () => {
-  it("takes the most selective conjunct and every side of a disjunction", () => {
+  it("takes the most selective conjunct and every side of a disjunction; the other conjuncts are checks", () => {
     expect(
       alternatives('process where host.os.type == "linux" and process.name in ("curl", "wget")'),
     ).toEqual([
@@ -24,6 +24,7 @@ describe("required terms", () => {
           { field: "process.name", kind: "exact", folded: false, text: "curl" },
           { field: "process.name", kind: "exact", folded: false, text: "wget" },
         ],
+        checks: [[{ field: "host.os.type", kind: "exact", folded: false, text: "linux" }]],
       },
     ]);
     expect(alternatives('any where process.name : "CuRL" or file.path like~ "*.SO"')).toEqual([
@@ -33,8 +34,43 @@ describe("required terms", () => {
           { field: "process.name", kind: "exact", folded: true, text: "curl" },
           { field: "file.path", kind: "suffix", folded: true, text: ".so" },
         ],
+        checks: [],
       },
     ]);
+  });
+
+  it("finds a rule by its terms and keeps it only when the event also holds a term of each check", () => {
+    const table = new FieldTable();
+    const index = new PresearchIndex(table, 2);
+    index.add(
+      0,
+      "event.category",
+      alternatives(
+        'process where host.os.type == "linux" and process.name in ("curl", "wget") and process.args : ("*http*", "-O") and process.pid > 1',
+      ),
+    );
+    index.add(
+      1,
+      "event.category",
+      alternatives('process where host.os.type == "linux" and process.name == "curl"'),
+    );
+    const candidates = (e: unknown) => {
+      table.next();
+      return [...index.candidates(e)];
+    };
+    const event = (os: string, name: string, args: unknown) => ({
+      event: { category: "process" },
+      host: { os: { type: os } },
+      process: { name, args },
+    });
+    expect(candidates(event("linux", "curl", ["curl", "https://x"]))).toEqual([0, 1]);
+    expect(candidates(event("linux", "wget", ["wget", "-O", "f"]))).toEqual([0]);
+    // The lookup finds rule 0 by its name; the checks on the OS and the arguments rule it out.
+    expect(candidates(event("windows", "curl", ["curl", "https://x"]))).toEqual([]);
+    expect(candidates(event("linux", "curl", ["curl", "-v"]))).toEqual([1]);
+    // A value that is not a string may hold any term of a check.
+    expect(candidates(event("linux", "wget", [1]))).toEqual([0]);
+    expect(index.stats()).toEqual({ indexedRules: 2, alwaysRules: 0, terms: 3, checks: 2 });
   });
 
   it("indexes nothing under not, regex, functions, or a disjunction with an unindexable side", () => {

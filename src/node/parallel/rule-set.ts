@@ -758,7 +758,7 @@ export class ParallelRuleSet {
         clock: null,
         futureEvents: 0,
         outsideTime: 0,
-        presearch: { indexedRules: 0, alwaysRules: 0, terms: 0 },
+        presearch: { indexedRules: 0, alwaysRules: 0, terms: 0, checks: 0 },
         fields: 0,
         state: { bytes: 0, entries: 0, evicted: 0, evictedBytes: 0, owners: 0, maxBytes: 0 },
       };
@@ -775,6 +775,7 @@ export class ParallelRuleSet {
         indexedRules: sum((s) => s.presearch.indexedRules),
         alwaysRules: sum((s) => s.presearch.alwaysRules),
         terms: sum((s) => s.presearch.terms),
+        checks: sum((s) => s.presearch.checks),
       },
       fields: sum((s) => s.fields),
       state: sumState(all.map((s) => s.state)),

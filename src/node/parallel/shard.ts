@@ -327,6 +327,7 @@ export class RuleShard {
       indexedRules: whole.presearch.indexedRules + (first ? part.presearch.indexedRules : 0),
       alwaysRules: whole.presearch.alwaysRules + (first ? part.presearch.alwaysRules : 0),
       terms: whole.presearch.terms + (first ? part.presearch.terms : 0),
+      checks: whole.presearch.checks + (first ? part.presearch.checks : 0),
     };
     const state: Record<string, number> = { ...whole.state };
     for (const [k, v] of Object.entries(part.state)) state[k] = (state[k] ?? 0) + v;
