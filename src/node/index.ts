@@ -3,7 +3,9 @@
  * validation, rule fixtures, and the conformance runner for suite folders in Elasticsearch's EQL QA
  * layout (`suite.json`, spec TOML files, data and mappings), and `ParallelRuleSet`, which spreads a
  * rule set's rules over worker threads and reads its input as the command line does (plain
- * documents, search hits, `_search` responses or a `_bulk` body; `ChunkOutcome.shape` says which).
+ * documents, search hits, `_search` responses or a `_bulk` body; `ChunkOutcome.shape` says which),
+ * and the layout of events in a NATS JetStream stream with the calls that connect to a server and
+ * set the stream up (the NATS clients are loaded only when one of those calls is made).
  */
 import { compile } from "../compile.js";
 import { type CliContext, runCli } from "./conformance/cli.js";
@@ -39,6 +41,26 @@ export {
   type InputShape,
   type SourceShape,
 } from "./input/shapes.js";
+export {
+  connectNats,
+  ensureEventsStream,
+  LAYOUT_BUCKET,
+  layoutKey,
+  type NatsConnection,
+  NatsSetupError,
+  type NatsSetupErrorCode,
+  NatsSetupErrorCodes,
+  readLayout,
+} from "./nats/connection.js";
+export {
+  DEFAULT_LAYOUT,
+  type EventsLayout,
+  eventSubject,
+  keyToken,
+  layoutProblem,
+  partitionFilter,
+  partitionOf,
+} from "./nats/layout.js";
 export {
   type ChunkOutcome,
   ParallelRuleSet,

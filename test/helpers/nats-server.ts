@@ -1,0 +1,108 @@
+/**
+ * A real `nats-server` for tests: JetStream on, listening on 127.0.0.1 only, on a port the OS chose,
+ * with its storage in a fresh temporary directory.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A running server. */
+export interface NatsServer {
+  /** `nats://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  /** Kill the server and remove its storage. */
+  stop(): Promise<void>;
+  /** Kill the server and start it again on the same port with the same storage. */
+  restart(): Promise<void>;
+}
+
+/** Options of `startNatsServer`. */
+export interface NatsServerOptions {
+  /** Extra configuration file text (e.g. `mappings = { ... }`). */
+  readonly config?: string;
+  /** Start without JetStream. */
+  readonly noJetStream?: boolean;
+}
+
+/** The nats-server binary: NATS_SERVER or the one on the PATH. */
+const BINARY = process.env.NATS_SERVER ?? "nats-server";
+
+/** A port no one listens on now: the OS picks it for a listener that is closed at once. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    socket.once("data", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitUntilAccepting(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}:\n${log()}`);
+    // The server greets every connection with INFO once it serves clients.
+    if (await accepts(port)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nats-server did not accept connections on 127.0.0.1:${port}:\n${log()}`);
+}
+
+/** Start a server and wait until it accepts connections. */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const dir = mkdtempSync(join(tmpdir(), "mini-eql-nats-"));
+  const port = await freePort();
+  const conf = join(dir, "server.conf");
+  writeFileSync(conf, `${options.config ?? ""}\n`);
+  const args = ["-a", "127.0.0.1", "-p", String(port), "-c", conf];
+  if (!options.noJetStream) args.push("-js", "-sd", join(dir, "store"));
+  let child: ChildProcess;
+  let output = "";
+  const launch = async () => {
+    output = "";
+    child = spawn(BINARY, args, { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (b: Buffer) => {
+      output += b.toString("utf8");
+    });
+    child.stderr?.on("data", (b: Buffer) => {
+      output += b.toString("utf8");
+    });
+    await waitUntilAccepting(port, child, () => output);
+  };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  await launch();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await kill();
+      await launch();
+    },
+  };
+}
