@@ -214,6 +214,51 @@ export function buildProgram(
       "--watch-rules",
       "load the rules again when files under --rules change; rules left unchanged keep their state",
     )
+    .option(
+      "--nats <url>",
+      "be a partition worker: consume events from this NATS JetStream server (see --partition) instead of files",
+    )
+    .option(
+      "--partition <k/n>",
+      "with --nats: the partitions to consume, K/N or K,L/N (repeatable); one worker at a time owns a partition",
+      collect,
+      [],
+    )
+    .option("--stream <name>", "with --nats: the events stream (default MINI_EQL_EVENTS)")
+    .option(
+      "--alerts-stream <name>",
+      "with --nats: the stream alerts are published to (default MINI_EQL_ALERTS)",
+    )
+    .option("--alerts-subject <prefix>", "with --nats: alerts go to PREFIX.<rule_id> (default alerts)")
+    .option(
+      "--checkpoint-events <n>",
+      "with --nats: checkpoint each partition every N events (default 10000)",
+      positiveInt,
+    )
+    .option(
+      "--checkpoint-interval <ms>",
+      "with --nats: or every MS milliseconds, whichever comes first (default 5000)",
+      positiveInt,
+    )
+    .option(
+      "--idle-advance <ms>",
+      "with --nats: when a partition is caught up and idle this long, move its clock to the wall clock (default 2000; 0: never)",
+      nonNegativeInt,
+    )
+    .option(
+      "--lease <ms>",
+      "with --nats: a worker that stopped renewing loses its partitions after MS (default 10000)",
+      positiveInt,
+    )
+    .option(
+      "--worker-name <name>",
+      "with --nats: this worker's name (default <host>-<partitions>); the same name started again takes its partitions over at once",
+    )
+    .option(
+      "--metrics <[host:]port>",
+      "with --nats: serve Prometheus metrics at http://HOST:PORT/metrics (host default 127.0.0.1)",
+    )
+    .option("--print", "with --nats: also print the alerts published (in --format)")
     .option("-q, --quiet", "no summary on stderr")
     .addHelpText("after", RUN_HELP)
     .action(async (files: string[], opts, cmd: Command) => {

@@ -88,6 +88,19 @@ export interface RunOptions {
   follow?: boolean;
   /** Load the rules again when their files change; unchanged rules keep their state. */
   watchRules?: boolean;
+  /** Consume events from this NATS server as a partition worker (see run-nats.ts) instead of files. */
+  nats?: string;
+  partition?: string[];
+  stream?: string;
+  alertsStream?: string;
+  alertsSubject?: string;
+  checkpointEvents?: number;
+  checkpointInterval?: number;
+  idleAdvance?: number;
+  lease?: number;
+  workerName?: string;
+  metrics?: string;
+  print?: boolean;
 }
 
 /** Chunks of input sent to the rules before the oldest one's alerts are awaited. */
@@ -208,6 +221,40 @@ function definitions(rules: readonly LoadedRule[]): Map<string, string> {
   return out;
 }
 
+/** The first option given that a partition worker (--nats) does not take. */
+function natsConflict(opts: RunOptions): string | undefined {
+  if (opts.now !== undefined) return "--now";
+  if (!opts.window) return "--no-window";
+  if (opts.follow) return "--follow";
+  if (opts.watchRules) return "--watch-rules";
+  if (opts.workers !== undefined) return "--workers";
+  if (opts.from !== undefined || opts.to !== undefined) return "--from/--to";
+  if (opts.explain) return "--explain";
+  if (opts.failOnAlert) return "--fail-on-alert";
+  if (opts.strict) return "--strict";
+  if (opts.maxLineBytes !== undefined) return "--max-line-bytes";
+  if (opts.index !== undefined) return "--index";
+  return undefined;
+}
+
+/** The first worker option given without --nats. */
+function natsOnly(opts: RunOptions): string | undefined {
+  const given: [unknown, string][] = [
+    [opts.partition?.length ? opts.partition : undefined, "--partition"],
+    [opts.stream, "--stream"],
+    [opts.alertsStream, "--alerts-stream"],
+    [opts.alertsSubject, "--alerts-subject"],
+    [opts.checkpointEvents, "--checkpoint-events"],
+    [opts.checkpointInterval, "--checkpoint-interval"],
+    [opts.idleAdvance, "--idle-advance"],
+    [opts.lease, "--lease"],
+    [opts.workerName, "--worker-name"],
+    [opts.metrics, "--metrics"],
+    [opts.print, "--print"],
+  ];
+  return given.find(([v]) => v !== undefined)?.[1];
+}
+
 /** Run `mini-eql run`; resolves to the exit status. */
 export async function runCommand(
   files: readonly string[],
@@ -216,6 +263,13 @@ export async function runCommand(
 ): Promise<number> {
   if (opts.rules.length === 0) throw new UsageError("run needs --rules <dir|file>");
   boundHeapGrowth();
+  if (opts.nats !== undefined) {
+    const other = files.length > 0 ? "event files" : natsConflict(opts);
+    if (other) throw new UsageError(`--nats reads events from the server: it cannot be used with ${other}`);
+  } else {
+    const needsNats = natsOnly(opts);
+    if (needsNats) throw new UsageError(`${needsNats} needs --nats`);
+  }
   if (opts.follow) {
     if (files.length !== 1 || files[0] === "-")
       throw new UsageError("--follow takes exactly one event file (not stdin)");
@@ -224,7 +278,7 @@ export async function runCommand(
         "--follow runs the rules on their schedules: it cannot be used with --now or --no-window",
       );
   }
-  const sources = resolveSources(files, ctx.stdin.isTTY);
+  const sources = opts.nats !== undefined ? [] : resolveSources(files, ctx.stdin.isTTY);
   if (opts.follow && (await startsWithGzipMagic(sources[0] as string)))
     throw new UsageError(`--follow cannot follow gzip-compressed input (${sources[0]})`);
   const compileOptions = await dataFieldOptions(opts);
@@ -247,6 +301,10 @@ export async function runCommand(
       ExitCode.FAILURE,
       `run: no rule loaded from ${opts.rules.join(", ")}; nothing to run`,
     );
+  if (opts.nats !== undefined) {
+    const { runOnNats } = await import("./run-nats.js");
+    return runOnNats(set.rules, { ...opts, nats: opts.nats }, ctx);
+  }
   const from = opts.from === undefined ? undefined : parseNow(opts.from, Date.now, "--from");
   const to = opts.to === undefined ? undefined : parseNow(opts.to, Date.now, "--to");
   if (from !== undefined && to !== undefined && from >= to)

@@ -4,6 +4,7 @@
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type EventsLayout, layoutProblem } from "./layout.js";
+import { jetStreamModule, kvModule, transportModule } from "./modules.js";
 
 export type { NatsConnection } from "@nats-io/transport-node";
 
@@ -55,7 +56,7 @@ function messageOf(e: unknown): string {
  * Throws `NatsSetupError` `NATS_UNREACHABLE` (saying the URL) when no server answers there.
  */
 export async function connectNats(url: string, name: string): Promise<NatsConnection> {
-  const { connect } = await import("@nats-io/transport-node");
+  const { connect } = await transportModule();
   try {
     return await connect({ servers: url, name, timeout: CONNECT_TIMEOUT_MS });
   } catch (e) {
@@ -76,7 +77,7 @@ function notFound(js: JetStreamModule, e: unknown): boolean {
 }
 
 async function manager(nc: NatsConnection) {
-  const js = await import("@nats-io/jetstream");
+  const js = await jetStreamModule();
   try {
     return { js, jsm: await js.jetstreamManager(nc) };
   } catch (e) {
@@ -186,7 +187,7 @@ export async function ensureEventsStream(
     });
     created = true;
   }
-  const { Kvm } = await import("@nats-io/kv");
+  const { Kvm } = await kvModule();
   const kv = await new Kvm(nc).create(LAYOUT_BUCKET);
   const key = layoutKey(layout.stream);
   const wanted: EventsLayout = Object.freeze({
@@ -238,7 +239,7 @@ export async function readLayout(nc: NatsConnection, stream: string): Promise<Ev
       throw e;
     }
   }
-  const { Kvm } = await import("@nats-io/kv");
+  const { Kvm } = await kvModule();
   const entry = await (await new Kvm(nc).open(LAYOUT_BUCKET)).get(layoutKey(stream));
   if (entry?.operation !== "PUT") throw missing("has no recorded layout");
   return parseRecord(stream, entry.string());

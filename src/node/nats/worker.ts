@@ -1,0 +1,476 @@
+/**
+ * A partition worker: consumes some partitions of the events stream, runs a compiled rule set over
+ * each (one set per partition, so each holds complete state for the keys of its partition), publishes
+ * the alerts to the alerts stream, and checkpoints each partition's state.
+ *
+ * Guarantees, per partition:
+ * - Events are evaluated in stream order, each once per checkpoint: on a start the worker restores the
+ *   partition's checkpoint and (re)creates its durable pull consumer at the sequence after it, so the
+ *   events after the checkpoint are delivered again, in order, and evaluated again.
+ * - An event is acknowledged only after the alerts it caused are published (and the server has
+ *   acknowledged them). Acknowledgement is cumulative (ack policy `all`).
+ * - Alerts are published with their `kibana.alert.uuid` as the message id: alert ids are deterministic,
+ *   so the alerts that events evaluated again give after a restart are dropped by the server's
+ *   de-duplication (within the alerts stream's duplicate window).
+ * - One worker at a time owns a partition (see lease.ts).
+ */
+import { hostname } from "node:os";
+import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
+import type { AlertDocument } from "../../rules/alert.js";
+import { type CompiledRuleSet, compileRules, type RuleSetOptions } from "../../rules/rule-set.js";
+import type { LoadedRule } from "../../rules/types.js";
+import { CheckpointStore, checkpointKey } from "./checkpoint.js";
+import {
+  connectNats,
+  LAYOUT_BUCKET,
+  type NatsConnection,
+  NatsSetupError,
+  NatsSetupErrorCodes,
+  readLayout,
+} from "./connection.js";
+import { type EventsLayout, partitionFilter } from "./layout.js";
+import { Lease, LeaseLostError } from "./lease.js";
+import { jetStreamModule, kvModule } from "./modules.js";
+
+/** Where alerts go. */
+export interface AlertsTarget {
+  /** The alerts stream (default `MINI_EQL_ALERTS`), created when missing. */
+  readonly stream?: string;
+  /** The subject prefix (default `alerts`): each alert goes to `<subject>.<rule_id token>`. */
+  readonly subject?: string;
+  /**
+   * How long (ms) the server remembers an alert id to drop it when published again (default one
+   * hour): alerts given again after a restart are dropped only within this window.
+   */
+  readonly duplicateWindowMs?: number;
+}
+
+/** Options of `runPartitionWorker`. */
+export interface PartitionWorkerOptions {
+  /** The server, e.g. `nats://127.0.0.1:4222`. */
+  readonly url: string;
+  /** The events stream (default `MINI_EQL_EVENTS`); its layout is read from the server. */
+  readonly stream?: string;
+  /** The partitions to consume (each below the layout's partition count). */
+  readonly partitions: readonly number[];
+  /** The partition count the caller expects; a different recorded layout is `NATS_LAYOUT_MISMATCH`. */
+  readonly of?: number;
+  readonly rules: readonly LoadedRule[];
+  /** Rule set options; the worker runs each rule on its schedule following event time (no `now`, `window`). */
+  readonly ruleSet?: Omit<RuleSetOptions, "now" | "window" | "seen">;
+  readonly alerts?: AlertsTarget;
+  /** Checkpoint every this many events of a partition (default 10,000)… */
+  readonly checkpointEvents?: number;
+  /** …or this many ms after the last one, whichever comes first (default 5,000). */
+  readonly checkpointIntervalMs?: number;
+  /** Messages fetched per request (default 256); at most this many are in flight unacknowledged per partition. */
+  readonly batch?: number;
+  /** How long an owner's lease lasts without renewal (default 10,000 ms). */
+  readonly leaseMs?: number;
+  /**
+   * When a partition has had no event for this long and nothing is pending for it, move its clock to
+   * the wall clock so that scheduled runs due by now finish (default 2,000 ms; 0: never). Meant for
+   * live streams: after it, older events are late.
+   */
+  readonly idleAdvanceMs?: number;
+  /** This worker's name in ownership records (default `<host>-<partitions>`); a worker with the same name takes its partitions over at once. */
+  readonly worker?: string;
+  /** Stops the worker: the batch in hand is finished, alerts published, events acknowledged, and every partition checkpointed. */
+  readonly signal?: AbortSignal;
+  /** Called with each partition's alerts after they are published. */
+  readonly onAlerts?: (alerts: readonly AlertDocument[], partition: number) => void | Promise<void>;
+  /** Called for a message whose body is not a JSON object (it is acknowledged, counted, and skipped). */
+  readonly onRejected?: (rejected: {
+    partition: number;
+    seq: number;
+    subject: string;
+    reason: string;
+  }) => void;
+  /** Progress lines for people (restores, checkpoints, takeovers). */
+  readonly log?: (line: string) => void;
+}
+
+/** What one partition did. */
+export interface PartitionStats {
+  readonly partition: number;
+  /** Events evaluated since the worker started (events evaluated again after a restore included). */
+  events: number;
+  /** Messages that were not JSON objects. */
+  rejected: number;
+  /** Messages delivered again that the partition had already evaluated (skipped). */
+  skipped: number;
+  /** Alerts published; `duplicates` of them the server had already (dropped). */
+  alerts: number;
+  duplicates: number;
+  /** The last stream sequence evaluated. */
+  lastSeq: number;
+  /** Messages of the partition in the stream after the last one delivered. */
+  lag: number;
+  checkpoints: number;
+  /** When the last checkpoint was written or restored (epoch ms; 0: never). */
+  checkpointTime: number;
+  /** Gzipped bytes of the last checkpoint. */
+  checkpointBytes: number;
+  /** Milliseconds spent writing checkpoints. */
+  checkpointMs: number;
+  /** The stream sequence the partition resumed after (null: it started from the beginning). */
+  restoredFrom: number | null;
+}
+
+/** A running worker. */
+export interface PartitionWorker {
+  /** Per partition, live. */
+  stats(): readonly PartitionStats[];
+  /** Resolves when every partition has stopped (after `signal` aborts, or on an error). */
+  readonly done: Promise<void>;
+}
+
+const DEFAULTS = {
+  stream: "MINI_EQL_EVENTS",
+  alertsStream: "MINI_EQL_ALERTS",
+  alertsSubject: "alerts",
+  duplicateWindowMs: 3_600_000,
+  checkpointEvents: 10_000,
+  checkpointIntervalMs: 5_000,
+  batch: 256,
+  leaseMs: 10_000,
+  idleAdvanceMs: 2_000,
+};
+
+/** A subject token from any text: every byte that is not `[A-Za-z0-9_-]` percent-encoded. */
+function token(text: string): string {
+  const t = encodeURIComponent(text).replace(
+    /[.*>~!'()]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return t === "" ? "_" : t;
+}
+
+/** The durable consumer of a partition. */
+export function consumerName(stream: string, partition: number): string {
+  return `mini-eql-${stream}-${partition}`;
+}
+
+/**
+ * Connect, check the layout, take the partitions, restore their checkpoints and start consuming.
+ * Resolves once every partition runs; `done` resolves when they have all stopped.
+ */
+export async function runPartitionWorker(options: PartitionWorkerOptions): Promise<PartitionWorker> {
+  const stream = options.stream ?? DEFAULTS.stream;
+  const nc = await connectNats(options.url, options.worker ?? "mini-eql worker");
+  try {
+    const layout = await readLayout(nc, stream);
+    if (options.of !== undefined && options.of !== layout.partitions) {
+      throw new NatsSetupError(
+        NatsSetupErrorCodes.LAYOUT_MISMATCH,
+        `stream ${stream} has ${layout.partitions} partitions, not ${options.of} (--partition K/${options.of})`,
+      );
+    }
+    for (const k of options.partitions) {
+      if (!Number.isInteger(k) || k < 0 || k >= layout.partitions) {
+        throw new NatsSetupError(
+          NatsSetupErrorCodes.LAYOUT_MISMATCH,
+          `partition ${k} does not exist: stream ${stream} has partitions 0 to ${layout.partitions - 1}`,
+        );
+      }
+    }
+    const { jetstream, jetstreamManager } = await jetStreamModule();
+    const { Kvm } = await kvModule();
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const kv = await new Kvm(nc).create(LAYOUT_BUCKET);
+    const alertsStream = options.alerts?.stream ?? DEFAULTS.alertsStream;
+    const alertsSubject = options.alerts?.subject ?? DEFAULTS.alertsSubject;
+    await ensureAlertsStream(
+      jsm,
+      alertsStream,
+      alertsSubject,
+      options.alerts?.duplicateWindowMs ?? DEFAULTS.duplicateWindowMs,
+    );
+    const worker =
+      options.worker ?? `${hostname()}-${[...options.partitions].sort((a, b) => a - b).join("+")}`;
+    const shared: Shared = { options, layout, js, jsm, kv, worker, alertsSubject };
+    const parts: Partition[] = [];
+    try {
+      for (const k of options.partitions) parts.push(await Partition.start(shared, k));
+    } catch (e) {
+      for (const p of parts) await p.stop(false);
+      throw e;
+    }
+    const done = Promise.all(parts.map((p) => p.loop())).then(
+      async () => {
+        await nc.drain();
+      },
+      async (e) => {
+        for (const p of parts) await p.stop(false).catch(() => {});
+        await nc.close();
+        throw e;
+      },
+    );
+    return { stats: () => parts.map((p) => p.stats), done };
+  } catch (e) {
+    await nc.close();
+    throw e;
+  }
+}
+
+interface Shared {
+  readonly options: PartitionWorkerOptions;
+  readonly layout: EventsLayout;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly kv: KV;
+  readonly worker: string;
+  readonly alertsSubject: string;
+}
+
+async function ensureAlertsStream(
+  jsm: JetStreamManager,
+  name: string,
+  subject: string,
+  windowMs: number,
+): Promise<void> {
+  try {
+    const info = await jsm.streams.info(name);
+    if (!info.config.subjects?.some((s) => s === `${subject}.>` || s === ">")) {
+      throw new NatsSetupError(
+        NatsSetupErrorCodes.LAYOUT_MISMATCH,
+        `alerts stream ${name} does not take ${subject}.> (its subjects: ${(info.config.subjects ?? []).join(", ")})`,
+      );
+    }
+  } catch (e) {
+    if (e instanceof NatsSetupError) throw e;
+    const { JetStreamApiCodes, JetStreamApiError } = await jetStreamModule();
+    if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
+    await jsm.streams.add({ name, subjects: [`${subject}.>`], duplicate_window: windowMs * 1_000_000 });
+  }
+}
+
+/** One partition: its lease, rule set, consumer and checkpoints. */
+class Partition {
+  readonly stats: PartitionStats;
+  private eventsSinceCheckpoint = 0;
+  private lastEventAt = Date.now();
+  private lastRenewal = Date.now();
+  private stopped = false;
+
+  private constructor(
+    private readonly shared: Shared,
+    private readonly k: number,
+    private readonly lease: Lease,
+    private readonly set: CompiledRuleSet,
+    private readonly store: CheckpointStore,
+    restored: { seq: number; time: number } | null,
+  ) {
+    this.stats = {
+      partition: k,
+      events: 0,
+      rejected: 0,
+      skipped: 0,
+      alerts: 0,
+      duplicates: 0,
+      lastSeq: restored?.seq ?? 0,
+      lag: 0,
+      checkpoints: 0,
+      checkpointTime: restored?.time ?? 0,
+      checkpointBytes: store.lastBytes,
+      checkpointMs: 0,
+      restoredFrom: restored ? restored.seq : null,
+    };
+  }
+
+  static async start(shared: Shared, k: number): Promise<Partition> {
+    const { options, layout, kv, jsm, worker } = shared;
+    const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    const lease = await Lease.acquire(
+      kv,
+      layout.stream,
+      k,
+      { worker, pid: process.pid, host: hostname() },
+      { leaseMs },
+    );
+    try {
+      const set = compileRules(options.rules, { ...options.ruleSet });
+      const store = new CheckpointStore(kv, checkpointKey(layout.stream, k));
+      const checkpoint = await store.load();
+      if (checkpoint) set.restore(checkpoint.snapshot);
+      const after = checkpoint?.seq ?? 0;
+      const name = consumerName(layout.stream, k);
+      // The consumer starts after the checkpoint, whatever a previous owner acknowledged past it.
+      try {
+        await jsm.consumers.delete(layout.stream, name);
+      } catch {
+        // There was none.
+      }
+      const { AckPolicy, DeliverPolicy } = await jetStreamModule();
+      const batch = options.batch ?? DEFAULTS.batch;
+      await jsm.consumers.add(layout.stream, {
+        durable_name: name,
+        filter_subject: partitionFilter(layout, k),
+        ack_policy: AckPolicy.All,
+        ack_wait: 300_000_000_000,
+        max_ack_pending: batch * 4,
+        ...(after > 0
+          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }
+          : { deliver_policy: DeliverPolicy.All }),
+      });
+      options.log?.(
+        checkpoint
+          ? `partition ${k}: restored the checkpoint at stream sequence ${after} (${new Date(checkpoint.time).toISOString()})`
+          : `partition ${k}: no checkpoint, starting from the beginning of the stream`,
+      );
+      return new Partition(
+        shared,
+        k,
+        lease,
+        set,
+        store,
+        checkpoint ? { seq: after, time: checkpoint.time } : null,
+      );
+    } catch (e) {
+      await lease.release();
+      throw e;
+    }
+  }
+
+  /** Consume until stopped; the last batch is finished and checkpointed. */
+  async loop(): Promise<void> {
+    const { options, js, layout } = this.shared;
+    const signal = options.signal;
+    const consumer = await js.consumers.get(layout.stream, consumerName(layout.stream, this.k));
+    const batch = options.batch ?? DEFAULTS.batch;
+    const idleAdvance = options.idleAdvanceMs ?? DEFAULTS.idleAdvanceMs;
+    const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    const interval = options.checkpointIntervalMs ?? DEFAULTS.checkpointIntervalMs;
+    const every = options.checkpointEvents ?? DEFAULTS.checkpointEvents;
+    let advanced = false;
+    try {
+      while (!signal?.aborted && !this.stopped) {
+        const messages: JsMsg[] = [];
+        const fetched = await consumer.fetch({
+          max_messages: batch,
+          expires: Math.max(1000, Math.min(idleAdvance || 1000, 5000)),
+        });
+        const abort = () => fetched.stop();
+        signal?.addEventListener("abort", abort, { once: true });
+        for await (const m of fetched) messages.push(m);
+        signal?.removeEventListener("abort", abort);
+        const now = Date.now();
+        const alerts: AlertDocument[] = [];
+        if (messages.length > 0) {
+          advanced = false;
+          this.lastEventAt = now;
+          for (const m of messages) this.evaluate(m, alerts);
+          this.stats.lag = (messages[messages.length - 1] as JsMsg).info.pending;
+        } else if (idleAdvance > 0 && !advanced && now - this.lastEventAt >= idleAdvance) {
+          this.stats.lag = (await consumer.info()).num_pending;
+          if (this.stats.lag === 0) {
+            for (const a of this.set.advanceTo(now)) alerts.push(a);
+            advanced = true;
+          }
+        }
+        await this.publish(alerts);
+        // Cumulative: acknowledges every message of the batch, now that their alerts are published.
+        if (messages.length > 0) await (messages[messages.length - 1] as JsMsg).ackAck();
+        if (
+          this.eventsSinceCheckpoint >= every ||
+          (now - this.stats.checkpointTime >= interval && this.eventsSinceCheckpoint > 0) ||
+          (advanced && alerts.length > 0)
+        ) {
+          await this.checkpoint();
+        } else if (now - this.lastRenewal >= leaseMs / 3) {
+          await this.lease.renew();
+          this.lastRenewal = Date.now();
+        }
+      }
+      if (!this.stopped) await this.stop(true);
+    } catch (e) {
+      if (e instanceof LeaseLostError) {
+        this.stopped = true;
+        options.log?.(e.message);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private evaluate(m: JsMsg, alerts: AlertDocument[]): void {
+    if (m.seq <= this.stats.lastSeq) {
+      this.stats.skipped++;
+      return;
+    }
+    this.stats.lastSeq = m.seq;
+    let event: unknown;
+    try {
+      event = JSON.parse(m.string());
+    } catch (e) {
+      this.reject(m, `not JSON (${e instanceof Error ? e.message : String(e)})`);
+      return;
+    }
+    if (typeof event !== "object" || event === null || Array.isArray(event)) {
+      this.reject(
+        m,
+        `not a JSON object (${Array.isArray(event) ? "an array" : event === null ? "null" : typeof event})`,
+      );
+      return;
+    }
+    this.stats.events++;
+    this.eventsSinceCheckpoint++;
+    for (const a of this.set.push(event)) alerts.push(a);
+  }
+
+  private reject(m: JsMsg, reason: string): void {
+    this.stats.rejected++;
+    this.shared.options.onRejected?.({ partition: this.k, seq: m.seq, subject: m.subject, reason });
+  }
+
+  /** Publish alerts (the server's answers awaited, a bounded number at a time), then hand them on. */
+  private async publish(alerts: readonly AlertDocument[]): Promise<void> {
+    if (alerts.length === 0) return;
+    const { js, alertsSubject, options } = this.shared;
+    const WINDOW = 256;
+    for (let i = 0; i < alerts.length; i += WINDOW) {
+      const acks = await Promise.all(
+        alerts.slice(i, i + WINDOW).map((a) =>
+          js.publish(
+            `${alertsSubject}.${token(String(a["kibana.alert.rule.rule_id"] ?? "rule"))}`,
+            JSON.stringify(a),
+            {
+              msgID: String(a["kibana.alert.uuid"]),
+            },
+          ),
+        ),
+      );
+      for (const ack of acks) if (ack.duplicate) this.stats.duplicates++;
+    }
+    this.stats.alerts += alerts.length;
+    await options.onAlerts?.(alerts, this.k);
+  }
+
+  /** Renew the lease (so no one else owns the partition meanwhile), then write the state. */
+  private async checkpoint(): Promise<void> {
+    await this.lease.renew();
+    this.lastRenewal = Date.now();
+    const t0 = Date.now();
+    await this.store.save(this.stats.lastSeq, this.set.snapshot(), t0);
+    this.stats.checkpointMs += Date.now() - t0;
+    this.stats.checkpoints++;
+    this.stats.checkpointTime = t0;
+    this.stats.checkpointBytes = this.store.lastBytes;
+    this.eventsSinceCheckpoint = 0;
+  }
+
+  /** Stop: with `save`, write a last checkpoint; give the partition up. */
+  async stop(save: boolean): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (save) {
+      await this.checkpoint();
+      this.shared.options.log?.(
+        `partition ${this.k}: checkpointed at stream sequence ${this.stats.lastSeq} and released`,
+      );
+    }
+    await this.lease.release();
+  }
+}
