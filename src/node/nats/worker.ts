@@ -17,6 +17,7 @@
 import { hostname } from "node:os";
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
+import type { Expr, Field } from "../../ast/nodes.js";
 import type { AlertDocument } from "../../rules/alert.js";
 import { type CompiledRuleSet, compileRules, type RuleSetOptions } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
@@ -78,7 +79,7 @@ export interface PartitionWorkerOptions {
   readonly worker?: string;
   /** Stops the worker: the batch in hand is finished, alerts published, events acknowledged, and every partition checkpointed. */
   readonly signal?: AbortSignal;
-  /** Called with each partition's alerts after they are published. */
+  /** Called with each partition's alerts after they are published, but for those the server already had (published before a restart). */
   readonly onAlerts?: (alerts: readonly AlertDocument[], partition: number) => void | Promise<void>;
   /** Called for a message whose body is not a JSON object (it is acknowledged, counted, and skipped). */
   readonly onRejected?: (rejected: {
@@ -138,6 +139,24 @@ const DEFAULTS = {
   idleAdvanceMs: 2_000,
 };
 
+/**
+ * The rules whose sequences or samples are not joined by `keyField` (the partition key): events of one
+ * of their joins can lie in different partitions, so a worker may miss matches one process finds.
+ * A join is by the key when the query's `by` reads it, or every term's own `by` reads it at one place.
+ */
+export function crossPartitionRules(rules: readonly LoadedRule[], keyField: string): LoadedRule[] {
+  const reads = (e: Expr | undefined) => e?.kind === "field" && (e as Field).name === keyField;
+  return rules.filter((r) => {
+    const q = r.compiled.statement.query;
+    if (q.kind === "event") return false;
+    if (q.by.some(reads)) return false;
+    const terms = q.kind === "sequence" && q.until ? [...q.terms, q.until] : q.terms;
+    const width = Math.min(...terms.map((t) => t.by.length));
+    for (let i = 0; i < width; i++) if (terms.every((t) => reads(t.by[i]))) return false;
+    return true;
+  });
+}
+
 /** A subject token from any text: every byte that is not `[A-Za-z0-9_-]` percent-encoded. */
 function token(text: string): string {
   const t = encodeURIComponent(text).replace(
@@ -188,6 +207,15 @@ export async function runPartitionWorker(options: PartitionWorkerOptions): Promi
       alertsSubject,
       options.alerts?.duplicateWindowMs ?? DEFAULTS.duplicateWindowMs,
     );
+    const keyField = layout.keyFields[0];
+    if (keyField !== undefined) {
+      for (const r of crossPartitionRules(options.rules, keyField)) {
+        options.log?.(
+          `rule ${r.rule.name} [${r.rule.rule_id}]: its ${r.compiled.statement.query.kind} is not joined by ${keyField}, ` +
+            "the partition key: events it joins can be in different partitions, so it can miss matches one process finds",
+        );
+      }
+    }
     const worker =
       options.worker ?? `${hostname()}-${[...options.partitions].sort((a, b) => a - b).join("+")}`;
     const shared: Shared = { options, layout, js, jsm, kv, worker, alertsSubject };
@@ -430,6 +458,7 @@ class Partition {
     if (alerts.length === 0) return;
     const { js, alertsSubject, options } = this.shared;
     const WINDOW = 256;
+    const fresh: AlertDocument[] = [];
     for (let i = 0; i < alerts.length; i += WINDOW) {
       const acks = await Promise.all(
         alerts.slice(i, i + WINDOW).map((a) =>
@@ -442,10 +471,13 @@ class Partition {
           ),
         ),
       );
-      for (const ack of acks) if (ack.duplicate) this.stats.duplicates++;
+      acks.forEach((ack, j) => {
+        if (ack.duplicate) this.stats.duplicates++;
+        else fresh.push(alerts[i + j] as AlertDocument);
+      });
     }
     this.stats.alerts += alerts.length;
-    await options.onAlerts?.(alerts, this.k);
+    if (fresh.length > 0) await options.onAlerts?.(fresh, this.k);
   }
 
   /** Renew the lease (so no one else owns the partition meanwhile), then write the state. */
