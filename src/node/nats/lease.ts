@@ -93,7 +93,10 @@ export class Lease {
     }
   }
 
-  /** Renew; `LeaseLostError` when another worker has taken the partition. */
+  /**
+   * Renew; `LeaseLostError` when another worker has taken the partition (the key is not at the
+   * revision this lease wrote). Other failures (the server unreachable for now) are thrown as they are.
+   */
   async renew(now: number = Date.now()): Promise<void> {
     try {
       this.revision = await this.kv.update(
@@ -101,8 +104,9 @@ export class Lease {
         JSON.stringify({ ...this.me, renewed: now } satisfies Owner),
         this.revision,
       );
-    } catch {
-      throw new LeaseLostError(this.partition);
+    } catch (e) {
+      if (isWrongRevision(e)) throw new LeaseLostError(this.partition);
+      throw e;
     }
   }
 
@@ -114,4 +118,13 @@ export class Lease {
       // Taken over meanwhile: nothing of ours to release.
     }
   }
+}
+
+/** The server refused a compare-and-set: the key is at another revision (JetStream API error 10071). */
+function isWrongRevision(e: unknown): boolean {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    ((e as { code?: unknown }).code === 10071 || /wrong last sequence/i.test(String((e as Error).message)))
+  );
 }

@@ -15,7 +15,7 @@
  * - One worker at a time owns a partition (see lease.ts).
  */
 import { hostname } from "node:os";
-import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import type { Expr, Field } from "../../ast/nodes.js";
 import type { AlertDocument } from "../../rules/alert.js";
@@ -216,6 +216,13 @@ export async function runPartitionWorker(options: PartitionWorkerOptions): Promi
         );
       }
     }
+    for (const r of options.rules) {
+      if (r.compiled.statement.query.kind === "sample") {
+        options.log?.(
+          `rule ${r.rule.name} [${r.rule.rule_id}]: a sample alerts only when its input ends, and a stream does not end: it gives no alerts here`,
+        );
+      }
+    }
     const worker =
       options.worker ?? `${hostname()}-${[...options.partitions].sort((a, b) => a - b).join("+")}`;
     const shared: Shared = { options, layout, js, jsm, kv, worker, alertsSubject };
@@ -275,6 +282,56 @@ async function ensureAlertsStream(
   }
 }
 
+/**
+ * (Re)create partition `k`'s durable pull consumer so that it delivers the partition's events after
+ * stream sequence `after`, whatever a previous owner acknowledged past it.
+ */
+async function createConsumer(shared: Shared, k: number, after: number): Promise<void> {
+  const { layout, jsm, options } = shared;
+  const name = consumerName(layout.stream, k);
+  try {
+    await jsm.consumers.delete(layout.stream, name);
+  } catch {
+    // There was none.
+  }
+  const { AckPolicy, DeliverPolicy } = await jetStreamModule();
+  const batch = options.batch ?? DEFAULTS.batch;
+  await jsm.consumers.add(layout.stream, {
+    durable_name: name,
+    filter_subject: partitionFilter(layout, k),
+    ack_policy: AckPolicy.All,
+    ack_wait: 300_000_000_000,
+    max_ack_pending: batch * 4,
+    ...(after > 0
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }
+      : { deliver_policy: DeliverPolicy.All }),
+  });
+}
+
+/** One fetch: up to `max` messages, or fewer once `expires` ms have passed (or `signal` aborts). */
+async function fetchBatch(
+  consumer: Consumer,
+  max: number,
+  expires: number,
+  signal?: AbortSignal,
+): Promise<JsMsg[]> {
+  const messages: JsMsg[] = [];
+  const fetched = await consumer.fetch({ max_messages: max, expires });
+  const abort = () => fetched.stop();
+  signal?.addEventListener("abort", abort, { once: true });
+  try {
+    for await (const m of fetched) messages.push(m);
+  } finally {
+    signal?.removeEventListener("abort", abort);
+  }
+  return messages;
+}
+
+/** The consumer no longer exists (JetStream API error 10014). */
+function isConsumerGone(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === 10014;
+}
+
 /** One partition: its lease, rule set, consumer and checkpoints. */
 class Partition {
   readonly stats: PartitionStats;
@@ -282,6 +339,7 @@ class Partition {
   private lastEventAt = Date.now();
   private lastRenewal = Date.now();
   private stopped = false;
+  private released = false;
 
   private constructor(
     private readonly shared: Shared,
@@ -324,25 +382,7 @@ class Partition {
       const checkpoint = await store.load();
       if (checkpoint) set.restore(checkpoint.snapshot);
       const after = checkpoint?.seq ?? 0;
-      const name = consumerName(layout.stream, k);
-      // The consumer starts after the checkpoint, whatever a previous owner acknowledged past it.
-      try {
-        await jsm.consumers.delete(layout.stream, name);
-      } catch {
-        // There was none.
-      }
-      const { AckPolicy, DeliverPolicy } = await jetStreamModule();
-      const batch = options.batch ?? DEFAULTS.batch;
-      await jsm.consumers.add(layout.stream, {
-        durable_name: name,
-        filter_subject: partitionFilter(layout, k),
-        ack_policy: AckPolicy.All,
-        ack_wait: 300_000_000_000,
-        max_ack_pending: batch * 4,
-        ...(after > 0
-          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }
-          : { deliver_policy: DeliverPolicy.All }),
-      });
+      await createConsumer(shared, k, after);
       options.log?.(
         checkpoint
           ? `partition ${k}: restored the checkpoint at stream sequence ${after} (${new Date(checkpoint.time).toISOString()})`
@@ -366,24 +406,34 @@ class Partition {
   async loop(): Promise<void> {
     const { options, js, layout } = this.shared;
     const signal = options.signal;
-    const consumer = await js.consumers.get(layout.stream, consumerName(layout.stream, this.k));
     const batch = options.batch ?? DEFAULTS.batch;
     const idleAdvance = options.idleAdvanceMs ?? DEFAULTS.idleAdvanceMs;
     const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     const interval = options.checkpointIntervalMs ?? DEFAULTS.checkpointIntervalMs;
     const every = options.checkpointEvents ?? DEFAULTS.checkpointEvents;
+    const name = consumerName(layout.stream, this.k);
+    let consumer = await js.consumers.get(layout.stream, name);
     let advanced = false;
     try {
       while (!signal?.aborted && !this.stopped) {
-        const messages: JsMsg[] = [];
-        const fetched = await consumer.fetch({
-          max_messages: batch,
-          expires: Math.max(1000, Math.min(idleAdvance || 1000, 5000)),
+        const messages = await this.retry("fetching events", async () => {
+          try {
+            return await fetchBatch(
+              consumer,
+              batch,
+              Math.max(1000, Math.min(idleAdvance || 1000, 5000)),
+              signal,
+            );
+          } catch (e) {
+            if (!isConsumerGone(e)) throw e;
+            // Deleted under us: another worker took the partition over (the renewal says so), or
+            // someone removed it; then it is made again after the last event evaluated.
+            await this.lease.renew();
+            await createConsumer(this.shared, this.k, this.stats.lastSeq);
+            consumer = await js.consumers.get(layout.stream, name);
+            throw e;
+          }
         });
-        const abort = () => fetched.stop();
-        signal?.addEventListener("abort", abort, { once: true });
-        for await (const m of fetched) messages.push(m);
-        signal?.removeEventListener("abort", abort);
         const now = Date.now();
         const alerts: AlertDocument[] = [];
         if (messages.length > 0) {
@@ -392,27 +442,30 @@ class Partition {
           for (const m of messages) this.evaluate(m, alerts);
           this.stats.lag = (messages[messages.length - 1] as JsMsg).info.pending;
         } else if (idleAdvance > 0 && !advanced && now - this.lastEventAt >= idleAdvance) {
-          this.stats.lag = (await consumer.info()).num_pending;
+          this.stats.lag = (await this.retry("reading the consumer", () => consumer.info())).num_pending;
           if (this.stats.lag === 0) {
             for (const a of this.set.advanceTo(now)) alerts.push(a);
             advanced = true;
           }
         }
-        await this.publish(alerts);
+        await this.retry("publishing alerts", () => this.publish(alerts));
         // Cumulative: acknowledges every message of the batch, now that their alerts are published.
-        if (messages.length > 0) await (messages[messages.length - 1] as JsMsg).ackAck();
+        const last = messages[messages.length - 1];
+        if (last) await this.retry("acknowledging", () => last.ackAck());
         if (
           this.eventsSinceCheckpoint >= every ||
           (now - this.stats.checkpointTime >= interval && this.eventsSinceCheckpoint > 0) ||
           (advanced && alerts.length > 0)
         ) {
-          await this.checkpoint();
+          await this.retry("checkpointing", () => this.checkpoint());
         } else if (now - this.lastRenewal >= leaseMs / 3) {
-          await this.lease.renew();
-          this.lastRenewal = Date.now();
+          await this.retry("renewing the lease", async () => {
+            await this.lease.renew();
+            this.lastRenewal = Date.now();
+          });
         }
       }
-      if (!this.stopped) await this.stop(true);
+      await this.retry("checkpointing", () => this.stop(true));
     } catch (e) {
       if (e instanceof LeaseLostError) {
         this.stopped = true;
@@ -420,6 +473,30 @@ class Partition {
         return;
       }
       throw e;
+    }
+  }
+
+  /**
+   * `fn`, tried again with a growing pause (0.1 s to 5 s) while it fails, as while the server is
+   * restarting or the connection is being made again. A lost lease ends it at once; once the worker
+   * is asked to stop, it gives up after about half a minute.
+   */
+  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let pause = 100;
+    let waited = 0;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (e instanceof LeaseLostError) throw e;
+        if (this.shared.options.signal?.aborted && waited > 30_000) throw e;
+        this.shared.options.log?.(
+          `partition ${this.k}: ${what} failed (${e instanceof Error ? e.message : String(e)}); trying again in ${pause} ms`,
+        );
+        await new Promise((r) => setTimeout(r, pause));
+        waited += pause;
+        pause = Math.min(pause * 2, 5000);
+      }
     }
   }
 
@@ -495,7 +572,7 @@ class Partition {
 
   /** Stop: with `save`, write a last checkpoint; give the partition up. */
   async stop(save: boolean): Promise<void> {
-    if (this.stopped) return;
+    if (this.released) return;
     this.stopped = true;
     if (save) {
       await this.checkpoint();
@@ -503,6 +580,7 @@ class Partition {
         `partition ${this.k}: checkpointed at stream sequence ${this.stats.lastSeq} and released`,
       );
     }
+    this.released = true;
     await this.lease.release();
   }
 }

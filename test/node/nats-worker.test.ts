@@ -1,0 +1,244 @@
+/**
+ * Partition workers against a real nats-server: the alerts of several workers over the partitions
+ * are those of one rule set over every event, a worker resumes from its checkpoint, and a partition
+ * has one owner at a time.
+ */
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectNats, ensureEventsStream, type NatsConnection } from "../../src/node/nats/connection.js";
+import { DEFAULT_LAYOUT, type EventsLayout, eventSubject } from "../../src/node/nats/layout.js";
+import { LeaseLostError, PartitionOwnedError } from "../../src/node/nats/lease.js";
+import { crossPartitionRules, type PartitionWorker, runPartitionWorker } from "../../src/node/nats/worker.js";
+import { ruleFromObject } from "../../src/rules/from-object.js";
+import { compileRules } from "../../src/rules/rule-set.js";
+import type { LoadedRule } from "../../src/rules/types.js";
+import { type NatsServer, startNatsServer } from "../helpers/nats-server.js";
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+}, 30_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+const rule = (rule_id: string, query: string, extra: Record<string, unknown> = {}): LoadedRule =>
+  ruleFromObject({
+    rule_id,
+    name: `Rule ${rule_id}`,
+    description: "Written by the test.",
+    type: "eql",
+    language: "eql",
+    query,
+    index: ["logs-*"],
+    risk_score: 50,
+    severity: "medium",
+    interval: "1m",
+    from: "now-2m",
+    ...extra,
+  });
+
+const RULES = [
+  rule("a", 'process where process.name == "a"'),
+  rule(
+    "seq",
+    'sequence by host.id with maxspan=30s [process where process.name == "a"] [process where process.name == "b"]',
+  ),
+];
+
+/** Process events one second apart on 13 hosts, from `from` on. */
+function events(count: number, from = 0): Record<string, unknown>[] {
+  const names = ["a", "b", "c", "x", "a", "x", "b"];
+  const out: Record<string, unknown>[] = [];
+  for (let i = from; i < from + count; i++) {
+    const h = i % 13;
+    out.push({
+      "@timestamp": new Date(Date.UTC(2024, 5, 1) + i * 1000).toISOString(),
+      event: { category: ["process"], type: ["start"] },
+      host: { id: `h${h}`, name: `host-${h}` },
+      process: { name: names[(Math.floor(i / 13) + h) % 7], pid: i },
+    });
+  }
+  return out;
+}
+
+/** The alerts one rule set gives over every event, as JSON text, sorted. */
+function oneProcess(all: readonly unknown[]): string[] {
+  const set = compileRules(RULES, {});
+  const alerts = [...set.pushBatch(all), ...set.end()];
+  return alerts.map((a) => JSON.stringify(a)).sort();
+}
+
+let streamNo = 0;
+/** A fresh events stream (and alerts stream) for one test. */
+async function setup(
+  nc: NatsConnection,
+  partitions: number,
+): Promise<{ layout: EventsLayout; alerts: string }> {
+  streamNo++;
+  const layout = await ensureEventsStream(
+    nc,
+    { ...DEFAULT_LAYOUT, stream: `EV${streamNo}`, subject: `ev${streamNo}`, partitions },
+    true,
+  );
+  return { layout, alerts: `AL${streamNo}` };
+}
+
+async function publish(nc: NatsConnection, layout: EventsLayout, list: readonly unknown[]): Promise<void> {
+  const js = jetstream(nc);
+  await Promise.all(list.map((e) => js.publish(eventSubject(layout, e), JSON.stringify(e))));
+}
+
+/** Every message of a stream, as text, sorted. */
+async function streamTexts(nc: NatsConnection, stream: string): Promise<string[]> {
+  const jsm = await jetstreamManager(nc);
+  const info = await jsm.streams.info(stream);
+  const out: string[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    const m = await jsm.streams.getMessage(stream, { seq });
+    if (m) out.push(m.string());
+  }
+  return out.sort();
+}
+
+async function until(what: () => boolean, ms = 20_000, say?: () => string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error(`timed out waiting${say ? `: ${say()}` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function start(
+  layout: EventsLayout,
+  alerts: string,
+  partitions: number[],
+  extra: Partial<Parameters<typeof runPartitionWorker>[0]> = {},
+): { stop: AbortController; worker: Promise<PartitionWorker> } {
+  const stop = new AbortController();
+  const worker = runPartitionWorker({
+    url: server.url,
+    stream: layout.stream,
+    partitions,
+    of: layout.partitions,
+    rules: RULES,
+    alerts: { stream: alerts, subject: alerts.toLowerCase() },
+    idleAdvanceMs: 200,
+    signal: stop.signal,
+    ...extra,
+  });
+  return { stop, worker };
+}
+
+const total = (w: PartitionWorker, f: (s: ReturnType<PartitionWorker["stats"]>[number]) => number) =>
+  w.stats().reduce((n, s) => n + f(s), 0);
+
+describe("partition workers", { timeout: 60_000 }, () => {
+  it("give, over the partitions together, exactly the alerts of one rule set over every event", async () => {
+    const nc = await connectNats(server.url, "test");
+    try {
+      const { layout, alerts } = await setup(nc, 4);
+      const all = events(2000);
+      await publish(nc, layout, all);
+      const expected = oneProcess(all);
+      expect(expected.length).toBeGreaterThan(500);
+      const one = start(layout, alerts, [0, 1]);
+      const two = start(layout, alerts, [2, 3]);
+      const [w1, w2] = await Promise.all([one.worker, two.worker]);
+      await until(
+        () => total(w1, (s) => s.alerts) + total(w2, (s) => s.alerts) >= expected.length,
+        20_000,
+        () => JSON.stringify({ expected: expected.length, stats: [...w1.stats(), ...w2.stats()] }),
+      );
+      one.stop.abort();
+      two.stop.abort();
+      await Promise.all([w1.done, w2.done]);
+      expect(total(w1, (s) => s.events) + total(w2, (s) => s.events)).toBe(2000);
+      expect(await streamTexts(nc, alerts)).toEqual(expected);
+      // Every partition was checkpointed at its last event when the workers stopped.
+      for (const s of [...w1.stats(), ...w2.stats()]) expect(s.checkpoints).toBeGreaterThan(0);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it("resume from their checkpoints: a second run takes up where the first stopped", async () => {
+    const nc = await connectNats(server.url, "test");
+    try {
+      const { layout, alerts } = await setup(nc, 2);
+      const first = events(1000);
+      const second = events(1000, 1000);
+      await publish(nc, layout, first);
+      const a = start(layout, alerts, [0, 1], { checkpointEvents: 100, idleAdvanceMs: 0 });
+      const wa = await a.worker;
+      await until(() => total(wa, (s) => s.events) === 1000);
+      a.stop.abort();
+      await wa.done;
+      const stopped = wa.stats().map((s) => s.lastSeq);
+      await publish(nc, layout, second);
+      const b = start(layout, alerts, [0, 1]);
+      const wb = await b.worker;
+      expect(wb.stats().map((s) => s.restoredFrom)).toEqual(stopped);
+      const expected = oneProcess([...first, ...second]);
+      await until(
+        () =>
+          total(wa, (s) => s.alerts - s.duplicates) + total(wb, (s) => s.alerts - s.duplicates) >=
+          expected.length,
+      );
+      b.stop.abort();
+      await wb.done;
+      // The second run evaluated only the events after the checkpoints.
+      expect(total(wb, (s) => s.events)).toBe(1000);
+      expect(await streamTexts(nc, alerts)).toEqual(expected);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it("own a partition one at a time: another name is refused, the same name takes it over", async () => {
+    const nc = await connectNats(server.url, "test");
+    try {
+      const { layout, alerts } = await setup(nc, 2);
+      await publish(nc, layout, events(50));
+      const logs: string[] = [];
+      const a = start(layout, alerts, [0], { worker: "w-a", log: (l) => logs.push(l) });
+      const wa = await a.worker;
+      const other = start(layout, alerts, [0], { worker: "w-b" });
+      const refused = await other.worker.catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(PartitionOwnedError);
+      expect((refused as PartitionOwnedError).code).toBe("NATS_PARTITION_OWNED");
+      expect((refused as Error).message).toContain("owned by worker w-a");
+      // The same name (a restart of that worker) takes it over; the old one finds out at its next renewal.
+      const again = start(layout, alerts, [0], { worker: "w-a", leaseMs: 300 });
+      const wagain = await again.worker;
+      await until(() => logs.some((l) => l === new LeaseLostError(0).message), 15_000);
+      await wa.done;
+      again.stop.abort();
+      await wagain.done;
+    } finally {
+      await nc.close();
+    }
+  });
+});
+
+describe("crossPartitionRules", () => {
+  it("names the sequences and samples not joined by the partition key", () => {
+    const rules = [
+      ...RULES,
+      rule("byname", "sequence by process.name [process where true] [process where true]"),
+      rule("terms", "sequence [process where true] by host.id [process where true] by host.id"),
+      rule("termsOther", "sequence [process where true] by host.id [process where true] by host.name"),
+      rule("none", "sequence [process where true] [process where true]"),
+      rule(
+        "sample",
+        'sample by host.name [process where process.name == "c"] [process where process.name == "x"]',
+      ),
+    ];
+    expect(crossPartitionRules(rules, "host.id").map((r) => r.rule.rule_id)).toEqual([
+      "byname",
+      "termsOther",
+      "none",
+      "sample",
+    ]);
+  });
+});
