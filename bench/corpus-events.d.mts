@@ -18,4 +18,6 @@ export declare function corpusEvents(options?: {
   seed?: number;
   templates?: RuleTemplate[];
   start?: number;
+  /** Spread the events over this many hosts (default: four). */
+  hosts?: number;
 }): Record<string, unknown>[];

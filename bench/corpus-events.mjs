@@ -198,8 +198,8 @@ export function stageTemplates(queries) {
   return rules;
 }
 
-function noiseEvent(r, category) {
-  const [hostId, hostName, os] = pick(r, HOSTS);
+function noiseEvent(r, category, hosts = HOSTS) {
+  const [hostId, hostName, os] = pick(r, hosts);
   const [name, executable] = pick(r, PROCESSES);
   const pid = 1000 + Math.floor(r() * 40);
   const e = {
@@ -247,23 +247,36 @@ function noiseEvent(r, category) {
 }
 
 /** A value for a join field shared by the events of one burst: from the rule's literals or a pool. */
-function joinValue(r, field, rule) {
+function joinValue(r, field, rule, hosts) {
   for (const st of rule.stages) {
     for (const [f, vals] of st.values) if (f === field && r() < 0.5) return pick(r, vals);
   }
+  if (hosts && (field === "host.id" || field === "host.name"))
+    return pick(r, hosts)[field === "host.id" ? 0 : 1];
   if (/(^|\.)ip$/.test(field)) return pick(r, IPS);
   if (/(^|\.)(port|pid)$/.test(field)) return 1000 + Math.floor(r() * 3);
   return `${field}-${Math.floor(r() * 3)}`;
 }
 
+/** `n` hosts made from the four above (each id and name numbered), for events spread over many hosts. */
+function manyHosts(n) {
+  return Array.from({ length: n }, (_, i) => {
+    const [id, name, os] = HOSTS[i % HOSTS.length];
+    return [`${id}-${i}`, `${name}-${i}`, os];
+  });
+}
+
 /**
- * Generate about `count` events in time order, each with `@timestamp` and `event.ingested`.
+ * Generate about `count` events in time order, each with `@timestamp` and `event.ingested`. With
+ * `hosts`, the events (and the join values of `host.id` and `host.name`) come from that many hosts
+ * instead of four.
  * @param {{count?: number, seed?: number, templates?: ReturnType<typeof stageTemplates>,
- *          start?: number}} [options]
+ *          start?: number, hosts?: number}} [options]
  * @returns {Record<string, unknown>[]}
  */
 export function corpusEvents(options = {}) {
   const { count = 4000, seed = 1, templates = [], start = Date.parse("2026-05-04T10:00:00Z") } = options;
+  const hosts = options.hosts === undefined ? undefined : manyHosts(options.hosts);
   const r = rng(seed);
   const span = count * 25; // one event every 25 ms on average
   const timed = [];
@@ -272,13 +285,13 @@ export function corpusEvents(options = {}) {
     if (templates.length > 0 && r() < 0.6) {
       // A burst: one rule's stages in order, sharing join values.
       const rule = pick(r, templates);
-      const keys = rule.joinFields.map((f) => [f, joinValue(r, f, rule)]);
+      const keys = rule.joinFields.map((f) => [f, joinValue(r, f, rule, hosts)]);
       for (const st of rule.stages) {
         if (st.until ? r() > 0.15 : st.missing ? r() > 0.25 : r() < 0.15) continue;
         const repeat = r() < 0.2 ? 1 + Math.floor(r() * 4) : 1;
         for (let k = 0; k < repeat; k++) {
           const category = st.category === "any" ? pick(r, CATEGORIES) : st.category;
-          const e = noiseEvent(r, category);
+          const e = noiseEvent(r, category, hosts);
           for (const [field, vals] of st.values) if (r() < 0.9) setPath(e, field, pick(r, vals));
           for (const [field, value] of keys) if (r() < 0.95) setPath(e, field, value);
           timed.push({ t, e });
@@ -286,7 +299,7 @@ export function corpusEvents(options = {}) {
         }
       }
     } else {
-      timed.push({ t, e: noiseEvent(r, pick(r, CATEGORIES)) });
+      timed.push({ t, e: noiseEvent(r, pick(r, CATEGORIES), hosts) });
     }
   }
   timed.sort((a, b) => a.t - b.t);

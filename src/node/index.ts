@@ -61,6 +61,16 @@ export {
   partitionFilter,
   partitionOf,
 } from "./nats/layout.js";
+export { LeaseLostError, type Owner, PartitionOwnedError } from "./nats/lease.js";
+export {
+  type AlertsTarget,
+  consumerName,
+  crossPartitionRules,
+  type PartitionStats,
+  type PartitionWorker,
+  type PartitionWorkerOptions,
+  runPartitionWorker,
+} from "./nats/worker.js";
 export {
   type ChunkOutcome,
   ParallelRuleSet,
