@@ -54,7 +54,9 @@ export {
 } from "./nats/connection.js";
 export {
   DEFAULT_LAYOUT,
+  type EventRoute,
   type EventsLayout,
+  eventRoute,
   eventSubject,
   keyToken,
   layoutProblem,

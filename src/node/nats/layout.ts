@@ -127,10 +127,24 @@ export function keyToken(event: unknown, keyFields: readonly string[]): string {
   return "_";
 }
 
+/** Where an event goes: its key token, its partition, and the subject made of them. */
+export interface EventRoute {
+  readonly token: string;
+  readonly partition: number;
+  /** `${subject}.${partition}.${token}` */
+  readonly subject: string;
+}
+
+/** The key token, partition and subject of an event under `layout`. */
+export function eventRoute(layout: EventsLayout, event: unknown): EventRoute {
+  const token = keyToken(event, layout.keyFields);
+  const partition = partitionOf(token, layout.partitions);
+  return { token, partition, subject: `${layout.subject}.${partition}.${token}` };
+}
+
 /** The subject an event is published to: `${subject}.${partition}.${token}`. */
 export function eventSubject(layout: EventsLayout, event: unknown): string {
-  const token = keyToken(event, layout.keyFields);
-  return `${layout.subject}.${partitionOf(token, layout.partitions)}.${token}`;
+  return eventRoute(layout, event).subject;
 }
 
 /** The filter subject of partition k: `${subject}.${k}.*`. */
