@@ -68,6 +68,9 @@ export async function connectNats(url: string, name: string): Promise<NatsConnec
   }
 }
 
+/** The server's error code for a new stream whose subjects overlap an existing stream's. */
+const STREAM_SUBJECT_OVERLAP = 10065;
+
 type JetStreamModule = typeof import("@nats-io/jetstream");
 
 /** True for the server's "stream not found" answer. */
@@ -179,11 +182,22 @@ export async function ensureEventsStream(
         `stream ${layout.stream} does not exist on ${nc.getServer()}: publish events to create it`,
       );
     }
-    await jsm.streams.add({
-      name: layout.stream,
-      subjects: [subjects],
-      storage: js.StorageType.File,
-    });
+    try {
+      await jsm.streams.add({
+        name: layout.stream,
+        subjects: [subjects],
+        storage: js.StorageType.File,
+      });
+    } catch (e) {
+      if (!(e instanceof js.JetStreamApiError && e.code === STREAM_SUBJECT_OVERLAP)) throw e;
+      const owner = await jsm.streams.find(`${layout.subject}.0._`).catch(() => undefined);
+      throw new NatsSetupError(
+        NatsSetupErrorCodes.LAYOUT_MISMATCH,
+        `stream ${layout.stream} cannot be created with subjects ${subjects}: they overlap those of ` +
+          `${owner ? `stream ${owner}` : "another stream"}; choose another subject prefix, or use that stream`,
+        { cause: e },
+      );
+    }
     created = true;
   }
   const { Kvm } = await import("@nats-io/kv");

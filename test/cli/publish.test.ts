@@ -1,0 +1,293 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  connectNats,
+  ensureEventsStream,
+  NatsSetupError,
+  readLayout,
+} from "../../src/node/nats/connection.js";
+import { DEFAULT_LAYOUT, keyToken, partitionFilter, partitionOf } from "../../src/node/nats/layout.js";
+import { freePort, type NatsServer, startNatsServer } from "../helpers/nats-server.js";
+import { cli, ensureBuilt, tempDir } from "./helpers.js";
+
+let server: NatsServer;
+let nc: NatsConnection;
+let dir: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url });
+  dir = tempDir("mini-eql-publish-");
+}, 120_000);
+
+afterAll(async () => {
+  await nc?.close();
+  await server?.stop();
+});
+
+/** Every message of `stream` whose subject matches `filter`, in order. */
+async function messages(stream: string, filter: string): Promise<{ subject: string; data: string }[]> {
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const info = await jsm.streams.info(stream, { subjects_filter: filter });
+  const total = Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+  if (total === 0) return [];
+  const consumer = await js.consumers.get(stream, { filter_subjects: filter });
+  const out: { subject: string; data: string }[] = [];
+  const iter = await consumer.consume();
+  for await (const m of iter) {
+    out.push({ subject: m.subject, data: m.string() });
+    if (out.length === total) break;
+  }
+  await iter.close();
+  return out;
+}
+
+function write(name: string, lines: readonly string[]): string {
+  const file = join(dir, name);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+const HOSTS = ["web-1", "web-2", "db-1", "cache-9", "hôte.é", "k8s node 3"];
+
+/** 120 events: by host.id, by host.name only, and without a host; plus two bad lines. */
+function eventLines(): { lines: string[]; events: Record<string, unknown>[] } {
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < 120; i++) {
+    const h = HOSTS[i % HOSTS.length] as string;
+    const host = i % 3 === 0 ? { id: `id-${h}`, name: h } : i % 3 === 1 ? { name: h } : undefined;
+    events.push({
+      "@timestamp": new Date(Date.UTC(2026, 10, 20, 9, 0, i)).toISOString(),
+      seq: i,
+      ...(host ? { host } : {}),
+    });
+  }
+  const lines = events.map((e) => JSON.stringify(e));
+  lines.splice(10, 0, "{not json");
+  lines.splice(50, 0, "[1, 2]");
+  return { lines, events };
+}
+
+describe("mini-eql publish", () => {
+  it("publishes every event to its partition and reports rejected lines", async () => {
+    const { lines, events } = eventLines();
+    const file = write("events.ndjson", lines);
+    const run = await cli(["publish", "--nats", server.url, file]);
+    expect(run.stderr).toContain(
+      "created stream MINI_EQL_EVENTS (subjects events.<partition>.<key>, 6 partitions, key host.id,host.name); " +
+        "layout recorded in key-value bucket mini_eql, key layout.MINI_EQL_EVENTS",
+    );
+    expect(run.stderr).toContain(`${file}:11: warning: not JSON`);
+    expect(run.stderr).toMatch(new RegExp(`${file}:51: warning: .*; skipped`));
+    const summary =
+      /published: (\d+) events to MINI_EQL_EVENTS over 6 partitions \(per partition: ([^)]*)\); (\d+) rejected/.exec(
+        run.stderr,
+      );
+    expect(summary, run.stderr).not.toBeNull();
+    expect(run.status).toBe(0);
+    expect(Number(summary?.[1])).toBe(120);
+    expect(Number(summary?.[3])).toBe(2);
+    const reported = (summary?.[2] ?? "").split(", ").map((s) => Number(s.split(": ")[1]));
+
+    const byPartition: number[] = [];
+    const partitionOfHost = new Map<string, number>();
+    const seen: unknown[] = [];
+    for (let k = 0; k < 6; k++) {
+      const got = await messages("MINI_EQL_EVENTS", partitionFilter(DEFAULT_LAYOUT, k));
+      byPartition.push(got.length);
+      for (const m of got) {
+        const event = JSON.parse(m.data) as { host?: { id?: string; name?: string } };
+        const token = keyToken(event, DEFAULT_LAYOUT.keyFields);
+        expect(m.subject).toBe(`events.${k}.${token}`);
+        expect(partitionOf(token, 6)).toBe(k);
+        const host = event.host?.name ?? "(none)";
+        // Every event of one host (with or without its id) is in one partition only when the key
+        // is the same: the id when there is one, else the name.
+        const key = `${event.host?.id ?? ""}|${event.host?.id ? "" : host}`;
+        if (partitionOfHost.has(key)) expect(partitionOfHost.get(key)).toBe(k);
+        partitionOfHost.set(key, k);
+        seen.push(event);
+      }
+    }
+    expect(byPartition).toEqual(reported);
+    expect(byPartition.reduce((a, b) => a + b, 0)).toBe(120);
+    expect(byPartition.filter((n) => n > 0).length).toBeGreaterThan(1);
+    // The messages are the events, each once.
+    const bySeq = (a: unknown, b: unknown) => (a as { seq: number }).seq - (b as { seq: number }).seq;
+    expect(seen.sort(bySeq)).toEqual(events);
+    // Events without a host are under the key "_".
+    expect((await messages("MINI_EQL_EVENTS", `events.${partitionOf("_", 6)}._`)).length).toBe(40);
+  });
+
+  it("attaches to an existing stream with its recorded layout", async () => {
+    const first = write("one.ndjson", ['{"host":{"name":"a"}}', '{"host":{"name":"b"}}']);
+    const created = await cli([
+      "publish",
+      "--nats",
+      server.url,
+      "--stream",
+      "ACME",
+      "--subject",
+      "acme.ev",
+      "--partitions",
+      "3",
+      "--key",
+      "user.name,host.name",
+      first,
+    ]);
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stderr).toContain(
+      "created stream ACME (subjects acme.ev.<partition>.<key>, 3 partitions, key user.name,host.name)",
+    );
+    // Without the layout options: the recorded ones apply.
+    const again = await cli(["publish", "--nats", server.url, "--stream", "ACME", "-"], {
+      input: '{"user":{"name":"u"},"host":{"name":"a"}}\n',
+    });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain("created stream");
+    expect(again.stderr).toMatch(
+      /published: 1 event to ACME over 3 partitions \(per partition: [^)]*\); 0 rejected/,
+    );
+    const got = await messages("ACME", "acme.ev.>");
+    expect(got.map((m) => m.subject)).toEqual([
+      `acme.ev.${partitionOf("a", 3)}.a`,
+      `acme.ev.${partitionOf("b", 3)}.b`,
+      `acme.ev.${partitionOf("u", 3)}.u`,
+    ]);
+    expect(await readLayout(nc, "ACME")).toEqual({
+      stream: "ACME",
+      subject: "acme.ev",
+      partitions: 3,
+      keyFields: ["user.name", "host.name"],
+    });
+  });
+
+  it("refuses options that disagree with the stream, with the code and both layouts", async () => {
+    const file = write("mismatch.ndjson", ['{"host":{"name":"a"}}']);
+    const run = await cli(["publish", "--nats", server.url, "--stream", "ACME", "--partitions", "5", file]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      "mini-eql: error: NATS_LAYOUT_MISMATCH: stream ACME is laid out as subjects acme.ev.>, 3 partitions, key user.name,host.name; " +
+        "asked for subjects acme.ev.>, 5 partitions, key user.name,host.name",
+    );
+    expect(run.stderr).not.toContain("published:");
+
+    // A stream made by hand with other subjects.
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "OTHER", subjects: ["other.>"] });
+    const other = await cli(["publish", "--nats", server.url, "--stream", "OTHER", file]);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain(
+      "NATS_LAYOUT_MISMATCH: stream OTHER exists with subjects other.>, not events.> as asked",
+    );
+    // A new stream whose subjects another stream holds.
+    const overlap = await cli([
+      "publish",
+      "--nats",
+      server.url,
+      "--stream",
+      "NEW",
+      "--subject",
+      "other",
+      file,
+    ]);
+    expect(overlap.status).toBe(1);
+    expect(overlap.stderr).toContain(
+      "NATS_LAYOUT_MISMATCH: stream NEW cannot be created with subjects other.>: they overlap those of stream OTHER",
+    );
+  });
+
+  it("stops at the first rejected line with --strict", async () => {
+    const file = write("strict.ndjson", ['{"host":{"name":"s"}}', "nope", '{"host":{"name":"t"}}']);
+    const run = await cli([
+      "publish",
+      "--nats",
+      server.url,
+      "--stream",
+      "STRICT",
+      "--subject",
+      "strict",
+      "--strict",
+      file,
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${file}:2: error: not JSON`);
+    expect(run.stderr).toContain("published: 1 event to STRICT over 6 partitions");
+    expect(run.stderr).toContain("stopped at the first rejected line (--strict)");
+    expect((await messages("STRICT", "strict.>")).length).toBe(1);
+  });
+
+  it("keeps the stream across a server restart", async () => {
+    const file = write("restart.ndjson", ['{"host":{"id":"r"}}']);
+    expect(
+      (await cli(["publish", "--nats", server.url, "--stream", "KEEP", "--subject", "keep", file])).status,
+    ).toBe(0);
+    await nc.close();
+    await server.restart();
+    nc = await connect({ servers: server.url });
+    const run = await cli(["publish", "--nats", server.url, "--stream", "KEEP", "--subject", "keep", file]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain("created stream");
+    expect((await messages("KEEP", "keep.>")).length).toBe(2);
+  });
+
+  it("says when no server answers", async () => {
+    const port = await freePort();
+    const run = await cli(["publish", "--nats", `nats://127.0.0.1:${port}`, "-"], { input: "{}\n" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      `mini-eql: error: NATS_UNREACHABLE: no NATS server answered at nats://127.0.0.1:${port}`,
+    );
+    expect(run.stderr).toContain("nats-server -js -sd DIR -a 127.0.0.1");
+  });
+
+  it("says when the server has no JetStream", async () => {
+    const plain = await startNatsServer({ noJetStream: true });
+    try {
+      const run = await cli(["publish", "--nats", plain.url, "-"], { input: "{}\n" });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("mini-eql: error: NATS_NO_JETSTREAM: the NATS server at");
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it("refuses bad options with status 2", async () => {
+    const file = write("usage.ndjson", ["{}"]);
+    for (const args of [
+      ["--partitions", "0"],
+      ["--stream", "a.b"],
+      ["--subject", "ev.*"],
+      ["--key", ","],
+    ]) {
+      const run = await cli(["publish", "--nats", server.url, ...args, file]);
+      expect([args, run.status]).toEqual([args, 2]);
+    }
+    expect((await cli(["publish", file])).status).toBe(2);
+    expect((await cli(["publish", "--nats", server.url, join(dir, "missing.ndjson")])).status).toBe(2);
+  });
+});
+
+describe("stream setup in the library", () => {
+  it("without create, a missing stream is NATS_NO_STREAM", async () => {
+    const conn = await connectNats(server.url, "test");
+    try {
+      const layout = { ...DEFAULT_LAYOUT, stream: "ABSENT", subject: "absent" };
+      const err = await ensureEventsStream(conn, layout, false).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NatsSetupError);
+      expect((err as NatsSetupError).code).toBe("NATS_NO_STREAM");
+      const read = await readLayout(conn, "ABSENT").catch((e: unknown) => e);
+      expect((read as NatsSetupError).code).toBe("NATS_NO_STREAM");
+      // Created, then attached to with create=false.
+      expect(await ensureEventsStream(conn, layout, true)).toMatchObject({ stream: "ABSENT", created: true });
+      expect(await ensureEventsStream(conn, layout, false)).toEqual(layout);
+    } finally {
+      await conn.close();
+    }
+  });
+});
