@@ -283,11 +283,14 @@ export function buildProgram(
     )
     .requiredOption("--nats <url>", "the NATS server (nats://host:port, or host:port)")
     .option("--stream <name>", "JetStream stream (default: MINI_EQL_EVENTS, or as recorded)")
-    .option("--subject <prefix>", "subject prefix: events go to <prefix>.<partition>.<key> (default: events)")
+    .option(
+      "--subject <prefix>",
+      "subject prefix: events go to <prefix>.<partition>.<key> (default: events, or as recorded)",
+    )
     .option("--partitions <n>", "number of partitions (default: 6, or as recorded)", positiveInt)
     .option(
       "--key <fields>",
-      "comma-separated fields, the first one present is the key (default: host.id,host.name)",
+      "comma-separated fields, the first one present is the key (default: host.id,host.name, or as recorded)",
       list,
     )
     .option("--strict", "stop with status 1 at the first malformed input line")
