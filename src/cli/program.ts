@@ -282,7 +282,7 @@ export function buildProgram(
       'event files (NDJSON, JSON array or JSON values of documents, search hits, _search responses or a _bulk body; .gz of any); "-" or none for stdin',
     )
     .requiredOption("--nats <url>", "the NATS server (nats://host:port, or host:port)")
-    .option("--stream <name>", "JetStream stream (default: MINI_EQL_EVENTS, or as recorded)")
+    .option("--stream <name>", "JetStream stream (default: MINI_EQL_EVENTS)")
     .option(
       "--subject <prefix>",
       "subject prefix: events go to <prefix>.<partition>.<key> (default: events, or as recorded)",

@@ -257,6 +257,15 @@ describe("mini-eql publish", () => {
     }
   });
 
+  it("has --help with the layout, exit statuses and examples", async () => {
+    const r = await cli(["publish", "--help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("<subject>.<partition>.<key>");
+    expect(r.stdout).toContain("NATS_LAYOUT_MISMATCH");
+    expect(r.stdout).toContain("Exit status:");
+    expect(r.stdout).toContain("Examples:");
+  });
+
   it("refuses bad options with status 2", async () => {
     const file = write("usage.ndjson", ["{}"]);
     for (const args of [
