@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -279,6 +279,40 @@ describe("mini-eql publish", () => {
     }
     expect((await cli(["publish", file])).status).toBe(2);
     expect((await cli(["publish", "--nats", server.url, join(dir, "missing.ndjson")])).status).toBe(2);
+  });
+});
+
+describe("loading", () => {
+  it("loads the NATS clients for publish only", async () => {
+    // A module hook that writes down every NATS module the command imports.
+    const log = join(dir, "nats-imports.log");
+    writeFileSync(
+      join(dir, "hooks.mjs"),
+      `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  if (specifier.includes("@nats-io")) appendFileSync(${JSON.stringify(log)}, specifier + "\\n");
+  return next(specifier, context);
+}`,
+    );
+    writeFileSync(
+      join(dir, "register.mjs"),
+      'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n',
+    );
+    const env = { NODE_OPTIONS: `--import ${join(dir, "register.mjs")}` };
+    const events = write("load.ndjson", ['{"host":{"name":"l"}}']);
+    const checked = await cli(["check", "process where true"], { env });
+    expect(checked.status, checked.stderr).toBe(0);
+    const ran = await cli(["query", "any where true", events], { env });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(existsSync(log)).toBe(false);
+    const published = await cli(
+      ["publish", "--nats", server.url, "--stream", "LOAD", "--subject", "load", events],
+      {
+        env,
+      },
+    );
+    expect(published.status, published.stderr).toBe(0);
+    expect(readFileSync(log, "utf8")).toContain("@nats-io/transport-node");
   });
 });
 
