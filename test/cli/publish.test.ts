@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { DiscardPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -200,6 +200,23 @@ describe("mini-eql publish", () => {
     expect(overlap.stderr).toContain(
       "NATS_LAYOUT_MISMATCH: stream NEW cannot be created with subjects other.>: they overlap those of stream OTHER",
     );
+  });
+
+  it("exits 1 when the server refuses an event, counting what it took", async () => {
+    // A stream made by hand that takes two messages and refuses more.
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "FULL", subjects: ["full.>"], max_msgs: 2, discard: DiscardPolicy.New });
+    const lines = Array.from({ length: 5 }, (_, i) => JSON.stringify({ host: { name: `f${i}` } }));
+    const run = await cli(["publish", "--nats", server.url, "--stream", "FULL", "--subject", "full", "-"], {
+      input: `${lines.join("\n")}\n`,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toContain("created stream");
+    expect(run.stderr).toMatch(/published: 2 events to FULL over 6 partitions/);
+    expect(run.stderr).toMatch(
+      /mini-eql: error: the server did not take an event \(.*maximum messages.*\); the events counted above are in the stream/,
+    );
+    expect((await messages("FULL", "full.>")).length).toBe(2);
   });
 
   it("stops at the first rejected line with --strict", async () => {
