@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DiscardPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -11,7 +12,7 @@ import {
 } from "../../src/node/nats/connection.js";
 import { DEFAULT_LAYOUT, keyToken, partitionFilter, partitionOf } from "../../src/node/nats/layout.js";
 import { freePort, type NatsServer, startNatsServer } from "../helpers/nats-server.js";
-import { cli, ensureBuilt, tempDir } from "./helpers.js";
+import { CLI, cli, ensureBuilt, tempDir } from "./helpers.js";
 
 let server: NatsServer;
 let nc: NatsConnection;
@@ -218,6 +219,41 @@ describe("mini-eql publish", () => {
     );
     expect((await messages("FULL", "full.>")).length).toBe(2);
   });
+
+  it("exits 1 when the server goes away while it publishes", async () => {
+    const lone = await startNatsServer();
+    const watcher = await connect({ servers: lone.url });
+    try {
+      const child = spawn(process.execPath, [CLI, "publish", "--nats", lone.url, "-"]);
+      let stderr = "";
+      child.stderr.on("data", (b: Buffer) => {
+        stderr += b.toString("utf8");
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      child.stdin.write('{"host":{"name":"first"}}\n');
+      // Once the first event is in the stream, the server goes away; then more events come.
+      const jsm = await jetstreamManager(watcher);
+      for (;;) {
+        const n = await jsm.streams
+          .info("MINI_EQL_EVENTS")
+          .then((i) => i.state.messages)
+          .catch(() => 0);
+        if (n === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await watcher.close();
+      await lone.stop();
+      child.stdin.end('{"host":{"name":"second"}}\n');
+      expect(await exited).toBe(1);
+      expect(stderr).toContain("published: 1 event to MINI_EQL_EVENTS");
+      expect(stderr).toMatch(
+        /mini-eql: error: the server did not take an event \(.+\); the events counted above are in the stream/,
+      );
+    } finally {
+      await watcher.close().catch(() => {});
+      await lone.stop();
+    }
+  }, 20_000);
 
   it("stops at the first rejected line with --strict", async () => {
     const file = write("strict.ndjson", ['{"host":{"name":"s"}}', "nope", '{"host":{"name":"t"}}']);
