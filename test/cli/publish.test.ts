@@ -297,6 +297,13 @@ describe("mini-eql publish", () => {
       `mini-eql: error: NATS_UNREACHABLE: no NATS server answered at nats://127.0.0.1:${port}`,
     );
     expect(run.stderr).toContain("nats-server -js -sd DIR -a 127.0.0.1");
+    // Credentials in the URL are not repeated.
+    const secret = await cli(["publish", "--nats", `nats://me:s3cret@127.0.0.1:${port}`, "-"], {
+      input: "{}\n",
+    });
+    expect(secret.status).toBe(1);
+    expect(secret.stderr).toContain(`no NATS server answered at nats://***@127.0.0.1:${port}`);
+    expect(secret.stderr).not.toContain("s3cret");
   });
 
   it("says when the server has no JetStream", async () => {

@@ -45,6 +45,11 @@ export function layoutKey(stream: string): string {
 /** How long connecting may take before the server is called unreachable (ms). */
 const CONNECT_TIMEOUT_MS = 5000;
 
+/** The URL as it may be shown: a user name, password or token in it replaced by `***`. */
+function shownUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/)?[^/@]*@/i, (_, scheme: string | undefined) => `${scheme ?? ""}***@`);
+}
+
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -52,7 +57,8 @@ function messageOf(e: unknown): string {
 /**
  * Connect to the server at `url` (`nats://host:port`, or `host:port`) under the client `name`,
  * giving up after 5 seconds. The connection reconnects by itself when the server goes away later.
- * Throws `NatsSetupError` `NATS_UNREACHABLE` (saying the URL) when no server answers there.
+ * Throws `NatsSetupError` `NATS_UNREACHABLE` (saying the URL, without any credentials in it) when
+ * no server answers there.
  */
 export async function connectNats(url: string, name: string): Promise<NatsConnection> {
   const { connect } = await import("@nats-io/transport-node");
@@ -61,7 +67,7 @@ export async function connectNats(url: string, name: string): Promise<NatsConnec
   } catch (e) {
     throw new NatsSetupError(
       NatsSetupErrorCodes.UNREACHABLE,
-      `no NATS server answered at ${url} (${messageOf(e)}): start one with JetStream on ` +
+      `no NATS server answered at ${shownUrl(url)} (${messageOf(e)}): start one with JetStream on ` +
         "(nats-server -js -sd DIR -a 127.0.0.1) or give the address of a running one",
       { cause: e },
     );
