@@ -5,6 +5,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type EventsLayout, layoutProblem } from "./layout.js";
 
+/** A connection to a NATS server, as the official client (@nats-io/transport-node) makes it. */
 export type { NatsConnection } from "@nats-io/transport-node";
 
 /** The stable codes of `NatsSetupError`. */
