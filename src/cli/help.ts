@@ -190,7 +190,8 @@ default MINI_EQL_EVENTS) under the subject <subject>.<partition>.<key> (--subjec
 The key is the first of the --key fields the event has (default host.id, then host.name), read as a
 sequence's "by" field reads it, percent-encoded into one subject token ("_" without one); the
 partition is the FNV-1a hash of that token modulo --partitions (default 6), as the server's own
-{{partition(n,1)}} mapping computes it, so every event of one host lands in one partition.
+{{partition(n,1)}} mapping computes it, so every event of one host lands in one partition. A search
+hit's or _bulk action's _index and _id go in the headers Mini-Eql-Index and Mini-Eql-Id (JSON text).
 
 A missing stream is created (file storage, subjects <subject>.>) and its layout recorded in the
 key-value bucket mini_eql under layout.<stream>. An existing stream is used with its recorded

@@ -58,6 +58,8 @@ export {
   type EventsLayout,
   eventRoute,
   eventSubject,
+  ID_HEADER,
+  INDEX_HEADER,
   keyToken,
   layoutProblem,
   partitionFilter,

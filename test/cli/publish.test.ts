@@ -10,7 +10,14 @@ import {
   NatsSetupError,
   readLayout,
 } from "../../src/node/nats/connection.js";
-import { DEFAULT_LAYOUT, keyToken, partitionFilter, partitionOf } from "../../src/node/nats/layout.js";
+import {
+  DEFAULT_LAYOUT,
+  ID_HEADER,
+  INDEX_HEADER,
+  keyToken,
+  partitionFilter,
+  partitionOf,
+} from "../../src/node/nats/layout.js";
 import { freePort, type NatsServer, startNatsServer } from "../helpers/nats-server.js";
 import { CLI, cli, ensureBuilt, tempDir } from "./helpers.js";
 
@@ -123,6 +130,50 @@ describe("mini-eql publish", () => {
     expect(seen.sort(bySeq)).toEqual(events);
     // Events without a host are under the key "_".
     expect((await messages("MINI_EQL_EVENTS", `events.${partitionOf("_", 6)}._`)).length).toBe(40);
+  });
+
+  it("carries a search hit's and a _bulk action's _index and _id in headers", async () => {
+    const hits = write("hits.ndjson", [
+      JSON.stringify({ _index: "logs-a", _id: "one\nline", _source: { host: { name: "h" }, n: 1 } }),
+      JSON.stringify({ _index: "logs-b", _source: { host: { name: "h" }, n: 2 } }),
+    ]);
+    const bulk = write("bulk.ndjson", [
+      JSON.stringify({ create: { _index: "logs-ü", _id: "b1" } }),
+      JSON.stringify({ host: { name: "h" }, n: 3 }),
+    ]);
+    const plain = write("plain.ndjson", [JSON.stringify({ host: { name: "h" }, n: 4 })]);
+    const run = await cli([
+      "publish",
+      "--nats",
+      server.url,
+      "--stream",
+      "META",
+      "--subject",
+      "meta",
+      hits,
+      bulk,
+      plain,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const js = jetstream(nc);
+    const consumer = await js.consumers.get("META", { filter_subjects: "meta.>" });
+    const got: unknown[] = [];
+    const iter = await consumer.consume();
+    for await (const m of iter) {
+      const header = (name: string) => {
+        const v = m.headers?.get(name);
+        return v ? (JSON.parse(v) as string) : undefined;
+      };
+      got.push({ body: JSON.parse(m.string()), index: header(INDEX_HEADER), id: header(ID_HEADER) });
+      if (got.length === 4) break;
+    }
+    await iter.close();
+    expect(got).toEqual([
+      { body: { host: { name: "h" }, n: 1 }, index: "logs-a", id: "one\nline" },
+      { body: { host: { name: "h" }, n: 2 }, index: "logs-b", id: undefined },
+      { body: { host: { name: "h" }, n: 3 }, index: "logs-ü", id: "b1" },
+      { body: { host: { name: "h" }, n: 4 }, index: undefined, id: undefined },
+    ]);
   });
 
   it("attaches to an existing stream with its recorded layout", async () => {

@@ -12,7 +12,15 @@ import {
   NatsSetupError,
   readLayout,
 } from "../../node/nats/connection.js";
-import { DEFAULT_LAYOUT, type EventsLayout, eventRoute, layoutProblem } from "../../node/nats/layout.js";
+import {
+  DEFAULT_LAYOUT,
+  type EventsLayout,
+  eventRoute,
+  ID_HEADER,
+  INDEX_HEADER,
+  layoutProblem,
+} from "../../node/nats/layout.js";
+import { documentMeta } from "../../rules/envelope.js";
 import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { acceptedEvents, newCounters } from "../io/input.js";
@@ -103,6 +111,7 @@ async function publishEvents(
   ctx: CliContext,
 ): Promise<number> {
   const { jetstream } = await import("@nats-io/jetstream");
+  const { headers } = await import("@nats-io/transport-node");
   const js = jetstream(nc);
   const counters = newCounters();
   const rejects = new RejectReporter(ctx.stderr, ctx.err, {
@@ -130,8 +139,17 @@ async function publishEvents(
     )) {
       if (failure !== undefined) break;
       const { subject, partition } = eventRoute(layout, r.event);
+      // A hit's or _bulk action's _index and _id travel in headers, as run keeps them beside the document.
+      const meta = documentMeta(r.event);
+      let options: typeof expect & { headers?: ReturnType<typeof headers> } = expect;
+      if (meta?.index !== undefined || meta?.id !== undefined) {
+        const h = headers();
+        if (meta.index !== undefined) h.set(INDEX_HEADER, JSON.stringify(meta.index));
+        if (meta.id !== undefined) h.set(ID_HEADER, JSON.stringify(meta.id));
+        options = { ...expect, headers: h };
+      }
       group.push(
-        js.publish(subject, JSON.stringify(r.event), expect).then(
+        js.publish(subject, JSON.stringify(r.event), options).then(
           () => {
             published++;
             perPartition[partition] = (perPartition[partition] ?? 0) + 1;

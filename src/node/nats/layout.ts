@@ -147,6 +147,17 @@ export function eventSubject(layout: EventsLayout, event: unknown): string {
   return eventRoute(layout, event).subject;
 }
 
+/**
+ * The message header that carries the index a document came from (a search hit's or `_bulk`
+ * action's `_index`), when it came in such an envelope: the message body is the document only.
+ * The value is the JSON text of the string (`"logs-a"`, quotes included), so that any text,
+ * line breaks too, fits in a header; read it back with `JSON.parse`.
+ */
+export const INDEX_HEADER = "Mini-Eql-Index";
+
+/** The message header that carries a document's `_id` from its envelope, as JSON text (see `INDEX_HEADER`). */
+export const ID_HEADER = "Mini-Eql-Id";
+
 /** The filter subject of partition k: `${subject}.${k}.*`. */
 export function partitionFilter(layout: EventsLayout, k: number): string {
   return `${layout.subject}.${k}.*`;
