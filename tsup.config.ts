@@ -32,8 +32,8 @@ export default defineConfig([
   },
   {
     // The command line (bin `mini-eql`), ESM only; its shebang is kept and the file made executable.
-    // Every dependency is bundled, so a command reads a handful of files instead of resolving and
-    // reading some 700 modules of chevrotain, lodash-es, commander and smol-toml one by one.
+    // Every dependency but the NATS clients is bundled, so a command reads a handful of files instead
+    // of resolving and reading some 700 modules of chevrotain, lodash-es, commander and smol-toml one by one.
     // rule-worker: the worker threads of `mini-eql run --workers N`, found beside index.js.
     entry: { index: "src/cli/index.ts", "rule-worker": "src/node/parallel/worker.ts" },
     outDir: "dist/cli",
@@ -49,7 +49,10 @@ export default defineConfig([
     platform: "node",
     splitting: true,
     treeshake: true,
-    noExternal: [/.*/],
+    // Except the NATS clients (publish only): they stay npm dependencies, imported by Node as the
+    // library imports them, so their CommonJS named exports work the same in both; bundled, each
+    // would be a chunk with only a default export, and ~100 modules the other commands never load.
+    noExternal: [/^(?!@nats-io\/)/],
     // Keep `node:` in imports, so that lazyChildProcess sees commander's require("node:child_process").
     removeNodeProtocol: false,
     esbuildPlugins: [ecsFieldTypes, lazyChildProcess, thirdPartyNotices("THIRD-PARTY-NOTICES.txt")],

@@ -181,3 +181,31 @@ ${RULE_EXIT_STATUS_HELP}
 Examples:
   $ mini-eql test --rules rules
   $ mini-eql test --rules rules --junit reports/rules.xml`;
+
+/** Examples and notes of `mini-eql publish`. */
+export const PUBLISH_HELP = `${INPUT_HELP}
+
+Each event is published as its JSON text, one message each, to the JetStream stream (--stream,
+default MINI_EQL_EVENTS) under the subject <subject>.<partition>.<key> (--subject, default events).
+The key is the first of the --key fields the event has (default host.id, then host.name), read as a
+sequence's "by" field reads it, percent-encoded into one subject token ("_" without one); the
+partition is the FNV-1a hash of that token modulo --partitions (default 6), as the server's own
+{{partition(n,1)}} mapping computes it, so every event of one host lands in one partition. A search
+hit's or _bulk action's _index and _id go in the headers Mini-Eql-Index and Mini-Eql-Id (JSON text).
+
+A missing stream is created (file storage, subjects <subject>.>) and its layout recorded in the
+key-value bucket mini_eql under layout.<stream>. An existing stream is used with its recorded
+layout; options given must agree with it (else NATS_LAYOUT_MISMATCH). Every message is acknowledged
+by the server before the command ends (at most 1,024 in flight). The summary on stderr gives the
+events published per partition and the rejected lines.
+
+Exit status 1: the server is unreachable (NATS_UNREACHABLE), has no JetStream (NATS_NO_JETSTREAM),
+the stream disagrees with the options (NATS_LAYOUT_MISMATCH), the server refused an event, --strict
+met a rejected line, or an input file could not be read to its end.
+${EXIT_STATUS_HELP}
+
+Examples:
+  $ nats-server -js -sd /var/lib/nats -a 127.0.0.1 &
+  $ mini-eql publish --nats nats://127.0.0.1:4222 events.ndjson
+  $ zcat logs.ndjson.gz | mini-eql publish --nats 127.0.0.1:4222 --partitions 12 -
+  $ mini-eql publish --nats nats://127.0.0.1:4222 --stream K8S --subject k8s.events --key orchestrator.cluster.name,host.name audit.ndjson`;

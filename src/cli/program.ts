@@ -10,7 +10,7 @@ import { LINT_TABLE, lintCodeInfo, nearestLintCode } from "../rules/lint.js";
 import { SEVERITIES } from "../rules/select.js";
 import { type CliContext, processContext } from "./context.js";
 import { ExitCode, ExitError, UsageError } from "./errors.js";
-import { CHECK_HELP, EXIT_STATUS_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
+import { CHECK_HELP, EXIT_STATUS_HELP, PUBLISH_HELP, QUERY_HELP, RUN_HELP, TEST_HELP } from "./help.js";
 import { ALERT_FORMATS, FORMATS } from "./io/format.js";
 import { printable } from "./term.js";
 
@@ -317,6 +317,38 @@ export function buildProgram(
     .action(async (opts, cmd: Command) => {
       const { testCommand } = await import("./commands/test.js");
       done(await testCommand(opts, ctxOf(cmd)));
+    });
+
+  program
+    .command("publish")
+    .description("publish events to a NATS JetStream stream, partitioned by host, for workers to share")
+    .argument(
+      "[files...]",
+      'event files (NDJSON, JSON array or JSON values of documents, search hits, _search responses or a _bulk body; .gz of any); "-" or none for stdin',
+    )
+    .requiredOption("--nats <url>", "the NATS server (nats://host:port, or host:port)")
+    .option("--stream <name>", "JetStream stream (default: MINI_EQL_EVENTS)")
+    .option(
+      "--subject <prefix>",
+      "subject prefix: events go to <prefix>.<partition>.<key> (default: events, or as recorded)",
+    )
+    .option("--partitions <n>", "number of partitions (default: 6, or as recorded)", positiveInt)
+    .option(
+      "--key <fields>",
+      "comma-separated fields, the first one present is the key (default: host.id,host.name, or as recorded)",
+      list,
+    )
+    .option("--strict", "stop with status 1 at the first malformed input line")
+    .option(
+      "--max-line-bytes <n>",
+      "NDJSON: reject lines longer than N bytes without holding them (default: 64 MiB)",
+      positiveInt,
+    )
+    .option("-q, --quiet", "no warnings and no summary on stderr")
+    .addHelpText("after", PUBLISH_HELP)
+    .action(async (files: string[], opts, cmd: Command) => {
+      const { publishCommand } = await import("./commands/publish.js");
+      done(await publishCommand(files, opts, ctxOf(cmd)));
     });
 
   // Subcommands share the parent's error handling.

@@ -54,8 +54,12 @@ export {
 } from "./nats/connection.js";
 export {
   DEFAULT_LAYOUT,
+  type EventRoute,
   type EventsLayout,
+  eventRoute,
   eventSubject,
+  ID_HEADER,
+  INDEX_HEADER,
   keyToken,
   layoutProblem,
   partitionFilter,

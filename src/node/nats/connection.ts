@@ -6,6 +6,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { type EventsLayout, layoutProblem } from "./layout.js";
 import { jetStreamModule, kvModule, transportModule } from "./modules.js";
 
+/** A connection to a NATS server, as the official client (@nats-io/transport-node) makes it. */
 export type { NatsConnection } from "@nats-io/transport-node";
 
 /** The stable codes of `NatsSetupError`. */
@@ -46,6 +47,11 @@ export function layoutKey(stream: string): string {
 /** How long connecting may take before the server is called unreachable (ms). */
 const CONNECT_TIMEOUT_MS = 5000;
 
+/** The URL as it may be shown: a user name, password or token in it replaced by `***`. */
+function shownUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/)?[^/@]*@/i, (_, scheme: string | undefined) => `${scheme ?? ""}***@`);
+}
+
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -53,7 +59,8 @@ function messageOf(e: unknown): string {
 /**
  * Connect to the server at `url` (`nats://host:port`, or `host:port`) under the client `name`,
  * giving up after 5 seconds. The connection reconnects by itself when the server goes away later.
- * Throws `NatsSetupError` `NATS_UNREACHABLE` (saying the URL) when no server answers there.
+ * Throws `NatsSetupError` `NATS_UNREACHABLE` (saying the URL, without any credentials in it) when
+ * no server answers there.
  */
 export async function connectNats(url: string, name: string): Promise<NatsConnection> {
   const { connect } = await transportModule();
@@ -62,12 +69,15 @@ export async function connectNats(url: string, name: string): Promise<NatsConnec
   } catch (e) {
     throw new NatsSetupError(
       NatsSetupErrorCodes.UNREACHABLE,
-      `no NATS server answered at ${url} (${messageOf(e)}): start one with JetStream on ` +
+      `no NATS server answered at ${shownUrl(url)} (${messageOf(e)}): start one with JetStream on ` +
         "(nats-server -js -sd DIR -a 127.0.0.1) or give the address of a running one",
       { cause: e },
     );
   }
 }
+
+/** The server's error code for a new stream whose subjects overlap an existing stream's. */
+const STREAM_SUBJECT_OVERLAP = 10065;
 
 type JetStreamModule = typeof import("@nats-io/jetstream");
 
@@ -180,11 +190,22 @@ export async function ensureEventsStream(
         `stream ${layout.stream} does not exist on ${nc.getServer()}: publish events to create it`,
       );
     }
-    await jsm.streams.add({
-      name: layout.stream,
-      subjects: [subjects],
-      storage: js.StorageType.File,
-    });
+    try {
+      await jsm.streams.add({
+        name: layout.stream,
+        subjects: [subjects],
+        storage: js.StorageType.File,
+      });
+    } catch (e) {
+      if (!(e instanceof js.JetStreamApiError && e.code === STREAM_SUBJECT_OVERLAP)) throw e;
+      const owner = await jsm.streams.find(`${layout.subject}.0._`).catch(() => undefined);
+      throw new NatsSetupError(
+        NatsSetupErrorCodes.LAYOUT_MISMATCH,
+        `stream ${layout.stream} cannot be created with subjects ${subjects}: they overlap those of ` +
+          `${owner ? `stream ${owner}` : "another stream"}; choose another subject prefix, or use that stream`,
+        { cause: e },
+      );
+    }
     created = true;
   }
   const { Kvm } = await kvModule();

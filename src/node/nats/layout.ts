@@ -127,11 +127,36 @@ export function keyToken(event: unknown, keyFields: readonly string[]): string {
   return "_";
 }
 
+/** Where an event goes: its key token, its partition, and the subject made of them. */
+export interface EventRoute {
+  readonly token: string;
+  readonly partition: number;
+  /** `${subject}.${partition}.${token}` */
+  readonly subject: string;
+}
+
+/** The key token, partition and subject of an event under `layout`. */
+export function eventRoute(layout: EventsLayout, event: unknown): EventRoute {
+  const token = keyToken(event, layout.keyFields);
+  const partition = partitionOf(token, layout.partitions);
+  return { token, partition, subject: `${layout.subject}.${partition}.${token}` };
+}
+
 /** The subject an event is published to: `${subject}.${partition}.${token}`. */
 export function eventSubject(layout: EventsLayout, event: unknown): string {
-  const token = keyToken(event, layout.keyFields);
-  return `${layout.subject}.${partitionOf(token, layout.partitions)}.${token}`;
+  return eventRoute(layout, event).subject;
 }
+
+/**
+ * The message header that carries the index a document came from (a search hit's or `_bulk`
+ * action's `_index`), when it came in such an envelope: the message body is the document only.
+ * The value is the JSON text of the string (`"logs-a"`, quotes included), so that any text,
+ * line breaks too, fits in a header; read it back with `JSON.parse`.
+ */
+export const INDEX_HEADER = "Mini-Eql-Index";
+
+/** The message header that carries a document's `_id` from its envelope, as JSON text (see `INDEX_HEADER`). */
+export const ID_HEADER = "Mini-Eql-Id";
 
 /** The filter subject of partition k: `${subject}.${k}.*`. */
 export function partitionFilter(layout: EventsLayout, k: number): string {
