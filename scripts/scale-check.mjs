@@ -52,6 +52,7 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 const node = await import(pathToFileURL(join(root, "dist/node/index.js")).href);
+const { ruleFromObject } = await import(pathToFileURL(join(root, "dist/index.js")).href);
 const { jetstream, jetstreamManager } = await import("@nats-io/jetstream");
 
 const work =
@@ -76,7 +77,7 @@ if (existsSync(corpusPath)) {
   loaded = rows.map(({ path: _p, kind: _k, ...row }) => {
     const object = { ...row, type: "eql", language: "eql", description: row.name };
     return {
-      ...node.ruleFromObject(object),
+      ...ruleFromObject(object),
       write: (dir) => writeFileSync(join(dir, `${row.rule_id}.json`), JSON.stringify(object)),
     };
   });
@@ -110,9 +111,11 @@ writeFileSync(eventsFile, `${events.map((e) => JSON.stringify(e)).join("\n")}\n`
 say(`events: ${events.length} over ${HOSTS} hosts in ${eventsFile}`);
 
 // ---------- one process ----------
+// max_signals caps each run of a rule within one process: a partitioned deployment caps it per
+// partition, so both sides run without the cap here (see the README's "Scale out").
 const one = spawnSync(
   process.execPath,
-  [cli, "run", "--rules", rulesDir, "--workers", "1", "--quiet", eventsFile],
+  [cli, "run", "--rules", rulesDir, "--workers", "1", "--max-signals", "0", "--quiet", eventsFile],
   {
     maxBuffer: 1 << 30,
     encoding: "utf8",
@@ -161,6 +164,8 @@ try {
       "--idle-advance",
       "1000",
       "--metrics",
+      "0",
+      "--max-signals",
       "0",
     ];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
@@ -279,6 +284,11 @@ try {
   for (const [w, proc] of workers.entries()) {
     const lines = proc.log.split("\n").filter((l) => /^partition \d+: \d+ events/.test(l));
     for (const l of lines) say(`worker ${w}: ${l}`);
+  }
+  if (keepAt >= 0) {
+    writeFileSync(join(work, "alerts-one-process.ndjson"), `${[...expected.values()].join("\n")}\n`);
+    writeFileSync(join(work, "alerts-stream.ndjson"), `${[...got.values()].join("\n")}\n`);
+    say(`kept in ${work}: rules/, events.ndjson, alerts-one-process.ndjson, alerts-stream.ndjson`);
   }
   const identical = lost === 0 && extra === 0 && differ === 0 && duplicated === 0;
   console.log(

@@ -19,6 +19,7 @@ import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-i
 import type { KV } from "@nats-io/kv";
 import type { Expr, Field } from "../../ast/nodes.js";
 import type { AlertDocument } from "../../rules/alert.js";
+import { setDocumentMeta } from "../../rules/envelope.js";
 import { type CompiledRuleSet, compileRules, type RuleSetOptions } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
 import { CheckpointStore, checkpointKey } from "./checkpoint.js";
@@ -30,7 +31,7 @@ import {
   NatsSetupErrorCodes,
   readLayout,
 } from "./connection.js";
-import { type EventsLayout, partitionFilter } from "./layout.js";
+import { type EventsLayout, ID_HEADER, INDEX_HEADER, partitionFilter } from "./layout.js";
 import { Lease, LeaseLostError } from "./lease.js";
 import { jetStreamModule, kvModule } from "./modules.js";
 
@@ -327,6 +328,17 @@ async function fetchBatch(
   return messages;
 }
 
+/** A header's JSON text as a string, or undefined when absent or not a JSON string. */
+function headerJson(text: string): string | undefined {
+  if (text === "") return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "string" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The consumer no longer exists (JetStream API error 10014). */
 function isConsumerGone(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: unknown }).code === 10014;
@@ -519,6 +531,19 @@ class Partition {
         `not a JSON object (${Array.isArray(event) ? "an array" : event === null ? "null" : typeof event})`,
       );
       return;
+    }
+    // A search hit's or _bulk action's _index and _id came in headers (see publish): the rules see the
+    // document with them, as `run` does, so index patterns and alert ids agree.
+    const headers = m.headers;
+    if (headers !== undefined) {
+      const index = headerJson(headers.get(INDEX_HEADER));
+      const id = headerJson(headers.get(ID_HEADER));
+      if (index !== undefined || id !== undefined) {
+        setDocumentMeta(event, {
+          ...(index === undefined ? {} : { index }),
+          ...(id === undefined ? {} : { id }),
+        });
+      }
     }
     this.stats.events++;
     this.eventsSinceCheckpoint++;
