@@ -62,12 +62,25 @@ export async function startNatsServer(options = {}) {
   const launch = async () => {
     output = "";
     child = spawn(BINARY, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const started = new Promise((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", (e) =>
+        reject(
+          e.code === "ENOENT"
+            ? new Error(
+                `${BINARY} not found: install nats-server (Debian package nats-server) or set NATS_SERVER`,
+              )
+            : e,
+        ),
+      );
+    });
     child.stdout.on("data", (b) => {
       output += b.toString("utf8");
     });
     child.stderr.on("data", (b) => {
       output += b.toString("utf8");
     });
+    await started;
     await waitUntilAccepting(port, child, () => output);
   };
   const kill = async () => {
