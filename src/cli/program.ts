@@ -255,6 +255,11 @@ export function buildProgram(
       "with --nats: this worker's name (default <host>-<partitions>); the same name started again takes its partitions over at once",
     )
     .option(
+      "--batch <n>",
+      "with --nats: events fetched per request and partition (default 256); at most 4 batches are unacknowledged",
+      positiveInt,
+    )
+    .option(
       "--metrics <[host:]port>",
       "with --nats: serve Prometheus metrics at http://HOST:PORT/metrics (host default 127.0.0.1)",
     )

@@ -28,6 +28,7 @@ export interface NatsRunOptions {
   lease?: number;
   workerName?: string;
   metrics?: string;
+  batch?: number;
   print?: boolean;
   quiet?: boolean;
   space: string;
@@ -172,6 +173,7 @@ export async function runOnNats(
       ...(opts.checkpointInterval === undefined ? {} : { checkpointIntervalMs: opts.checkpointInterval }),
       ...(opts.idleAdvance === undefined ? {} : { idleAdvanceMs: opts.idleAdvance }),
       ...(opts.lease === undefined ? {} : { leaseMs: opts.lease }),
+      ...(opts.batch === undefined ? {} : { batch: opts.batch }),
       ...(opts.workerName === undefined ? {} : { worker: opts.workerName }),
       signal: stop.signal,
       log,

@@ -100,6 +100,7 @@ export interface RunOptions {
   lease?: number;
   workerName?: string;
   metrics?: string;
+  batch?: number;
   print?: boolean;
 }
 
@@ -250,6 +251,7 @@ function natsOnly(opts: RunOptions): string | undefined {
     [opts.lease, "--lease"],
     [opts.workerName, "--worker-name"],
     [opts.metrics, "--metrics"],
+    [opts.batch, "--batch"],
     [opts.print, "--print"],
   ];
   return given.find(([v]) => v !== undefined)?.[1];
