@@ -2,7 +2,7 @@
 /**
  * The scale-out check, end to end with real processes: start nats-server (JetStream, 127.0.0.1, a
  * temporary directory), publish a generated stream with `mini-eql publish` over 6 partitions, run 3
- * workers (`mini-eql run --nats ... --partition K,K+3/6`), kill one with SIGKILL once about 40% of the
+ * workers (`mini-eql run --nats ... --partition K,K+3/6`, the first with --whole-stream), kill one with SIGKILL once about 40% of the
  * events are evaluated and start it again, wait until every partition is caught up, then compare every
  * alert in the alerts stream with `mini-eql run` of the same rules over the same events in one process.
  *
@@ -10,8 +10,9 @@
  *                                               [--workers N (3)] [--partitions N (6)] [--keep DIR]
  *
  * Rules: Elastic's corpus ($MINI_EQL_CORPUS or ../shared/corpus/detection-rules-eql.jsonl) when it is
- * there, else the rules/ folder of this repository; of them, those a partitioned deployment answers as
- * one process does: event rules and sequences joined by host.id (the partition key). Events: the
+ * there, else the rules/ folder of this repository, all but samples (they alert only when input
+ * ends); the first worker also consumes the whole stream (--whole-stream) for the rules a partition
+ * cannot answer alone (sequences not joined by host.id, the partition key). Events: the
  * corpus-shaped generator of bench/corpus-events.mjs over many hosts, its sequences' stages in bursts
  * that the kill falls in the middle of. Prints progress on stderr and, last, exactly one line:
  *
@@ -89,12 +90,14 @@ if (existsSync(corpusPath)) {
   }));
   say(`rules: ${loaded.length} from rules/ (no corpus at ${corpusPath})`);
 }
-const crossing = new Set(node.crossPartitionRules(loaded, "host.id"));
-const kept = loaded.filter((r) => !crossing.has(r) && r.compiled.statement.query.kind !== "sample");
+// Every rule but samples (which alert only when input ends, and a stream does not end). Those a
+// partition cannot answer alone run in the first worker over the whole stream (--whole-stream).
+const kept = loaded.filter((r) => r.compiled.statement.query.kind !== "sample");
 for (const r of kept) r.write(rulesDir);
+const whole = node.crossPartitionRules(kept, "host.id").length;
 say(
-  `rules kept: ${kept.length} (${kept.filter((r) => r.compiled.statement.query.kind === "sequence").length} sequences joined by host.id); ` +
-    `left out: ${crossing.size} not joined by host.id, ${loaded.filter((r) => r.compiled.statement.query.kind === "sample").length} samples`,
+  `rules kept: ${kept.length}, of them ${kept.filter((r) => r.compiled.statement.query.kind === "sequence").length} sequences; ` +
+    `${whole} run over the whole stream (not joined by host.id, or with head/tail); left out: ${loaded.length - kept.length} samples`,
 );
 
 // ---------- events ----------
@@ -167,6 +170,7 @@ try {
       "0",
       "--max-signals",
       "0",
+      ...(w === 0 ? ["--whole-stream"] : []),
     ];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
     const proc = { child, port: null, log: "" };
@@ -282,7 +286,7 @@ try {
       `recovery: the restarted worker evaluated again ${recovered === null ? "?" : `${Math.round(recovered)} ms`} after the kill`,
   );
   for (const [w, proc] of workers.entries()) {
-    const lines = proc.log.split("\n").filter((l) => /^partition \d+: \d+ events/.test(l));
+    const lines = proc.log.split("\n").filter((l) => /^partition (\d+|all): \d+ events/.test(l));
     for (const l of lines) say(`worker ${w}: ${l}`);
   }
   if (keepAt >= 0) {

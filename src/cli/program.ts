@@ -255,6 +255,11 @@ export function buildProgram(
       "with --nats: this worker's name (default <host>-<partitions>); the same name started again takes its partitions over at once",
     )
     .option(
+      "--whole-stream",
+      "with --nats: also consume the whole stream, in order, for the rules a partition cannot answer alone " +
+        "(sequences not joined by the partition key, head/tail pipes); one worker of a deployment takes it",
+    )
+    .option(
       "--batch <n>",
       "with --nats: events fetched per request and partition (default 256); at most 4 batches are unacknowledged",
       positiveInt,

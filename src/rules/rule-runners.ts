@@ -88,6 +88,12 @@ export interface Runner {
    * of the matches found since the last call.
    */
   due(clock: number, seen: Set<string>): AlertDocument[];
+  /**
+   * Time `time` has passed without an event (scheduled runs, moved by `advanceTo`): a sequence
+   * releases what only the passing of time settles (a trailing missing stage whose maxspan is over),
+   * to be alerted in the runs that follow. Absent where time alone settles nothing.
+   */
+  pass?(time: number): void;
   /** End of input: every remaining alert. */
   finish(seen: Set<string>): AlertDocument[];
   /** The runner's state as JSON-safe data, events referred to through `table`. */
@@ -567,6 +573,14 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
       }
     },
     nextDue: nextRun,
+    pass(time) {
+      try {
+        take(stream.advanceTo(time));
+      } catch (err) {
+        if (!(err instanceof EqlDataError)) throw err;
+        report.skipped++;
+      }
+    },
     due(clock, seen) {
       const out: AlertDocument[] = [];
       if (streaming) {

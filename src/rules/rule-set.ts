@@ -859,6 +859,13 @@ class RuleSetImpl implements CompiledRuleSet {
     if (!this.scheduled || !Number.isFinite(time)) return [];
     // The caller's own clock (a timer at the wall clock) is trusted: no jump guard.
     if (time > this.clock.newest) this.clock.newest = time;
+    // Time has passed for the sequences too: what it settles goes into their runs.
+    this.entries.forEach((entry, i) => {
+      const runner = entry.runner;
+      if (runner?.pass === undefined) return;
+      runner.pass(time);
+      if (!this.queued[i]) this.enqueue(i, runner);
+    });
     return this.finishRuns();
   }
 

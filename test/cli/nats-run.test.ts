@@ -59,7 +59,7 @@ beforeAll(async () => {
     join(rules, "byname.toml"),
     testRuleToml(
       "byname",
-      "sequence by process.name [process where true] [process where true]",
+      'sequence by process.name with maxspan=5s [process where host.id == "h1"] [process where host.id == "h3"]',
       "",
       schedule,
     ),
@@ -146,16 +146,13 @@ async function streamCount(stream: string): Promise<number> {
   }
 }
 
-/** The alerts of one process over the events (the rules that partitions can answer alike). */
-async function oneProcess(): Promise<Map<string, string>> {
+/** The alerts of one process over the events (of the rules given; all when none is). */
+async function oneProcess(ids: readonly string[] = ["a", "seq"]): Promise<Map<string, string>> {
   const run = await cli([
     "run",
     "--rules",
     rules,
-    "--rule-id",
-    "a",
-    "--rule-id",
-    "seq",
+    ...ids.flatMap((id) => ["--rule-id", id]),
     "--workers",
     "1",
     events,
@@ -260,6 +257,41 @@ describe("run --nats", { timeout: 120_000 }, () => {
     expect(new Map([...byId].sort())).toEqual(new Map([...expected].sort()));
   });
 
+  it("with --whole-stream, runs the rules a partition cannot answer alone over the whole stream: one process's alerts", async () => {
+    const { stream, alerts } = await published(2);
+    const expected = await oneProcess([]);
+    const common = [
+      "--stream",
+      stream,
+      "--alerts-stream",
+      alerts,
+      "--alerts-subject",
+      alerts.toLowerCase(),
+      "--idle-advance",
+      "300",
+    ];
+    const whole = worker([...common, "--partition", "0/2", "--whole-stream"]);
+    const other = worker([...common, "--partition", "1/2"]);
+    await until(
+      async () => (await streamCount(alerts)) === expected.size,
+      60_000,
+      () => whole.stderr + other.stderr,
+    );
+    expect([...expected.values()].some((a) => a.includes('"kibana.alert.rule.rule_id":"byname"'))).toBe(true);
+    whole.child.kill("SIGTERM");
+    other.child.kill("SIGTERM");
+    expect(await whole.exited).toBe(0);
+    expect(await other.exited).toBe(0);
+    expect(whole.stderr).toContain("worker: consuming partition 0 of 2 and the whole stream from");
+    expect(whole.stderr).toContain(
+      "1 rule not joined by host.id (the partition key) or with head/tail pipes runs here over the whole stream",
+    );
+    expect(whole.stderr).toMatch(/partition all: checkpointed at stream sequence 3000 and released/);
+    const { byId, messages } = await streamAlerts(alerts);
+    expect(messages).toBe(expected.size);
+    expect(new Map([...byId].sort())).toEqual(new Map([...expected].sort()));
+  });
+
   it("names the rules a partition cannot answer alone, and refuses a partition another worker owns", async () => {
     const { stream } = await published(2);
     const first = worker(["--stream", stream, "--partition", "0/2", "--worker-name", "one"]);
@@ -269,7 +301,7 @@ describe("run --nats", { timeout: 120_000 }, () => {
       () => first.stderr,
     );
     expect(first.stderr).toContain(
-      "rule Rule byname [byname]: its sequence is not joined by host.id, the partition key",
+      "1 rule not joined by host.id (the partition key) or with head/tail pipes runs only in the worker that consumes the whole stream (--whole-stream)",
     );
     const second = await cli([
       "run",

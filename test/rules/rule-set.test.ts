@@ -153,6 +153,23 @@ describe("scheduled runs following event time", () => {
     expect(set.stats().clock).toBe(at("10:05:01"));
   });
 
+  it("advanceTo lets time settle a trailing missing stage, as end() does, in the run that follows", () => {
+    const query =
+      'sequence with maxspan=2m [process where process.name == "a"] ![process where process.name == "b"]';
+    const timed = compileRules([rule(query)], { wallClock: fixedWall });
+    timed.push(proc("10:01:00", "a"));
+    // Only an event of the query moved the sequence's time before: the candidate waited for end().
+    expect(timed.advanceTo(at("10:02:30"))).toEqual([]);
+    const alerts = timed.advanceTo(at("10:05:01"));
+    expect(when(alerts).filter((t) => t !== undefined)).toContain("2026-05-04T10:01:00Z");
+    expect(new Set(runTimes(alerts))).toEqual(new Set(["2026-05-04T10:05:00.000Z"]));
+    expect(timed.end()).toEqual([]);
+    // Ended instead, the same alerts.
+    const ended = compileRules([rule(query)], { wallClock: fixedWall });
+    ended.push(proc("10:01:00", "a"));
+    expect(ended.end()).toEqual(alerts);
+  });
+
   it("pushing one by one and in a batch give the same alerts", () => {
     const events = ["10:01:00", "10:03:00", "10:07:00", "10:12:00"].map((t, i) =>
       proc(t, i % 2 ? "curl" : "bash"),

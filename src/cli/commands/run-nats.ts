@@ -29,6 +29,7 @@ export interface NatsRunOptions {
   workerName?: string;
   metrics?: string;
   batch?: number;
+  wholeStream?: boolean;
   print?: boolean;
   quiet?: boolean;
   space: string;
@@ -57,7 +58,9 @@ export function parsePartitions(specs: readonly string[]): { partitions: number[
     }
   }
   if (of === undefined)
-    throw new UsageError("--nats needs --partition K/N (which partitions this worker consumes)");
+    throw new UsageError(
+      "--nats needs --partition K/N (which partitions this worker consumes) or --whole-stream",
+    );
   return { partitions, of };
 }
 
@@ -120,7 +123,10 @@ export async function runOnNats(
   opts: NatsRunOptions,
   ctx: CliContext,
 ): Promise<number> {
-  const { partitions, of } = parsePartitions(opts.partition ?? []);
+  const { partitions, of } =
+    opts.wholeStream && (opts.partition ?? []).length === 0
+      ? { partitions: [], of: undefined }
+      : parsePartitions(opts.partition ?? []);
   const listen = opts.metrics === undefined ? undefined : parseListen(opts.metrics);
   if (opts.print && ctx.stdout === process.stdout) exitOnBrokenPipe();
   const out = new Output(ctx.stdout);
@@ -154,7 +160,8 @@ export async function runOnNats(
       url: opts.nats,
       ...(opts.stream === undefined ? {} : { stream: opts.stream }),
       partitions,
-      of,
+      ...(of === undefined ? {} : { of }),
+      ...(opts.wholeStream ? { wholeStream: true } : {}),
       rules,
       ruleSet: {
         spaceId: opts.space,
@@ -190,10 +197,13 @@ export async function runOnNats(
           }
         : {}),
     });
-    log(
-      `worker: consuming partition${partitions.length > 1 ? "s" : ""} ${partitions.join(", ")} of ${of}` +
-        ` from ${opts.nats}; SIGTERM checkpoints and stops`,
-    );
+    const shares = [
+      ...(partitions.length > 0
+        ? [`partition${partitions.length > 1 ? "s" : ""} ${partitions.join(", ")} of ${of}`]
+        : []),
+      ...(opts.wholeStream ? ["the whole stream"] : []),
+    ];
+    log(`worker: consuming ${shares.join(" and ")} from ${opts.nats}; SIGTERM checkpoints and stops`);
     if (listen) {
       server = createServer((req, res) => {
         if (req.url === "/metrics") {

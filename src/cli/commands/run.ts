@@ -101,6 +101,7 @@ export interface RunOptions {
   workerName?: string;
   metrics?: string;
   batch?: number;
+  wholeStream?: boolean;
   print?: boolean;
 }
 
@@ -252,6 +253,7 @@ function natsOnly(opts: RunOptions): string | undefined {
     [opts.workerName, "--worker-name"],
     [opts.metrics, "--metrics"],
     [opts.batch, "--batch"],
+    [opts.wholeStream, "--whole-stream"],
     [opts.print, "--print"],
   ];
   return given.find(([v]) => v !== undefined)?.[1];

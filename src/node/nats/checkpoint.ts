@@ -13,6 +13,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { KV } from "@nats-io/kv";
 import type { RuleSetSnapshot } from "../../rules/rule-set-snapshot.js";
+import type { PartitionId } from "./lease.js";
 
 /** What a checkpoint holds. */
 export interface Checkpoint {
@@ -36,7 +37,7 @@ interface Manifest {
 const CHUNK_BYTES = 512 * 1024;
 
 /** The manifest key of a partition's checkpoint. */
-export function checkpointKey(stream: string, partition: number): string {
+export function checkpointKey(stream: string, partition: PartitionId): string {
   return `checkpoint.${stream}.${partition}`;
 }
 

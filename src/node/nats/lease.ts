@@ -7,6 +7,12 @@
  */
 import type { KV } from "@nats-io/kv";
 
+/**
+ * A partition of the events stream by number, or `"all"`: the whole stream, for the rules whose
+ * sequences are not joined by the partition key (see `crossPartitionRules`).
+ */
+export type PartitionId = number | "all";
+
 /** Who holds a partition. */
 export interface Owner {
   readonly worker: string;
@@ -20,7 +26,7 @@ export interface Owner {
 export class PartitionOwnedError extends Error {
   readonly code = "NATS_PARTITION_OWNED";
   constructor(
-    readonly partition: number,
+    readonly partition: PartitionId,
     readonly owner: Owner,
   ) {
     super(
@@ -34,13 +40,13 @@ export class PartitionOwnedError extends Error {
 /** The lease was taken by another worker while this one held it (it was too slow to renew). */
 export class LeaseLostError extends Error {
   readonly code = "NATS_LEASE_LOST";
-  constructor(readonly partition: number) {
+  constructor(readonly partition: PartitionId) {
     super(`partition ${partition}: another worker took the partition over; this worker stops consuming it`);
     this.name = "LeaseLostError";
   }
 }
 
-export function ownerKey(stream: string, partition: number): string {
+export function ownerKey(stream: string, partition: PartitionId): string {
   return `owner.${stream}.${partition}`;
 }
 
@@ -49,7 +55,7 @@ export class Lease {
   private constructor(
     private readonly kv: KV,
     private readonly key: string,
-    private readonly partition: number,
+    private readonly partition: PartitionId,
     private readonly me: Omit<Owner, "renewed">,
     private revision: number,
   ) {}
@@ -62,7 +68,7 @@ export class Lease {
   static async acquire(
     kv: KV,
     stream: string,
-    partition: number,
+    partition: PartitionId,
     me: Omit<Owner, "renewed">,
     options: { leaseMs: number; now?: () => number },
   ): Promise<Lease> {

@@ -32,7 +32,7 @@ import {
   readLayout,
 } from "./connection.js";
 import { type EventsLayout, ID_HEADER, INDEX_HEADER, partitionFilter } from "./layout.js";
-import { Lease, LeaseLostError } from "./lease.js";
+import { Lease, LeaseLostError, type PartitionId } from "./lease.js";
 import { jetStreamModule, kvModule } from "./modules.js";
 
 /** Where alerts go. */
@@ -54,8 +54,13 @@ export interface PartitionWorkerOptions {
   readonly url: string;
   /** The events stream (default `MINI_EQL_EVENTS`); its layout is read from the server. */
   readonly stream?: string;
-  /** The partitions to consume (each below the layout's partition count). */
+  /** The partitions to consume (each below the layout's partition count); their rules are those `crossPartitionRules` does not name. */
   readonly partitions: readonly number[];
+  /**
+   * Also consume the whole stream, in stream order, for the rules `crossPartitionRules` names (share
+   * `"all"`, owned like a partition: one worker of a deployment takes it).
+   */
+  readonly wholeStream?: boolean;
   /** The partition count the caller expects; a different recorded layout is `NATS_LAYOUT_MISMATCH`. */
   readonly of?: number;
   readonly rules: readonly LoadedRule[];
@@ -81,10 +86,10 @@ export interface PartitionWorkerOptions {
   /** Stops the worker: the batch in hand is finished, alerts published, events acknowledged, and every partition checkpointed. */
   readonly signal?: AbortSignal;
   /** Called with each partition's alerts after they are published, but for those the server already had (published before a restart). */
-  readonly onAlerts?: (alerts: readonly AlertDocument[], partition: number) => void | Promise<void>;
+  readonly onAlerts?: (alerts: readonly AlertDocument[], partition: PartitionId) => void | Promise<void>;
   /** Called for a message whose body is not a JSON object (it is acknowledged, counted, and skipped). */
   readonly onRejected?: (rejected: {
-    partition: number;
+    partition: PartitionId;
     seq: number;
     subject: string;
     reason: string;
@@ -95,7 +100,7 @@ export interface PartitionWorkerOptions {
 
 /** What one partition did. */
 export interface PartitionStats {
-  readonly partition: number;
+  readonly partition: PartitionId;
   /** Events evaluated since the worker started (events evaluated again after a restore included). */
   events: number;
   /** Messages that were not JSON objects. */
@@ -141,14 +146,16 @@ const DEFAULTS = {
 };
 
 /**
- * The rules whose sequences or samples are not joined by `keyField` (the partition key): events of one
- * of their joins can lie in different partitions, so a worker may miss matches one process finds.
- * A join is by the key when the query's `by` reads it, or every term's own `by` reads it at one place.
+ * The rules a partition cannot answer alone, which need the whole stream: sequences and samples not
+ * joined by `keyField` (the partition key), whose joined events can lie in different partitions, and
+ * rules with `| head`/`| tail` pipes, which count events across all keys. A join is by the key when the
+ * query's `by` reads it, or every term's own `by` reads it at one place.
  */
 export function crossPartitionRules(rules: readonly LoadedRule[], keyField: string): LoadedRule[] {
   const reads = (e: Expr | undefined) => e?.kind === "field" && (e as Field).name === keyField;
   return rules.filter((r) => {
-    const q = r.compiled.statement.query;
+    const { query: q, pipes } = r.compiled.statement;
+    if (pipes.length > 0) return true;
     if (q.kind === "event") return false;
     if (q.by.some(reads)) return false;
     const terms = q.kind === "sequence" && q.until ? [...q.terms, q.until] : q.terms;
@@ -168,7 +175,7 @@ function token(text: string): string {
 }
 
 /** The durable consumer of a partition. */
-export function consumerName(stream: string, partition: number): string {
+export function consumerName(stream: string, partition: PartitionId): string {
   return `mini-eql-${stream}-${partition}`;
 }
 
@@ -208,15 +215,6 @@ export async function runPartitionWorker(options: PartitionWorkerOptions): Promi
       alertsSubject,
       options.alerts?.duplicateWindowMs ?? DEFAULTS.duplicateWindowMs,
     );
-    const keyField = layout.keyFields[0];
-    if (keyField !== undefined) {
-      for (const r of crossPartitionRules(options.rules, keyField)) {
-        options.log?.(
-          `rule ${r.rule.name} [${r.rule.rule_id}]: its ${r.compiled.statement.query.kind} is not joined by ${keyField}, ` +
-            "the partition key: events it joins can be in different partitions, so it can miss matches one process finds",
-        );
-      }
-    }
     for (const r of options.rules) {
       if (r.compiled.statement.query.kind === "sample") {
         options.log?.(
@@ -224,12 +222,28 @@ export async function runPartitionWorker(options: PartitionWorkerOptions): Promi
         );
       }
     }
+    // The rules a partition cannot answer alone run over the whole stream, in the worker that owns
+    // the share "all"; the partitions run the others.
+    const keyField = layout.keyFields[0] ?? "host.id";
+    const whole = new Set(crossPartitionRules(options.rules, keyField));
+    const partitioned = options.rules.filter((r) => !whole.has(r));
+    if (whole.size > 0) {
+      const one = whole.size === 1;
+      options.log?.(
+        `${whole.size} rule${one ? "" : "s"} not joined by ${keyField} (the partition key) or with head/tail pipes ` +
+          (options.wholeStream
+            ? `${one ? "runs" : "run"} here over the whole stream, in stream order`
+            : `${one ? "runs" : "run"} only in the worker that consumes the whole stream (--whole-stream)`),
+      );
+    }
     const worker =
-      options.worker ?? `${hostname()}-${[...options.partitions].sort((a, b) => a - b).join("+")}`;
+      options.worker ??
+      `${hostname()}-${[...options.partitions].sort((a, b) => a - b).join("+")}${options.wholeStream ? "+all" : ""}`;
     const shared: Shared = { options, layout, js, jsm, kv, worker, alertsSubject };
     const parts: Partition[] = [];
     try {
-      for (const k of options.partitions) parts.push(await Partition.start(shared, k));
+      for (const k of options.partitions) parts.push(await Partition.start(shared, k, partitioned));
+      if (options.wholeStream && whole.size > 0) parts.push(await Partition.start(shared, "all", [...whole]));
     } catch (e) {
       for (const p of parts) await p.stop(false);
       throw e;
@@ -287,7 +301,7 @@ async function ensureAlertsStream(
  * (Re)create partition `k`'s durable pull consumer so that it delivers the partition's events after
  * stream sequence `after`, whatever a previous owner acknowledged past it.
  */
-async function createConsumer(shared: Shared, k: number, after: number): Promise<void> {
+async function createConsumer(shared: Shared, k: PartitionId, after: number): Promise<void> {
   const { layout, jsm, options } = shared;
   const name = consumerName(layout.stream, k);
   try {
@@ -299,7 +313,7 @@ async function createConsumer(shared: Shared, k: number, after: number): Promise
   const batch = options.batch ?? DEFAULTS.batch;
   await jsm.consumers.add(layout.stream, {
     durable_name: name,
-    filter_subject: partitionFilter(layout, k),
+    filter_subject: k === "all" ? `${layout.subject}.>` : partitionFilter(layout, k),
     ack_policy: AckPolicy.All,
     ack_wait: 300_000_000_000,
     max_ack_pending: batch * 4,
@@ -355,7 +369,7 @@ class Partition {
 
   private constructor(
     private readonly shared: Shared,
-    private readonly k: number,
+    private readonly k: PartitionId,
     private readonly lease: Lease,
     private readonly set: CompiledRuleSet,
     private readonly store: CheckpointStore,
@@ -378,7 +392,7 @@ class Partition {
     };
   }
 
-  static async start(shared: Shared, k: number): Promise<Partition> {
+  static async start(shared: Shared, k: PartitionId, rules: readonly LoadedRule[]): Promise<Partition> {
     const { options, layout, kv, jsm, worker } = shared;
     const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     const lease = await Lease.acquire(
@@ -389,7 +403,7 @@ class Partition {
       { leaseMs },
     );
     try {
-      const set = compileRules(options.rules, { ...options.ruleSet });
+      const set = compileRules(rules, { ...options.ruleSet });
       const store = new CheckpointStore(kv, checkpointKey(layout.stream, k));
       const checkpoint = await store.load();
       if (checkpoint) set.restore(checkpoint.snapshot);
