@@ -195,6 +195,49 @@ describe("partition workers", { timeout: 60_000 }, () => {
     }
   });
 
+  it("keep going through a restart of the server, with the answers of one rule set", async () => {
+    const nc = await connectNats(server.url, "test", { reconnectForever: true });
+    try {
+      const { layout, alerts } = await setup(nc, 2);
+      const all = events(2000);
+      await publish(nc, layout, all);
+      const expected = oneProcess(all);
+      const logs: string[] = [];
+      const run = start(layout, alerts, [0, 1], {
+        batch: 20,
+        checkpointEvents: 200,
+        log: (l) => logs.push(l),
+      });
+      const w = await run.worker;
+      const jsm = await jetstreamManager(nc);
+      await until(() => total(w, (s) => s.events) > 300);
+      await server.restart();
+      let stored = 0;
+      const poll = setInterval(() => {
+        jsm.streams.info(alerts).then(
+          (i) => {
+            stored = i.state.messages;
+          },
+          () => {},
+        );
+      }, 100);
+      await until(
+        () => stored >= expected.length,
+        40_000,
+        () => JSON.stringify(w.stats()) + logs.join("\n"),
+      );
+      clearInterval(poll);
+      run.stop.abort();
+      await w.done;
+      expect(total(w, (s) => s.events)).toBe(2000);
+      // Alerts sent again after the restart (their first answer was lost) were dropped by id.
+      expect(logs.some((l) => / failed \(/.test(l))).toBe(true);
+      expect(await streamTexts(nc, alerts)).toEqual(expected);
+    } finally {
+      await nc.close();
+    }
+  });
+
   it("own a partition one at a time: another name is refused, the same name takes it over", async () => {
     const nc = await connectNats(server.url, "test");
     try {

@@ -58,14 +58,39 @@ function messageOf(e: unknown): string {
 
 /**
  * Connect to the server at `url` (`nats://host:port`, or `host:port`) under the client `name`,
- * giving up after 5 seconds. The connection reconnects by itself when the server goes away later.
+ * giving up after 5 seconds. The connection reconnects by itself when the server goes away later
+ * (with `reconnectForever`, without end, with a growing pause between tries).
  * Throws `NatsSetupError` `NATS_UNREACHABLE` (saying the URL, without any credentials in it) when
  * no server answers there.
  */
-export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+export async function connectNats(
+  url: string,
+  name: string,
+  options: { reconnectForever?: boolean } = {},
+): Promise<NatsConnection> {
   const { connect } = await transportModule();
   try {
-    return await connect({ servers: url, name, timeout: CONNECT_TIMEOUT_MS });
+    if (!options.reconnectForever) return await connect({ servers: url, name, timeout: CONNECT_TIMEOUT_MS });
+    // A long-lived worker: reconnect without end, waiting longer after each failed try (0.25 s
+    // doubling to 8 s, with up to a quarter more at random so that many workers do not return at
+    // once), and from 0.25 s again once connected.
+    let pause = 250;
+    const nc = await connect({
+      servers: url,
+      name,
+      timeout: CONNECT_TIMEOUT_MS,
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: false,
+      reconnectDelayHandler: () => {
+        const wait = pause * (1 + Math.random() / 4);
+        pause = Math.min(pause * 2, 8000);
+        return wait;
+      },
+    });
+    void (async () => {
+      for await (const status of nc.status()) if (status.type === "reconnect") pause = 250;
+    })();
+    return nc;
   } catch (e) {
     throw new NatsSetupError(
       NatsSetupErrorCodes.UNREACHABLE,

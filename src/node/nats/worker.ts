@@ -185,7 +185,7 @@ export function consumerName(stream: string, partition: PartitionId): string {
  */
 export async function runPartitionWorker(options: PartitionWorkerOptions): Promise<PartitionWorker> {
   const stream = options.stream ?? DEFAULTS.stream;
-  const nc = await connectNats(options.url, options.worker ?? "mini-eql worker");
+  const nc = await connectNats(options.url, options.worker ?? "mini-eql worker", { reconnectForever: true });
   try {
     const layout = await readLayout(nc, stream);
     if (options.of !== undefined && options.of !== layout.partitions) {
@@ -323,7 +323,12 @@ async function createConsumer(shared: Shared, k: PartitionId, after: number): Pr
   });
 }
 
-/** One fetch: up to `max` messages, or fewer once `expires` ms have passed (or `signal` aborts). */
+/**
+ * One fetch: up to `max` messages, or fewer once `expires` ms have passed (or `signal` aborts). A
+ * pull request can be lost with the connection (the server restarted); the client then waits for an
+ * answer that never comes, so the fetch is also given up a few seconds after it should have ended,
+ * and fails, to be tried again.
+ */
 async function fetchBatch(
   consumer: Consumer,
   max: number,
@@ -332,13 +337,20 @@ async function fetchBatch(
 ): Promise<JsMsg[]> {
   const messages: JsMsg[] = [];
   const fetched = await consumer.fetch({ max_messages: max, expires });
-  const abort = () => fetched.stop();
-  signal?.addEventListener("abort", abort, { once: true });
+  let lost = false;
+  const stop = () => fetched.stop();
+  const guard = setTimeout(() => {
+    lost = true;
+    fetched.stop();
+  }, expires + 5000);
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     for await (const m of fetched) messages.push(m);
   } finally {
-    signal?.removeEventListener("abort", abort);
+    clearTimeout(guard);
+    signal?.removeEventListener("abort", stop);
   }
+  if (lost && messages.length === 0) throw new Error(`no answer to a fetch in ${expires + 5000} ms`);
   return messages;
 }
 
