@@ -337,21 +337,28 @@ async function fetchBatch(
 ): Promise<JsMsg[]> {
   const messages: JsMsg[] = [];
   const fetched = await consumer.fetch({ max_messages: max, expires });
-  let lost = false;
   const stop = () => fetched.stop();
-  const guard = setTimeout(() => {
-    lost = true;
-    fetched.stop();
-  }, expires + 5000);
   signal?.addEventListener("abort", stop, { once: true });
-  try {
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  const lost = new Promise<"lost">((resolve) => {
+    guard = setTimeout(() => resolve("lost"), expires + 5000);
+  });
+  const drained = (async () => {
     for await (const m of fetched) messages.push(m);
+    return "done" as const;
+  })();
+  try {
+    if ((await Promise.race([drained, lost])) === "lost") {
+      fetched.stop();
+      drained.catch(() => {});
+      // Messages already taken are kept: their sequences are after the last one evaluated.
+      if (messages.length === 0) throw new Error(`no answer to a fetch in ${expires + 5000} ms`);
+    }
   } finally {
     clearTimeout(guard);
     signal?.removeEventListener("abort", stop);
   }
-  if (lost && messages.length === 0) throw new Error(`no answer to a fetch in ${expires + 5000} ms`);
-  return messages;
+  return messages.slice();
 }
 
 /** A header's JSON text as a string, or undefined when absent or not a JSON string. */
@@ -479,9 +486,21 @@ class Partition {
           this.lastEventAt = now;
           for (const m of messages) this.evaluate(m, alerts);
           this.stats.lag = (messages[messages.length - 1] as JsMsg).info.pending;
-        } else if (idleAdvance > 0 && !advanced && now - this.lastEventAt >= idleAdvance) {
+        } else {
           this.stats.lag = (await this.retry("reading the consumer", () => consumer.info())).num_pending;
-          if (this.stats.lag === 0) {
+          if (this.stats.lag > 0) {
+            // Nothing came although events wait: the server holds deliveries whose acknowledgement
+            // it lost (a restart) until they time out. The consumer is made again after the last
+            // event evaluated, which delivers the rest at once and in order.
+            this.shared.options.log?.(
+              `partition ${this.k}: nothing delivered while ${this.stats.lag} events wait; the consumer is made again after stream sequence ${this.stats.lastSeq}`,
+            );
+            await this.retry("making the consumer again", async () => {
+              await this.lease.renew();
+              await createConsumer(this.shared, this.k, this.stats.lastSeq);
+              consumer = await js.consumers.get(layout.stream, name);
+            });
+          } else if (idleAdvance > 0 && !advanced && now - this.lastEventAt >= idleAdvance) {
             for (const a of this.set.advanceTo(now)) alerts.push(a);
             advanced = true;
           }
