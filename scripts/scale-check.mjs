@@ -7,7 +7,7 @@
  * alert in the alerts stream with `mini-eql run` of the same rules over the same events in one process.
  *
  *   npm run build && node scripts/scale-check.mjs [--events N (20000)] [--seed N (7)] [--hosts N (200)]
- *                                               [--workers N (3)] [--partitions N (6)] [--keep DIR]
+ *                                               [--workers N (3)] [--partitions N (6)] [--keep DIR] [--no-kill]
  *
  * Rules: Elastic's corpus ($MINI_EQL_CORPUS or ../shared/corpus/detection-rules-eql.jsonl) when it is
  * there, else the rules/ folder of this repository, all but samples (they alert only when input
@@ -46,6 +46,7 @@ const HOSTS = intOption(argv, "--hosts", 200);
 const WORKERS = intOption(argv, "--workers", 3);
 const PARTITIONS = intOption(argv, "--partitions", 6);
 const keepAt = argv.indexOf("--keep");
+const NO_KILL = argv.includes("--no-kill");
 const say = (line) => process.stderr.write(`scale-check: ${line}\n`);
 
 if (!existsSync(cli)) {
@@ -204,21 +205,26 @@ try {
 
   // Kill the second worker (or the only one) with SIGKILL once about 40% of the events are evaluated.
   const victim = Math.min(1, WORKERS - 1);
+  let firstEvent = null;
   for (;;) {
     const all = await Promise.all(workers.map(metrics));
     const evaluated = all.reduce((n, m) => n + (m?.events ?? 0), 0);
-    if (evaluated >= EVENTS * 0.4) break;
+    if (firstEvent === null && evaluated > 0) firstEvent = performance.now();
+    if (evaluated >= EVENTS * 0.4 || NO_KILL) break;
     if (performance.now() - t0 > 300_000) throw new Error("the workers made no progress for 5 minutes");
     await new Promise((r) => setTimeout(r, 25));
   }
-  const before = await metrics(workers[victim]);
-  workers[victim].child.kill("SIGKILL");
-  await new Promise((r) => workers[victim].child.once("exit", r));
-  const killedAt = performance.now();
-  say(
-    `killed worker ${victim} (partitions ${shares[victim].join(", ")}) with SIGKILL after ${before?.events ?? "?"} of its events; starting it again`,
-  );
-  workers[victim] = startWorker(victim);
+  let killedAt = null;
+  if (!NO_KILL) {
+    const before = await metrics(workers[victim]);
+    workers[victim].child.kill("SIGKILL");
+    await new Promise((r) => workers[victim].child.once("exit", r));
+    killedAt = performance.now();
+    say(
+      `killed worker ${victim} (partitions ${shares[victim].join(", ")}) with SIGKILL after ${before?.events ?? "?"} of its events; starting it again`,
+    );
+    workers[victim] = startWorker(victim);
+  }
 
   // Caught up: nothing pending anywhere, and the alerts stream has stopped growing for 3 s.
   const nc = await node.connectNats(server.url, "scale-check");
@@ -230,7 +236,8 @@ try {
   while (stable < 3000) {
     await new Promise((r) => setTimeout(r, 250));
     const all = await Promise.all(workers.map(metrics));
-    if (recovered === null && all[victim] !== null && all[victim].events > 0)
+    if (firstEvent === null && all.some((m) => (m?.events ?? 0) > 0)) firstEvent = performance.now();
+    if (killedAt !== null && recovered === null && all[victim] !== null && all[victim].events > 0)
       recovered = performance.now() - killedAt;
     const pending = all.every((m) => m !== null) && all.every((m) => m.lag === 0);
     let count = -1;
@@ -247,7 +254,13 @@ try {
     last = count;
     if (performance.now() - t0 > 600_000) throw new Error("the workers did not catch up in 10 minutes");
   }
-  const seconds = ((caughtUp ?? performance.now()) - t0) / 1000;
+  const end = caughtUp ?? performance.now();
+  const seconds = (end - t0) / 1000;
+  const consuming = (end - (firstEvent ?? t0)) / 1000;
+  say(
+    `throughput: ${EVENTS} events caught up ${seconds.toFixed(1)} s after the workers started (${Math.round(EVENTS / seconds)} events/s, ` +
+      `start-up${NO_KILL ? "" : ", the kill and the restart"} included); ${consuming.toFixed(1)} s from the first event evaluated (${Math.round(EVENTS / consuming)} events/s)`,
+  );
   for (const w of workers) w.child.kill("SIGTERM");
   await Promise.all(
     workers.map((w) => new Promise((r) => (w.child.exitCode !== null ? r() : w.child.once("exit", r)))),
@@ -283,7 +296,9 @@ try {
   const extra = [...got.keys()].filter((id) => !expected.has(id)).length;
   say(
     `alerts stream: ${messages} messages, ${got.size} distinct; ${extra} not in one process's, ${differ} with other content; ` +
-      `recovery: the restarted worker evaluated again ${recovered === null ? "?" : `${Math.round(recovered)} ms`} after the kill`,
+      (NO_KILL
+        ? "no worker killed (--no-kill)"
+        : `recovery: the restarted worker evaluated again ${recovered === null ? "?" : `${Math.round(recovered)} ms`} after the kill`),
   );
   for (const [w, proc] of workers.entries()) {
     const lines = proc.log.split("\n").filter((l) => /^partition (\d+|all): \d+ events/.test(l));

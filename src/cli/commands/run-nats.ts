@@ -229,7 +229,8 @@ export async function runOnNats(
       for (const s of worker.stats()) {
         log(
           `partition ${s.partition}: ${s.events} events evaluated (${s.rejected} rejected, ${s.skipped} delivered again and skipped), ` +
-            `${s.alerts} alerts published (${s.duplicates} already there), last stream sequence ${s.lastSeq}, ${s.checkpoints} checkpoints`,
+            `${s.alerts} alerts published (${s.duplicates} already there), last stream sequence ${s.lastSeq}, ` +
+            `${s.checkpoints} checkpoints (${s.checkpointMs} ms in all, the last ${(s.checkpointBytes / 1024).toFixed(1)} KiB gzipped)`,
         );
       }
       if (stoppedBy !== null) log(`stopped by ${stoppedBy}: every partition checkpointed`);
