@@ -13,6 +13,7 @@ import type { CliContext } from "../context.js";
 import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { alertWriter } from "../io/alerts.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
+import { plural } from "../report.js";
 import { outputWidth, printable } from "../term.js";
 
 /** The options of `run` that apply to a worker. */
@@ -197,11 +198,13 @@ export async function runOnNats(
           }
         : {}),
     });
+    const running = worker.stats().map((s) => s.partition);
+    const numbered = running.filter((k) => k !== "all");
     const shares = [
-      ...(partitions.length > 0
-        ? [`partition${partitions.length > 1 ? "s" : ""} ${partitions.join(", ")} of ${of}`]
+      ...(numbered.length > 0
+        ? [`partition${numbered.length > 1 ? "s" : ""} ${numbered.join(", ")} of ${of}`]
         : []),
-      ...(opts.wholeStream ? ["the whole stream"] : []),
+      ...(running.includes("all") ? ["the whole stream"] : []),
     ];
     log(`worker: consuming ${shares.join(" and ")} from ${opts.nats}; SIGTERM checkpoints and stops`);
     if (listen) {
@@ -229,8 +232,8 @@ export async function runOnNats(
       for (const s of worker.stats()) {
         log(
           `partition ${s.partition}: ${s.events} events evaluated (${s.rejected} rejected, ${s.skipped} delivered again and skipped), ` +
-            `${s.alerts} alerts published (${s.duplicates} already there), last stream sequence ${s.lastSeq}, ` +
-            `${s.checkpoints} checkpoints (${s.checkpointMs} ms in all, the last ${(s.checkpointBytes / 1024).toFixed(1)} KiB gzipped)`,
+            `${plural(s.alerts, "alert")} published (${s.duplicates} already there), last stream sequence ${s.lastSeq}, ` +
+            `${plural(s.checkpoints, "checkpoint")} (${s.checkpointMs} ms in all, the last ${(s.checkpointBytes / 1024).toFixed(1)} KiB gzipped)`,
         );
       }
       if (stoppedBy !== null) log(`stopped by ${stoppedBy}: every partition checkpointed`);

@@ -323,11 +323,15 @@ async function createConsumer(shared: Shared, k: PartitionId, after: number): Pr
   });
 }
 
+/** A fetch given up (see `fetchBatch`). */
+class FetchLostError extends Error {}
+
 /**
  * One fetch: up to `max` messages, or fewer once `expires` ms have passed (or `signal` aborts). A
  * pull request can be lost with the connection (the server restarted); the client then waits for an
- * answer that never comes, so the fetch is also given up a few seconds after it should have ended,
- * and fails, to be tried again.
+ * answer that never comes, so the fetch is given up half a minute after it should have ended, with
+ * `FetchLostError` and none of its messages: the caller makes the consumer again, since the server
+ * may still deliver to the request given up.
  */
 async function fetchBatch(
   consumer: Consumer,
@@ -341,7 +345,7 @@ async function fetchBatch(
   signal?.addEventListener("abort", stop, { once: true });
   let guard: ReturnType<typeof setTimeout> | undefined;
   const lost = new Promise<"lost">((resolve) => {
-    guard = setTimeout(() => resolve("lost"), expires + 5000);
+    guard = setTimeout(() => resolve("lost"), expires + 30_000);
   });
   const drained = (async () => {
     for await (const m of fetched) messages.push(m);
@@ -351,14 +355,13 @@ async function fetchBatch(
     if ((await Promise.race([drained, lost])) === "lost") {
       fetched.stop();
       drained.catch(() => {});
-      // Messages already taken are kept: their sequences are after the last one evaluated.
-      if (messages.length === 0) throw new Error(`no answer to a fetch in ${expires + 5000} ms`);
+      throw new FetchLostError(`no end to a fetch in ${expires + 30_000} ms`);
     }
   } finally {
     clearTimeout(guard);
     signal?.removeEventListener("abort", stop);
   }
-  return messages.slice();
+  return messages;
 }
 
 /** A header's JSON text as a string, or undefined when absent or not a JSON string. */
@@ -458,6 +461,8 @@ class Partition {
     const every = options.checkpointEvents ?? DEFAULTS.checkpointEvents;
     const name = consumerName(layout.stream, this.k);
     let consumer = await js.consumers.get(layout.stream, name);
+    /** The consumer's delivery sequence of the last message this worker received. */
+    let delivered = 0;
     let advanced = false;
     try {
       while (!signal?.aborted && !this.stopped) {
@@ -470,37 +475,60 @@ class Partition {
               signal,
             );
           } catch (e) {
-            if (!isConsumerGone(e)) throw e;
-            // Deleted under us: another worker took the partition over (the renewal says so), or
-            // someone removed it; then it is made again after the last event evaluated.
+            // The consumer was deleted under us (another worker took the partition over, as the
+            // renewal says, or someone removed it), or a fetch was given up while the server may
+            // still deliver to it: the consumer is made again after the last event evaluated, so
+            // that no event is delivered where no one reads it.
+            if (!isConsumerGone(e) && !(e instanceof FetchLostError)) throw e;
             await this.lease.renew();
             await createConsumer(this.shared, this.k, this.stats.lastSeq);
             consumer = await js.consumers.get(layout.stream, name);
+            delivered = 0;
             throw e;
           }
         });
         const now = Date.now();
         const alerts: AlertDocument[] = [];
+        // Made again after the last event evaluated, so that the rest is delivered at once and in order.
+        const remake = async (why: string) => {
+          this.shared.options.log?.(
+            `partition ${this.k}: ${why}; the consumer is made again after stream sequence ${this.stats.lastSeq}`,
+          );
+          await this.retry("making the consumer again", async () => {
+            await this.lease.renew();
+            await createConsumer(this.shared, this.k, this.stats.lastSeq);
+            consumer = await js.consumers.get(layout.stream, name);
+          });
+          delivered = 0;
+        };
+        const first = messages[0];
+        if (first !== undefined && first.info.deliverySequence !== delivered + 1) {
+          // Deliveries this worker never saw (to a fetch that ended before they came): they would
+          // be acknowledged with the next batch unread. This batch is left for the consumer made again.
+          await remake(`deliveries ${delivered + 1} to ${first.info.deliverySequence - 1} never arrived`);
+          continue;
+        }
         if (messages.length > 0) {
           advanced = false;
           this.lastEventAt = now;
           for (const m of messages) this.evaluate(m, alerts);
-          this.stats.lag = (messages[messages.length - 1] as JsMsg).info.pending;
+          const last = messages[messages.length - 1] as JsMsg;
+          delivered = last.info.deliverySequence;
+          this.stats.lag = last.info.pending;
         } else {
-          this.stats.lag = (await this.retry("reading the consumer", () => consumer.info())).num_pending;
+          const info = await this.retry("reading the consumer", () => consumer.info());
+          this.stats.lag = info.num_pending;
+          if (info.delivered.consumer_seq > delivered) {
+            await remake(`deliveries ${delivered + 1} to ${info.delivered.consumer_seq} never arrived`);
+            continue;
+          }
           if (this.stats.lag > 0) {
             // Nothing came although events wait: the server holds deliveries whose acknowledgement
-            // it lost (a restart) until they time out. The consumer is made again after the last
-            // event evaluated, which delivers the rest at once and in order.
-            this.shared.options.log?.(
-              `partition ${this.k}: nothing delivered while ${this.stats.lag} events wait; the consumer is made again after stream sequence ${this.stats.lastSeq}`,
-            );
-            await this.retry("making the consumer again", async () => {
-              await this.lease.renew();
-              await createConsumer(this.shared, this.k, this.stats.lastSeq);
-              consumer = await js.consumers.get(layout.stream, name);
-            });
-          } else if (idleAdvance > 0 && !advanced && now - this.lastEventAt >= idleAdvance) {
+            // it lost (a restart) until they time out.
+            await remake(`nothing delivered while ${this.stats.lag} events wait`);
+            continue;
+          }
+          if (idleAdvance > 0 && !advanced && now - this.lastEventAt >= idleAdvance) {
             for (const a of this.set.advanceTo(now)) alerts.push(a);
             advanced = true;
           }
