@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats, ensureEventsStream, type NatsConnection } from "../../src/node/nats/connection.js";
 import { DEFAULT_LAYOUT, type EventsLayout, eventSubject } from "../../src/node/nats/layout.js";
 import { LeaseLostError, PartitionOwnedError } from "../../src/node/nats/lease.js";
-import { crossPartitionRules, type PartitionWorker, runPartitionWorker } from "../../src/node/nats/worker.js";
+import {
+  consumerName,
+  crossPartitionRules,
+  type PartitionWorker,
+  runPartitionWorker,
+} from "../../src/node/nats/worker.js";
 import { ruleFromObject } from "../../src/rules/from-object.js";
 import { compileRules } from "../../src/rules/rule-set.js";
 import type { LoadedRule } from "../../src/rules/types.js";
@@ -232,6 +237,55 @@ describe("partition workers", { timeout: 60_000 }, () => {
       expect(total(w, (s) => s.events)).toBe(2000);
       // Alerts sent again after the restart (their first answer was lost) were dropped by id.
       expect(logs.some((l) => / failed \(/.test(l))).toBe(true);
+      expect(await streamTexts(nc, alerts)).toEqual(expected);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it("lose no event when deliveries of their consumer go elsewhere (a gap in its delivery sequence)", async () => {
+    const nc = await connectNats(server.url, "test");
+    try {
+      const { layout, alerts } = await setup(nc, 1);
+      const all = events(1500);
+      await publish(nc, layout, all);
+      const expected = oneProcess(all);
+      const logs: string[] = [];
+      const run = start(layout, alerts, [0], { batch: 10, log: (l) => logs.push(l) });
+      const w = await run.worker;
+      await until(() => total(w, (s) => s.events) > 100);
+      // Someone else takes deliveries from the worker's consumer and drops them unacknowledged.
+      const stolen = await (
+        await jetstream(nc).consumers.get(layout.stream, consumerName(layout.stream, 0))
+      ).fetch({
+        max_messages: 25,
+        expires: 2000,
+      });
+      let taken = 0;
+      for await (const _ of stolen) taken++;
+      expect(taken).toBeGreaterThan(0);
+      const jsm = await jetstreamManager(nc);
+      let stored = 0;
+      const poll = setInterval(() => {
+        jsm.streams.info(alerts).then(
+          (i) => {
+            stored = i.state.messages;
+          },
+          () => {},
+        );
+      }, 100);
+      await until(
+        () => stored >= expected.length,
+        30_000,
+        () => JSON.stringify(w.stats()) + logs.join("\n"),
+      );
+      clearInterval(poll);
+      run.stop.abort();
+      await w.done;
+      expect(
+        logs.some((l) => /never arrived; the consumer is made again after stream sequence \d+/.test(l)),
+      ).toBe(true);
+      expect(total(w, (s) => s.events)).toBe(1500);
       expect(await streamTexts(nc, alerts)).toEqual(expected);
     } finally {
       await nc.close();
