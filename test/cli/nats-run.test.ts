@@ -10,6 +10,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats, type NatsConnection } from "../../src/node/nats/connection.js";
 import { freePort, type NatsServer, startNatsServer } from "../helpers/nats-server.js";
+import { processEvents } from "../helpers/process-events.js";
 import { CLI, cli, ensureBuilt, ndjson, spawnNode, tempDir, testRuleToml } from "./helpers.js";
 
 let server: NatsServer;
@@ -18,24 +19,6 @@ let dir: string;
 let rules: string;
 let events: string;
 let streamNo = 0;
-
-/** Process events one second apart on 13 hosts. */
-function eventLines(count: number): string[] {
-  const names = ["a", "b", "c", "x", "a", "x", "b"];
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const h = i % 13;
-    out.push(
-      JSON.stringify({
-        "@timestamp": new Date(Date.UTC(2024, 5, 1) + i * 1000).toISOString(),
-        event: { category: ["process"], type: ["start"] },
-        host: { id: `h${h}`, name: `host-${h}` },
-        process: { name: names[(Math.floor(i / 13) + h) % 7], pid: i },
-      }),
-    );
-  }
-  return out;
-}
 
 beforeAll(async () => {
   ensureBuilt();
@@ -65,7 +48,12 @@ beforeAll(async () => {
     ),
   );
   events = join(dir, "events.ndjson");
-  writeFileSync(events, `${eventLines(3000).join("\n")}\n`);
+  writeFileSync(
+    events,
+    `${processEvents(3000)
+      .map((e) => JSON.stringify(e))
+      .join("\n")}\n`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -73,11 +61,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A fresh stream with the events published to it. */
-async function published(partitions: number): Promise<{ stream: string; subject: string; alerts: string }> {
+/** A fresh stream with the events published to it; `args` points a worker at it and its own alerts stream. */
+async function published(partitions: number): Promise<{ stream: string; alerts: string; args: string[] }> {
   streamNo++;
   const stream = `EV${streamNo}`;
   const subject = `ev${streamNo}`;
+  const alerts = `AL${streamNo}`;
   const run = await cli([
     "publish",
     "--nats",
@@ -91,8 +80,15 @@ async function published(partitions: number): Promise<{ stream: string; subject:
     events,
   ]);
   expect(run.status, run.stderr).toBe(0);
-  return { stream, subject, alerts: `AL${streamNo}` };
+  return {
+    stream,
+    alerts,
+    args: ["--stream", stream, "--alerts-stream", alerts, "--alerts-subject", alerts.toLowerCase()],
+  };
 }
+
+/** The rules partitions answer alone. */
+const PARTITIONED = ["--rule-id", "a", "--rule-id", "seq"];
 
 interface Worker {
   readonly child: ChildProcessWithoutNullStreams;
@@ -163,20 +159,12 @@ async function oneProcess(ids: readonly string[] = ["a", "seq"]): Promise<Map<st
 
 describe("run --nats", { timeout: 120_000 }, () => {
   it("prints what it consumes and publishes, serves metrics, and checkpoints and exits 0 on SIGTERM", async () => {
-    const { stream, alerts } = await published(2);
+    const { alerts, args } = await published(2);
     const expected = await oneProcess();
     const port = await freePort();
     const w = worker([
-      "--rule-id",
-      "a",
-      "--rule-id",
-      "seq",
-      "--stream",
-      stream,
-      "--alerts-stream",
-      alerts,
-      "--alerts-subject",
-      alerts.toLowerCase(),
+      ...PARTITIONED,
+      ...args,
       "--partition",
       "0,1/2",
       "--idle-advance",
@@ -213,19 +201,11 @@ describe("run --nats", { timeout: 120_000 }, () => {
   });
 
   it("after SIGKILL, started again, gives the alerts of one process, none twice", async () => {
-    const { stream, alerts } = await published(3);
+    const { alerts, args: target } = await published(3);
     const expected = await oneProcess();
     const args = [
-      "--rule-id",
-      "a",
-      "--rule-id",
-      "seq",
-      "--stream",
-      stream,
-      "--alerts-stream",
-      alerts,
-      "--alerts-subject",
-      alerts.toLowerCase(),
+      ...PARTITIONED,
+      ...target,
       "--partition",
       "0,1,2/3",
       "--checkpoint-events",
@@ -258,18 +238,9 @@ describe("run --nats", { timeout: 120_000 }, () => {
   });
 
   it("with --whole-stream, runs the rules a partition cannot answer alone over the whole stream: one process's alerts", async () => {
-    const { stream, alerts } = await published(2);
+    const { alerts, args } = await published(2);
     const expected = await oneProcess([]);
-    const common = [
-      "--stream",
-      stream,
-      "--alerts-stream",
-      alerts,
-      "--alerts-subject",
-      alerts.toLowerCase(),
-      "--idle-advance",
-      "300",
-    ];
+    const common = [...args, "--idle-advance", "300"];
     const whole = worker([...common, "--partition", "0/2", "--whole-stream"]);
     const other = worker([...common, "--partition", "1/2"]);
     await until(

@@ -3,7 +3,7 @@
  * are those of one rule set over every event, a worker resumes from its checkpoint, and a partition
  * has one owner at a time.
  */
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats, ensureEventsStream, type NatsConnection } from "../../src/node/nats/connection.js";
 import { DEFAULT_LAYOUT, type EventsLayout, eventSubject } from "../../src/node/nats/layout.js";
@@ -18,6 +18,7 @@ import { ruleFromObject } from "../../src/rules/from-object.js";
 import { compileRules } from "../../src/rules/rule-set.js";
 import type { LoadedRule } from "../../src/rules/types.js";
 import { type NatsServer, startNatsServer } from "../helpers/nats-server.js";
+import { processEvents } from "../helpers/process-events.js";
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -50,22 +51,6 @@ const RULES = [
     'sequence by host.id with maxspan=30s [process where process.name == "a"] [process where process.name == "b"]',
   ),
 ];
-
-/** Process events one second apart on 13 hosts, from `from` on. */
-function events(count: number, from = 0): Record<string, unknown>[] {
-  const names = ["a", "b", "c", "x", "a", "x", "b"];
-  const out: Record<string, unknown>[] = [];
-  for (let i = from; i < from + count; i++) {
-    const h = i % 13;
-    out.push({
-      "@timestamp": new Date(Date.UTC(2024, 5, 1) + i * 1000).toISOString(),
-      event: { category: ["process"], type: ["start"] },
-      host: { id: `h${h}`, name: `host-${h}` },
-      process: { name: names[(Math.floor(i / 13) + h) % 7], pid: i },
-    });
-  }
-  return out;
-}
 
 /** The alerts one rule set gives over every event, as JSON text, sorted. */
 function oneProcess(all: readonly unknown[]): string[] {
@@ -106,6 +91,20 @@ async function streamTexts(nc: NatsConnection, stream: string): Promise<string[]
   return out.sort();
 }
 
+/** How many messages `stream` holds, read every 100 ms (also while the server restarts) until `stop()`. */
+function storedCount(jsm: JetStreamManager, stream: string): { count: number; stop(): void } {
+  const out = { count: 0, stop: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    jsm.streams.info(stream).then(
+      (i) => {
+        out.count = i.state.messages;
+      },
+      () => {},
+    );
+  }, 100);
+  return out;
+}
+
 async function until(what: () => boolean, ms = 20_000, say?: () => string): Promise<void> {
   const end = Date.now() + ms;
   while (!what()) {
@@ -143,7 +142,7 @@ describe("partition workers", { timeout: 60_000 }, () => {
     const nc = await connectNats(server.url, "test");
     try {
       const { layout, alerts } = await setup(nc, 4);
-      const all = events(2000);
+      const all = processEvents(2000);
       await publish(nc, layout, all);
       const expected = oneProcess(all);
       expect(expected.length).toBeGreaterThan(500);
@@ -171,8 +170,8 @@ describe("partition workers", { timeout: 60_000 }, () => {
     const nc = await connectNats(server.url, "test");
     try {
       const { layout, alerts } = await setup(nc, 2);
-      const first = events(1000);
-      const second = events(1000, 1000);
+      const first = processEvents(1000);
+      const second = processEvents(1000, 1000);
       await publish(nc, layout, first);
       const a = start(layout, alerts, [0, 1], { checkpointEvents: 100, idleAdvanceMs: 0 });
       const wa = await a.worker;
@@ -204,7 +203,7 @@ describe("partition workers", { timeout: 60_000 }, () => {
     const nc = await connectNats(server.url, "test", { reconnectForever: true });
     try {
       const { layout, alerts } = await setup(nc, 2);
-      const all = events(2000);
+      const all = processEvents(2000);
       await publish(nc, layout, all);
       const expected = oneProcess(all);
       const logs: string[] = [];
@@ -217,21 +216,13 @@ describe("partition workers", { timeout: 60_000 }, () => {
       const jsm = await jetstreamManager(nc);
       await until(() => total(w, (s) => s.events) > 300);
       await server.restart();
-      let stored = 0;
-      const poll = setInterval(() => {
-        jsm.streams.info(alerts).then(
-          (i) => {
-            stored = i.state.messages;
-          },
-          () => {},
-        );
-      }, 100);
+      const stored = storedCount(jsm, alerts);
       await until(
-        () => stored >= expected.length,
+        () => stored.count >= expected.length,
         40_000,
         () => JSON.stringify(w.stats()) + logs.join("\n"),
       );
-      clearInterval(poll);
+      stored.stop();
       run.stop.abort();
       await w.done;
       expect(total(w, (s) => s.events)).toBe(2000);
@@ -247,7 +238,7 @@ describe("partition workers", { timeout: 60_000 }, () => {
     const nc = await connectNats(server.url, "test");
     try {
       const { layout, alerts } = await setup(nc, 1);
-      const all = events(1500);
+      const all = processEvents(1500);
       await publish(nc, layout, all);
       const expected = oneProcess(all);
       const logs: string[] = [];
@@ -265,21 +256,13 @@ describe("partition workers", { timeout: 60_000 }, () => {
       for await (const _ of stolen) taken++;
       expect(taken).toBeGreaterThan(0);
       const jsm = await jetstreamManager(nc);
-      let stored = 0;
-      const poll = setInterval(() => {
-        jsm.streams.info(alerts).then(
-          (i) => {
-            stored = i.state.messages;
-          },
-          () => {},
-        );
-      }, 100);
+      const stored = storedCount(jsm, alerts);
       await until(
-        () => stored >= expected.length,
+        () => stored.count >= expected.length,
         30_000,
         () => JSON.stringify(w.stats()) + logs.join("\n"),
       );
-      clearInterval(poll);
+      stored.stop();
       run.stop.abort();
       await w.done;
       expect(
@@ -296,7 +279,7 @@ describe("partition workers", { timeout: 60_000 }, () => {
     const nc = await connectNats(server.url, "test");
     try {
       const { layout, alerts } = await setup(nc, 2);
-      await publish(nc, layout, events(50));
+      await publish(nc, layout, processEvents(50));
       const logs: string[] = [];
       const a = start(layout, alerts, [0], { worker: "w-a", log: (l) => logs.push(l) });
       const wa = await a.worker;

@@ -15,31 +15,32 @@ import { alertWriter } from "../io/alerts.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { plural } from "../report.js";
 import { outputWidth, printable } from "../term.js";
+import type { RunOptions } from "./run.js";
 
 /** The options of `run` that apply to a worker. */
-export interface NatsRunOptions {
-  nats: string;
-  partition?: string[];
-  stream?: string;
-  alertsStream?: string;
-  alertsSubject?: string;
-  checkpointEvents?: number;
-  checkpointInterval?: number;
-  idleAdvance?: number;
-  lease?: number;
-  workerName?: string;
-  metrics?: string;
-  batch?: number;
-  wholeStream?: boolean;
-  print?: boolean;
-  quiet?: boolean;
-  space: string;
-  lateness?: number;
-  memoryBudget?: number;
-  maxSignals?: number;
-  alert?: "full" | "compact";
-  format?: "ndjson" | "json" | "table" | "csv" | "summary";
-}
+export type NatsRunOptions = Pick<
+  RunOptions,
+  | "partition"
+  | "stream"
+  | "alertsStream"
+  | "alertsSubject"
+  | "checkpointEvents"
+  | "checkpointInterval"
+  | "idleAdvance"
+  | "lease"
+  | "workerName"
+  | "metrics"
+  | "batch"
+  | "wholeStream"
+  | "print"
+  | "quiet"
+  | "space"
+  | "lateness"
+  | "memoryBudget"
+  | "maxSignals"
+  | "alert"
+  | "format"
+> & { nats: string };
 
 /** `K/N` (one partition of N) or `K,L,.../N`. */
 export function parsePartitions(specs: readonly string[]): { partitions: number[]; of: number } {
