@@ -111,6 +111,13 @@ definition is unchanged keep their state, sequences half-way included; a changed
 A file that fails to load is reported, and the rules it held before go on running. With --workers,
 a rule that was running stays in its thread; new rules go to the least loaded one.
 
+With --nats URL --partition K,L/N the command is a partition worker of a NATS JetStream deployment
+(see mini-eql publish): it consumes those partitions of the events stream, publishes alerts to the
+alerts stream (once each, by alert id), checkpoints its state in the server's key-value bucket and
+resumes from it; one worker of the deployment also takes --whole-stream for the rules a partition
+cannot answer alone. SIGINT or SIGTERM then checkpoints every partition and exits 0. Errors:
+NATS_UNREACHABLE, NATS_NO_STREAM, NATS_LAYOUT_MISMATCH, NATS_PARTITION_OWNED (exit 1).
+
 SIGINT or SIGTERM stops the reading, and the run ends as at the end of its input: the alerts still
 held are printed, then the summary, with the usual exit status. A second signal exits at once.
 
@@ -128,7 +135,8 @@ Examples:
   $ mini-eql run --rules rules --format summary --min-severity high events.ndjson
   $ mini-eql run --rules rules --tag "Tactic: Discovery" --no-window --max-signals 0 --format csv events.ndjson > alerts.csv
   $ mini-eql run --rules rules --from 2026-11-20T09:00:00Z --to 2026-11-20T10:00:00Z --alert compact events.ndjson
-  $ mini-eql run --rules rules --follow --watch-rules --lateness 5000 /var/log/app/events.ndjson`;
+  $ mini-eql run --rules rules --follow --watch-rules --lateness 5000 /var/log/app/events.ndjson
+  $ mini-eql run --rules rules --nats nats://127.0.0.1:4222 --partition 0,3/6 --whole-stream --metrics 9464`;
 
 /** The lint codes as `check --help` lists them: code, severity, on or off by default, what it finds. */
 function lintCodeLines(): string {

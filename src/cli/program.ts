@@ -221,8 +221,7 @@ export function buildProgram(
     .option(
       "--partition <k/n>",
       "with --nats: the partitions to consume, K/N or K,L/N (repeatable); one worker at a time owns a partition",
-      collect,
-      [],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option("--stream <name>", "with --nats: the events stream (default MINI_EQL_EVENTS)")
     .option(
