@@ -1,15 +1,25 @@
 /**
  * The README's `console` blocks, run as a newcomer would, in order, in a fresh copy of the rules and
  * examples: each `$ command` must print what the README shows (its standard output, then its
- * standard error). A line `...` in the README stands for any number of lines.
+ * standard error). A line `...` in the README stands for any number of lines. The commands that talk
+ * to NATS at `nats://127.0.0.1:4222` talk to a real server the test starts on a free port of
+ * 127.0.0.1 (its address is written back as the README's in what they print).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, ROOT, tempDir } from "../cli/helpers.js";
+import { type NatsServer, startNatsServer } from "../helpers/nats-server.js";
 
 beforeAll(ensureBuilt, 180_000);
+
+/** The address the README's NATS examples use. */
+const README_NATS = "nats://127.0.0.1:4222";
+let nats: NatsServer | undefined;
+afterAll(async () => {
+  await nats?.stop();
+});
 
 interface Step {
   readonly command: string;
@@ -68,7 +78,10 @@ describe("README walkthrough", () => {
     expect(steps.length).toBeGreaterThan(5);
   });
 
-  it("every command prints what the README shows, in order, in a fresh copy", { timeout: 300_000 }, () => {
+  it("every command prints what the README shows, in order, in a fresh copy", {
+    timeout: 300_000,
+  }, async () => {
+    if (steps.some((s) => s.command.includes(README_NATS))) nats = await startNatsServer();
     const dir = tempDir("readme");
     for (const part of ["package.json", "rules", "examples"])
       cpSync(join(ROOT, part), join(dir, part), { recursive: true });
@@ -78,13 +91,15 @@ describe("README walkthrough", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", npm_config_update_notifier: "false" };
     delete env.FORCE_COLOR;
     for (const step of steps) {
-      const r = spawnSync("bash", ["-c", step.command], {
+      const command = nats ? step.command.replaceAll(README_NATS, nats.url) : step.command;
+      const r = spawnSync("bash", ["-c", command], {
         cwd: dir,
         env,
         encoding: "utf8",
         timeout: 120_000,
       });
-      const actual = [...tidy(r.stdout), ...tidy(r.stderr)];
+      const shown = (text: string) => (nats ? text.replaceAll(nats.url, README_NATS) : text);
+      const actual = [...tidy(shown(r.stdout)), ...tidy(shown(r.stderr))];
       expect(
         fits(actual, tidy(step.expected.join("\n"))),
         `README.md:${step.line}: ${step.command}\n${actual.join("\n")}`,
