@@ -64,6 +64,7 @@ export {
   layoutProblem,
   partitionFilter,
   partitionOf,
+  subjectToken,
 } from "./nats/layout.js";
 export { LeaseLostError, type Owner, PartitionOwnedError } from "./nats/lease.js";
 export {

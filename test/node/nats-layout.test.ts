@@ -7,6 +7,7 @@ import {
   layoutProblem,
   partitionFilter,
   partitionOf,
+  subjectToken,
 } from "../../src/node/nats/layout.js";
 import { type NatsServer, startNatsServer } from "../helpers/nats-server.js";
 
@@ -142,5 +143,15 @@ describe("partitionOf against the server's partition mapping", () => {
     } finally {
       await nc.close();
     }
+  });
+});
+
+describe("subjectToken", () => {
+  it("encodes any text as one token, as key tokens are encoded", () => {
+    expect(subjectToken("8a4f500d")).toBe("8a4f500d");
+    expect(subjectToken("a.b c>*")).toBe("a%2Eb%20c%3E%2A");
+    expect(subjectToken("")).toBe("_");
+    expect(subjectToken("x".repeat(300))).toMatch(/^x{160}~[0-9a-f]{8}$/);
+    expect(subjectToken("web-1")).toBe(keyToken({ host: { id: "web-1" } }, KEYS));
   });
 });

@@ -119,12 +119,21 @@ export function keyToken(event: unknown, keyFields: readonly string[]): string {
       seen.add(text);
       parts.push(percentEncode(text));
     }
-    const token = parts.join(",");
-    if (token === "") return "_";
-    if (token.length <= MAX_TOKEN) return token;
-    return `${token.slice(0, KEEP_TOKEN)}~${fnv1a(token).toString(16).padStart(8, "0")}`;
+    return shortened(parts.join(","));
   }
   return "_";
+}
+
+/** `_` for an empty token; past 200 characters, the first 160, `~` and the FNV-1a hash of the whole. */
+function shortened(token: string): string {
+  if (token === "") return "_";
+  if (token.length <= MAX_TOKEN) return token;
+  return `${token.slice(0, KEEP_TOKEN)}~${fnv1a(token).toString(16).padStart(8, "0")}`;
+}
+
+/** Any text as one subject token, encoded and shortened as key tokens are (alert subjects use it for rule ids). */
+export function subjectToken(text: string): string {
+  return shortened(percentEncode(text));
 }
 
 /** Where an event goes: its key token, its partition, and the subject made of them. */

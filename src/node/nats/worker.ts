@@ -31,7 +31,7 @@ import {
   NatsSetupErrorCodes,
   readLayout,
 } from "./connection.js";
-import { type EventsLayout, ID_HEADER, INDEX_HEADER, partitionFilter } from "./layout.js";
+import { type EventsLayout, ID_HEADER, INDEX_HEADER, partitionFilter, subjectToken } from "./layout.js";
 import { Lease, LeaseLostError, type PartitionId } from "./lease.js";
 import { jetStreamModule, kvModule } from "./modules.js";
 
@@ -163,15 +163,6 @@ export function crossPartitionRules(rules: readonly LoadedRule[], keyField: stri
     for (let i = 0; i < width; i++) if (terms.every((t) => reads(t.by[i]))) return false;
     return true;
   });
-}
-
-/** A subject token from any text: every byte that is not `[A-Za-z0-9_-]` percent-encoded. */
-function token(text: string): string {
-  const t = encodeURIComponent(text).replace(
-    /[.*>~!'()]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return t === "" ? "_" : t;
 }
 
 /** The durable consumer of a partition. */
@@ -638,7 +629,7 @@ class Partition {
       const acks = await Promise.all(
         alerts.slice(i, i + WINDOW).map((a) =>
           js.publish(
-            `${alertsSubject}.${token(String(a["kibana.alert.rule.rule_id"] ?? "rule"))}`,
+            `${alertsSubject}.${subjectToken(String(a["kibana.alert.rule.rule_id"] ?? "rule"))}`,
             JSON.stringify(a),
             {
               msgID: String(a["kibana.alert.uuid"]),
