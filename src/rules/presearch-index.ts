@@ -178,20 +178,16 @@ class FieldTerms {
   }
 }
 
-/** The alternatives of one category (or of any category). */
-class Bucket {
-  readonly always: number[] = [];
+/** Terms grouped by the field they are on, one `FieldTerms` (and one field reader) per field. */
+class TermFields {
   readonly fields: FieldTerms[] = [];
   private readonly byName = new Map<string, FieldTerms>();
 
   constructor(private readonly table: FieldTable) {}
 
-  add(alt: PresearchAlternative, id: number): void {
-    if (alt.terms === null) {
-      if (!this.always.includes(id)) this.always.push(id);
-      return;
-    }
-    for (const term of alt.terms) {
+  /** Register `terms` under `id`. */
+  addTerms(terms: readonly PresearchTerm[], id: number): void {
+    for (const term of terms) {
       let f = this.byName.get(term.field);
       if (!f) {
         f = new FieldTerms(this.table.reader([term.field]));
@@ -203,28 +199,32 @@ class Bucket {
   }
 }
 
+/** The alternatives of one category (or of any category). */
+class Bucket extends TermFields {
+  readonly always: number[] = [];
+
+  add(alt: PresearchAlternative, id: number): void {
+    if (alt.terms === null) {
+      if (!this.always.includes(id)) this.always.push(id);
+      return;
+    }
+    this.addTerms(alt.terms, id);
+  }
+}
+
 /**
  * A further disjunction some alternatives require, tested only when the lookup found one of them
  * (the fields it reads are then read through the same table, once per event). Alternatives with the
  * same disjunction share one check, so its answer is worked out once per event.
  */
-class Check {
-  readonly fields: FieldTerms[] = [];
-  private readonly byName = new Map<string, FieldTerms>();
+class Check extends TermFields {
   /** The epoch of the event `result` is for. */
   epoch = -1;
   result = false;
 
   constructor(table: FieldTable, terms: readonly PresearchTerm[]) {
-    for (const term of terms) {
-      let f = this.byName.get(term.field);
-      if (!f) {
-        f = new FieldTerms(table.reader([term.field]));
-        this.byName.set(term.field, f);
-        this.fields.push(f);
-      }
-      f.add(term, 0);
-    }
+    super(table);
+    this.addTerms(terms, 0);
   }
 }
 
