@@ -90,6 +90,11 @@ async function published(partitions: number): Promise<{ stream: string; alerts: 
 /** The rules partitions answer alone. */
 const PARTITIONED = ["--rule-id", "a", "--rule-id", "seq"];
 
+/** `mini-eql run --rules <rules> --nats <url> ...args` to its end (a worker that fails at start). */
+function runNats(args: readonly string[], url = server.url) {
+  return cli(["run", "--rules", rules, "--nats", url, ...args]);
+}
+
 interface Worker {
   readonly child: ChildProcessWithoutNullStreams;
   stderr: string;
@@ -274,19 +279,7 @@ describe("run --nats", { timeout: 120_000 }, () => {
     expect(first.stderr).toContain(
       "1 rule not joined by host.id (the partition key) or with head/tail pipes runs only in the worker that consumes the whole stream (--whole-stream)",
     );
-    const second = await cli([
-      "run",
-      "--rules",
-      rules,
-      "--nats",
-      server.url,
-      "--stream",
-      stream,
-      "--partition",
-      "0/2",
-      "--worker-name",
-      "two",
-    ]);
+    const second = await runNats(["--stream", stream, "--partition", "0/2", "--worker-name", "two"]);
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/NATS_PARTITION_OWNED: partition 0 is owned by worker one \(pid \d+/);
     first.child.kill("SIGTERM");
@@ -304,42 +297,14 @@ describe("run --nats", { timeout: 120_000 }, () => {
 
   it("says what is wrong with the server, the stream or the options", async () => {
     const port = await freePort();
-    const unreachable = await cli([
-      "run",
-      "--rules",
-      rules,
-      "--nats",
-      `nats://127.0.0.1:${port}`,
-      "--partition",
-      "0/2",
-    ]);
+    const unreachable = await runNats(["--partition", "0/2"], `nats://127.0.0.1:${port}`);
     expect(unreachable.status).toBe(1);
     expect(unreachable.stderr).toContain("NATS_UNREACHABLE");
-    const missing = await cli([
-      "run",
-      "--rules",
-      rules,
-      "--nats",
-      server.url,
-      "--stream",
-      "NOPE",
-      "--partition",
-      "0/2",
-    ]);
+    const missing = await runNats(["--stream", "NOPE", "--partition", "0/2"]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("NATS_NO_STREAM");
     const { stream } = await published(2);
-    const wrongCount = await cli([
-      "run",
-      "--rules",
-      rules,
-      "--nats",
-      server.url,
-      "--stream",
-      stream,
-      "--partition",
-      "0/4",
-    ]);
+    const wrongCount = await runNats(["--stream", stream, "--partition", "0/4"]);
     expect(wrongCount.status).toBe(1);
     expect(wrongCount.stderr).toContain(`NATS_LAYOUT_MISMATCH: stream ${stream} has 2 partitions, not 4`);
     for (const [args, message] of [
