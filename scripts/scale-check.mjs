@@ -117,6 +117,7 @@ say(`events: ${events.length} over ${HOSTS} hosts in ${eventsFile}`);
 // ---------- one process ----------
 // max_signals caps each run of a rule within one process: a partitioned deployment caps it per
 // partition, so both sides run without the cap here (see the README's "Scale out").
+const oneStart = performance.now();
 const one = spawnSync(
   process.execPath,
   [cli, "run", "--rules", rulesDir, "--workers", "1", "--max-signals", "0", "--quiet", eventsFile],
@@ -134,7 +135,10 @@ for (const line of one.stdout.split("\n")) {
   if (line === "") continue;
   expected.set(JSON.parse(line)["kibana.alert.uuid"], line);
 }
-say(`one process: ${expected.size} alerts`);
+const oneSeconds = (performance.now() - oneStart) / 1000;
+say(
+  `one process: ${expected.size} alerts in ${oneSeconds.toFixed(1)} s (${Math.round(EVENTS / oneSeconds)} events/s, start-up included)`,
+);
 
 const server = await startNatsServer();
 const workers = [];
@@ -259,7 +263,8 @@ try {
   const consuming = (end - (firstEvent ?? t0)) / 1000;
   say(
     `throughput: ${EVENTS} events caught up ${seconds.toFixed(1)} s after the workers started (${Math.round(EVENTS / seconds)} events/s, ` +
-      `start-up${NO_KILL ? "" : ", the kill and the restart"} included); ${consuming.toFixed(1)} s from the first event evaluated (${Math.round(EVENTS / consuming)} events/s)`,
+      `start-up${NO_KILL ? "" : ", the kill and the restart"} included); ${consuming.toFixed(1)} s from the first event evaluated (${Math.round(EVENTS / consuming)} events/s); ` +
+      `one process took ${oneSeconds.toFixed(1)} s, so the workers took ${(seconds / oneSeconds).toFixed(2)}× its time`,
   );
   for (const w of workers) w.child.kill("SIGTERM");
   await Promise.all(
