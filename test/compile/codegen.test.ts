@@ -211,6 +211,57 @@ describe("generated event filters", () => {
     120_000,
   );
 
+  it("match as the closures do with their operands reordered by the events before", () => {
+    // The first events are counted through the closures; the generated code then tests the
+    // operands of a top-level `and` that held least often first.
+    const hot = setHotAfter(3);
+    try {
+      fc.assert(
+        fc.property(query, events, events, (q, before, list) => {
+          const expected = answers(alone(q, { codegen: false }), [...before, ...list]);
+          expect(answers(alone(q, { codegen: true }), [...before, ...list])).toEqual(expected);
+        }),
+        { numRuns: 250 },
+      );
+    } finally {
+      setHotAfter(hot);
+    }
+  }, 120_000);
+
+  it("test first the operand of an `and` that held least often while running on closures", () => {
+    const hot = setHotAfter(4);
+    try {
+      const q = compile('process where a == "x" and b == "y"', { codegen: true });
+      const warm = [
+        { event: { category: "process" }, a: "x", b: "n" },
+        { event: { category: "process" }, a: "x", b: "n" },
+        { event: { category: "process" }, a: "x", b: "y" },
+        { event: { category: "process" }, a: "n", b: "n" },
+      ];
+      expect(warm.map((e) => q.matches(e))).toEqual([false, false, true, false]);
+      // `a` held 3 times out of 4 and `b` once: `b` is now tested first, and an event that fails
+      // `b` is answered without reading `a`.
+      let reads = 0;
+      const counted = (b: string): EqlEvent => {
+        const e: Record<string, unknown> = { event: { category: "process" }, b };
+        Object.defineProperty(e, "a", {
+          enumerable: true,
+          get: () => {
+            reads++;
+            return "x";
+          },
+        });
+        return e as EqlEvent;
+      };
+      expect(q.matches(counted("n"))).toBe(false);
+      expect(reads).toBe(0);
+      expect(q.matches(counted("y"))).toBe(true);
+      expect(reads).toBeGreaterThan(0);
+    } finally {
+      setHotAfter(hot);
+    }
+  });
+
   it("are generated in a rule set's table once a filter is busy", () => {
     const original = globalThis.Function;
     let calls = 0;
