@@ -57,7 +57,8 @@ class TableReader implements CachedFieldReader {
     if (event !== this.event || epoch !== this.epoch) {
       // The first read of an epoch: the table lets go of what it holds at the next one.
       if (epoch !== this.epoch) this.table.touched.push(this);
-      this.values_.length = 0;
+      // (Setting an array's length is a call into the runtime even when nothing changes.)
+      if (this.values_.length !== 0) this.values_.length = 0;
       // Mark as unread first: a read that throws (a hostile getter) must not leave a half cache.
       this.event = undefined;
       // Folded values are of the event read before, even within one epoch (a rule set evaluating an
@@ -74,8 +75,8 @@ class TableReader implements CachedFieldReader {
   forget(): void {
     this.event = undefined;
     this.epoch = -1;
-    this.values_.length = 0;
-    this.folded_.length = 0;
+    if (this.values_.length !== 0) this.values_.length = 0;
+    if (this.folded_.length !== 0) this.folded_.length = 0;
     this.foldedEpoch = -1;
   }
 
@@ -83,7 +84,7 @@ class TableReader implements CachedFieldReader {
     const values = this.list(event);
     if (this.foldedEpoch !== this.epoch) {
       const out = this.folded_;
-      out.length = 0;
+      if (out.length !== 0) out.length = 0;
       for (const v of values) out.push(typeof v === "string" ? foldCase(v) : null);
       this.foldedEpoch = this.epoch;
     }

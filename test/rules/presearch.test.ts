@@ -302,6 +302,51 @@ describe("indexed and unindexed rule sets", () => {
     expect(set.stats().presearch.indexedRules).toBe(50);
   });
 
+  it("do not read the fields whose first segment is not among the event's own keys", () => {
+    const rules = load([
+      ...Array.from({ length: 20 }, (_, i) => `any where winlog.event_data.f${i} : "w${i}"`),
+      'process where process.name : "curl"',
+    ]);
+    const set = compileRules(rules, { now: 0, window: false });
+    const read: string[] = [];
+    const target = { event: { category: "process" }, process: { name: "curl" } };
+    const e = new Proxy(target, {
+      get(t, k, r) {
+        if (typeof k === "string") read.push(k);
+        return Reflect.get(t, k, r);
+      },
+    });
+    set.push(e);
+    expect(read.some((k) => k.startsWith("winlog"))).toBe(false);
+    expect(set.stats().evaluations).toBe(1);
+    set.end();
+    expect(set.reports().map((r) => r.matched)).toEqual([...Array(20).fill(0), 1]);
+  });
+
+  it("still find a field's values under a dotted key, nested dotted keys and non-enumerable own keys", () => {
+    const rules = load([
+      'process where process.parent.name : "sshd"',
+      'any where winlog.channel == "Security"',
+    ]);
+    const hidden: Record<string, unknown> = { event: { category: "process" } };
+    Object.defineProperty(hidden, "process", { value: { parent: { name: "sshd" } }, enumerable: false });
+    const inherited = Object.create({ winlog: { channel: "Security" } }) as Record<string, unknown>;
+    inherited.event = { category: "process" };
+    const events: Record<string, unknown>[] = [
+      { event: { category: "process" }, "process.parent.name": "sshd" },
+      { event: { category: "process" }, process: { "parent.name": "sshd" } },
+      { event: { category: "process" }, "process.parent": { name: "sshd" } },
+      hidden,
+      { "winlog.channel": "Security" },
+      // An inherited key is not one of the event's fields, with or without the index.
+      inherited,
+    ];
+    const run = (presearch: boolean) =>
+      runRules(rules, events, { now: 0, window: false, presearch }).reports.map((r) => r.matched);
+    expect(run(true)).toEqual([4, 1]);
+    expect(run(true)).toEqual(run(false));
+  });
+
   it("fold each value once per event for : like~ in~, however many rules compare it", () => {
     // Negated conditions are not indexed: every rule evaluates its comparison on the same value.
     const queries = Array.from({ length: 20 }, (_, i) => [
