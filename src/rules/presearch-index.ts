@@ -1,11 +1,14 @@
 /**
- * The rule index of a rule set: rules by event category and, within a category, by the literal terms
- * their filters require (see presearch.ts). Per event it reads the category field and the indexed
- * fields once (through the shared field table), looks the values up, keeps the rules found whose other
- * required terms (their checks) the event holds too, and lists those as the candidate rules; rules
- * with nothing to index are always candidates in their category. It never allocates per rule.
+ * The rule index of a rule set: rules by event category and by the literal terms their filters
+ * require (see presearch.ts). Per event it lists the event's own keys once (see `Segments`), reads
+ * the category field and, through the shared field table, each indexed field that may have values
+ * and that the event's categories look at, once for all categories; looks the values up; keeps the
+ * rules found whose other required terms (their checks) the event holds too; and lists those as the
+ * candidate rules. Rules with nothing to index are always candidates in their category. It never
+ * allocates per rule.
  */
 import { type CachedFieldReader, type FieldTable, firstStringAt } from "../runtime/field-table.js";
+import { foldCase } from "../runtime/text.js";
 import type { PresearchAlternative, PresearchTerm } from "./presearch.js";
 
 /** A character trie of prefixes (or reversed suffixes) to the alternatives that require them. */
@@ -142,20 +145,27 @@ class SubstringMatcher {
   }
 }
 
-/** The terms of one bucket on one field. */
+/** The terms on one field, of one category field's alternatives or of one check. */
 class FieldTerms {
   readonly exact = new Map<string, number[]>();
   readonly foldedExact = new Map<string, number[]>();
-  readonly prefixes = new Trie();
-  readonly suffixes = new Trie();
-  readonly foldedPrefixes = new Trie();
-  readonly foldedSuffixes = new Trie();
-  readonly substrings = new SubstringMatcher();
-  readonly foldedSubstrings = new SubstringMatcher();
+  prefixes = new Trie();
+  suffixes = new Trie();
+  foldedPrefixes = new Trie();
+  foldedSuffixes = new Trie();
+  substrings = new SubstringMatcher();
+  foldedSubstrings = new SubstringMatcher();
   /** Every alternative with a term here: a value that is not a string may match any of them. */
   readonly all: number[] = [];
+  /** The categories (numbers, see `PresearchIndex`) of the alternatives with a term here. */
+  readonly categories: number[] = [];
+  /** Whether an alternative of any category has a term here. */
+  anyCategory = false;
   needsFolded = false;
   needsRaw = false;
+  /** Terms added since the lookup structures were last built. */
+  private readonly pending: { readonly term: PresearchTerm; readonly rule: number }[] = [];
+  private readonly added: { readonly term: PresearchTerm; readonly rule: number }[] = [];
 
   /**
    * @param segment the number of the field's first path segment (see `Segments`): the event has
@@ -168,19 +178,60 @@ class FieldTerms {
 
   add(term: PresearchTerm, rule: number): void {
     if (!this.all.includes(rule)) this.all.push(rule);
-    if (term.folded) this.needsFolded = true;
-    else this.needsRaw = true;
-    if (term.kind === "exact") {
-      const map = term.folded ? this.foldedExact : this.exact;
-      const list = map.get(term.text);
-      if (!list) map.set(term.text, [rule]);
+    this.pending.push({ term, rule });
+  }
+
+  /**
+   * Build the lookup structures from the terms added (once, before the first event). A field with
+   * both case-sensitive and case-insensitive terms is looked up through the folded values only: a
+   * case-sensitive term is then indexed by its folded text, which every value it holds also holds
+   * once folded (folding maps each code point alone and keeps the length), so each value is
+   * scanned once instead of twice, at the price of a few more candidates for values that differ
+   * from a term only in case.
+   */
+  build(): void {
+    if (this.pending.length === 0) return;
+    for (const t of this.pending) this.added.push(t);
+    this.pending.length = 0;
+    const folded = this.added.some((t) => t.term.folded);
+    const raw = this.added.some((t) => !t.term.folded);
+    const foldAll = folded && raw;
+    this.reset();
+    this.needsFolded = folded;
+    this.needsRaw = raw && !foldAll;
+    for (const { term, rule } of this.added) {
+      if (foldAll && !term.folded) this.put(term.kind, true, foldCase(term.text), rule);
+      else this.put(term.kind, term.folded, term.text, rule);
+    }
+  }
+
+  get built(): boolean {
+    return this.pending.length === 0;
+  }
+
+  private reset(): void {
+    this.exact.clear();
+    this.foldedExact.clear();
+    this.prefixes = new Trie();
+    this.suffixes = new Trie();
+    this.foldedPrefixes = new Trie();
+    this.foldedSuffixes = new Trie();
+    this.substrings = new SubstringMatcher();
+    this.foldedSubstrings = new SubstringMatcher();
+  }
+
+  private put(kind: PresearchTerm["kind"], folded: boolean, text: string, rule: number): void {
+    if (kind === "exact") {
+      const map = folded ? this.foldedExact : this.exact;
+      const list = map.get(text);
+      if (!list) map.set(text, [rule]);
       else if (!list.includes(rule)) list.push(rule);
-    } else if (term.kind === "prefix") {
-      (term.folded ? this.foldedPrefixes : this.prefixes).add(term.text, rule, false);
-    } else if (term.kind === "contains") {
-      (term.folded ? this.foldedSubstrings : this.substrings).add(term.text, rule);
+    } else if (kind === "prefix") {
+      (folded ? this.foldedPrefixes : this.prefixes).add(text, rule, false);
+    } else if (kind === "contains") {
+      (folded ? this.foldedSubstrings : this.substrings).add(text, rule);
     } else {
-      (term.folded ? this.foldedSuffixes : this.suffixes).add(term.text, rule, true);
+      (folded ? this.foldedSuffixes : this.suffixes).add(text, rule, true);
     }
   }
 }
@@ -236,8 +287,8 @@ class TermFields {
     private readonly segments: Segments,
   ) {}
 
-  /** Register `terms` under `id`. */
-  addTerms(terms: readonly PresearchTerm[], id: number): void {
+  /** Register `terms` under `id`, an alternative of category number `category` (-1: any). */
+  addTerms(terms: readonly PresearchTerm[], id: number, category = -1): void {
     for (const term of terms) {
       let f = this.byName.get(term.field);
       if (!f) {
@@ -246,20 +297,9 @@ class TermFields {
         this.fields.push(f);
       }
       f.add(term, id);
+      if (category < 0) f.anyCategory = true;
+      else if (!f.categories.includes(category)) f.categories.push(category);
     }
-  }
-}
-
-/** The alternatives of one category (or of any category). */
-class Bucket extends TermFields {
-  readonly always: number[] = [];
-
-  add(alt: PresearchAlternative, id: number): void {
-    if (alt.terms === null) {
-      if (!this.always.includes(id)) this.always.push(id);
-      return;
-    }
-    this.addTerms(alt.terms, id);
   }
 }
 
@@ -287,11 +327,25 @@ function clauseKey(terms: readonly PresearchTerm[]): string {
     .join(",");
 }
 
-/** The buckets of one category field (`event.category`, or a rule's `event_category_override`). */
-class CategoryIndex {
-  readonly byCategory = new Map<string, Bucket>();
-  any: Bucket | null = null;
-  constructor(readonly reader: CachedFieldReader) {}
+/**
+ * The alternatives of one category field (`event.category`, or a rule's `event_category_override`):
+ * their terms, one `FieldTerms` per field whatever the categories (so a value is looked up once
+ * however many categories' rules test it), and the alternatives with no term, by category.
+ */
+class CategoryIndex extends TermFields {
+  /** Category values to their numbers (unique across the index's category fields). */
+  readonly categories = new Map<string, number>();
+  /** Alternatives without terms, by category number; `anyAlways` for those of any category. */
+  readonly always = new Map<number, number[]>();
+  readonly anyAlways: number[] = [];
+
+  constructor(
+    table: FieldTable,
+    segments: Segments,
+    readonly reader: CachedFieldReader,
+  ) {
+    super(table, segments);
+  }
 }
 
 /** Sizes of the index, for reports. */
@@ -335,15 +389,21 @@ export class PresearchIndex {
   private terms = 0;
   private readonly always = new Set<number>();
   private readonly rules = new Set<number>();
+  /** Per alternative: its category's number, or -1 for any category. */
+  private readonly altCategory: number[] = [];
+  /** Per category number: the epoch of the last event in that category. */
+  private readonly categoryMarks: number[] = [];
+  /** Mark the alternatives of `alts` that are of a category of the event. */
   private readonly mark = (alts: readonly number[]) => {
-    const { altMarks, found } = this;
+    const { altMarks, altCategory, categoryMarks, found } = this;
     const epoch = this.epoch;
     for (let i = 0; i < alts.length; i++) {
       const a = alts[i] as number;
-      if (altMarks[a] !== epoch) {
-        altMarks[a] = epoch;
-        found.push(a);
-      }
+      if (altMarks[a] === epoch) continue;
+      const c = altCategory[a] as number;
+      if (c >= 0 && categoryMarks[c] !== epoch) continue;
+      altMarks[a] = epoch;
+      found.push(a);
     }
   };
 
@@ -358,7 +418,7 @@ export class PresearchIndex {
   add(rule: number, categoryField: string, alternatives: readonly PresearchAlternative[]): void {
     let index = this.indices.get(categoryField);
     if (!index) {
-      index = new CategoryIndex(this.table.reader([categoryField]));
+      index = new CategoryIndex(this.table, this.segments, this.table.reader([categoryField]));
       this.indices.set(categoryField, index);
     }
     this.rules.add(rule);
@@ -370,21 +430,26 @@ export class PresearchIndex {
       this.altMarks.push(-1);
       const checks: Check[] = [];
       this.altChecks.push(checks);
-      let bucket: Bucket;
-      if (alt.category === null) {
-        index.any ??= new Bucket(this.table, this.segments);
-        bucket = index.any;
-      } else {
-        let b = index.byCategory.get(alt.category);
-        if (!b) {
-          b = new Bucket(this.table, this.segments);
-          index.byCategory.set(alt.category, b);
+      let category = -1;
+      if (alt.category !== null) {
+        const known = index.categories.get(alt.category);
+        category = known ?? this.categoryMarks.length;
+        if (known === undefined) {
+          index.categories.set(alt.category, category);
+          this.categoryMarks.push(-1);
         }
-        bucket = b;
       }
-      bucket.add(alt, id);
-      if (alt.terms === null) this.always.add(rule);
-      else {
+      this.altCategory.push(category);
+      if (alt.terms === null) {
+        this.always.add(rule);
+        let list = index.anyAlways;
+        if (category >= 0) {
+          list = index.always.get(category) ?? [];
+          index.always.set(category, list);
+        }
+        if (!list.includes(id)) list.push(id);
+      } else {
+        index.addTerms(alt.terms, id, category);
         this.terms += alt.terms.length;
         for (const clause of alt.checks) {
           const key = clauseKey(clause);
@@ -418,15 +483,7 @@ export class PresearchIndex {
     if (typeof event === "object" && event !== null) this.segments.see(event, this.epoch);
     if (this.out.length !== 0) this.out.length = 0;
     if (this.found.length !== 0) this.found.length = 0;
-    for (const index of this.indices.values()) {
-      const cats = index.reader.list(event);
-      for (let i = 0; i < cats.length; i++) {
-        if (!firstStringAt(cats, i)) continue;
-        const bucket = index.byCategory.get(cats[i] as string);
-        if (bucket) this.scan(bucket, event);
-      }
-      if (index.any) this.scan(index.any, event);
-    }
+    for (const index of this.indices.values()) this.scan(index, event);
     // The alternatives found keep their mark only when the event holds a term of each check.
     const { found, altChecks, altMarks, altRule, marks, epoch } = this;
     const out = this.out;
@@ -468,13 +525,29 @@ export class PresearchIndex {
     return mask;
   }
 
-  private scan(bucket: Bucket, event: unknown): void {
-    this.mark(bucket.always);
-    const { fields } = bucket;
-    const { segments, epoch } = this;
+  /**
+   * Mark the alternatives of `index` the event reaches: those without terms in its categories, and
+   * those with a term the event holds on a field that may have values (see `Segments`) and that
+   * alternatives of the event's categories (or of any) look at.
+   */
+  private scan(index: CategoryIndex, event: unknown): void {
+    const { segments, epoch, categoryMarks } = this;
+    const cats = index.reader.list(event);
+    for (let i = 0; i < cats.length; i++) {
+      if (!firstStringAt(cats, i)) continue;
+      const c = index.categories.get(cats[i] as string);
+      if (c === undefined) continue;
+      categoryMarks[c] = epoch;
+      const always = index.always.get(c);
+      if (always) this.mark(always);
+    }
+    this.mark(index.anyAlways);
+    const { fields } = index;
     for (let f = 0; f < fields.length; f++) {
       const terms = fields[f] as FieldTerms;
-      if (segments.has(terms.segment, epoch)) scanField(terms, event, this.mark);
+      if (!segments.has(terms.segment, epoch)) continue;
+      if (!terms.anyCategory && !inSome(terms.categories, categoryMarks, epoch)) continue;
+      scanField(terms, event, this.mark);
     }
   }
 
@@ -494,8 +567,15 @@ export class PresearchIndex {
   }
 }
 
+/** Whether one of `categories` is marked with `epoch`. */
+function inSome(categories: readonly number[], marks: readonly number[], epoch: number): boolean {
+  for (let i = 0; i < categories.length; i++) if (marks[categories[i] as number] === epoch) return true;
+  return false;
+}
+
 /** Calls `mark` with the numbers of the terms of `terms` that the event's values of its field hold. */
 function scanField(terms: FieldTerms, event: unknown, mark: (ids: readonly number[]) => void): void {
+  if (!terms.built) terms.build();
   const values = terms.reader.list(event);
   const n = values.length;
   if (n === 0) return;
