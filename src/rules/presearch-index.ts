@@ -374,6 +374,8 @@ export class PresearchIndex {
   private readonly altChecks: (readonly Check[])[] = [];
   /** Alternatives the last event reached through their terms, before their checks. */
   private readonly found: number[] = [];
+  /** How many entries of `found` are the current event's (the array is reused, never shrunk). */
+  private foundCount = 0;
   private readonly checks = new Map<string, Check>();
   private readonly segments = new Segments();
   /** Set by `hit` while a check is tested. */
@@ -385,7 +387,6 @@ export class PresearchIndex {
   private readonly altBase: number[] = [];
   private readonly altCount: number[] = [];
   private epoch = 0;
-  private readonly out: number[] = [];
   private terms = 0;
   private readonly always = new Set<number>();
   private readonly rules = new Set<number>();
@@ -396,6 +397,7 @@ export class PresearchIndex {
   /** Mark the alternatives of `alts` that are of a category of the event. */
   private readonly mark = (alts: readonly number[]) => {
     const { altMarks, altCategory, categoryMarks, found } = this;
+    let k = this.foundCount;
     const epoch = this.epoch;
     for (let i = 0; i < alts.length; i++) {
       const a = alts[i] as number;
@@ -403,8 +405,9 @@ export class PresearchIndex {
       const c = altCategory[a] as number;
       if (c >= 0 && categoryMarks[c] !== epoch) continue;
       altMarks[a] = epoch;
-      found.push(a);
+      found[k++] = a;
     }
+    this.foundCount = k;
   };
 
   constructor(
@@ -475,19 +478,18 @@ export class PresearchIndex {
   }
 
   /**
-   * The candidate rules for `event`, ascending. The array is reused by the next call. The field
-   * table must already be on this event's epoch.
+   * The candidate rules for `event`, ascending (do not modify the array). The field table must
+   * already be on this event's epoch.
    */
   candidates(event: unknown): readonly number[] {
     this.epoch++;
     if (typeof event === "object" && event !== null) this.segments.see(event, this.epoch);
-    if (this.out.length !== 0) this.out.length = 0;
-    if (this.found.length !== 0) this.found.length = 0;
+    this.foundCount = 0;
     for (const index of this.indices.values()) this.scan(index, event);
     // The alternatives found keep their mark only when the event holds a term of each check.
-    const { found, altChecks, altMarks, altRule, marks, epoch } = this;
-    const out = this.out;
-    for (let i = 0; i < found.length; i++) {
+    const { found, foundCount, altChecks, altMarks, altRule, marks, epoch } = this;
+    let out: number[] = NO_CANDIDATES as number[];
+    for (let i = 0; i < foundCount; i++) {
       const a = found[i] as number;
       const checks = altChecks[a] as readonly Check[];
       let pass = true;
@@ -504,10 +506,11 @@ export class PresearchIndex {
       const r = altRule[a] as number;
       if (marks[r] !== epoch) {
         marks[r] = epoch;
-        out.push(r);
+        if (out.length === 0) out = [r];
+        else out.push(r);
       }
     }
-    if (out.length > 1) out.sort((a, b) => a - b);
+    sortAscending(out);
     return out;
   }
 
@@ -564,6 +567,26 @@ export class PresearchIndex {
     check.epoch = this.epoch;
     check.result = this.held;
     return this.held;
+  }
+}
+
+/** An event no rule could match; shared, never written to. */
+const NO_CANDIDATES: readonly number[] = Object.freeze([]);
+
+/** Sort numbers in place; a short list by insertion (`Array.prototype.sort` allocates a copy). */
+function sortAscending(list: number[]): void {
+  if (list.length > 32) {
+    list.sort((a, b) => a - b);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (list[j] as number) > x) {
+      list[j + 1] = list[j] as number;
+      j--;
+    }
+    list[j + 1] = x;
   }
 }
 

@@ -28,14 +28,25 @@ export interface CachedFieldReader extends FieldReader {
   folded(event: unknown): readonly (string | null)[];
 }
 
+/** The values of a field an event does not have (shared, never written to). */
+const NO_VALUES: readonly never[] = Object.freeze([]);
+
+/**
+ * A reader's values for one event are a fresh array, or the shared empty one: emptying and refilling
+ * one array per reader made V8 release its backing store at each emptying and allocate a larger
+ * one at the next value, which cost more than a small new array (and a call into the runtime).
+ */
 class TableReader implements CachedFieldReader {
   private event: unknown = undefined;
   private epoch = -1;
-  private readonly values_: Scalar[] = [];
-  private readonly folded_: (string | null)[] = [];
+  private values_: readonly Scalar[] = NO_VALUES;
+  private folded_: readonly (string | null)[] = NO_VALUES;
   private foldedEpoch = -1;
   private readonly collect: Visit = (v) => {
-    this.values_.push(v);
+    // Only the shared empty array is empty: the others are made with their first value.
+    const values = this.values_;
+    if (values.length === 0) this.values_ = [v];
+    else (values as Scalar[]).push(v);
     return false;
   };
 
@@ -57,8 +68,7 @@ class TableReader implements CachedFieldReader {
     if (event !== this.event || epoch !== this.epoch) {
       // The first read of an epoch: the table lets go of what it holds at the next one.
       if (epoch !== this.epoch) this.table.touched.push(this);
-      // (Setting an array's length is a call into the runtime even when nothing changes.)
-      if (this.values_.length !== 0) this.values_.length = 0;
+      this.values_ = NO_VALUES;
       // Mark as unread first: a read that throws (a hostile getter) must not leave a half cache.
       this.event = undefined;
       // Folded values are of the event read before, even within one epoch (a rule set evaluating an
@@ -75,17 +85,24 @@ class TableReader implements CachedFieldReader {
   forget(): void {
     this.event = undefined;
     this.epoch = -1;
-    if (this.values_.length !== 0) this.values_.length = 0;
-    if (this.folded_.length !== 0) this.folded_.length = 0;
+    this.values_ = NO_VALUES;
+    this.folded_ = NO_VALUES;
     this.foldedEpoch = -1;
   }
 
   folded(event: unknown): readonly (string | null)[] {
     const values = this.list(event);
     if (this.foldedEpoch !== this.epoch) {
-      const out = this.folded_;
-      if (out.length !== 0) out.length = 0;
-      for (const v of values) out.push(typeof v === "string" ? foldCase(v) : null);
+      const n = values.length;
+      let out: (string | null)[] | readonly never[] = NO_VALUES;
+      if (n > 0) {
+        out = new Array<string | null>(n);
+        for (let i = 0; i < n; i++) {
+          const v = values[i];
+          out[i] = typeof v === "string" ? foldCase(v) : null;
+        }
+      }
+      this.folded_ = out;
       this.foldedEpoch = this.epoch;
     }
     return this.folded_;

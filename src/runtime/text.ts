@@ -64,13 +64,17 @@ function foldCodePoint(cp: number): number {
  */
 export function foldCase(s: string): string {
   let ascii = true;
+  let upper = false;
   for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) > 0x7f) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) {
       ascii = false;
       break;
     }
+    if (c >= 0x41 && c <= 0x5a) upper = true;
   }
-  if (ascii) return s.toLowerCase();
+  // Most values are lower-case ASCII already: no new string for them.
+  if (ascii) return upper ? s.toLowerCase() : s;
   let out = "";
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;
