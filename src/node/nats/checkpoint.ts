@@ -56,14 +56,14 @@ export class CheckpointStore {
   /** The checkpoint in force, or null when the partition has none. */
   async load(): Promise<Checkpoint | null> {
     const entry = await this.kv.get(this.key);
-    if (!entry || entry.operation !== "PUT" || entry.length === 0) return null;
+    if (entry?.operation !== "PUT" || entry.length === 0) return null;
     const manifest = entry.json<Manifest>();
     if (manifest.version !== 1)
       throw new Error(`${this.key}: checkpoint format ${String(manifest.version)} is not known`);
     const parts: Uint8Array[] = [];
     for (let i = 0; i < manifest.chunks; i++) {
       const chunk = await this.kv.get(`${this.key}.g${manifest.generation}.${i}`);
-      if (!chunk || chunk.operation !== "PUT")
+      if (chunk?.operation !== "PUT")
         throw new Error(`${this.key}: chunk ${i} of generation ${manifest.generation} is missing`);
       parts.push(chunk.value);
     }

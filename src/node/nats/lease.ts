@@ -77,7 +77,7 @@ export class Lease {
     for (;;) {
       const value = () => JSON.stringify({ ...me, renewed: now() } satisfies Owner);
       const entry = await kv.get(key);
-      if (!entry || entry.operation !== "PUT") {
+      if (entry?.operation !== "PUT") {
         try {
           const revision = await kv.create(key, value());
           return new Lease(kv, key, partition, me, revision);

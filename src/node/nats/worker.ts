@@ -23,14 +23,7 @@ import { setDocumentMeta } from "../../rules/envelope.js";
 import { type CompiledRuleSet, compileRules, type RuleSetOptions } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
 import { CheckpointStore, checkpointKey } from "./checkpoint.js";
-import {
-  connectNats,
-  LAYOUT_BUCKET,
-  type NatsConnection,
-  NatsSetupError,
-  NatsSetupErrorCodes,
-  readLayout,
-} from "./connection.js";
+import { connectNats, LAYOUT_BUCKET, NatsSetupError, NatsSetupErrorCodes, readLayout } from "./connection.js";
 import { type EventsLayout, ID_HEADER, INDEX_HEADER, partitionFilter, subjectToken } from "./layout.js";
 import { Lease, LeaseLostError, type PartitionId } from "./lease.js";
 import { jetStreamModule, kvModule } from "./modules.js";
@@ -406,7 +399,7 @@ class Partition {
   }
 
   static async start(shared: Shared, k: PartitionId, rules: readonly LoadedRule[]): Promise<Partition> {
-    const { options, layout, kv, jsm, worker } = shared;
+    const { options, layout, kv, worker } = shared;
     const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     const lease = await Lease.acquire(
       kv,
