@@ -65,12 +65,40 @@ function encode(v: Scalar): string {
   return v ? "t" : "f";
 }
 
+/** Values of one key field, read without allocating (`keyTuples` is not re-entered while it reads). */
+const scratch: Scalar[] = [];
+let scratchCount = 0;
+const collectScratch = (v: Scalar): boolean => {
+  scratch[scratchCount++] = v;
+  // Past two values the general path reads them again: stop.
+  return scratchCount > 1;
+};
+
 /**
  * The key tuples of an event (the cartesian product of the keys' values), or an empty list when
  * a mandatory key is missing.
  */
 export function keyTuples(event: unknown, specs: readonly KeySpec[]): KeyTuple[] {
-  if (specs.length === 0) return [EMPTY_KEY];
+  const n = specs.length;
+  if (n === 0) return [EMPTY_KEY];
+  // Most events have exactly one value for each key: one tuple, built without the product.
+  let values: Scalar[] | null = null;
+  let id = "";
+  for (let i = 0; i < n; i++) {
+    const spec = specs[i] as KeySpec;
+    scratchCount = 0;
+    spec.reader.each(event, collectScratch);
+    if (scratchCount !== 1) {
+      values = null;
+      break;
+    }
+    const v = normalise(scratch[0] as Scalar, spec);
+    values ??= new Array<Scalar>(n);
+    values[i] = v;
+    id = i === 0 ? encode(v) : `${id}|${encode(v)}`;
+  }
+  scratchCount = 0;
+  if (values !== null) return [{ values, id }];
   const lists: Scalar[][] = [];
   for (const spec of specs) {
     const raw = spec.reader.values(event);
