@@ -163,6 +163,8 @@ class FieldTerms {
   anyCategory = false;
   needsFolded = false;
   needsRaw = false;
+  /** The longest exact term (a longer value cannot equal one). */
+  longestExact = -1;
   /** Terms added since the lookup structures were last built. */
   private readonly pending: { readonly term: PresearchTerm; readonly rule: number }[] = [];
   private readonly added: { readonly term: PresearchTerm; readonly rule: number }[] = [];
@@ -218,10 +220,12 @@ class FieldTerms {
     this.foldedSuffixes = new Trie();
     this.substrings = new SubstringMatcher();
     this.foldedSubstrings = new SubstringMatcher();
+    this.longestExact = -1;
   }
 
   private put(kind: PresearchTerm["kind"], folded: boolean, text: string, rule: number): void {
     if (kind === "exact") {
+      if (text.length > this.longestExact) this.longestExact = text.length;
       const map = folded ? this.foldedExact : this.exact;
       const list = map.get(text);
       if (!list) map.set(text, [rule]);
@@ -246,6 +250,9 @@ class FieldTerms {
 class Segments {
   private readonly ids = new Map<string, number>();
   private marks: number[] = [];
+  /** The first segments the last event seen has, in the order of its keys (`seenCount` of them). */
+  readonly seen: number[] = [];
+  seenCount = 0;
 
   id(field: string): number {
     const dot = field.indexOf(".");
@@ -261,14 +268,18 @@ class Segments {
 
   /** Note the first segments among the own keys of `event`, as of `epoch`. */
   see(event: object, epoch: number): void {
-    const { ids, marks } = this;
+    const { ids, marks, seen } = this;
+    let count = 0;
     const keys = Object.getOwnPropertyNames(event);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       const dot = k.indexOf(".");
       const id = ids.get(dot < 0 ? k : k.slice(0, dot));
-      if (id !== undefined) marks[id] = epoch;
+      if (id === undefined || marks[id] === epoch) continue;
+      marks[id] = epoch;
+      seen[count++] = id;
     }
+    this.seenCount = count;
   }
 
   /** Whether the event seen at `epoch` may hold a value under first segment `id`. */
@@ -280,6 +291,8 @@ class Segments {
 /** Terms grouped by the field they are on, one `FieldTerms` (and one field reader) per field. */
 class TermFields {
   readonly fields: FieldTerms[] = [];
+  /** The fields by the number of their first segment (see `Segments`). */
+  readonly bySegment: (FieldTerms[] | undefined)[] = [];
   private readonly byName = new Map<string, FieldTerms>();
 
   constructor(
@@ -295,6 +308,9 @@ class TermFields {
         f = new FieldTerms(this.table.reader([term.field]), this.segments.id(term.field));
         this.byName.set(term.field, f);
         this.fields.push(f);
+        const same = this.bySegment[f.segment];
+        if (same) same.push(f);
+        else this.bySegment[f.segment] = [f];
       }
       f.add(term, id);
       if (category < 0) f.anyCategory = true;
@@ -545,12 +561,16 @@ export class PresearchIndex {
       if (always) this.mark(always);
     }
     this.mark(index.anyAlways);
-    const { fields } = index;
-    for (let f = 0; f < fields.length; f++) {
-      const terms = fields[f] as FieldTerms;
-      if (!segments.has(terms.segment, epoch)) continue;
-      if (!terms.anyCategory && !inSome(terms.categories, categoryMarks, epoch)) continue;
-      scanField(terms, event, this.mark);
+    const { bySegment } = index;
+    const { seen, seenCount } = segments;
+    for (let s = 0; s < seenCount; s++) {
+      const fields = bySegment[seen[s] as number];
+      if (fields === undefined) continue;
+      for (let f = 0; f < fields.length; f++) {
+        const terms = fields[f] as FieldTerms;
+        if (!terms.anyCategory && !inSome(terms.categories, categoryMarks, epoch)) continue;
+        scanField(terms, event, this.mark);
+      }
     }
   }
 
@@ -610,8 +630,10 @@ function scanField(terms: FieldTerms, event: unknown, mark: (ids: readonly numbe
       mark(terms.all);
       return;
     }
+    // A value longer than every exact term equals none (folding keeps the length): no hashing.
+    const short = v.length <= terms.longestExact;
     if (terms.needsRaw) {
-      const hit = terms.exact.get(v);
+      const hit = short ? terms.exact.get(v) : undefined;
       if (hit) mark(hit);
       if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, mark);
       if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, mark);
@@ -619,7 +641,7 @@ function scanField(terms: FieldTerms, event: unknown, mark: (ids: readonly numbe
     }
     if (folded) {
       const fv = folded[i] as string;
-      const hit = terms.foldedExact.get(fv);
+      const hit = short ? terms.foldedExact.get(fv) : undefined;
       if (hit) mark(hit);
       if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, mark);
       if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, mark);
