@@ -165,6 +165,8 @@ class FieldTerms {
   needsRaw = false;
   /** The longest exact term (a longer value cannot equal one). */
   longestExact = -1;
+  /** The terms each recently seen value holds (see `scanField`). */
+  readonly memo: Map<string, readonly number[]>;
   /** Terms added since the lookup structures were last built. */
   private readonly pending: { readonly term: PresearchTerm; readonly rule: number }[] = [];
   private readonly added: { readonly term: PresearchTerm; readonly rule: number }[] = [];
@@ -176,7 +178,10 @@ class FieldTerms {
   constructor(
     readonly reader: CachedFieldReader,
     readonly segment: number,
-  ) {}
+    readonly memos: Memos,
+  ) {
+    this.memo = memos.memo();
+  }
 
   add(term: PresearchTerm, rule: number): void {
     if (!this.all.includes(rule)) this.all.push(rule);
@@ -221,6 +226,7 @@ class FieldTerms {
     this.substrings = new SubstringMatcher();
     this.foldedSubstrings = new SubstringMatcher();
     this.longestExact = -1;
+    this.memo.clear();
   }
 
   private put(kind: PresearchTerm["kind"], folded: boolean, text: string, rule: number): void {
@@ -288,6 +294,34 @@ class Segments {
   }
 }
 
+/**
+ * What the fields of one index remember of the values they saw (see `scanField`), bounded together:
+ * past `MEMO_CHARS` characters of remembered values every field forgets and starts again. A value
+ * longer than `MEMO_VALUE_LENGTH` is never remembered.
+ */
+class Memos {
+  private readonly all: Map<string, readonly number[]>[] = [];
+  private chars = 0;
+
+  /** A new memo, forgotten with the others. */
+  memo(): Map<string, readonly number[]> {
+    const m = new Map<string, readonly number[]>();
+    this.all.push(m);
+    return m;
+  }
+
+  /** Remember in `memo` that `value` holds `hits`. */
+  remember(memo: Map<string, readonly number[]>, value: string, hits: readonly number[]): void {
+    if (value.length > MEMO_VALUE_LENGTH) return;
+    this.chars += value.length + MEMO_ENTRY_CHARS;
+    if (this.chars > MEMO_CHARS) {
+      for (const m of this.all) m.clear();
+      this.chars = value.length + MEMO_ENTRY_CHARS;
+    }
+    memo.set(value, hits);
+  }
+}
+
 /** Terms grouped by the field they are on, one `FieldTerms` (and one field reader) per field. */
 class TermFields {
   readonly fields: FieldTerms[] = [];
@@ -298,6 +332,7 @@ class TermFields {
   constructor(
     private readonly table: FieldTable,
     private readonly segments: Segments,
+    private readonly memos: Memos,
   ) {}
 
   /** Register `terms` under `id`, an alternative of category number `category` (-1: any). */
@@ -305,7 +340,7 @@ class TermFields {
     for (const term of terms) {
       let f = this.byName.get(term.field);
       if (!f) {
-        f = new FieldTerms(this.table.reader([term.field]), this.segments.id(term.field));
+        f = new FieldTerms(this.table.reader([term.field]), this.segments.id(term.field), this.memos);
         this.byName.set(term.field, f);
         this.fields.push(f);
         const same = this.bySegment[f.segment];
@@ -329,8 +364,8 @@ class Check extends TermFields {
   epoch = -1;
   result = false;
 
-  constructor(table: FieldTable, segments: Segments, terms: readonly PresearchTerm[]) {
-    super(table, segments);
+  constructor(table: FieldTable, segments: Segments, memos: Memos, terms: readonly PresearchTerm[]) {
+    super(table, segments, memos);
     this.addTerms(terms, 0);
   }
 }
@@ -358,9 +393,10 @@ class CategoryIndex extends TermFields {
   constructor(
     table: FieldTable,
     segments: Segments,
+    memos: Memos,
     readonly reader: CachedFieldReader,
   ) {
-    super(table, segments);
+    super(table, segments, memos);
   }
 }
 
@@ -394,6 +430,7 @@ export class PresearchIndex {
   private foundCount = 0;
   private readonly checks = new Map<string, Check>();
   private readonly segments = new Segments();
+  private readonly memos = new Memos();
   /** Set by `hit` while a check is tested. */
   private held = false;
   private readonly hit = () => {
@@ -437,7 +474,7 @@ export class PresearchIndex {
   add(rule: number, categoryField: string, alternatives: readonly PresearchAlternative[]): void {
     let index = this.indices.get(categoryField);
     if (!index) {
-      index = new CategoryIndex(this.table, this.segments, this.table.reader([categoryField]));
+      index = new CategoryIndex(this.table, this.segments, this.memos, this.table.reader([categoryField]));
       this.indices.set(categoryField, index);
     }
     this.rules.add(rule);
@@ -474,7 +511,7 @@ export class PresearchIndex {
           const key = clauseKey(clause);
           let check = this.checks.get(key);
           if (!check) {
-            check = new Check(this.table, this.segments, clause);
+            check = new Check(this.table, this.segments, this.memos, clause);
             this.checks.set(key, check);
           }
           if (!checks.includes(check)) checks.push(check);
@@ -616,13 +653,26 @@ function inSome(categories: readonly number[], marks: readonly number[], epoch: 
   return false;
 }
 
-/** Calls `mark` with the numbers of the terms of `terms` that the event's values of its field hold. */
+/** Characters of values the fields of an index remember in all (see `Memos`): about 8 MB. */
+const MEMO_CHARS = 4 * 1024 * 1024;
+/** What one remembered value costs besides its characters, counted in characters. */
+const MEMO_ENTRY_CHARS = 32;
+/** Longer values are scanned every time: they rarely recur, and would crowd out those that do. */
+const MEMO_VALUE_LENGTH = 256;
+
+/**
+ * Calls `mark` with the numbers of the terms of `terms` that the event's values of its field hold.
+ * Which terms a value holds depends on the value alone, and the values of a field recur from event
+ * to event (process names, actions, users, directories): each field remembers the answer for the
+ * values it saw lately, so a value seen before costs one lookup instead of folding it and walking
+ * the terms (see `Memos` for the bound).
+ */
 function scanField(terms: FieldTerms, event: unknown, mark: (ids: readonly number[]) => void): void {
   if (!terms.built) terms.build();
   const values = terms.reader.list(event);
   const n = values.length;
   if (n === 0) return;
-  const folded = terms.needsFolded ? terms.reader.folded(event) : null;
+  const memo = terms.memo;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (typeof v !== "string") {
@@ -630,22 +680,40 @@ function scanField(terms: FieldTerms, event: unknown, mark: (ids: readonly numbe
       mark(terms.all);
       return;
     }
-    // A value longer than every exact term equals none (folding keeps the length): no hashing.
-    const short = v.length <= terms.longestExact;
-    if (terms.needsRaw) {
-      const hit = short ? terms.exact.get(v) : undefined;
-      if (hit) mark(hit);
-      if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, mark);
-      if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, mark);
-      if (terms.substrings.size > 0) terms.substrings.walk(v, mark);
+    let hits = memo.get(v);
+    if (hits === undefined) {
+      hits = termsOf(terms, v);
+      terms.memos.remember(memo, v, hits);
     }
-    if (folded) {
-      const fv = folded[i] as string;
-      const hit = short ? terms.foldedExact.get(fv) : undefined;
-      if (hit) mark(hit);
-      if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, mark);
-      if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, mark);
-      if (terms.foldedSubstrings.size > 0) terms.foldedSubstrings.walk(fv, mark);
-    }
+    if (hits.length > 0) mark(hits);
   }
 }
+
+/** The numbers of the terms of `terms` that the string `v` holds (some more than once). */
+function termsOf(terms: FieldTerms, v: string): readonly number[] {
+  let out: number[] = NO_HITS as number[];
+  const add = (ids: readonly number[]) => {
+    if (out.length === 0) out = [...ids];
+    else for (let i = 0; i < ids.length; i++) out.push(ids[i] as number);
+  };
+  // A value longer than every exact term equals none (folding keeps the length): no hashing.
+  const short = v.length <= terms.longestExact;
+  if (terms.needsRaw) {
+    const hit = short ? terms.exact.get(v) : undefined;
+    if (hit) add(hit);
+    if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, add);
+    if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, add);
+    if (terms.substrings.size > 0) terms.substrings.walk(v, add);
+  }
+  if (terms.needsFolded) {
+    const fv = foldCase(v);
+    const hit = short ? terms.foldedExact.get(fv) : undefined;
+    if (hit) add(hit);
+    if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, add);
+    if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, add);
+    if (terms.foldedSubstrings.size > 0) terms.foldedSubstrings.walk(fv, add);
+  }
+  return out;
+}
+
+const NO_HITS: readonly number[] = Object.freeze([]);

@@ -347,6 +347,32 @@ describe("indexed and unindexed rule sets", () => {
     expect(run(true)).toEqual(run(false));
   });
 
+  it("remember which terms a value holds, so a value seen before is not scanned again; not a long one", () => {
+    const set = compileRules(load(['process where process.name : "zzz*"']), { now: 0, window: false });
+    const short = "Curl-X";
+    const long = `Curl-${"x".repeat(300)}`;
+    const lower = String.prototype.toLowerCase;
+    const folds = new Map<string, number>();
+    const spy = vi.spyOn(String.prototype, "toLowerCase").mockImplementation(function (this: string) {
+      const v = String(this);
+      folds.set(v, (folds.get(v) ?? 0) + 1);
+      return lower.call(this);
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        // A new string each time, as each parsed event brings its own.
+        set.push({ event: { category: "process" }, process: { name: `${short} `.trim() } });
+        set.push({ event: { category: "process" }, process: { name: `${long} `.trim() } });
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    // Neither value reaches the rule: the folds counted are the index's own.
+    expect(set.stats().evaluations).toBe(0);
+    expect(folds.get(short)).toBe(1);
+    expect(folds.get(long)).toBe(3);
+  });
+
   it("fold each value once per event for : like~ in~, however many rules compare it", () => {
     // Negated conditions are not indexed: every rule evaluates its comparison on the same value.
     const queries = Array.from({ length: 20 }, (_, i) => [
