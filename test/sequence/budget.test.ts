@@ -20,7 +20,55 @@ function partialBytes(): number {
   return probe.stats.stateBytes;
 }
 
+/** Whether `target` can be reached from `root` through properties, array elements, and map and set entries. */
+function reaches(root: unknown, target: object): boolean {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === target) return true;
+    if (typeof v !== "object" || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+    else if (v instanceof Set) for (const x of v) stack.push(x);
+    else for (const k of Reflect.ownKeys(v)) stack.push((v as Record<PropertyKey, unknown>)[k]);
+  }
+  return false;
+}
+
 describe("state budget in streams", () => {
+  it("lets go of what it evicts: an evicted event is no longer reachable from the budget", () => {
+    const per = partialBytes();
+    const budget = room(2 * per);
+    const s = compile(PAIR).stream({ budget });
+    const events = Array.from({ length: 5 }, (_, i) => e(i, i, "A", { k: i }));
+    for (const ev of events) s.push(ev);
+    expect(s.stats.evicted).toBe(3);
+    // The budget's entries lead to the matcher, its maps and everything it holds.
+    expect(events.map((ev) => reaches(budget, ev))).toEqual([false, false, false, true, true]);
+    expect(hits(s, e(5, 5, "B", { k: 4 }))).toEqual([[4, 5]]);
+    expect(reaches(budget, events[4] as EqlEvent)).toBe(false);
+  });
+
+  it("charges a partial sequence for each event it holds and for its key", () => {
+    const q = "sequence by k [A where true] [B where true] [C where true]";
+    const budget = new StateBudget({ maxBytes: Number.POSITIVE_INFINITY, sizeOf: () => 1000 });
+    const s = compile(q).stream({ budget });
+    s.push(e(0, 0, "A", { k: "x" }));
+    const one = s.stats.stateBytes;
+    expect(one).toBeGreaterThan(1000);
+    s.push(e(1, 1, "A", { k: "x".repeat(101) }));
+    // A hundred more characters of key: at least two bytes each.
+    expect(s.stats.stateBytes - one).toBeGreaterThanOrEqual(one + 200);
+    const two = s.stats.stateBytes;
+    s.push(e(2, 2, "B", { k: "x" }));
+    // The same entry now holds a second event.
+    expect(s.stats.stateEntries).toBe(2);
+    expect(s.stats.stateBytes - two).toBeGreaterThanOrEqual(1000);
+    expect(hits(s, e(3, 3, "C", { k: "x" }))).toEqual([[0, 2, 3]]);
+    expect(s.stats.stateBytes).toBe(two - one);
+  });
+
   it("evicts the least recently advanced partial sequences first and counts them", () => {
     const per = partialBytes();
     const s = compile(PAIR).stream({ budget: room(2 * per) });
