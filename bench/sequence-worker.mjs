@@ -37,9 +37,15 @@ const AUTOMATOR = "/System/Library/CoreServices/Automator Launcher.app/Contents/
  * One event per microsecond (2 M events span 2 s, within the maxspan of the corpus rule run), each a
  * process start of Automator on a macOS host never seen before with its own process.entity_id;
  * every 20th is a network event of the host and process that started 101 events earlier, which
- * completes its sequence when that partial sequence is still held.
+ * completes its sequence when that partial sequence is still held. Each event is the JSON.parse of
+ * its line, as `mini-eql run` reads events: parsed values are strings of their own, where object
+ * literals would share one string per constant.
  */
 function* distinctHostEvents(count, offset = 0) {
+  for (const event of literalEvents(count, offset)) yield JSON.parse(JSON.stringify(event));
+}
+
+function* literalEvents(count, offset) {
   const t0 = Date.parse("2026-01-01T00:00:00Z");
   const hostId = (i) => `host-${i.toString(16).padStart(8, "0")}`;
   const entityId = (i) => `p-${i.toString(36)}`;

@@ -28,7 +28,7 @@ export const DEFAULT_STATE_BYTES = 256 * 1024 * 1024;
  * bytes are therefore kept at or below `maxBytes / HEAP_OVERHEAD`, so that `maxBytes` bounds what
  * the state adds to the process's RSS. V8's default growth (up to 4× the live heap) needs more.
  */
-export const HEAP_OVERHEAD = 1.5;
+export const HEAP_OVERHEAD = 1.75;
 
 /** What one owner holds and lost. */
 export interface OwnerStats {
