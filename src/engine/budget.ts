@@ -18,17 +18,19 @@ import { estimateEventSize } from "./size.js";
 export const DEFAULT_STATE_BYTES = 256 * 1024 * 1024;
 
 /**
- * Memory the process holds per byte of live state, by default. An evicted entry is not freed when it
- * is evicted: it stays in V8's old generation as garbage until the next full collection, which V8
- * starts once the heap has grown by a share of what the last one kept (50% with
- * `--heap-growing-percent=50`, as `mini-eql run` sets) and finishes while the program keeps
- * allocating. A budget that is full evicts about one entry per entry charged, so the garbage waiting
- * grows with the live state: over 2 M distinct sequence keys the process held 1.34 to 1.41 bytes of
- * resident memory per byte charged (at 256 and 64 MiB; bench/README.md, "State budget"). Charged
- * bytes are therefore kept at or below `maxBytes / HEAP_OVERHEAD`, so that `maxBytes` bounds what
- * the state adds to the process's RSS. V8's default growth (up to 4× the live heap) needs more.
+ * Resident memory the state costs the process per byte charged, by default. An evicted entry is not
+ * freed when it is evicted: it stays in V8's old generation as garbage until the next full
+ * collection, which V8 starts once the heap has grown by a share of what the last one kept (half
+ * with `--heap-growing-percent=50`, which `mini-eql run` sets) and finishes while the program keeps
+ * allocating. A full budget evicts about one entry per entry charged, so the garbage waiting grows
+ * with the live state. Over 2 M distinct sequence keys (bench/README.md, "State budget") the state
+ * added 1.6 bytes of peak RSS per byte charged (1.8 per byte of live heap) at 256 and at 64 MiB;
+ * the charged bytes are kept at or below `maxBytes / HEAP_OVERHEAD`, which leaves a margin for
+ * collections that finish later on a busy machine. V8's default lets the heap grow to about four
+ * times what the last collection kept: a program that runs without the flag should pass a larger
+ * `overhead`.
  */
-export const HEAP_OVERHEAD = 1.75;
+export const HEAP_OVERHEAD = 2;
 
 /** What one owner holds and lost. */
 export interface OwnerStats {
