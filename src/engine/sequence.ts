@@ -102,7 +102,7 @@ class Partial extends Charged {
     readonly matcher: SequenceMatcher,
     /** The join key's id (see `KeyTuple`). */
     readonly id: string,
-    /** Arrays of exactly the length held (a push would leave room for 16 more). */
+    /** Arrays of exactly the length held. */
     public events: EqlEvent[],
     public ordinals: Ordinal[],
     public eventBytes: number,
@@ -343,8 +343,9 @@ export class SequenceMatcher {
             this.owner.release(prev);
             continue;
           }
-          prev.events = [...prev.events, event];
-          prev.ordinals = [...prev.ordinals, ordinal];
+          // concat makes arrays of the exact length; a push or a spread leaves room for 16 more.
+          prev.events = prev.events.concat([event]);
+          prev.ordinals = prev.ordinals.concat([ordinal]);
           prev.eventBytes += eventBytes;
           seq = prev;
         }
