@@ -3,7 +3,7 @@
  * is its own. Started by sequence.mjs; prints one JSON object on stdout, progress on stderr.
  *
  *   node [--expose-gc] bench/sequence-worker.mjs --mode stream|batch|generate|budget --events N [--seed N]
- *        [--sample-every N] [--budget-mb N]
+ *        [--sample-every N] [--budget-mb N] [--query Q] [--overhead X]
  *
  *   stream:   events from the generator are pushed one by one through `compiled.stream()`; RSS (and
  *             heap) sampled every --sample-every events. With --expose-gc a full GC runs before each
@@ -12,10 +12,12 @@
  *   generate: the generator alone (its cost is inside the stream figure).
  *   budget:   every process start on a host never seen before (a distinct host.id per event, so a
  *             partial sequence per event that never expires within the run), pushed through a
- *             stream whose StateBudget is --budget-mb MiB (0: no limit). Throughput is events per
- *             second of CPU time (the process's, all threads) over the events before the first
- *             eviction and over those after it, and per --sample-every window; a warm-up run on
- *             another stream and budget comes first so that neither phase pays for compiling code.
+ *             stream of --query (default BUDGET_QUERY; sequence.mjs gives a corpus rule's) whose
+ *             StateBudget is --budget-mb MiB (0: no limit; --overhead X: the budget's memory per
+ *             byte charged, default the library's). Throughput is events per second of CPU
+ *             time (the process's, all threads) over the events before the first eviction and over
+ *             those after it, and per --sample-every window; a warm-up run on another stream and
+ *             budget comes first so that neither phase pays for compiling code.
  */
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -25,48 +27,54 @@ import { sequenceEvents } from "./sequence-events.mjs";
 const SEQUENCE_QUERY =
   'sequence by host.id, process.entity_id with maxspan=1m [process where event.type == "start"] [network where true]';
 
+/** The budget run's query when the corpus is absent (events of `distinctHostEvents` match it too). */
 const BUDGET_QUERY =
   'sequence by host.id with maxspan=1h [process where event.type == "start"] [network where true]';
 
-const COMMANDS = [
-  ["bash", "/usr/bin/bash"],
-  ["curl", "/usr/bin/curl"],
-  ["python3", "/usr/bin/python3"],
-  ["ssh", "/usr/bin/ssh"],
-];
+const AUTOMATOR = "/System/Library/CoreServices/Automator Launcher.app/Contents/MacOS/Automator";
 
 /**
- * One process start per millisecond, each on a host never seen before; every 20th event is a
- * network event of the host that started 101 events earlier, which completes its sequence when
- * that partial sequence is still held.
+ * One event per microsecond (2 M events span 2 s, within the maxspan of the corpus rule run), each a
+ * process start of Automator on a macOS host never seen before with its own process.entity_id;
+ * every 20th is a network event of the host and process that started 101 events earlier, which
+ * completes its sequence when that partial sequence is still held. Each event is the JSON.parse of
+ * its line, as `mini-eql run` reads events: parsed values are strings of their own, where object
+ * literals would share one string per constant.
  */
 function* distinctHostEvents(count, offset = 0) {
+  for (const event of literalEvents(count, offset)) yield JSON.parse(JSON.stringify(event));
+}
+
+function* literalEvents(count, offset) {
   const t0 = Date.parse("2026-01-01T00:00:00Z");
   const hostId = (i) => `host-${i.toString(16).padStart(8, "0")}`;
+  const entityId = (i) => `p-${i.toString(36)}`;
+  const timestamp = (i) =>
+    `${new Date(t0 + Math.floor(i / 1000)).toISOString().slice(0, -1)}${String(i % 1000).padStart(3, "0")}Z`;
   for (let n = 0; n < count; n++) {
     const i = offset + n;
-    const ts = new Date(t0 + i).toISOString();
+    const ts = timestamp(i);
     if (n % 20 === 19 && i >= 101) {
+      const j = i - 101;
       yield {
         "@timestamp": ts,
         event: { category: ["network"], type: ["connection"], kind: "event" },
-        host: { id: hostId(i - 101), name: `node-${(i - 101) % 5000}` },
+        host: { id: hostId(j), name: `node-${j % 5000}`, os: { type: "macos" } },
         destination: { ip: "10.0.0.1", port: 443 },
-        process: { name: "curl", pid: 4000 + (i % 1000) },
+        process: { entity_id: entityId(j), name: "Automator", pid: 2000 + (j % 100_000) },
       };
       continue;
     }
-    const [name, executable] = COMMANDS[i % COMMANDS.length];
     yield {
       "@timestamp": ts,
       event: { category: ["process"], type: ["start"], action: "exec", kind: "event" },
-      host: { id: hostId(i), name: `node-${i % 5000}`, os: { type: "linux" } },
+      host: { id: hostId(i), name: `node-${i % 5000}`, os: { type: "macos" } },
       process: {
-        entity_id: `p-${i.toString(36)}`,
+        entity_id: entityId(i),
         pid: 2000 + (i % 100_000),
-        name,
-        executable,
-        args: [executable],
+        name: "Automator",
+        executable: AUTOMATOR,
+        args: [AUTOMATOR],
       },
       user: { name: "root" },
     };
@@ -88,8 +96,8 @@ function memory() {
 }
 
 /** The `budget` mode (see the file comment). */
-function budgetRun(compile, StateBudget, count, every, budgetMb) {
-  const compiled = compile(BUDGET_QUERY);
+function budgetRun(compile, StateBudget, count, every, budgetMb, query, overhead) {
+  const compiled = compile(query);
   // Warm-up: the same code paths, eviction included, on a stream and budget dropped before the run.
   (() => {
     const warm = compiled.stream({ budget: new StateBudget({ maxBytes: 4 * MB }) });
@@ -100,7 +108,7 @@ function budgetRun(compile, StateBudget, count, every, budgetMb) {
   gc?.();
   const baseline = memory();
   const maxBytes = budgetMb === 0 ? Number.POSITIVE_INFINITY : budgetMb * MB;
-  const budget = new StateBudget({ maxBytes });
+  const budget = new StateBudget(overhead === undefined ? { maxBytes } : { maxBytes, overhead });
   const stream = compiled.stream({ budget });
   const windows = [];
   let sequences = 0;
@@ -148,7 +156,7 @@ function budgetRun(compile, StateBudget, count, every, budgetMb) {
     liveHeapAfterGc = process.memoryUsage().heapUsed - baseline.heapUsed;
   }
   return {
-    query: BUDGET_QUERY,
+    query,
     budgetBytes: maxBytes === Number.POSITIVE_INFINITY ? null : maxBytes,
     baseline,
     cpuSeconds,
@@ -160,7 +168,7 @@ function budgetRun(compile, StateBudget, count, every, budgetMb) {
         : { events: firstEviction, eventsPerCpuSecond: firstEviction / fillCpu },
     budgetFull: full && { events: full.events, eventsPerCpuSecond: full.events / full.cpuSeconds },
     sequences,
-    budget: { ...budget.stats },
+    budget: { ...budget.stats, maxCharged: budget.maxCharged },
     stats: { ...stream.stats },
     liveHeapAfterGc,
     windows,
@@ -243,7 +251,19 @@ async function main() {
       heapUsedAfterGenerate: afterGenerate.heapUsed,
     });
   } else if (mode === "budget") {
-    Object.assign(result, budgetRun(compile, StateBudget, count, every, Number(option("--budget-mb", "64"))));
+    const query = option("--query", BUDGET_QUERY);
+    Object.assign(
+      result,
+      budgetRun(
+        compile,
+        StateBudget,
+        count,
+        every,
+        Number(option("--budget-mb", "64")),
+        query,
+        option("--overhead", undefined) === undefined ? undefined : Number(option("--overhead")),
+      ),
+    );
   } else {
     throw new Error(`unknown --mode ${mode}`);
   }

@@ -12,15 +12,16 @@
  * in an array, and the generator alone, are measured for comparison.
  *
  *   node bench/sequence.mjs [--events N] [--full] [--gc] [--seed N]
- *   node bench/sequence.mjs --budget [--budget-events N] [--budget-mb N] [--runs N]
+ *   node bench/sequence.mjs --budget [--budget-events N] [--budget-mb N] [--budget-overhead X] [--runs N]
  *
  * Default: stream 1M and 5M events, batch 1M. --events N: stream and batch N only. --gc starts the
  * stream workers with --expose-gc and records the live heap (after a full GC) at each sample.
  *
  * `budgetBench` (--budget runs it alone, 3 times; the default run ends with it once, at the --events
  * size when given): 2M process starts, each on a host.id never seen before, through one sequence
- * stream under a small StateBudget (64 MiB), so the budget fills within the first 50k events and then
- * evicts on nearly every event. It reports throughput (events per CPU-second) before the first
+ * stream of a corpus rule (BUDGET_RULE; the worker's own query without the corpus) under a
+ * StateBudget of --budget-mb MiB (256), so the budget fills within the first few hundred thousand
+ * events and then evicts on nearly every event. It reports throughput (events per CPU-second) before the first
  * eviction and once the budget is full, peak RSS against the same run with a 1 MiB budget (the
  * process without the state), and the live heap the state holds after a full GC against what the
  * budget charged (how well the size estimate tracks V8). Each run is in a fresh process; figures are
@@ -42,6 +43,26 @@ const MB = 1024 * 1024;
 const CLI_HEAP_GROWING_PERCENT = Number(
   /HEAP_GROWING_PERCENT = (\d+)/.exec(readFileSync(resolve(here, "../src/cli/heap.ts"), "utf8"))?.[1] ?? 0,
 );
+/**
+ * The corpus rule the budget run pushes its events through: a two-stage sequence joined by host.id
+ * (and the process) whose first stage every process start of the generated events matches.
+ */
+const BUDGET_RULE = "rules/macos/execution_script_via_automator_workflows.toml";
+const corpusPath = process.env.MINI_EQL_CORPUS
+  ? resolve(process.env.MINI_EQL_CORPUS)
+  : resolve(here, "../../shared/corpus/detection-rules-eql.jsonl");
+
+/** The budget rule from the corpus, or null (with the reason) when the corpus or the rule is absent. */
+function budgetRule() {
+  if (!existsSync(corpusPath)) return { rule: null, reason: `no corpus at ${corpusPath}` };
+  for (const line of readFileSync(corpusPath, "utf8").split("\n")) {
+    if (!line.includes(BUDGET_RULE)) continue;
+    const rule = JSON.parse(line);
+    if (rule.path === BUDGET_RULE) return { rule, reason: null };
+  }
+  return { rule: null, reason: `${BUDGET_RULE} is not in ${corpusPath}` };
+}
+
 /** Memory is called flat when RSS at the end of the largest run is within this of RSS at 1M events. */
 export const FLAT_TOLERANCE = 0.15;
 
@@ -228,12 +249,16 @@ const showSpread = (s, f) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 
 /**
  * The state-budget benchmark (see the file comment).
- * @param {{events?: number, budgetMb?: number, runs?: number}} [options]
+ * @param {{events?: number, budgetMb?: number, runs?: number, overhead?: number}} [options]
  */
 export function budgetBench(options = {}) {
-  const { events = 2_000_000, budgetMb = 256, runs = 3 } = options;
+  const { events = 2_000_000, budgetMb = 256, runs = 3, overhead } = options;
   const full = [];
   const empty = [];
+  const { rule, reason } = budgetRule();
+  if (!rule) console.log(`state budget: ${reason}; running the built-in query instead`);
+  const query = rule ? ["--query", rule.query] : [];
+  if (overhead !== undefined) query.push("--overhead", String(overhead));
   // What `mini-eql run` asks of V8 (src/cli/heap.ts), unless this process was given its own.
   const heap = process.execArgv.some((a) => a.startsWith("--heap-growing-percent"))
     ? []
@@ -243,9 +268,16 @@ export function budgetBench(options = {}) {
       `state budget ${budgetMb} MiB, ${millions(events)} distinct hosts, run ${r + 1}/${runs}\n`,
     );
     full.push(
-      measure("budget", events, { seed: 1, gc: true, node: heap, extra: ["--budget-mb", String(budgetMb)] }),
+      measure("budget", events, {
+        seed: 1,
+        gc: true,
+        node: heap,
+        extra: ["--budget-mb", String(budgetMb), ...query],
+      }),
     );
-    empty.push(measure("budget", events, { seed: 1, gc: true, node: heap, extra: ["--budget-mb", "1"] }));
+    empty.push(
+      measure("budget", events, { seed: 1, gc: true, node: heap, extra: ["--budget-mb", "1", ...query] }),
+    );
   }
   const below = spread(full.map((x) => x.belowBudget.eventsPerCpuSecond));
   const atFull = spread(full.map((x) => x.budgetFull?.eventsPerCpuSecond ?? Number.NaN));
@@ -259,6 +291,7 @@ export function budgetBench(options = {}) {
   const first = full[0];
   const budgetBytes = budgetMb * MB;
   const result = {
+    rule: rule ? { name: rule.name, path: rule.path } : null,
     query: first.query,
     events,
     budgetBytes,
@@ -280,9 +313,9 @@ export function budgetBench(options = {}) {
   };
 
   const f = (n) => fmt(n);
-  console.log(`\nstate budget: ${first.query}`);
+  console.log(`\nstate budget: ${rule ? `${rule.name} (${rule.path})\n` : ""}${first.query}`);
   console.log(
-    `(${millions(events)} process starts, each on a new host.id; budget ${budgetMb} MiB, full after ${fmt(first.firstEviction)} events; events per second of CPU time; ${runs} run${runs === 1 ? "" : "s"}, median (min–max); V8 ${heap.length > 0 ? `${heap[0]}, as mini-eql run sets it` : "heap growth as given to this process"})\n`,
+    `(${millions(events)} process starts, each on a new host.id; budget ${budgetMb} MiB, full after ${fmt(first.firstEviction)} events; events per second of CPU time; ${runs} run${runs === 1 ? "" : "s"}, median (min–max); ${overhead === undefined ? "" : `budget overhead ${overhead}; `}V8 ${heap.length > 0 ? `${heap[0]}, as mini-eql run sets it` : "heap growth as given to this process"})\n`,
   );
   console.log(`events per CPU-second below the budget:    ${showSpread(below, f)}`);
   console.log(
@@ -296,7 +329,7 @@ export function budgetBench(options = {}) {
     `peak RSS: ${showSpread(peak, mb)} MB; same run with a 1 MiB budget ${showSpread(basePeak, mb)} MB; added by the state ${showSpread(added, mb)} MB for a ${budgetMb} MiB budget (within: ${result.rssWithinBudget ? "yes" : "no"})`,
   );
   console.log(
-    `live heap held by the state after a full GC: ${showSpread(live, mb)} MB for ${mb(first.budget.bytes)} MB charged`,
+    `live heap held by the state after a full GC: ${showSpread(live, mb)} MB for ${mb(first.budget.bytes)} MB charged (at most ${mb(first.budget.maxCharged)} MB: the budget over its overhead)`,
   );
   console.log(
     `held ${fmt(first.budget.entries)} partial sequences, evicted ${fmt(first.budget.evicted)}, ${fmt(first.sequences)} sequences completed`,
@@ -340,6 +373,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     budgetMb: intOption(argv, "--budget-mb", 256),
     runs: intOption(argv, "--runs", budgetOnly ? 3 : 1),
   };
+  // The budget's memory per byte charged (default the library's HEAP_OVERHEAD; 1 compares with a
+  // budget that counts the live estimate alone).
+  const overheadAt = argv.indexOf("--budget-overhead");
+  if (overheadAt >= 0) budget.overhead = Number(argv[overheadAt + 1]);
   const options = events
     ? { streamSizes: [events], batchSize: events, seed }
     : { streamSizes: [1_000_000, 5_000_000], batchSize: 1_000_000, seed };

@@ -5,6 +5,7 @@ export {
   type BudgetOptions,
   type BudgetStats,
   DEFAULT_STATE_BYTES,
+  HEAP_OVERHEAD,
   type OwnerStats,
   StateBudget,
 } from "./engine/budget.js";

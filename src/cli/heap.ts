@@ -1,10 +1,12 @@
 /**
  * How far V8 lets the heap grow past what the last full collection kept. By default it may grow to
  * about four times that before collecting again; a rule set at its state budget evicts an entry for
- * nearly every new one, and the evicted entries wait in the heap as garbage until then. Over 2 M
- * distinct sequence keys with the default 256 MiB budget that took the process to a peak RSS of
- * 1,092 MB; with the heap allowed to grow by half, 506 MB. In each run, events per CPU-second with
- * the budget full stayed within 0.86-1.07x of those below it (bench/README.md, "State budget").
+ * nearly every new one, and the evicted entries wait in the heap as garbage until then. With the
+ * heap allowed to grow by half, the state adds about 1.6 bytes of RSS per byte charged, which the
+ * budget's `HEAP_OVERHEAD` (src/engine/budget.ts) allows for: over 2 M distinct sequence keys at
+ * the default 256 MiB budget the state added 210 MB to the peak RSS (bench/README.md, "State
+ * budget"). Before the budget allowed for it, that run reached a peak RSS of 1,092 MB with V8's
+ * default growth and 506 MB with half.
  */
 import { setFlagsFromString } from "node:v8";
 

@@ -150,7 +150,7 @@ export function buildProgram(
     )
     .option(
       "--memory-budget <MiB>",
-      "sequence and sample state all rules may hold together (default 256); past it the oldest is evicted",
+      "memory the sequence and sample state of all rules may add to the process (default 256); past it the oldest is evicted",
       positiveInt,
     )
     .option("--allow-evictions", "exit 0 even when the memory budget evicted sequence state")

@@ -1,10 +1,10 @@
 /**
  * One memory budget for the state of many sequence and sample runners. Everything a runner holds
  * (partial sequences, missing-stage times, waiting candidates, re-ordering buffers, sample
- * candidates) is an entry charged with an estimated size. Entries sit in one list ordered by when
- * they were last charged, across every runner sharing the budget; when the total passes the limit,
- * the entry at the head (the least recently charged) is evicted in constant time and counted
- * against its owner.
+ * candidates) is an entry charged with an estimate of the heap bytes it keeps alive. Entries sit in
+ * one list ordered by when they were last charged, across every runner sharing the budget; when the
+ * total times `HEAP_OVERHEAD` passes the limit, the entry at the head (the least recently charged)
+ * is evicted in constant time and counted against its owner.
  */
 
 import { ownOptions } from "../options.js";
@@ -12,11 +12,25 @@ import type { EqlEvent } from "../types.js";
 import { estimateEventSize } from "./size.js";
 
 /**
- * Default limit: 256 MiB of estimated state. The estimate follows V8's layout only roughly and
- * the garbage collector needs headroom beside live data, so a quarter of a 1 GB process leaves room
- * for the collector, the compiled rules and the events in flight.
+ * Default limit: 256 MiB of memory for the state (see `BudgetOptions.maxBytes`), a quarter of a
+ * 1 GB process, which leaves room for the compiled rules and the events in flight.
  */
 export const DEFAULT_STATE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Resident memory the state costs the process per byte charged, by default. An evicted entry is not
+ * freed when it is evicted: it stays in V8's old generation as garbage until the next full
+ * collection, which V8 starts once the heap has grown by a share of what the last one kept (half
+ * with `--heap-growing-percent=50`, which `mini-eql run` sets) and finishes while the program keeps
+ * allocating. A full budget evicts about one entry per entry charged, so the garbage waiting grows
+ * with the live state. Over 2 M distinct sequence keys (bench/README.md, "State budget") the state
+ * added 1.6 bytes of peak RSS per byte charged (1.8 per byte of live heap) at 256 and at 64 MiB;
+ * the charged bytes are kept at or below `maxBytes / HEAP_OVERHEAD`, which leaves a margin for
+ * collections that finish later on a busy machine. V8's default lets the heap grow to about four
+ * times what the last collection kept: a program that runs without the flag should pass a larger
+ * `overhead`.
+ */
+export const HEAP_OVERHEAD = 2;
 
 /** What one owner holds and lost. */
 export interface OwnerStats {
@@ -32,7 +46,7 @@ export interface OwnerStats {
 
 /** Totals of a budget. */
 export interface BudgetStats extends OwnerStats {
-  /** The limit in estimated bytes. */
+  /** The limit: memory the state may add to the process (`bytes` stays at or below it / `overhead`). */
   readonly maxBytes: number;
   /** Owners created on this budget. */
   owners: number;
@@ -50,8 +64,17 @@ export interface BudgetTotals {
 
 /** Options of a budget. */
 export interface BudgetOptions {
-  /** Limit in estimated bytes (default `DEFAULT_STATE_BYTES`); `Infinity` never evicts. */
+  /**
+   * The memory the state may add to the process (resident bytes, default `DEFAULT_STATE_BYTES`):
+   * the live entries and the evicted ones V8 has not collected yet. Entries are evicted once their
+   * estimated bytes times `overhead` pass it. `Infinity` never evicts.
+   */
   maxBytes?: number;
+  /**
+   * Memory held per byte of live state (default `HEAP_OVERHEAD`, measured with V8's heap allowed to
+   * grow by 50% between full collections; must be at least 1).
+   */
+  overhead?: number;
   /** Estimated size of an event in bytes (default: a bounded walk, see `estimateEventSize`). */
   sizeOf?: (event: EqlEvent) => number;
 }
@@ -134,11 +157,18 @@ export class StateBudget {
   private lastEvent: EqlEvent | null = null;
   private lastSize = 0;
   private readonly measure: (event: EqlEvent) => number;
+  /** The most the entries may be charged: `maxBytes / overhead`. */
+  private readonly limit: number;
 
   constructor(given: BudgetOptions = {}) {
     const options = ownOptions(given);
     const maxBytes = options.maxBytes ?? DEFAULT_STATE_BYTES;
     if (!(maxBytes >= 0)) throw new RangeError(`maxBytes must be a number >= 0, got ${maxBytes}`);
+    const overhead = options.overhead ?? HEAP_OVERHEAD;
+    if (!(overhead >= 1 && overhead < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`overhead must be a finite number >= 1, got ${overhead}`);
+    }
+    this.limit = maxBytes / overhead;
     this.stats = { maxBytes, entries: 0, bytes: 0, evicted: 0, evictedBytes: 0, owners: 0 };
     this.measure = options.sizeOf ?? estimateEventSize;
   }
@@ -233,10 +263,15 @@ export class StateBudget {
     this.stats.evictedBytes = totals.evictedBytes;
   }
 
-  /** Evict from the head while over the limit. */
+  /** The most the entries may be charged together (`maxBytes / overhead`). */
+  get maxCharged(): number {
+    return this.limit;
+  }
+
+  /** Evict from the head while the entries are charged more than `maxCharged`. */
   enforce(): void {
     const stats = this.stats;
-    while (stats.bytes > stats.maxBytes && this.head !== null) {
+    while (stats.bytes > this.limit && this.head !== null) {
       const victim = this.head;
       const owner = victim.owner as BudgetOwner;
       this.unlink(victim);

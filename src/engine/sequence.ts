@@ -77,7 +77,12 @@ export interface MatcherOptions {
   restore?: MatcherSnapshot;
 }
 
-/** Estimated bytes of a partial sequence apart from its key and events. */
+/**
+ * Estimated bytes of a partial sequence apart from its key id and events: the entry itself, its
+ * arrays of events and ordinals and its slot in the state's map. Its key is held as the id alone
+ * (charged two bytes a character); the key's values are read again from the first event when the
+ * sequence completes.
+ */
 const PARTIAL_BYTES = 240;
 /** Estimated bytes per event a partial refers to, apart from the event (slot, ordinal, instant). */
 const EVENT_REF_BYTES = 96;
@@ -95,18 +100,28 @@ class Partial extends Charged {
 
   constructor(
     readonly matcher: SequenceMatcher,
-    readonly key: KeyTuple,
-    readonly events: EqlEvent[],
-    readonly ordinals: Ordinal[],
-    readonly firstMs: number,
-    readonly firstNs: number,
+    /** The join key's id (see `KeyTuple`). */
+    readonly id: string,
+    /** Arrays of exactly the length held. */
+    public events: EqlEvent[],
+    public ordinals: Ordinal[],
     public eventBytes: number,
   ) {
     super();
   }
 
+  /** Epoch millis of the first event (read from its ordinal rather than held twice). */
+  get firstMs(): number {
+    return (this.ordinals[0] as Ordinal).timestamp?.millis ?? 0;
+  }
+
+  /** Nanoseconds within that millisecond. */
+  get firstNs(): number {
+    return (this.ordinals[0] as Ordinal).timestamp?.nanos ?? 0;
+  }
+
   size(): number {
-    return PARTIAL_BYTES + 2 * this.key.id.length + this.eventBytes;
+    return PARTIAL_BYTES + 2 * this.id.length + this.eventBytes;
   }
 
   evict(): void {
@@ -317,7 +332,7 @@ export class SequenceMatcher {
         if (eventBytes < 0) eventBytes = EVENT_REF_BYTES + this.owner.budget.sizeOf(event);
         let seq: Partial;
         if (p === 0) {
-          seq = new Partial(this, k, [event], [ordinal], ms, ns, eventBytes);
+          seq = new Partial(this, k.id, [event], [ordinal], eventBytes);
         } else {
           const prevState = this.state[p - 1] as Map<string, Partial>;
           const prev = prevState.get(k.id);
@@ -328,8 +343,9 @@ export class SequenceMatcher {
             this.owner.release(prev);
             continue;
           }
-          prev.events.push(event);
-          prev.ordinals.push(ordinal);
+          // concat makes arrays of the exact length; a push or a spread leaves room for 16 more.
+          prev.events = prev.events.concat([event]);
+          prev.ordinals = prev.ordinals.concat([ordinal]);
           prev.eventBytes += eventBytes;
           seq = prev;
         }
@@ -381,8 +397,8 @@ export class SequenceMatcher {
   evicted(seq: Partial): void {
     if (seq.stage >= 0) {
       const st = this.state[seq.stage] as Map<string, Partial>;
-      if (st.get(seq.key.id) !== seq) return;
-      st.delete(seq.key.id);
+      if (st.get(seq.id) !== seq) return;
+      st.delete(seq.id);
       this.stats.open--;
     } else {
       if (seq.heapIndex < 0) return;
@@ -405,7 +421,7 @@ export class SequenceMatcher {
     const savePartial = (seq: Partial) =>
       partials.push({
         stage: seq.stage,
-        key: seq.key.id,
+        key: seq.id,
         events: seq.events.map((e) => table.ref(e)),
         ordinals: seq.ordinals.map(ordinalState),
         firstMs: seq.firstMs,
@@ -474,17 +490,15 @@ export class SequenceMatcher {
       const eventBytes = s.bytes - PARTIAL_BYTES - 2 * s.key.length;
       const seq = new Partial(
         this,
-        keyTupleOf(s.key),
+        s.key,
         s.events.map((i) => eventAt(events, i)),
         s.ordinals.map(ordinalFromState),
-        s.firstMs,
-        s.firstNs,
         eventBytes,
       );
       seq.stage = s.stage;
       seq.until = s.until;
       seq.seq = s.seq;
-      if (s.stage >= 0) (this.state[s.stage] as Map<string, Partial>).set(seq.key.id, seq);
+      if (s.stage >= 0) (this.state[s.stage] as Map<string, Partial>).set(seq.id, seq);
       else this.pending.push(seq);
       entries.push(seq);
       stamps.push(s.stamp);
@@ -541,13 +555,13 @@ export class SequenceMatcher {
 
   private store(p: number, seq: Partial): void {
     const st = this.state[p] as Map<string, Partial>;
-    const old = st.get(seq.key.id);
+    const old = st.get(seq.id);
     if (old !== undefined) {
       this.owner.release(old);
       this.stats.open--;
     }
     seq.stage = p;
-    st.set(seq.key.id, seq);
+    st.set(seq.id, seq);
     this.stats.open++;
     this.owner.charge(seq, seq.size());
   }
@@ -619,7 +633,7 @@ export class SequenceMatcher {
 
   private decide(seq: Partial, out: Completed[]): void {
     const times = seq.ordinals.map((o) => (o.timestamp ? o.timestamp.millis : 0));
-    const id = seq.key.id;
+    const id = seq.id;
     if (passesMissing(this.shape, times, (i) => this.missingSeen[i]?.get(id)?.times)) {
       out.push(this.complete(seq));
     } else {
@@ -631,7 +645,17 @@ export class SequenceMatcher {
     const events: (EqlEvent | null)[] = [];
     let j = 0;
     for (const st of this.plan.stages) events.push(st.missing ? null : (seq.events[j++] as EqlEvent));
-    return { key: seq.key, events, last: seq.ordinals[seq.ordinals.length - 1] as Ordinal };
+    return { key: this.keyOf(seq), events, last: seq.ordinals[seq.ordinals.length - 1] as Ordinal };
+  }
+
+  /**
+   * The key tuple of a sequence: the first event's tuple of that id (its values as read then), or
+   * the values the id encodes when the event no longer gives it (changed since it was pushed).
+   */
+  private keyOf(seq: Partial): KeyTuple {
+    const keys = (this.plan.stages[this.positive[0] as number] as StagePlan).keys;
+    for (const k of safeKeyTuples(seq.events[0], keys)) if (k.id === seq.id) return k;
+    return keyTupleOf(seq.id);
   }
 }
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BudgetOwner, Charged, StateBudget } from "../../src/engine/budget.js";
+import { type BudgetOwner, Charged, HEAP_OVERHEAD, StateBudget } from "../../src/engine/budget.js";
 
 /** An entry that records its eviction in a shared log. */
 class Item extends Charged {
@@ -16,8 +16,26 @@ class Item extends Charged {
 }
 
 describe("StateBudget", () => {
+  it("keeps what it charges at or below maxBytes / overhead, HEAP_OVERHEAD by default", () => {
+    const log: string[] = [];
+    const budget = new StateBudget({ maxBytes: 300 });
+    expect(budget.maxCharged).toBe(300 / HEAP_OVERHEAD);
+    const o = budget.owner();
+    const room = Math.floor(budget.maxCharged / 10);
+    for (let i = 0; i < room; i++) o.charge(new Item(`${i}`, log), 10);
+    expect(log).toEqual([]);
+    o.charge(new Item("next", log), 10);
+    expect(log).toEqual(["0"]);
+    expect(budget.stats.bytes * HEAP_OVERHEAD).toBeLessThanOrEqual(300);
+    expect(budget.stats.maxBytes).toBe(300);
+    // The memory held per live byte is the caller's to give when V8 is set up otherwise.
+    const loose = new StateBudget({ maxBytes: 300, overhead: 3 });
+    expect(loose.maxCharged).toBe(100);
+    expect(HEAP_OVERHEAD).toBeGreaterThan(1);
+  });
+
   it("evicts the least recently charged entry across all owners, and counts it against its owner", () => {
-    const budget = new StateBudget({ maxBytes: 100 });
+    const budget = new StateBudget({ maxBytes: 100, overhead: 1 });
     const a = budget.owner();
     const b = budget.owner();
     const log: string[] = [];
@@ -50,7 +68,7 @@ describe("StateBudget", () => {
   });
 
   it("uncharges released entries and resizes without changing the order", () => {
-    const budget = new StateBudget({ maxBytes: 100 });
+    const budget = new StateBudget({ maxBytes: 100, overhead: 1 });
     const o = budget.owner();
     const log: string[] = [];
     const x = new Item("x", log);
@@ -83,7 +101,7 @@ describe("StateBudget", () => {
 
   it("evicts at a full budget without looking at the other entries", () => {
     const n = 5000;
-    const budget = new StateBudget({ maxBytes: n });
+    const budget = new StateBudget({ maxBytes: n, overhead: 1 });
     const owner = budget.owner();
     const log: string[] = [];
     let looks = 0;
@@ -112,9 +130,12 @@ describe("StateBudget", () => {
     expect(looks).toBeLessThan(10 * 1000);
   });
 
-  it("rejects a negative or NaN limit", () => {
+  it("rejects a negative or NaN limit, and an overhead below 1 or not finite", () => {
     expect(() => new StateBudget({ maxBytes: -1 })).toThrow(RangeError);
     expect(() => new StateBudget({ maxBytes: Number.NaN })).toThrow(RangeError);
+    for (const overhead of [0.5, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new StateBudget({ overhead })).toThrow(RangeError);
+    }
   });
 
   it("restores entries into their stamp order among entries already charged", () => {
@@ -131,7 +152,7 @@ describe("StateBudget", () => {
           owners[second ? 1 : 0].charge(item, 1);
           charged[second ? 1 : 0]?.push(item);
         });
-        const fresh = new StateBudget({ maxBytes: who.length });
+        const fresh = new StateBudget({ maxBytes: who.length, overhead: 1 });
         const restoredLog: string[] = [];
         const restored: BudgetOwner[] = [fresh.owner(), fresh.owner()];
         for (const o of [1, 0]) {

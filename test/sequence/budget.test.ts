@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compile.js";
-import { StateBudget } from "../../src/engine/budget.js";
+import { HEAP_OVERHEAD, StateBudget } from "../../src/engine/budget.js";
 import type { QueryStream } from "../../src/engine/stream.js";
 import type { EqlEvent, SequenceHit } from "../../src/types.js";
 import { e, idsOf } from "./helpers.js";
@@ -8,6 +8,9 @@ import { e, idsOf } from "./helpers.js";
 const hits = (s: QueryStream<unknown>, ev: EqlEvent) => (s.push(ev) as SequenceHit[]).map(idsOf);
 
 const PAIR = "sequence by k [A where true] [B where true]";
+
+/** A budget whose entries may be charged `bytes` together. */
+const room = (bytes: number) => new StateBudget({ maxBytes: bytes * HEAP_OVERHEAD });
 
 /** What one partial sequence of PAIR (one small event, a one-digit key) is charged. */
 function partialBytes(): number {
@@ -17,10 +20,58 @@ function partialBytes(): number {
   return probe.stats.stateBytes;
 }
 
+/** Whether `target` can be reached from `root` through properties, array elements, and map and set entries. */
+function reaches(root: unknown, target: object): boolean {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === target) return true;
+    if (typeof v !== "object" || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+    else if (v instanceof Set) for (const x of v) stack.push(x);
+    else for (const k of Reflect.ownKeys(v)) stack.push((v as Record<PropertyKey, unknown>)[k]);
+  }
+  return false;
+}
+
 describe("state budget in streams", () => {
+  it("lets go of what it evicts: an evicted event is no longer reachable from the budget", () => {
+    const per = partialBytes();
+    const budget = room(2 * per);
+    const s = compile(PAIR).stream({ budget });
+    const events = Array.from({ length: 5 }, (_, i) => e(i, i, "A", { k: i }));
+    for (const ev of events) s.push(ev);
+    expect(s.stats.evicted).toBe(3);
+    // The budget's entries lead to the matcher, its maps and everything it holds.
+    expect(events.map((ev) => reaches(budget, ev))).toEqual([false, false, false, true, true]);
+    expect(hits(s, e(5, 5, "B", { k: 4 }))).toEqual([[4, 5]]);
+    expect(reaches(budget, events[4] as EqlEvent)).toBe(false);
+  });
+
+  it("charges a partial sequence for each event it holds and for its key", () => {
+    const q = "sequence by k [A where true] [B where true] [C where true]";
+    const budget = new StateBudget({ maxBytes: Number.POSITIVE_INFINITY, sizeOf: () => 1000 });
+    const s = compile(q).stream({ budget });
+    s.push(e(0, 0, "A", { k: "x" }));
+    const one = s.stats.stateBytes;
+    expect(one).toBeGreaterThan(1000);
+    s.push(e(1, 1, "A", { k: "x".repeat(101) }));
+    // A hundred more characters of key: at least two bytes each.
+    expect(s.stats.stateBytes - one).toBeGreaterThanOrEqual(one + 200);
+    const two = s.stats.stateBytes;
+    s.push(e(2, 2, "B", { k: "x" }));
+    // The same entry now holds a second event.
+    expect(s.stats.stateEntries).toBe(2);
+    expect(s.stats.stateBytes - two).toBeGreaterThanOrEqual(1000);
+    expect(hits(s, e(3, 3, "C", { k: "x" }))).toEqual([[0, 2, 3]]);
+    expect(s.stats.stateBytes).toBe(two - one);
+  });
+
   it("evicts the least recently advanced partial sequences first and counts them", () => {
     const per = partialBytes();
-    const s = compile(PAIR).stream({ budget: new StateBudget({ maxBytes: 2 * per }) });
+    const s = compile(PAIR).stream({ budget: room(2 * per) });
     for (let i = 0; i < 5; i++) s.push(e(i, i, "A", { k: i }));
     expect(s.stats).toMatchObject({
       openSequences: 2,
@@ -43,7 +94,7 @@ describe("state budget in streams", () => {
     probe.push(e(1, 1, "A", { k: 1 }));
     probe.push(e(2, 2, "B", { k: 0 }));
     // Room for what the probe holds (k=0 at stage 2, k=1 at stage 1) and nothing more.
-    const s = compile(q).stream({ budget: new StateBudget({ maxBytes: probe.stats.stateBytes }) });
+    const s = compile(q).stream({ budget: room(probe.stats.stateBytes) });
     s.push(e(0, 0, "A", { k: 0 }));
     s.push(e(1, 1, "A", { k: 1 }));
     s.push(e(2, 2, "B", { k: 0 }));
@@ -57,7 +108,7 @@ describe("state budget in streams", () => {
 
   it("is shared by streams: one stream's new state evicts another's old state", () => {
     const per = partialBytes();
-    const budget = new StateBudget({ maxBytes: 4 * per });
+    const budget = room(4 * per);
     const first = compile(PAIR).stream({ budget });
     const second = compile(PAIR).stream({ budget });
     first.push(e(1, 1, "A", { k: 1 }));
@@ -82,7 +133,7 @@ describe("state budget in streams", () => {
 
   it("comes back in the same order across streams when their snapshots are restored into one budget", () => {
     const per = partialBytes();
-    const budget = new StateBudget({ maxBytes: 4 * per });
+    const budget = room(4 * per);
     const a = compile(PAIR).stream({ budget });
     const b = compile(PAIR).stream({ budget });
     a.push(e(1, 1, "A", { k: 1 }));
@@ -90,7 +141,7 @@ describe("state budget in streams", () => {
     a.push(e(3, 3, "A", { k: 3 }));
     b.push(e(4, 4, "A", { k: 4 }));
     const [snapA, snapB] = [a.snapshot(), b.snapshot()].map((x) => JSON.parse(JSON.stringify(x)));
-    const fresh = new StateBudget({ maxBytes: 4 * per });
+    const fresh = room(4 * per);
     // Restored in the other order: the budget merges them by when each entry was charged.
     const b2 = compile(PAIR).stream({ budget: fresh, restore: snapB });
     const a2 = compile(PAIR).stream({ budget: fresh, restore: snapA });

@@ -91,6 +91,18 @@ describe("worked examples", () => {
     ]);
   });
 
+  it("join keys are the values read when the first event arrived, even if it changed since", () => {
+    const s = compile("sequence by user, pid [A where true] [B where true]").stream();
+    const [first, second] = toEvents([
+      ev("E1", 1, "A", { user: "x", pid: 5 }),
+      ev("E2", 2, "B", { user: "x", pid: 5 }),
+    ]);
+    s.push(first as EqlEvent);
+    (first as { user: unknown }).user = "changed";
+    const out = [...(s.push(second as EqlEvent) as SequenceHit[]), ...(s.end() as SequenceHit[])];
+    expect(out.map((h) => h.join_keys)).toEqual([["x", 5]]);
+  });
+
   it("8 and 9: maxspan is inclusive and measured from the first event", () => {
     const q = "sequence with maxspan=2s [A where true] [B where true]";
     expect(seqs(q, [ev("1", 0, "A"), ev("2", 2000, "B")])).toEqual([["1", "2"]]);
