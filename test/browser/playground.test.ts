@@ -39,9 +39,11 @@ const README_SHOT = "docs/playground.png";
 /**
  * The bundle's budget: the page, the example's texts and the whole core with its parser. Raised from
  * 450 KiB when the core took in the lint table, strict rule keys, explanations of matches and partial
- * snapshot restores (461 KB minified, 141 KB gzipped then).
+ * snapshot restores (461 KB minified, 141 KB gzipped then), and from 470 KiB when the rule index took
+ * in its per-field memo, first-segment skip and shared fields, generated filters their operand
+ * order, and the state budget its heap overhead (482 KB minified then).
  */
-const MAX_BUNDLE_BYTES = 470 * 1024;
+const MAX_BUNDLE_BYTES = 480 * 1024;
 
 // Without Chromium a developer's run skips with the reason; CI must run it (and fails if it cannot).
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
