@@ -28,6 +28,13 @@ const SHARED_UP_TO = 16;
 export const MASK_FILTERS = 31;
 const SHARED_SPAN = 2 ** SHARED_UP_TO;
 
+/** The hits of `n` filters, those of `known` evaluated and those of `mask` matched. */
+function partlyEvaluated(n: number, known: number, mask: number): (boolean | undefined)[] {
+  const out = new Array<boolean | undefined>(n);
+  for (let f = 0; f < n; f++) out[f] = (known & (1 << f)) === 0 ? undefined : (mask & (1 << f)) !== 0;
+  return out;
+}
+
 /** A list of distinct filters (by identity) and their evaluation. */
 export class FilterSet {
   /** The distinct filters, in the order they were first added. */
@@ -96,12 +103,11 @@ export class FilterSet {
     const all = n === 31 ? 0x7fffffff : (1 << n) - 1;
     known &= all;
     if (n <= SHARED_UP_TO && known === all) return this.evaluatedAs(mask);
-    const partly = (f: number) => ((known & (1 << f)) === 0 ? undefined : (mask & (1 << f)) !== 0);
-    if (n > SHARED_UP_TO) return filters.map((_, f) => partly(f));
+    if (n > SHARED_UP_TO) return partlyEvaluated(n, known, mask);
     const key = known * SHARED_SPAN + mask;
     let hits = this.sharedPartly.get(key);
     if (hits === undefined) {
-      hits = Object.freeze(filters.map((_, f) => partly(f)));
+      hits = Object.freeze(partlyEvaluated(n, known, mask));
       this.sharedPartly.set(key, hits);
     }
     return hits;

@@ -258,9 +258,11 @@ export class SequenceMatcher {
   evaluate(event: EqlEvent, possible?: number): FilterHits | null {
     if (!this.lazy) return this.filterSet.evaluate(event);
     let needed = this.alwaysMask;
-    for (const { bit, before } of this.later) {
-      for (const st of before) {
-        if (st.size > 0) {
+    const later = this.later;
+    for (let l = 0; l < later.length; l++) {
+      const { bit, before } = later[l] as (typeof later)[number];
+      for (let b = 0; b < before.length; b++) {
+        if ((before[b] as Map<string, Partial>).size > 0) {
           needed |= bit;
           break;
         }
