@@ -14,6 +14,7 @@ import { ExitCode, ExitError, UsageError } from "../errors.js";
 import { alertWriter } from "../io/alerts.js";
 import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { plural } from "../report.js";
+import { stopOnSignals } from "../signals.js";
 import { outputWidth, printable } from "../term.js";
 import type { RunOptions } from "./run.js";
 
@@ -143,15 +144,7 @@ export async function runOnNats(
   const log = (line: string) => {
     if (!opts.quiet) ctx.stderr.write(`${printable(line)}\n`);
   };
-  const stop = new AbortController();
-  let stoppedBy: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stoppedBy !== null) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
-    stoppedBy = signal;
-    stop.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stop = stopOnSignals();
   let server: Server | undefined;
   // The NATS client makes two Error objects per request to keep the caller's stack for a timeout;
   // their stack traces cost a large share of publishing alerts, and none is ever shown here.
@@ -237,6 +230,7 @@ export async function runOnNats(
             `${plural(s.checkpoints, "checkpoint")} (${s.checkpointMs} ms in all, the last ${(s.checkpointBytes / 1024).toFixed(1)} KiB gzipped)`,
         );
       }
+      const stoppedBy = stop.stoppedBy();
       if (stoppedBy !== null) log(`stopped by ${stoppedBy}: every partition checkpointed`);
     }
     return ExitCode.OK;
@@ -247,7 +241,6 @@ export async function runOnNats(
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     server?.close();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stop.release();
   }
 }

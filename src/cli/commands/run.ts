@@ -46,6 +46,7 @@ import { exitOnBrokenPipe, Output } from "../io/output.js";
 import { formatFinding, plural, RejectReporter, sourceLines } from "../report.js";
 import { failedRuleCount, loadErrorFinding, loadRuleArgs, type RuleArgs } from "../rules/load.js";
 import { watchRules } from "../rules/watch.js";
+import { stopOnSignals } from "../signals.js";
 import { resolveSources } from "../sources.js";
 import { outputWidth, Progress, printable } from "../term.js";
 
@@ -336,23 +337,14 @@ export async function runCommand(
   });
   // SIGINT or SIGTERM stops the reading; the run then ends as at the end of its input (the rules
   // give their remaining alerts and the summary is printed). A second signal exits at once.
-  const stopper = new AbortController();
-  let stoppedBy: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stoppedBy !== null) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
-    stoppedBy = signal;
-    stopper.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stop = stopOnSignals();
   try {
-    return await runWith(ruleSet, sources, { set, load }, opts, now, ctx, stopper.signal, () => stoppedBy);
+    return await runWith(ruleSet, sources, { set, load }, opts, now, ctx, stop.signal, stop.stoppedBy);
   } catch (e) {
     if (e instanceof WorkerError) throw new ExitError(ExitCode.FAILURE, e.message);
     throw e;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stop.release();
     await ruleSet.close();
   }
 }
