@@ -145,31 +145,33 @@ class SubstringMatcher {
   }
 }
 
-/** The terms on one field, of one category field's alternatives or of one check. */
+/**
+ * The terms on one field, of one category field's alternatives or of one check. When any of them is
+ * case-insensitive, every term is kept by its folded text and values are folded before the lookup:
+ * a case-sensitive term's value also holds it once both are folded (folding maps each code point
+ * alone and keeps the length), so the index stays a superset, and each value is scanned once, at
+ * the price of a few more candidates for values that differ from a term only in case.
+ */
 class FieldTerms {
   readonly exact = new Map<string, number[]>();
-  readonly foldedExact = new Map<string, number[]>();
   prefixes = new Trie();
   suffixes = new Trie();
-  foldedPrefixes = new Trie();
-  foldedSuffixes = new Trie();
   substrings = new SubstringMatcher();
-  foldedSubstrings = new SubstringMatcher();
+  /** Whether values are case-folded before the lookup (some term here is case-insensitive). */
+  folded = false;
   /** Every alternative with a term here: a value that is not a string may match any of them. */
   readonly all: number[] = [];
   /** The categories (numbers, see `PresearchIndex`) of the alternatives with a term here. */
   readonly categories: number[] = [];
   /** Whether an alternative of any category has a term here. */
   anyCategory = false;
-  needsFolded = false;
-  needsRaw = false;
   /** The longest exact term (a longer value cannot equal one). */
   longestExact = -1;
   /** The terms each recently seen value holds (see `scanField`). */
   readonly memo: Map<string, readonly number[]>;
-  /** Terms added since the lookup structures were last built. */
-  private readonly pending: { readonly term: PresearchTerm; readonly rule: number }[] = [];
-  private readonly added: { readonly term: PresearchTerm; readonly rule: number }[] = [];
+  /** Whether the lookup structures hold every term added. */
+  built = true;
+  private readonly terms: { readonly term: PresearchTerm; readonly rule: number }[] = [];
 
   /**
    * @param segment the number of the field's first path segment (see `Segments`): the event has
@@ -185,64 +187,32 @@ class FieldTerms {
 
   add(term: PresearchTerm, rule: number): void {
     if (!this.all.includes(rule)) this.all.push(rule);
-    this.pending.push({ term, rule });
+    this.terms.push({ term, rule });
+    this.built = false;
   }
 
-  /**
-   * Build the lookup structures from the terms added (once, before the first event). A field with
-   * both case-sensitive and case-insensitive terms is looked up through the folded values only: a
-   * case-sensitive term is then indexed by its folded text, which every value it holds also holds
-   * once folded (folding maps each code point alone and keeps the length), so each value is
-   * scanned once instead of twice, at the price of a few more candidates for values that differ
-   * from a term only in case.
-   */
+  /** Build the lookup structures from every term added (before the first event scanned). */
   build(): void {
-    if (this.pending.length === 0) return;
-    for (const t of this.pending) this.added.push(t);
-    this.pending.length = 0;
-    const folded = this.added.some((t) => t.term.folded);
-    const raw = this.added.some((t) => !t.term.folded);
-    const foldAll = folded && raw;
-    this.reset();
-    this.needsFolded = folded;
-    this.needsRaw = raw && !foldAll;
-    for (const { term, rule } of this.added) {
-      if (foldAll && !term.folded) this.put(term.kind, true, foldCase(term.text), rule);
-      else this.put(term.kind, term.folded, term.text, rule);
-    }
-  }
-
-  get built(): boolean {
-    return this.pending.length === 0;
-  }
-
-  private reset(): void {
+    this.folded = this.terms.some((t) => t.term.folded);
     this.exact.clear();
-    this.foldedExact.clear();
     this.prefixes = new Trie();
     this.suffixes = new Trie();
-    this.foldedPrefixes = new Trie();
-    this.foldedSuffixes = new Trie();
     this.substrings = new SubstringMatcher();
-    this.foldedSubstrings = new SubstringMatcher();
     this.longestExact = -1;
     this.memo.clear();
-  }
-
-  private put(kind: PresearchTerm["kind"], folded: boolean, text: string, rule: number): void {
-    if (kind === "exact") {
-      if (text.length > this.longestExact) this.longestExact = text.length;
-      const map = folded ? this.foldedExact : this.exact;
-      const list = map.get(text);
-      if (!list) map.set(text, [rule]);
-      else if (!list.includes(rule)) list.push(rule);
-    } else if (kind === "prefix") {
-      (folded ? this.foldedPrefixes : this.prefixes).add(text, rule, false);
-    } else if (kind === "contains") {
-      (folded ? this.foldedSubstrings : this.substrings).add(text, rule);
-    } else {
-      (folded ? this.foldedSuffixes : this.suffixes).add(text, rule, true);
+    for (const { term, rule } of this.terms) {
+      // A case-insensitive term's text is folded already.
+      const text = this.folded && !term.folded ? foldCase(term.text) : term.text;
+      if (term.kind === "exact") {
+        if (text.length > this.longestExact) this.longestExact = text.length;
+        const list = this.exact.get(text);
+        if (!list) this.exact.set(text, [rule]);
+        else if (!list.includes(rule)) list.push(rule);
+      } else if (term.kind === "prefix") this.prefixes.add(text, rule, false);
+      else if (term.kind === "contains") this.substrings.add(text, rule);
+      else this.suffixes.add(text, rule, true);
     }
+    this.built = true;
   }
 }
 
@@ -696,23 +666,13 @@ function termsOf(terms: FieldTerms, v: string): readonly number[] {
     if (out.length === 0) out = [...ids];
     else for (let i = 0; i < ids.length; i++) out.push(ids[i] as number);
   };
+  const text = terms.folded ? foldCase(v) : v;
   // A value longer than every exact term equals none (folding keeps the length): no hashing.
-  const short = v.length <= terms.longestExact;
-  if (terms.needsRaw) {
-    const hit = short ? terms.exact.get(v) : undefined;
-    if (hit) add(hit);
-    if (terms.prefixes.size > 0) terms.prefixes.walk(v, false, add);
-    if (terms.suffixes.size > 0) terms.suffixes.walk(v, true, add);
-    if (terms.substrings.size > 0) terms.substrings.walk(v, add);
-  }
-  if (terms.needsFolded) {
-    const fv = foldCase(v);
-    const hit = short ? terms.foldedExact.get(fv) : undefined;
-    if (hit) add(hit);
-    if (terms.foldedPrefixes.size > 0) terms.foldedPrefixes.walk(fv, false, add);
-    if (terms.foldedSuffixes.size > 0) terms.foldedSuffixes.walk(fv, true, add);
-    if (terms.foldedSubstrings.size > 0) terms.foldedSubstrings.walk(fv, add);
-  }
+  const hit = text.length <= terms.longestExact ? terms.exact.get(text) : undefined;
+  if (hit) add(hit);
+  if (terms.prefixes.size > 0) terms.prefixes.walk(text, false, add);
+  if (terms.suffixes.size > 0) terms.suffixes.walk(text, true, add);
+  if (terms.substrings.size > 0) terms.substrings.walk(text, add);
   return out;
 }
 
