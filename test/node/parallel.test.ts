@@ -4,7 +4,7 @@
  * lines, in each mode and however the input is cut; rejected lines are reported once, in place; a
  * worker that dies or cannot start is an error, never a hang.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileRules, type LoadedRule, ruleFromText } from "../../src/index.js";
@@ -155,6 +155,30 @@ describe("ParallelRuleSet", { timeout: 120_000 }, () => {
     alerts.push(...(await set.end()));
     await set.close();
     expect(alerts).toEqual(expected.alerts);
+  });
+
+  it("runs the first share in the calling thread: N workers start N - 1 threads", async () => {
+    const dir = tempDir("mini-eql-parallel-");
+    const log = join(dir, "starts.log");
+    const script = join(dir, "counted.mjs");
+    // A thread that notes its start, then runs the shipped worker.
+    writeFileSync(
+      script,
+      `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(log)}, "start\\n");\n` +
+        `await import(${JSON.stringify(join(ROOT, "dist/node/rule-worker.js"))});\n`,
+    );
+    const input = lines(300);
+    const options = { window: false, now: 0 };
+    const expected = inProcess(input, options);
+    for (const workers of [1, 2, 3]) {
+      writeFileSync(log, "");
+      const set = new entry.ParallelRuleSet(loaded(), { ...options, workers, workerScript: script });
+      const alerts = await set.write(`${input.join("\n")}\n`);
+      alerts.push(...(await set.end()));
+      await set.close();
+      expect(alerts).toEqual(expected.alerts);
+      expect(readFileSync(log, "utf8").match(/start/g)?.length ?? 0).toBe(workers - 1);
+    }
   });
 
   it("fails with a WorkerError when a worker dies, and does not hang", async () => {

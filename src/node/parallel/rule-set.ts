@@ -1,10 +1,11 @@
 /**
- * A rule set that runs in worker threads. Every worker is sent every chunk of input bytes and parses
- * the lines itself (src/node/parallel/shard.ts), so every worker knows every event, its position and
- * its time, and the clocks agree without messages. The calling thread merges the answers chunk by
- * chunk, in input order, and orders the alerts of one event as one rule set does (by the time their
- * run was due, then rule order), and those of `end()` by rule. With one worker the rules run in the
- * calling thread, through the same code.
+ * A rule set that runs in threads: the calling thread runs the first share, with the rules it was
+ * given (compiled once, when they were loaded), and worker threads run the others. Every share is
+ * given every chunk of input bytes and parses the lines itself (src/node/parallel/shard.ts), so every
+ * worker knows every event, its position and its time, and the clocks agree without messages. The
+ * calling thread merges the answers chunk by chunk, in input order, and orders the alerts of one
+ * event as one rule set does (by the time their run was due, then rule order), and those of `end()`
+ * by rule. With one worker every rule runs in the calling thread, through the same code.
  *
  * Which worker runs what:
  * - Whole rules run in one worker over every event, so they see exactly the events and clock they
@@ -74,8 +75,9 @@ import {
 /** Options of a `ParallelRuleSet`: those of a rule set (but a wall clock function), and the threads. */
 export interface ParallelRuleSetOptions extends Omit<RuleSetOptions, "wallClock"> {
   /**
-   * Worker threads (default `os.availableParallelism()`, at most one per rule); 1 runs the rules in
-   * the calling thread. The memory budget is split between them (evenly, or with one execution by
+   * Threads that run rules (default `os.availableParallelism()`, at most one per rule): the calling
+   * thread runs the first share, with the rules as given, and N - 1 worker threads the others; 1 runs
+   * every rule in the calling thread. The memory budget is split between them (evenly, or with one execution by
    * the whole rules each runs). With one execution the event rules search a share of the events in
    * each (see the module comment).
    */
@@ -367,8 +369,8 @@ export class ParallelRuleSet {
   private readonly duplicates = new Map<string, number>();
   /** Alerts the calling thread made or left out, to add to the workers' count. */
   private alertsAdded = 0;
-  /** The share run in the calling thread, with one worker. */
-  private readonly local: RuleShard | null = null;
+  /** The first share, run in the calling thread (with one worker, the only one). */
+  private readonly local: RuleShard;
   private readonly seen: Set<string> | undefined;
   private latest: RuleSetStats[] | null = null;
   private matched = 0;
@@ -408,14 +410,28 @@ export class ParallelRuleSet {
       reportRecords: i === 0,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
-    if (this.workers === 1) {
-      this.local = new RuleShard(this.rules, [], setup(this.indexes[0] as number[], 0));
-      this.lanes = [new LocalLane(this.local)];
-    } else {
+    // The calling thread runs the first share itself, with the rules as it loaded (and compiled)
+    // them; threads run the others. A thread for every share would leave the calling thread idle
+    // while each thread compiled its rules again, one compilation more than there are cores.
+    const pick = (indexes: readonly number[]) => indexes.map((k) => this.rules[k] as LoadedRule);
+    const first = setup(this.indexes[0] as number[], 0);
+    // Each share keeps its own copy of the alert ids seen, as a thread does (see `remember`).
+    const own = first.options.seen && this.workers > 1 ? { seen: new Set(first.options.seen) } : {};
+    this.local = new RuleShard(
+      pick(this.indexes[0] as number[]),
+      this.sharing ? pick(this.partIndexes) : [],
+      {
+        ...first,
+        options: { ...first.options, ...own },
+      },
+    );
+    this.lanes = [new LocalLane(this.local)];
+    if (this.workers > 1) {
       const script = workerScript ?? defaultWorkerScript();
       const partRules = this.sharing ? this.sources(this.rules, this.partIndexes) : undefined;
-      this.lanes = this.indexes.map(
-        (indexes, i) =>
+      this.indexes.forEach((indexes, i) => {
+        if (i === 0) return;
+        this.lanes.push(
           new ThreadLane(
             script,
             {
@@ -425,7 +441,8 @@ export class ParallelRuleSet {
             },
             `rule worker ${i + 1} of ${this.workers}`,
           ),
-      );
+        );
+      });
     }
   }
 
@@ -470,7 +487,10 @@ export class ParallelRuleSet {
 
   private async step(op: ShardOp): Promise<ShardReply[]> {
     if (this.ended) throw new Error("the rule set has ended");
-    return Promise.all(this.lanes.map((l) => l.post(op)));
+    // Threads first: they work on the operation while the calling thread runs its own share.
+    const threads = this.lanes.slice(1).map((l) => l.post(op));
+    const local = (this.lanes[0] as Lane).post(op);
+    return Promise.all([local, ...threads]);
   }
 
   /**
@@ -518,15 +538,16 @@ export class ParallelRuleSet {
     for (const list of indexes) list.sort((a, b) => a - b);
     this.rules = [...rules];
     this.indexes = indexes;
-    if (this.local) {
-      this.local.replaceRules(rules, indexes[0] as number[]);
-      return;
-    }
     const partIndexes = this.partIndexes;
     const partRules = this.sharing ? this.sources(rules, partIndexes) : undefined;
+    const pick = (list: readonly number[]) => list.map((k) => rules[k] as LoadedRule);
     await Promise.all(
       this.lanes.map((lane, w) => {
         const mine = indexes[w] as number[];
+        if (w === 0) {
+          (this.local as RuleShard).replaceRules(pick(mine), mine, pick(partIndexes), partIndexes);
+          return Promise.resolve();
+        }
         const sources = this.sources(rules, mine);
         return lane.post({
           op: "replace",
