@@ -138,7 +138,14 @@ class Partial extends Charged {
  * evaluated, since that decides whether it takes part in time (its timestamp is required, it moves
  * the stream's clock, it can be late). Eagerly, every filter is evaluated for every event.
  */
-export const stageEvaluation = { lazy: true };
+export const stageEvaluation = {
+  lazy: true,
+  /**
+   * Record every event of a missing stage, even one no partial sequence or candidate waits for (see
+   * `waitsFor`). Off: such events are not kept. The answers are the same either way; tests compare.
+   */
+  recordAllMissing: false,
+};
 
 /**
  * Candidates waiting for a trailing missing stage that matchers have looked at since the process
@@ -180,10 +187,25 @@ export class SequenceMatcher {
   private sweepInterval = SWEEP_EVERY;
   /** Whether later stages' filters are evaluated only when a partial sequence could use them. */
   private readonly lazy: boolean;
+  /** Whether missing stages record events nothing waits for (`stageEvaluation.recordAllMissing`). */
+  private readonly recordAllMissing = stageEvaluation.recordAllMissing;
   /** Filters needed for every event (of the first positive stage or of a missing stage), by bit. */
   private alwaysMask = 0;
-  /** Filters of later positive stages: each one's bit and the states of the stages before them. */
-  private readonly later: { readonly bit: number; readonly before: readonly Map<string, Partial>[] }[] = [];
+  /**
+   * Filters of later stages: each one's bit, the states of the partial sequences that could use a
+   * match now, and whether a sequence waiting for a trailing missing stage could (see `waitsFor`).
+   */
+  private readonly later: {
+    readonly bit: number;
+    readonly before: readonly Map<string, Partial>[];
+    readonly pending: boolean;
+  }[] = [];
+  /**
+   * Per stage, for missing stages: which state's partial sequences an event of the stage concerns
+   * (a partial at that state), -1 for a leading stage (every event), -2 for a trailing stage (the
+   * sequences waiting for it). See `waitsFor`.
+   */
+  private readonly missingAfter: number[] = [];
   /** The until filter's bit (0: none). */
   private untilBit = 0;
   /** Per filter: the bit mask of the query's terms using it (query order, `until` last; -1: beyond the mask). */
@@ -206,22 +228,28 @@ export class SequenceMatcher {
     const n = this.filterSet.filters.length;
     this.lazy = stageEvaluation.lazy && n <= MASK_FILTERS;
     const before = new Map<number, Map<string, Partial>[]>();
+    const forPending = new Set<number>();
     let term = -1;
     plan.stages.forEach((s, i) => {
       const f = this.stageFilter[i] as number;
       const p = this.positive.indexOf(i);
-      if (s.missing || p === 0) this.alwaysMask |= 1 << f;
+      // A missing stage's events matter only to the partial sequences of the positive stage before it.
+      const after = s.missing ? this.positive.filter((k) => k < i).length - 1 : p - 1;
+      if (s.missing) this.missingAfter[i] = after < 0 ? -1 : after === this.positive.length - 1 ? -2 : after;
+      if (after < 0 || (s.missing && this.recordAllMissing)) this.alwaysMask |= 1 << f;
+      else if (s.missing && after === this.positive.length - 1) forPending.add(f);
       else {
         const list = before.get(f) ?? [];
-        list.push(this.state[p - 1] as Map<string, Partial>);
+        list.push(this.state[after] as Map<string, Partial>);
         before.set(f, list);
       }
       // Stages expanded by `runs` are one term (the same stage repeated).
       if (i === 0 || plan.stages[i - 1] !== s) term++;
       this.termMask[f] = (this.termMask[f] ?? 0) | (term < MASK_FILTERS ? 1 << term : -1);
     });
-    for (const [f, list] of before) {
-      if ((this.alwaysMask & (1 << f)) === 0) this.later.push({ bit: 1 << f, before: list });
+    for (const f of new Set([...before.keys(), ...forPending])) {
+      if ((this.alwaysMask & (1 << f)) !== 0) continue;
+      this.later.push({ bit: 1 << f, before: before.get(f) ?? [], pending: forPending.has(f) });
     }
     if (this.untilFilter >= 0) {
       const f = this.untilFilter;
@@ -260,7 +288,11 @@ export class SequenceMatcher {
     let needed = this.alwaysMask;
     const later = this.later;
     for (let l = 0; l < later.length; l++) {
-      const { bit, before } = later[l] as (typeof later)[number];
+      const { bit, before, pending } = later[l] as (typeof later)[number];
+      if (pending && this.pending.size > 0) {
+        needed |= bit;
+        continue;
+      }
       for (let b = 0; b < before.length; b++) {
         if ((before[b] as Map<string, Partial>).size > 0) {
           needed |= bit;
@@ -310,6 +342,7 @@ export class SequenceMatcher {
     // Missing-stage events are recorded first: lookups use strict time windows, so an event never
     // rejects a candidate it also completes.
     for (const i of this.missingStages) {
+      if (!this.recordAllMissing && !this.waitsFor(i)) continue;
       if (!this.hit(this.stageFilter[i] as number, event)) continue;
       const seen = this.missingSeen[i] as Map<string, MissingTimes>;
       for (const k of this.tuples(event, (stages[i] as StagePlan).keys)) {
@@ -533,6 +566,20 @@ export class SequenceMatcher {
       this.resolvedAny = true;
     }
     return r;
+  }
+
+  /**
+   * Whether an event of missing stage `i` pushed now can matter: events come in time order and a
+   * missing event counts only strictly after the positive event before its stage (strictly between it
+   * and the next one, or after the last one), so one that comes while no partial sequence of that
+   * stage is held (no candidate waits, for a trailing stage) never will. A leading stage's events
+   * count before the first positive event: every one matters.
+   */
+  private waitsFor(i: number): boolean {
+    const after = this.missingAfter[i] as number;
+    if (after === -1) return true;
+    if (after === -2) return this.pending.size > 0;
+    return (this.state[after] as Map<string, Partial>).size > 0;
   }
 
   /** Whether some partial sequence is held (what `until` could end). */
