@@ -15,7 +15,6 @@
  * while the file is idle; --watch-rules swaps in the rules loaded again, the unchanged ones keeping
  * their state (a partial restore); SIGINT and SIGTERM end the run as at the end of its input.
  */
-import { availableParallelism } from "node:os";
 import {
   explainAlert,
   filterRules,
@@ -69,7 +68,12 @@ export interface RunOptions {
   /** MiB of sequence and sample state the whole run may hold. */
   memoryBudget?: number;
   allowEvictions?: boolean;
-  /** Threads that run a share of the rules each (default: the number of cores). */
+  /**
+   * Threads that run a share of the rules each (default 1). Every thread parses every line and reads
+   * and indexes every event for its rules, which over the corpus rules costs about as much as the
+   * share of work a second thread takes: two threads measured 0.8-0.9x the throughput of one on two
+   * cores (README, "Measured"), so more threads are asked for, not assumed.
+   */
   workers?: number;
   /** Output format (default: table on a terminal, else NDJSON). */
   format?: AlertFormat;
@@ -325,7 +329,7 @@ export async function runCommand(
     ...(opts.index === undefined ? {} : { index: opts.index }),
     lateness: opts.lateness ?? 0,
     ...(opts.memoryBudget === undefined ? {} : { memoryBudget: opts.memoryBudget * 1024 * 1024 }),
-    workers: opts.workers ?? availableParallelism(),
+    workers: opts.workers ?? 1,
     ...(opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes }),
     ...(opts.maxSignals === undefined
       ? {}
