@@ -94,15 +94,19 @@ const streamSettings = fc.record({
 });
 type Settings = { lateness: number; onLate: "drop" | "error"; maxBytes: number; tiebreaker: boolean };
 
-/** Run `make` with the stages evaluated lazily or eagerly (the switch is read when a matcher is built). */
-function withMode<T>(lazy: boolean, make: () => T): T {
-  stageEvaluation.lazy = lazy;
+/** Run `make` with a `stageEvaluation` switch set (switches are read when a matcher is built), then restore it. */
+function withSwitch<T>(key: "lazy" | "recordAllMissing", on: boolean, make: () => T): T {
+  const before = { ...stageEvaluation };
+  stageEvaluation[key] = on;
   try {
     return make();
   } finally {
-    stageEvaluation.lazy = true;
+    Object.assign(stageEvaluation, before);
   }
 }
+
+/** Run `make` with the stages evaluated lazily or eagerly. */
+const withMode = <T>(lazy: boolean, make: () => T): T => withSwitch("lazy", lazy, make);
 
 afterEach(() => {
   stageEvaluation.lazy = true;
@@ -265,14 +269,7 @@ describe("a filter evaluated when a re-ordered event reaches the matcher", () =>
 });
 
 /** Run `make` with every missing-stage event recorded or only those something waits for. */
-function recordingAll<T>(all: boolean, make: () => T): T {
-  stageEvaluation.recordAllMissing = all;
-  try {
-    return make();
-  } finally {
-    stageEvaluation.recordAllMissing = false;
-  }
-}
+const recordingAll = <T>(all: boolean, make: () => T): T => withSwitch("recordAllMissing", all, make);
 
 describe("events of a missing stage that nothing waits for are not recorded", () => {
   afterEach(() => {
