@@ -432,8 +432,8 @@ export class RecordReader {
   /**
    * The text of the next bytes, a character cut at their end held back for the next ones (the text of
    * all chunks is that of their bytes decoded at once). ASCII, which NDJSON mostly is, is read as
-   * Latin-1, which gives the same one-byte string without decoding UTF-8: over 100 MB of NDJSON,
-   * reading and parsing the lines took about two thirds of the time through StringDecoder.
+   * Latin-1, which gives the same one-byte string without decoding UTF-8: reading and parsing 100,000
+   * lines of ~1 KB took about 0.6 of the time it took through StringDecoder.
    */
   private decode(bytes: Uint8Array): { text: string; decoded: Uint8Array } {
     let all = bytes;
@@ -465,7 +465,6 @@ export class RecordReader {
 
   /** The source has no more bytes: the records still held. */
   end(): InputRecord[] {
-    // Bytes held at the end are an incomplete character: U+FFFD.
     const tail = this.held ? Buffer.from(this.held).toString("utf8") : "";
     this.held = null;
     // Bytes left over at the end are an incomplete character.
