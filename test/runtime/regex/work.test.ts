@@ -35,11 +35,13 @@ const dfa = (pattern: string, value: (n: number) => string): Case => ({
   fallback: false,
 });
 
+// Each value holds the code points every match has (else it is rejected before the automaton runs,
+// see below) and fails only at its end.
 const cases: Case[] = [
-  dfa("(a+)+b", (n) => "a".repeat(n)),
-  dfa("(a|aa)*c", (n) => "a".repeat(n)),
-  dfa("(a*)*b", (n) => "a".repeat(n)),
-  dfa(".*.*.*=.*", (n) => "x".repeat(n)),
+  dfa("(a+)+b", (n) => `${"a".repeat(n)}ba`),
+  dfa("(a|aa)*c", (n) => `${"a".repeat(n)}ca`),
+  dfa("(a*)*b", (n) => `${"a".repeat(n)}ba`),
+  dfa(".*.*.*=.*;", (n) => `${"x".repeat(n)}=;x`),
   {
     // Every window of 15 characters is a DFA state of its own: 2^15 of them, far past a cap of 16.
     pattern: "(a|b)*a(a|b){14}",
@@ -68,4 +70,32 @@ describe("the work of a match", () => {
       }
     });
   }
+});
+
+describe("a value without a code point every match has", () => {
+  it("is rejected before the automaton runs", () => {
+    const tunnel = ".*[0-9]{1,3}\\.[0-9]{1,3}:[0-9]{1,5}.*";
+    const m = compileLuceneRegex(tunnel, false);
+    const run = (value: string) => {
+      const units = matchWork.units;
+      const matched = m(value);
+      return { matched, units: matchWork.units - units };
+    };
+    // No ":" (or no "."): no automaton work at all.
+    expect(run(`ssh -L ${"8".repeat(1000)} host`)).toEqual({ matched: false, units: 0 });
+    expect(run("nc 10:20")).toEqual({ matched: false, units: 0 });
+    // Both there: the automaton decides.
+    expect(run("ssh -L 10.0:8080 host").matched).toBe(true);
+    const near = run(`x${".:".repeat(50)}`);
+    expect(near.matched).toBe(false);
+    expect(near.units).toBeGreaterThan(0);
+    // Alternatives with nothing in common, a class, or a complement: nothing is required.
+    for (const [pattern, value] of [
+      ["ab|cd", "cd"],
+      ["[:.]+", ":"],
+      ["~(:)", ""],
+    ] as const) {
+      expect(compileLuceneRegex(pattern, false)(value), pattern).toBe(true);
+    }
+  });
 });
