@@ -2,7 +2,9 @@
  * Lucene regular expressions (`regex`, `regex~`) as Elasticsearch runs them, without backtracking:
  * the pattern is parsed (`parse.ts`), compiled to an automaton over code points (`build.ts`, with
  * `~` and `&` determinized as Lucene does in `determinize.ts`) and matched by a lazily built DFA
- * (`lazy-dfa.ts`), so matching takes time linear in the value.
+ * (`lazy-dfa.ts`), so matching takes time linear in the value. Code points every match contains
+ * (`requiredCodePoints`) are looked for first, so most values that cannot match never reach the
+ * automaton.
  */
 
 import type { Nfa } from "./automaton.js";
