@@ -147,6 +147,11 @@ export const stageEvaluation = {
   recordAllMissing: false,
 };
 
+/** Something that holds sequences: a stage's partial sequences, or the candidates waiting. */
+interface Holder {
+  readonly size: number;
+}
+
 /**
  * Candidates waiting for a trailing missing stage that matchers have looked at since the process
  * started: one per comparison of two of them in the heap, one per look at the first. Tests compare
@@ -189,23 +194,15 @@ export class SequenceMatcher {
   private readonly lazy: boolean;
   /** Whether missing stages record events nothing waits for (`stageEvaluation.recordAllMissing`). */
   private readonly recordAllMissing = stageEvaluation.recordAllMissing;
-  /** Filters needed for every event (of the first positive stage or of a missing stage), by bit. */
+  /** Filters needed for every event (of the first positive stage or a leading missing stage), by bit. */
   private alwaysMask = 0;
   /**
-   * Filters of later stages: each one's bit, the states of the partial sequences that could use a
-   * match now, and whether a sequence waiting for a trailing missing stage could (see `waitsFor`).
+   * Filters of later stages: each one's bit and what holds the sequences a match could be used by
+   * (see `usedBy`); the filter is needed while one of them holds some.
    */
-  private readonly later: {
-    readonly bit: number;
-    readonly before: readonly Map<string, Partial>[];
-    readonly pending: boolean;
-  }[] = [];
-  /**
-   * Per stage, for missing stages: which state's partial sequences an event of the stage concerns
-   * (a partial at that state), -1 for a leading stage (every event), -2 for a trailing stage (the
-   * sequences waiting for it). See `waitsFor`.
-   */
-  private readonly missingAfter: number[] = [];
+  private readonly later: { readonly bit: number; readonly holders: readonly Holder[] }[] = [];
+  /** Per stage, for missing stages: what holds the sequences its events concern (see `waitsFor`). */
+  private readonly missingHolder: (Holder | null)[] = [];
   /** The until filter's bit (0: none). */
   private untilBit = 0;
   /** Per filter: the bit mask of the query's terms using it (query order, `until` last; -1: beyond the mask). */
@@ -227,29 +224,24 @@ export class SequenceMatcher {
     this.state = this.positive.map(() => new Map());
     const n = this.filterSet.filters.length;
     this.lazy = stageEvaluation.lazy && n <= MASK_FILTERS;
-    const before = new Map<number, Map<string, Partial>[]>();
-    const forPending = new Set<number>();
+    const holders = new Map<number, Holder[]>();
     let term = -1;
     plan.stages.forEach((s, i) => {
       const f = this.stageFilter[i] as number;
-      const p = this.positive.indexOf(i);
-      // A missing stage's events matter only to the partial sequences of the positive stage before it.
-      const after = s.missing ? this.positive.filter((k) => k < i).length - 1 : p - 1;
-      if (s.missing) this.missingAfter[i] = after < 0 ? -1 : after === this.positive.length - 1 ? -2 : after;
-      if (after < 0 || (s.missing && this.recordAllMissing)) this.alwaysMask |= 1 << f;
-      else if (s.missing && after === this.positive.length - 1) forPending.add(f);
+      const holder = this.usedBy(i);
+      if (s.missing) this.missingHolder[i] = holder;
+      if (holder === null || (s.missing && this.recordAllMissing)) this.alwaysMask |= 1 << f;
       else {
-        const list = before.get(f) ?? [];
-        list.push(this.state[after] as Map<string, Partial>);
-        before.set(f, list);
+        const list = holders.get(f) ?? [];
+        list.push(holder);
+        holders.set(f, list);
       }
       // Stages expanded by `runs` are one term (the same stage repeated).
       if (i === 0 || plan.stages[i - 1] !== s) term++;
       this.termMask[f] = (this.termMask[f] ?? 0) | (term < MASK_FILTERS ? 1 << term : -1);
     });
-    for (const f of new Set([...before.keys(), ...forPending])) {
-      if ((this.alwaysMask & (1 << f)) !== 0) continue;
-      this.later.push({ bit: 1 << f, before: before.get(f) ?? [], pending: forPending.has(f) });
+    for (const [f, list] of holders) {
+      if ((this.alwaysMask & (1 << f)) === 0) this.later.push({ bit: 1 << f, holders: list });
     }
     if (this.untilFilter >= 0) {
       const f = this.untilFilter;
@@ -288,13 +280,9 @@ export class SequenceMatcher {
     let needed = this.alwaysMask;
     const later = this.later;
     for (let l = 0; l < later.length; l++) {
-      const { bit, before, pending } = later[l] as (typeof later)[number];
-      if (pending && this.pending.size > 0) {
-        needed |= bit;
-        continue;
-      }
-      for (let b = 0; b < before.length; b++) {
-        if ((before[b] as Map<string, Partial>).size > 0) {
+      const { bit, holders } = later[l] as (typeof later)[number];
+      for (let h = 0; h < holders.length; h++) {
+        if ((holders[h] as Holder).size > 0) {
           needed |= bit;
           break;
         }
@@ -576,10 +564,20 @@ export class SequenceMatcher {
    * count before the first positive event: every one matters.
    */
   private waitsFor(i: number): boolean {
-    const after = this.missingAfter[i] as number;
-    if (after === -1) return true;
-    if (after === -2) return this.pending.size > 0;
-    return (this.state[after] as Map<string, Partial>).size > 0;
+    const holder = this.missingHolder[i] ?? null;
+    return holder === null || holder.size > 0;
+  }
+
+  /**
+   * What holds the sequences a match of stage `i` can be used by: the partial sequences of the
+   * positive stage before it, or, for a trailing missing stage, the candidates waiting for it; null
+   * when every match counts (the first positive stage, a leading missing stage).
+   */
+  private usedBy(i: number): Holder | null {
+    let before = -1;
+    for (const k of this.positive) if (k < i) before++;
+    if (before < 0) return null;
+    return before === this.positive.length - 1 ? this.pending : (this.state[before] as Map<string, Partial>);
   }
 
   /** Whether some partial sequence is held (what `until` could end). */
