@@ -277,6 +277,11 @@ export function partitionableRules(rules: readonly LoadedRule[]): number[] {
   return out;
 }
 
+/** The rules at `indexes`. */
+function rulesAt(rules: readonly LoadedRule[], indexes: readonly number[]): LoadedRule[] {
+  return indexes.map((k) => rules[k] as LoadedRule);
+}
+
 /** Events are shared out in rounds of this many, each worker searching its number of them. */
 const SLOTS = 64;
 
@@ -414,13 +419,12 @@ export class ParallelRuleSet {
     // The calling thread runs the first share itself, with the rules as it loaded (and compiled)
     // them; threads run the others. A thread for every share would leave the calling thread idle
     // while each thread compiled its rules again, one compilation more than there are cores.
-    const pick = (indexes: readonly number[]) => indexes.map((k) => this.rules[k] as LoadedRule);
     const first = setup(this.indexes[0] as number[], 0);
     // Each share keeps its own copy of the alert ids seen, as a thread does (see `remember`).
     const own = first.options.seen && this.workers > 1 ? { seen: new Set(first.options.seen) } : {};
     this.local = new RuleShard(
-      pick(this.indexes[0] as number[]),
-      this.sharing ? pick(this.partIndexes) : [],
+      rulesAt(this.rules, this.indexes[0] as number[]),
+      this.sharing ? rulesAt(this.rules, this.partIndexes) : [],
       {
         ...first,
         options: { ...first.options, ...own },
@@ -448,7 +452,7 @@ export class ParallelRuleSet {
   }
 
   private sources(rules: readonly LoadedRule[], indexes: readonly number[]): Uint8Array {
-    return serialize(indexes.map((k) => ruleSource(rules[k] as LoadedRule)));
+    return serialize(rulesAt(rules, indexes).map(ruleSource));
   }
 
   /**
@@ -541,12 +545,11 @@ export class ParallelRuleSet {
     this.indexes = indexes;
     const partIndexes = this.partIndexes;
     const partRules = this.sharing ? this.sources(rules, partIndexes) : undefined;
-    const pick = (list: readonly number[]) => list.map((k) => rules[k] as LoadedRule);
     await Promise.all(
       this.lanes.map((lane, w) => {
         const mine = indexes[w] as number[];
         if (w === 0) {
-          (this.local as RuleShard).replaceRules(pick(mine), mine, pick(partIndexes), partIndexes);
+          this.local.replaceRules(rulesAt(rules, mine), mine, rulesAt(rules, partIndexes), partIndexes);
           return Promise.resolve();
         }
         const sources = this.sources(rules, mine);
