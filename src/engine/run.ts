@@ -120,10 +120,20 @@ const MISSING_HIT: EventHit = { _index: "", _id: "", _source: {}, missing: true 
 
 /** Render a completed sequence as Elasticsearch does. */
 export function renderSequence(c: Completed, dateKeys: readonly boolean[]): SequenceHit {
-  return {
+  const hit = {
     join_keys: renderSequenceKeys(c.key.values, dateKeys),
     events: c.events.map((e) => (e === null ? { ...MISSING_HIT, _source: {} } : hitOf(e))),
   };
+  lastOrdinals.set(hit, c.last);
+  return hit;
+}
+
+/** The ordinal of each rendered sequence's last positive event (the order of batch results). */
+const lastOrdinals = new WeakMap<SequenceHit, Ordinal>();
+
+/** The ordinal of the last positive event of a sequence from `renderSequence`, else null. */
+export function lastOrdinalOf(hit: SequenceHit): Ordinal | null {
+  return lastOrdinals.get(hit) ?? null;
 }
 
 /**

@@ -58,7 +58,9 @@ export function sequenceStream(
   const onLate = options.onLate ?? "error";
   const owner = (options.budget ?? new StateBudget()).owner();
   const matcher = new SequenceMatcher(plan, { owner });
-  const clock = new EventClock(options);
+  /** The owner's clock (see `StreamOptions.clock`), which this stream reads and never moves. */
+  const shared = options.clock ?? null;
+  const clock = shared ?? new EventClock(options);
   const buffer = new IndexedHeap<Waiting>(byOrdinal);
   /** Events too far ahead of the clock, until it reaches them. */
   const held = new IndexedHeap<Waiting>(byOrdinal);
@@ -95,14 +97,19 @@ export function sequenceStream(
       buffer.push(top);
     }
   };
-  /** Time `t` passed without an event of this query. */
-  const passTime = (t: number | undefined): SequenceHit[] => {
-    if (t === undefined || !(t > clock.newest) || !clock.accept(t)) return [];
+  /** Release what the clock's time settles: events held or buffered, candidates waiting for time. */
+  const settle = (): SequenceHit[] => {
     const out: SequenceHit[] = [];
     admitHeld(false);
     release(out, false);
-    if (buffer.size === 0) emit(out, matcher.advanceTo(t - lateness));
+    if (buffer.size === 0) emit(out, matcher.advanceTo(clock.newest - lateness));
     return out;
+  };
+  /** Time `t` passed without an event of this query (with the owner's clock: its time did). */
+  const passTime = (t: number | undefined): SequenceHit[] => {
+    if (shared) return settle();
+    if (t === undefined || !(t > clock.newest) || !clock.accept(t)) return [];
+    return settle();
   };
   const eventTime = (event: EqlEvent): number | undefined => {
     try {
@@ -116,8 +123,13 @@ export function sequenceStream(
   if (restore?.sequence) {
     const s = restore.sequence;
     const events = restore.events;
-    clock.newest = s.newest ?? Number.NEGATIVE_INFINITY;
-    clock.futureSetAside = restore.counters.futureSetAside;
+    if (!shared) {
+      clock.newest = s.newest ?? Number.NEGATIVE_INFINITY;
+      clock.futureSetAside = restore.counters.futureSetAside;
+    } else if (s.newest !== null && s.newest > clock.newest) {
+      // The owner's clock was saved with the streams that read it: each saved its time then.
+      clock.newest = s.newest;
+    }
     lastReleased = s.lastReleased === null ? null : ordinalFromState(s.lastReleased);
     matcher.load(s.matcher, events);
     const entries: Waiting[] = [];
@@ -145,14 +157,22 @@ export function sequenceStream(
       matcher: matcher.stats,
       buffered: () => buffer.size,
       held: () => held.size,
-      futureSetAside: () => clock.futureSetAside,
+      // The owner's clock counts the times it refused among all its events.
+      futureSetAside: () => (shared ? 0 : clock.futureSetAside),
     },
     evaluate: (event, possible) => matcher.evaluate(event, possible),
     accept(event, hits, position) {
       // Unrelated events still move the clock, which can make a waiting sequence certain.
       if (hits === null) return passTime(eventTime(event));
       const ord = strictOrdinal(event, position, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
-      if (lastReleased !== null && compareOrdinals(ord, lastReleased) < 0) {
+      const t = ord.timestamp?.millis ?? 0;
+      // With the owner's clock an event is late when it is older than the lateness window, whatever
+      // this query released: a verdict that depends on the time of all events alone (what was
+      // released is older than the window's edge, so what is not late still comes after it).
+      const late = shared
+        ? t < clock.newest - lateness
+        : lastReleased !== null && compareOrdinals(ord, lastReleased) < 0;
+      if (late) {
         if (onLate === "drop") {
           counters.lateDropped++;
           return [];
@@ -163,7 +183,8 @@ export function sequenceStream(
           position,
         );
       }
-      if (!clock.accept(ord.timestamp?.millis ?? 0)) {
+      // The owner moved its clock to this event's time before the push unless it was too far ahead.
+      if (shared ? t > clock.newest : !clock.accept(t)) {
         const w = new Waiting(held, event, ord, hits);
         held.push(w);
         charge(w);
@@ -171,7 +192,7 @@ export function sequenceStream(
       }
       admitHeld(false);
       const out: SequenceHit[] = [];
-      if (buffer.size === 0 && ready(ord.timestamp?.millis ?? 0)) {
+      if (buffer.size === 0 && ready(t)) {
         // Nothing waits before it: straight to the matcher, as the buffer would release it.
         lastReleased = ord;
         emit(out, matcher.push(event, ord, hits));

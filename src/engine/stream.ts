@@ -9,7 +9,7 @@ import type { EventFilter } from "../compile/query.js";
 import type { FieldReader } from "../runtime/fields.js";
 import type { EqlEvent, EventHit } from "../types.js";
 import type { OwnerStats, StateBudget } from "./budget.js";
-import type { ClockOptions } from "./clock.js";
+import type { ClockOptions, EventClock } from "./clock.js";
 import { type FilterHits, safeTest } from "./filter.js";
 import type { InstantParser } from "./order.js";
 import { hitOf, isEvent } from "./run.js";
@@ -31,6 +31,16 @@ export interface StreamOptions extends ClockOptions {
    * of the stream's own with the default limit (`DEFAULT_STATE_BYTES`).
    */
   budget?: StateBudget;
+  /**
+   * A clock the stream's owner moves with the time of every event it sees, before it pushes the
+   * stream the events of its query (a rule set does, which pushes a stream only the events its query
+   * may match). The stream then reads time from it and never moves it: its lateness window, the
+   * events it holds as too far ahead and the candidates that time releases follow the time of all
+   * the owner's events, whichever this query matched. An event is late when it is older than the
+   * clock's time less `lateness`. Without it, the stream keeps its own clock from the events (and
+   * times) it is given; `maxTimeJump` and `now` are then its own.
+   */
+  clock?: EventClock;
   /** Samples per key for sample queries (default 1). */
   maxSamplesPerKey?: number;
   /**

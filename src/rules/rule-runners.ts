@@ -12,8 +12,9 @@
  */
 import type { QueryInternals } from "../compile.js";
 import type { StateBudget } from "../engine/budget.js";
-import type { ClockOptions } from "../engine/clock.js";
+import type { ClockOptions, EventClock } from "../engine/clock.js";
 import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
+import { lastOrdinalOf } from "../engine/run.js";
 import {
   type EventTable,
   eventAt,
@@ -67,6 +68,8 @@ export interface RunnerContext {
   readonly budget: StateBudget;
   /** The clock guard of the rule set, for the streams' own clocks. */
   readonly clock: ClockOptions;
+  /** A sequence's clock, moved by the rule set with every event (see `StreamOptions.clock`). */
+  readonly streamClock: EventClock | null;
   /**
    * For an event the rule set's index gave this rule for: the bit mask of the query's terms (query
    * order, `until` last) the index leaves possible (see `QueryStream.evaluate`). Null without an index.
@@ -94,6 +97,13 @@ export interface Runner {
    * to be alerted in the runs that follow. Absent where time alone settles nothing.
    */
   pass?(time: number): void;
+  /** Whether the rule's stream holds something the passing of time may release. */
+  waiting?(): boolean;
+  /**
+   * The rule set's clock moved: release what time settles (as `pass`, at the stream's clock).
+   * Returns whether matches were found (with `streaming`, for the next `due`).
+   */
+  settle?(): boolean;
   /** End of input: every remaining alert. */
   finish(seen: Set<string>): AlertDocument[];
   /** The runner's state as JSON-safe data, events referred to through `table`. */
@@ -434,6 +444,42 @@ export function eventRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner
   };
 }
 
+/**
+ * A completed match kept by a sequence or sample rule in one execution, with the ordinal of its last
+ * event (null for a sample's, or one restored from a snapshot without ordinals) and its arrival.
+ */
+interface KeptSequence {
+  readonly events: EqlEvent[];
+  readonly ord: Ordinal | null;
+  readonly arrival: number;
+}
+
+/**
+ * The order of kept matches: by the ordinal of their last event (as a batch run orders sequences), so
+ * which ones are the newest `max_signals` does not depend on when time let each one complete (a
+ * trailing missing stage's waits for the time of other events); those without one first, then by
+ * arrival.
+ */
+function byOrder(a: KeptSequence, b: KeptSequence): number {
+  if (a.ord !== null && b.ord !== null) return compareOrdinals(a.ord, b.ord) || a.arrival - b.arrival;
+  if (a.ord !== b.ord) return a.ord === null ? -1 : 1;
+  return a.arrival - b.arrival;
+}
+
+/** The kept matches as a snapshot stores them: the newest `max`, in order, with their ordinals. */
+function ringState(
+  kept: KeptSequence[],
+  max: number,
+  refs: (events: readonly EqlEvent[]) => number[],
+): Pick<StreamRunnerState, "ring" | "at" | "ordinals"> {
+  const sorted = [...kept].sort(byOrder).slice(Math.max(0, kept.length - max));
+  return {
+    ring: sorted.map((k) => refs(k.events)),
+    at: max === 0 || sorted.length === max ? 0 : sorted.length,
+    ordinals: sorted.map((k) => (k.ord === null ? null : ordinalState(k.ord))),
+  };
+}
+
 function realEvents(hit: SequenceHit): EqlEvent[] {
   return hit.events.filter((e) => !e.missing).map((e) => e._source);
 }
@@ -464,21 +510,38 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     lateness: ctx.lateness,
     budget: ctx.budget,
     ...ctx.clock,
+    ...(ctx.streamClock ? { clock: ctx.streamClock } : {}),
     ...(state
       ? { restore: { ...state.stream, events: state.stream.events.map((i) => eventAt(saved, i)) } }
       : {}),
   }) as QueryStream<SequenceHit>;
-  const ring: EqlEvent[][] = state ? state.ring.map(eventsAt) : [];
-  let at = state?.at ?? 0;
+  /** One execution: matches kept for the newest `max_signals` (see `byOrder`). */
+  let kept: KeptSequence[] = [];
+  let arrivals = 0;
   let total = state?.total ?? 0;
   /** Scheduled: completed sequences by the run they belong to. */
   const pending = new Map<number, EqlEvent[][]>();
   let lastRun = state?.lastRun ?? Number.NEGATIVE_INFINITY;
   if (state) {
-    // The ring fills up to max_signals, `at` then cycling over it.
+    // The ring fills up to max_signals, `at` then cycling over it (snapshots of this version write
+    // it in order, from 0, with each match's ordinal).
+    const { ring, at, ordinals } = state;
     const ringOk =
       max === 0 ? ring.length === 0 && at === 0 : at < max && (ring.length === max || at === ring.length);
     if (!ringOk) throw new RangeError("Snapshot's kept matches do not fit max_signals");
+    if (ordinals !== undefined && ordinals.length !== ring.length) {
+      throw new RangeError("Snapshot's kept matches and their ordinals differ in number");
+    }
+    const from = ring.length < max ? 0 : at;
+    for (let k = 0; k < ring.length; k++) {
+      const j = (from + k) % ring.length;
+      const o = ordinals?.[j];
+      kept.push({
+        events: eventsAt(ring[j] as readonly number[]),
+        ord: o === undefined || o === null ? null : ordinalFromState(o),
+        arrival: arrivals++,
+      });
+    }
     for (const [run, lists] of state.pending) {
       if (pending.has(run)) throw new RangeError(`Snapshot holds run ${run} twice`);
       pending.set(run, lists.map(eventsAt));
@@ -521,10 +584,26 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         continue;
       }
       if (max === 0) continue;
-      if (ring.length < max) ring.push(events);
-      else ring[at] = events;
-      at = (at + 1) % max;
+      kept.push({ events, ord: lastOrdinalOf(hit), arrival: arrivals++ });
+      if (kept.length >= compactAt) newest();
     }
+  };
+  const compactAt = Math.max(2 * max, 1024);
+  /** Sort the kept matches and keep the newest `max`. */
+  const newest = () => {
+    kept.sort(byOrder);
+    if (kept.length > max) kept = kept.slice(kept.length - max);
+  };
+  /** One execution: the newest `max` matches, alerts built, and the total (see `alertShares`). */
+  const share = (): MatchShare => {
+    newest();
+    const actx = ctx.alertContext(ctx.now);
+    const matches = kept.map((k) => ({
+      ord: ordinalState(k.ord ?? { timestamp: null, tiebreaker: null, index: k.arrival }),
+      ...attempt((notes) => buildSequenceAlerts(actx, k.events, notes)),
+    }));
+    kept = [];
+    return { total, max, matches };
   };
 
   const alertAll = (list: readonly EqlEvent[][], when: number, seen: Set<string>, out: AlertDocument[]) => {
@@ -553,6 +632,9 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
   };
 
   return {
+    // A sequence's matches are ordered by their last event, whatever shard found them; a sample's
+    // come at the end, in the order of their keys.
+    ...(schedule || streaming || compiled.kind !== "sequence" ? {} : { share }),
     push(e, _index, indexed) {
       // Each distinct filter is evaluated once. An event no term matches would only move the
       // stream's clock, which changes when results come out, never which: it is not pushed.
@@ -573,6 +655,17 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
       }
     },
     nextDue: nextRun,
+    waiting: () => stream.waiting,
+    settle() {
+      const before = report.matched;
+      try {
+        take(stream.advanceTo(Number.NEGATIVE_INFINITY));
+      } catch (err) {
+        if (!(err instanceof EqlDataError)) throw err;
+        report.skipped++;
+      }
+      return report.matched !== before;
+    },
     pass(time) {
       try {
         take(stream.advanceTo(time));
@@ -606,13 +699,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         found = [];
         return out;
       }
-      if (total > max) {
-        report.truncated = true;
-        report.dropped = total - max;
-      }
-      const ordered = ring.length < max ? ring : [...ring.slice(at), ...ring.slice(0, at)];
-      alertAll(ordered, ctx.now, seen, out);
-      return out;
+      return alertShares([share()], report, seen);
     },
     save(table) {
       const snap = stream.snapshot();
@@ -620,8 +707,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
       return {
         kind: "stream",
         stream: { ...snap, events: refs(snap.events) },
-        ring: ring.map(refs),
-        at,
+        ...ringState(kept, max, refs),
         total,
         pending: [...pending].map(([run, lists]) => [run, lists.map(refs)] as const),
         lastRun: finiteOrNull(lastRun),

@@ -44,6 +44,11 @@ export interface StreamRunnerState {
   /** One execution: the newest `max_signals` matches (each its events), a ring starting at `at`. */
   readonly ring: readonly (readonly number[])[];
   readonly at: number;
+  /**
+   * The ordinal of each match's last event (null for a sample's), in `ring`'s order. Absent in
+   * snapshots taken before matches were ordered by it: those are taken as older than any new one.
+   */
+  readonly ordinals?: readonly (OrdinalState | null)[];
   readonly total: number;
   /** Scheduled: completed matches waiting for their run, as [run time, matches]. */
   readonly pending: readonly (readonly [number, readonly (readonly number[])[]])[];
@@ -408,20 +413,27 @@ export function checkRuleSetSnapshot(input: unknown, expected: SnapshotExpectati
           total: count,
           lastRun: finiteOrNull,
         })
-      : shape({
-          kind: (v, path) => void (v === "stream" || invalid(path, '"stream"')),
-          stream,
-          ring: eachOf(match),
-          at: count,
-          total: count,
-          pending: eachOf((v, path) => {
-            const pair = arrayAt(v, path, () => {});
-            if (pair.length !== 2) invalid(path, "a pair [run time, matches]");
-            finite(pair[0], `${path}[0]`);
-            arrayAt(pair[1], `${path}[1]`, match);
-          }),
-          lastRun: finiteOrNull,
-        });
+      : shape(
+          {
+            kind: (v, path) => void (v === "stream" || invalid(path, '"stream"')),
+            stream,
+            ring: eachOf(match),
+            at: count,
+            total: count,
+            pending: eachOf((v, path) => {
+              const pair = arrayAt(v, path, () => {});
+              if (pair.length !== 2) invalid(path, "a pair [run time, matches]");
+              finite(pair[0], `${path}[0]`);
+              arrayAt(pair[1], `${path}[1]`, match);
+            }),
+            lastRun: finiteOrNull,
+          },
+          {
+            ordinals: eachOf((v, path) => {
+              if (v !== null) ordinal(v, path);
+            }),
+          },
+        );
   const report = shape(
     {
       searched: count,

@@ -16,7 +16,7 @@
  * - without `now`: every rule runs on its own schedule (`interval`, `from`) in event time, and each
  *   run's alerts come out of `push` as soon as the clock (the newest event time) has passed the run.
  */
-import { compileShared, queryInternals } from "../compile.js";
+import { compileShared, type QueryInternals, queryInternals } from "../compile.js";
 import { type BudgetStats, StateBudget } from "../engine/budget.js";
 import { DEFAULT_MAX_TIME_JUMP, EventClock } from "../engine/clock.js";
 import { EventTable, finiteOrNull } from "../engine/snapshot.js";
@@ -269,8 +269,8 @@ export interface RuleSetTrace {
  * Events shared out between several sets of the same rules (one execution): `set` counts an event
  * another set searches, so that every set numbers events alike. Internal.
  */
-export function passEvent(set: CompiledRuleSet, event: unknown): void {
-  impl(set).skip(event);
+export function passEvent(set: CompiledRuleSet, event: unknown): AlertDocument[] {
+  return impl(set).skip(event);
 }
 
 /**
@@ -322,6 +322,12 @@ interface SearchGroup {
 }
 
 /** The window time of events for one `timestamp_override` field, worked out once per event. */
+/** A clock of the sequences and how it reads an event's time (see `RuleSetImpl.streamClocks`). */
+interface StreamClock {
+  readonly clock: EventClock;
+  readonly time: (event: EqlEvent) => number | undefined;
+}
+
 interface TimeSource {
   readonly read: (event: unknown) => number | null;
   /** The event and epoch `value` was read for (runners also ask about earlier events). */
@@ -468,6 +474,16 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly range: { from: number; to: number } | null;
   private readonly lateness: number;
   private readonly clock: EventClock;
+  private readonly clockOptions: { maxTimeJump: number; now: () => number };
+  /**
+   * The clocks of the sequences, one per way of reading event time (field and format), moved by every
+   * event the set takes (searched or not): a sequence's lateness window, the events it holds as too
+   * far ahead and the candidates time releases follow the time of all events (see
+   * `StreamOptions.clock`), so its answers for a key do not depend on the events of other keys.
+   */
+  private readonly streamClocks = new Map<string, StreamClock>();
+  /** The rules whose stream holds something the passing of time may release (see `tick`). */
+  private readonly waiting = new Set<number>();
   private due = new DueHeap();
   private budget: StateBudget;
   private readonly budgetOptions: { maxBytes?: number };
@@ -520,6 +536,7 @@ class RuleSetImpl implements CompiledRuleSet {
       now: options.wallClock ?? Date.now,
     };
     this.clock = new EventClock(clockOptions);
+    this.clockOptions = clockOptions;
     this.budgetOptions = options.memoryBudget === undefined ? {} : { maxBytes: options.memoryBudget };
     this.budget = new StateBudget(this.budgetOptions);
     this.fingerprintOptions = {
@@ -634,6 +651,10 @@ class RuleSetImpl implements CompiledRuleSet {
           lateness,
           budget: this.budget,
           clock: clockOptions,
+          streamClock:
+            compiled.kind === "sequence"
+              ? this.streamClock(mapping, options_.timestampField, internals)
+              : null,
           possibleTerms: this.index ? () => (this.index as PresearchIndex).reached(i) : null,
         };
         runnerCtx = ctx;
@@ -653,6 +674,56 @@ class RuleSetImpl implements CompiledRuleSet {
       });
     });
     this.clockTime = this.timeSource("", this.clockField);
+  }
+
+  /** The clock of the sequences that read event time as `internals` does. */
+  private streamClock(
+    mapping: ReturnType<typeof effectiveMapping>,
+    timestampField: string | undefined,
+    internals: QueryInternals,
+  ): EventClock {
+    const field = resolveField(mapping, timestampField ?? "@timestamp").name;
+    const key = `${field}\u0000${mapping.fields.get(field)?.format ?? ""}`;
+    let sc = this.streamClocks.get(key);
+    if (!sc) {
+      const { timestamp, parseTime } = internals.order;
+      sc = {
+        clock: new EventClock(this.clockOptions),
+        time: (e) => parseTime(timestamp.values(e)[0] ?? null)?.millis,
+      };
+      this.streamClocks.set(key, sc);
+    }
+    return sc.clock;
+  }
+
+  /**
+   * Move the sequences' clocks to the event's time and let the streams waiting for time release what
+   * it settles; returns the rules that found matches so (null: none).
+   */
+  private tick(e: EqlEvent): number[] | null {
+    let moved = false;
+    for (const sc of this.streamClocks.values()) {
+      let t: number | undefined;
+      try {
+        t = sc.time(e);
+      } catch {
+        t = undefined;
+      }
+      // A time refused as too far ahead is counted by the clock; the streams hold such events.
+      if (t !== undefined && t > sc.clock.newest && sc.clock.accept(t)) moved = true;
+    }
+    if (!moved || this.waiting.size === 0) return null;
+    let found: number[] | null = null;
+    for (const i of this.waiting) {
+      const runner = (this.entries[i] as Entry).runner as Runner;
+      if (runner.settle?.()) {
+        if (found === null) found = [];
+        found.push(i);
+      }
+      if (!runner.waiting?.()) this.waiting.delete(i);
+      if (this.scheduled && !this.queued[i]) this.enqueue(i, runner);
+    }
+    return found;
   }
 
   private indexMatcher(key: string, patterns: readonly string[] | undefined): IndexMatcher {
@@ -761,10 +832,16 @@ class RuleSetImpl implements CompiledRuleSet {
     return e;
   }
 
-  /** An event searched elsewhere: counted (its position taken), not searched. One execution only. */
-  skip(event: unknown): void {
+  /**
+   * An event searched elsewhere: counted (its position taken) and its time taken, not searched; the
+   * alerts of what its time settled (without a limit on alerts). One execution only.
+   */
+  skip(event: unknown): AlertDocument[] {
     if (this.scheduled) throw new Error("a scheduled rule set sees every event");
-    this.admit(event);
+    const e = this.admit(event);
+    if (e === null) return [];
+    const settled = this.tick(e);
+    return settled && this.streaming ? this.emitFound(settled) : [];
   }
 
   /**
@@ -788,6 +865,7 @@ class RuleSetImpl implements CompiledRuleSet {
     const n = this.counters.events;
     const e = this.admit(event);
     if (e === null) return [];
+    const settled = this.streamClocks.size > 0 ? this.tick(e) : null;
     this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
     this.searchGroups(e);
     let candidates: readonly number[];
@@ -817,19 +895,30 @@ class RuleSetImpl implements CompiledRuleSet {
           hit.push(i);
         }
       }
+      if (entry.runner.waiting?.()) this.waiting.add(i);
       if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
     }
     if (any) {
       this.counters.matched++;
       this.trace?.matched();
     }
-    if (this.streaming) return hit ? this.emitFound(hit) : [];
+    if (this.streaming) {
+      if (settled) hit = hit ? [...settled, ...hit] : settled;
+      return hit ? this.emitFound(hit) : [];
+    }
     return this.scheduled ? this.advance(e) : [];
   }
 
-  /** One execution without a limit: the alerts of the matches the rules `hit` just found, by rule. */
+  /**
+   * One execution without a limit: the alerts of the matches the rules `hit` just found (by the
+   * event or by the time it brought), in rule order.
+   */
   private emitFound(hit: number[]): AlertDocument[] {
     const out: AlertDocument[] = [];
+    if (hit.length > 1) {
+      hit.sort((a, b) => a - b);
+      hit = hit.filter((r, k) => k === 0 || r !== hit[k - 1]);
+    }
     for (const i of hit) {
       const before = out.length;
       for (const a of ((this.entries[i] as Entry).runner as Runner).due(this.now, this.seen)) out.push(a);
@@ -859,6 +948,7 @@ class RuleSetImpl implements CompiledRuleSet {
     if (!this.scheduled || !Number.isFinite(time)) return [];
     // The caller's own clock (a timer at the wall clock) is trusted: no jump guard.
     if (time > this.clock.newest) this.clock.newest = time;
+    for (const sc of this.streamClocks.values()) if (time > sc.clock.newest) sc.clock.newest = time;
     // Time has passed for the sequences too: what it settles goes into their runs.
     this.entries.forEach((entry, i) => {
       const runner = entry.runner;
@@ -1032,6 +1122,11 @@ class RuleSetImpl implements CompiledRuleSet {
       for (const k of REPORT_COUNTS) entry.report[k] = saved[k] ?? 0;
       entry.report.truncated = saved.truncated;
       entry.searchedBase = entry.group.count - saved.searched;
+    });
+    // The streams that hold something time may release (their clocks came back with them).
+    this.waiting.clear();
+    this.entries.forEach((entry, i) => {
+      if (entry.runner?.waiting?.()) this.waiting.add(i);
     });
     for (const k of COUNTERS) this.counters[k] = snap.counters[k] ?? 0;
     this.clock.newest = snap.clock.newest ?? Number.NEGATIVE_INFINITY;

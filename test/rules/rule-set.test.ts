@@ -31,6 +31,9 @@ const when = (alerts: readonly Record<string, unknown>[]) =>
   alerts.map((a) => a["kibana.alert.original_time"]);
 const runTimes = (alerts: readonly Record<string, unknown>[]) => alerts.map((a) => a["kibana.alert.start"]);
 const fixedWall = () => at("12:00:00");
+/** The host of each sequence alert (not its building blocks), in order. */
+const sequenceHosts = (alerts: readonly Record<string, unknown>[]) =>
+  alerts.filter((a) => a["kibana.alert.building_block_type"] === undefined).map((a) => a["host.name"]);
 
 describe("scheduled runs following event time", () => {
   it("alerts as soon as the clock passes the run that searched the event, stamped with that run", () => {
@@ -234,10 +237,88 @@ describe("one execution", () => {
     expect(set.reports()[0]).toMatchObject({ searched: 2, matched: 2, truncated: true, dropped: 1 });
   });
 
+  it("keeps the sequences whose last event is newest, whenever time let each one complete", () => {
+    const query =
+      'sequence by host.name with maxspan=1m [process where process.name == "curl"] [process where process.name == "sh"] ![process where process.name == "wget"]';
+    const set = compileRules([rule(query, { max_signals: 1 })], { window: false });
+    set.push(proc("10:00:00", "curl", { host: { name: "a" } }));
+    set.push(proc("10:00:30", "curl", { host: { name: "b" } }));
+    set.push(proc("10:00:40", "sh", { host: { name: "b" } }));
+    set.push(proc("10:00:50", "sh", { host: { name: "a" } }));
+    // Host a's window closes first (10:01:00), so it completes first; its last event is the newest.
+    set.push({ "@timestamp": "2026-05-04T10:02:00Z", event: { category: ["network"] } });
+    expect(sequenceHosts(set.end())).toEqual(["a"]);
+    expect(set.reports()[0]).toMatchObject({ matched: 2, truncated: true, dropped: 1 });
+  });
+
+  it("restores kept sequences from a snapshot without their ordinals as older than new ones", () => {
+    const query =
+      'sequence by host.name [process where process.name == "curl"] [process where process.name == "sh"]';
+    const first = compileRules([rule(query, { max_signals: 2 })], { window: false, now: at("11:00:00") });
+    first.push(proc("10:00:10", "curl", { host: { name: "a" } }));
+    first.push(proc("10:00:20", "sh", { host: { name: "a" } }));
+    const snap = JSON.parse(JSON.stringify(first.snapshot()));
+    for (const r of snap.rules) if (r.state?.kind === "stream") delete r.state.ordinals;
+    const second = compileRules([rule(query, { max_signals: 2 })], { window: false, now: at("11:00:00") });
+    second.restore(snap);
+    second.push(proc("10:00:30", "curl", { host: { name: "b" } }));
+    second.push(proc("10:00:40", "sh", { host: { name: "b" } }));
+    expect(sequenceHosts(second.end())).toEqual(["a", "b"]);
+  });
+
   it("refuses to be fed after end()", () => {
     const set = compileRules([rule("process where true")], { now: 0 });
     set.end();
     expect(() => set.push({})).toThrow(/after end/);
+  });
+});
+
+describe("sequences follow the time of every event the set takes", () => {
+  const lone =
+    'sequence by host.name with maxspan=1m [process where process.name == "curl"] ![process where process.name == "wget"]';
+  const pair =
+    'sequence by host.name [process where process.name == "curl"] [process where process.name == "sh"]';
+  const live = { window: false, maxSignals: Number.POSITIVE_INFINITY } as const;
+  const on = (host: string) => ({ host: { name: host } });
+
+  it("a trailing missing stage alerts at the first event, of any rule or none, whose time closes its window", () => {
+    const set = compileRules([rule(lone)], live);
+    expect(set.push(proc("10:00:00", "curl", on("a")))).toEqual([]);
+    // Not a process event and not of this query: before, only a later event of the query released it.
+    expect(set.push({ "@timestamp": "2026-05-04T10:00:59Z", event: { category: ["network"] } })).toEqual([]);
+    const alerts = set.push({ "@timestamp": "2026-05-04T10:01:01Z", event: { category: ["network"] } });
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts[0]?.["kibana.alert.original_time"]).toBe("2026-05-04T10:00:00Z");
+    expect(set.end()).toEqual([]);
+    expect(set.reports()[0]).toMatchObject({ matched: 1, late: 0 });
+  });
+
+  it("an event is late when older than the time of all events, whatever other keys matched", () => {
+    // The same times; in one stream host a's event matches the query, in the other it does not.
+    const late = (firstName: string) => {
+      const set = compileRules([rule(pair)], live);
+      set.push(proc("10:00:05", firstName, on("a")));
+      set.push(proc("10:00:03", "curl", on("b")));
+      set.push(proc("10:00:06", "sh", on("b")));
+      set.end();
+      return set.reports()[0];
+    };
+    // Before, host b's curl was late only when host a's event had matched (and been released).
+    expect(late("curl")).toMatchObject({ late: 1, matched: 0 });
+    expect(late("bash")).toMatchObject({ late: 1, matched: 0 });
+  });
+
+  it("an event in the lateness window is put back in order, and the window follows every event", () => {
+    const set = compileRules([rule(pair)], { ...live, lateness: 5_000 });
+    set.push(proc("10:00:05", "bash", on("a")));
+    set.push(proc("10:00:03", "curl", on("b")));
+    const alerts = set.push(proc("10:00:06", "sh", on("b")));
+    // curl at 10:00:03 is released once the clock passes 10:00:08; the shell waits with it.
+    expect(alerts).toEqual([]);
+    const released = set.push({ "@timestamp": "2026-05-04T10:00:12Z", event: { category: ["network"] } });
+    expect(released.length).toBeGreaterThan(0);
+    set.end();
+    expect(set.reports()[0]).toMatchObject({ late: 0, matched: 1 });
   });
 });
 

@@ -377,7 +377,11 @@ export class RuleShard {
             partMs += performance.now() - t2;
             owned++;
             if (mine.length > 0) this.collect(part, i, mine, runs);
-          } else passEvent(part.set, r.event);
+          } else {
+            // Its time may still settle a sequence of this shard's keys.
+            const settled = passEvent(part.set, r.event);
+            if (settled.length > 0) this.collect(part, i, settled, runs);
+          }
           this.events++;
         } else {
           const alerts = whole.set.push(r.event);
