@@ -163,7 +163,7 @@ export function buildProgram(
     )
     .option(
       "--workers <n>",
-      "threads to run the rules in, the main thread and N - 1 worker threads (default 1: no worker thread; at most one per rule); with --now or --no-window event rules share out the events",
+      "threads to run the rules in, the main thread and N - 1 worker threads (default 1: no worker thread; at most one per rule); with --now or --no-window the events are shared out by host.id",
       positiveInt,
     )
     .addOption(

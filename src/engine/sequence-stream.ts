@@ -57,7 +57,10 @@ export function sequenceStream(
   const lateness = options.lateness ?? 0;
   const onLate = options.onLate ?? "error";
   const owner = (options.budget ?? new StateBudget()).owner();
-  const matcher = new SequenceMatcher(plan, { owner });
+  const matcher = new SequenceMatcher(plan, {
+    owner,
+    ...(options.keyOwner ? { keyOwner: options.keyOwner } : {}),
+  });
   /** The owner's clock (see `StreamOptions.clock`), which this stream reads and never moves. */
   const shared = options.clock ?? null;
   const clock = shared ?? new EventClock(options);

@@ -75,6 +75,18 @@ export interface MatcherOptions {
   owner?: BudgetOwner;
   /** Resume from a snapshot of a matcher over the same query. */
   restore?: MatcherSnapshot;
+  /** Hold state only for the keys it owns (see `KeyOwner`). */
+  keyOwner?: KeyOwner;
+}
+
+/**
+ * Which keys a matcher holds state for: those whose value at `index` of the key tuple `owns`. A
+ * parallel rule set gives each thread the keys of its hosts; tuples of other keys are passed over as
+ * if the event had no such key (another thread holds them).
+ */
+export interface KeyOwner {
+  readonly index: number;
+  readonly owns: (value: Scalar) => boolean;
 }
 
 /**
@@ -185,6 +197,7 @@ export class SequenceMatcher {
   private nowMs = Number.NEGATIVE_INFINITY;
   private seq = 0;
   /** The keys last computed during a push, and their tuples. */
+  private readonly keyOwner: KeyOwner | null;
   private tuplesSpecs: readonly KeySpec[] | null = null;
   private tuplesOf: KeyTuple[] = [];
   private sinceSweep = 0;
@@ -217,6 +230,7 @@ export class SequenceMatcher {
     options: MatcherOptions = {},
   ) {
     this.owner = options.owner ?? (options.budget ?? new StateBudget({ maxBytes: Infinity })).owner();
+    this.keyOwner = options.keyOwner ?? null;
     this.stageFilter = plan.stages.map((s) => this.filterSet.add(s.filter));
     this.untilFilter = plan.until ? this.filterSet.add(plan.until.filter) : -1;
     this.positive = plan.stages.flatMap((s, i) => (s.missing ? [] : [i]));
@@ -590,7 +604,12 @@ export class SequenceMatcher {
   private tuples(event: EqlEvent, specs: readonly KeySpec[]): KeyTuple[] {
     if (specs !== this.tuplesSpecs) {
       this.tuplesSpecs = specs;
-      this.tuplesOf = safeKeyTuples(event, specs);
+      let tuples = safeKeyTuples(event, specs);
+      const ko = this.keyOwner;
+      if (ko !== null && !tuples.every((k) => ko.owns(k.values[ko.index] ?? null))) {
+        tuples = tuples.filter((k) => ko.owns(k.values[ko.index] ?? null));
+      }
+      this.tuplesOf = tuples;
     }
     return this.tuplesOf;
   }

@@ -13,7 +13,7 @@ import type { ClockOptions, EventClock } from "./clock.js";
 import { type FilterHits, safeTest } from "./filter.js";
 import type { InstantParser } from "./order.js";
 import { hitOf, isEvent } from "./run.js";
-import type { SequenceStats } from "./sequence.js";
+import type { KeyOwner, SequenceStats } from "./sequence.js";
 import { checkVersion, EventTable, SNAPSHOT_VERSION, type StreamSnapshot } from "./snapshot.js";
 
 /** Options of a stream. */
@@ -41,6 +41,11 @@ export interface StreamOptions extends ClockOptions {
    * times) it is given; `maxTimeJump` and `now` are then its own.
    */
   clock?: EventClock;
+  /**
+   * A sequence holds state only for the keys this owns (a parallel rule set gives each thread the
+   * keys of its hosts; see `KeyOwner`). Internal.
+   */
+  keyOwner?: KeyOwner;
   /** Samples per key for sample queries (default 1). */
   maxSamplesPerKey?: number;
   /**
@@ -101,8 +106,12 @@ export interface QueryStream<H> {
    * them. Never throws.
    */
   evaluate(event: EqlEvent, possible?: number): FilterHits | null;
-  /** `push` for an event already evaluated with `evaluate` (null hits: only its time counts). */
-  pushEvaluated(event: EqlEvent, hits: FilterHits | null): H[];
+  /**
+   * `push` for an event already evaluated with `evaluate` (null hits: only its time counts).
+   * `position` is the event's place in its owner's input, the last tie-break of event order (default:
+   * how many events this stream was pushed before; a rule set passes its own count).
+   */
+  pushEvaluated(event: EqlEvent, hits: FilterHits | null, position?: number): H[];
   /** Let time pass to `ms` (epoch millis) without an event; returns the results that made certain. */
   advanceTo(ms: number): H[];
   /** Whether time alone can release something (buffered events, events set aside, waiting candidates). */
@@ -219,13 +228,13 @@ export function assemble<H>(ctx: StreamContext, counters: Counters, parts: Strea
     },
     evaluate: (event, possible) => (isEvent(event) ? parts.evaluate(event, possible) : null),
     push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
-    pushEvaluated(event, hits) {
+    pushEvaluated(event, hits, at) {
       const position = counters.eventsIn++;
       if (!isEvent(event)) {
         counters.notObjects++;
         return [];
       }
-      return counted(parts.accept(event, hits, position));
+      return counted(parts.accept(event, hits, at ?? position));
     },
     advanceTo: (ms) => counted(parts.advanceTo(ms)),
     end: () => counted(parts.end()),

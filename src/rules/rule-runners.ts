@@ -15,6 +15,7 @@ import type { StateBudget } from "../engine/budget.js";
 import type { ClockOptions, EventClock } from "../engine/clock.js";
 import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
 import { lastOrdinalOf } from "../engine/run.js";
+import type { KeyOwner } from "../engine/sequence.js";
 import {
   type EventTable,
   eventAt,
@@ -70,6 +71,8 @@ export interface RunnerContext {
   readonly clock: ClockOptions;
   /** A sequence's clock, moved by the rule set with every event (see `StreamOptions.clock`). */
   readonly streamClock: EventClock | null;
+  /** A sequence of a share of a parallel rule set: the keys it holds (see `KeyOwner`). */
+  readonly keyOwner: KeyOwner | null;
   /**
    * For an event the rule set's index gave this rule for: the bit mask of the query's terms (query
    * order, `until` last) the index leaves possible (see `QueryStream.evaluate`). Null without an index.
@@ -97,6 +100,12 @@ export interface Runner {
    * to be alerted in the runs that follow. Absent where time alone settles nothing.
    */
   pass?(time: number): void;
+  /**
+   * An event another share of a parallel rule set searches, which also holds keys of this share (a
+   * second `host.id` value): given to the sequence for this share's keys only (`keyOwner`), counted
+   * in nothing but the matches it completes. Returns whether it completed one.
+   */
+  shadow?(event: EqlEvent, index: number): boolean;
   /** Whether the rule's stream holds something the passing of time may release. */
   waiting?(): boolean;
   /**
@@ -511,6 +520,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     budget: ctx.budget,
     ...ctx.clock,
     ...(ctx.streamClock ? { clock: ctx.streamClock } : {}),
+    ...(ctx.keyOwner ? { keyOwner: ctx.keyOwner } : {}),
     ...(state
       ? { restore: { ...state.stream, events: state.stream.events.map((i) => eventAt(saved, i)) } }
       : {}),
@@ -635,9 +645,9 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     // A sequence's matches are ordered by their last event, whatever shard found them; a sample's
     // come at the end, in the order of their keys.
     ...(schedule || streaming || compiled.kind !== "sequence" ? {} : { share }),
-    push(e, _index, indexed) {
-      // Each distinct filter is evaluated once. An event no term matches would only move the
-      // stream's clock, which changes when results come out, never which: it is not pushed.
+    push(e, index, indexed) {
+      // Each distinct filter is evaluated once. An event no term matches is not pushed: the rule
+      // set moves the stream's clock (`streamClock`) with every event.
       const hits = stream.evaluate(e, indexed && possibleTerms ? possibleTerms() : undefined);
       if (hits === null) return false;
       if (orderTime !== null && orderTime.values(e).length === 0) {
@@ -645,7 +655,9 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         return false;
       }
       try {
-        take(stream.pushEvaluated(e, hits));
+        // The set's count of events places it (the last tie-break of event order), so the ordinal
+        // is the same whichever events the stream was given before.
+        take(stream.pushEvaluated(e, hits, index));
         return true;
       } catch (err) {
         if (!(err instanceof EqlDataError)) throw err;
@@ -653,6 +665,18 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         else report.skipped++;
         return false;
       }
+    },
+    shadow(e, index) {
+      const hits = stream.evaluate(e);
+      if (hits === null || (orderTime !== null && orderTime.values(e).length === 0)) return false;
+      const before = report.matched;
+      try {
+        take(stream.pushEvaluated(e, hits, index));
+      } catch (err) {
+        // Late or untimed: the share that searches the event counts it.
+        if (!(err instanceof EqlDataError)) throw err;
+      }
+      return report.matched !== before;
     },
     nextDue: nextRun,
     waiting: () => stream.waiting,

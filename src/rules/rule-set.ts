@@ -19,9 +19,11 @@
 import { compileShared, type QueryInternals, queryInternals } from "../compile.js";
 import { type BudgetStats, StateBudget } from "../engine/budget.js";
 import { DEFAULT_MAX_TIME_JUMP, EventClock } from "../engine/clock.js";
+import type { KeyOwner } from "../engine/sequence.js";
 import { EventTable, finiteOrNull } from "../engine/snapshot.js";
 import { EqlError, EqlSnapshotError, SnapshotErrorCodes } from "../errors.js";
 import { effectiveMapping } from "../field-map.js";
+import type { Scalar } from "../functions/types.js";
 import { resolveField } from "../mapping.js";
 import { ownOptions } from "../options.js";
 import { type CachedFieldReader, firstStringAt, sharedFieldTable } from "../runtime/field-table.js";
@@ -34,6 +36,7 @@ import { unwrapHit } from "./envelope.js";
 import { compileExceptions, type ExceptionOptions } from "./exceptions.js";
 import { ruleCompileOptions } from "./from-object.js";
 import { compileIndexPatterns, eventIndex, type IndexMatcher, indexName } from "./index-pattern.js";
+import { joinIndex } from "./joins.js";
 import { queryPresearch } from "./presearch.js";
 import { PresearchIndex, type PresearchIndexStats } from "./presearch-index.js";
 import {
@@ -501,7 +504,11 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly indexVerdicts = new Map<IndexMatcher, { epoch: number; ok: boolean }>();
   trace: RuleSetTrace | null = null;
 
-  constructor(rules: readonly LoadedRule[], options: RuleSetOptions) {
+  constructor(
+    rules: readonly LoadedRule[],
+    options: RuleSetOptions,
+    private readonly partition: RulePartition | null = null,
+  ) {
     this.rules = [...rules];
     this.defaultIndex = indexName(options.index);
     const windowed = options.window !== false;
@@ -655,6 +662,7 @@ class RuleSetImpl implements CompiledRuleSet {
             compiled.kind === "sequence"
               ? this.streamClock(mapping, options_.timestampField, internals)
               : null,
+          keyOwner: this.keyOwner(loaded, compiled),
           possibleTerms: this.index ? () => (this.index as PresearchIndex).reached(i) : null,
         };
         runnerCtx = ctx;
@@ -674,6 +682,17 @@ class RuleSetImpl implements CompiledRuleSet {
       });
     });
     this.clockTime = this.timeSource("", this.clockField);
+  }
+
+  /** A share's sequence holds the state of the share's keys only (see `RulePartition`). */
+  private keyOwner(loaded: LoadedRule, compiled: CompiledQuery): KeyOwner | null {
+    const partition = this.partition;
+    if (partition === null || compiled.kind === "event") return null;
+    const index = compiled.kind === "sequence" ? joinIndex(compiled.statement, partition.field) : null;
+    if (index === null) {
+      throw new Error(`rule ${loaded.rule.rule_id} is not a sequence joined on ${partition.field}`);
+    }
+    return { index, owns: partition.owns };
   }
 
   /** The clock of the sequences that read event time as `internals` does. */
@@ -780,18 +799,18 @@ class RuleSetImpl implements CompiledRuleSet {
     return source.value;
   }
 
-  private pass(group: SearchGroup, e: unknown): void {
+  private pass(group: SearchGroup, e: unknown, count: boolean): void {
     if (!this.inIndex(group.inIndex)) return;
     if (group.start !== null) {
       const t = this.timeOf(group.time, e);
       if (t === null || t <= group.start || t > group.end) return;
     }
-    group.count++;
+    if (count) group.count++;
     group.passed = this.table.epoch;
   }
 
   /** Decide, once per group, which search groups this event belongs to. */
-  private searchGroups(e: unknown): void {
+  private searchGroups(e: unknown, count = true): void {
     for (const byField of this.groups.values()) {
       let cats: readonly unknown[] = [];
       try {
@@ -802,9 +821,9 @@ class RuleSetImpl implements CompiledRuleSet {
       for (let i = 0; i < cats.length; i++) {
         if (!firstStringAt(cats, i)) continue;
         const list = byField.byCategory.get(cats[i] as string);
-        if (list) for (const g of list) this.pass(g, e);
+        if (list) for (const g of list) this.pass(g, e, count);
       }
-      for (const g of byField.any) this.pass(g, e);
+      for (const g of byField.any) this.pass(g, e, count);
     }
   }
 
@@ -842,6 +861,29 @@ class RuleSetImpl implements CompiledRuleSet {
     if (e === null) return [];
     const settled = this.tick(e);
     return settled && this.streaming ? this.emitFound(settled) : [];
+  }
+
+  /** See `shadowEvent`. */
+  shadow(event: unknown): AlertDocument[] {
+    if (this.scheduled) throw new Error("a scheduled rule set sees every event");
+    const n = this.counters.events;
+    const e = this.admit(event);
+    if (e === null) return [];
+    let hit = this.streamClocks.size > 0 ? this.tick(e) : null;
+    this.eventIndexValue = eventIndex(e) ?? this.defaultIndex;
+    // The share that searches the event counts it in the rules' searches.
+    this.searchGroups(e, false);
+    const epoch = this.table.epoch;
+    this.entries.forEach((entry, i) => {
+      const runner = entry.runner;
+      if (runner?.shadow === undefined || entry.group.passed !== epoch) return;
+      if (runner.shadow(e, n)) {
+        if (hit === null) hit = [];
+        hit.push(i);
+      }
+      if (runner.waiting?.()) this.waiting.add(i);
+    });
+    return hit && this.streaming ? this.emitFound(hit) : [];
   }
 
   /**
@@ -1233,4 +1275,33 @@ function buildRunner(ctx: RunnerContext, restore?: RunnerRestore): Runner {
 /** Compile `rules` into one rule set (see `CompiledRuleSet`). A rule whose query cannot run reports its error. */
 export function compileRules(rules: readonly LoadedRule[], options: RuleSetOptions = {}): CompiledRuleSet {
   return new RuleSetImpl(rules, ownOptions(options));
+}
+
+/**
+ * A share of a parallel rule set that holds the state of some values of `field` (`host.id`): its
+ * sequences, each joined on `field`, keep partial sequences only for keys whose value there `owns`.
+ */
+export interface RulePartition {
+  readonly field: string;
+  readonly owns: (value: Scalar) => boolean;
+}
+
+/**
+ * `compileRules` for a share of a parallel rule set (see `RulePartition`). Every sequence and sample
+ * must be a sequence joined on the partition's field. Internal.
+ */
+export function compilePartitionedRules(
+  rules: readonly LoadedRule[],
+  options: RuleSetOptions,
+  partition: RulePartition,
+): CompiledRuleSet {
+  return new RuleSetImpl(rules, ownOptions(options), partition);
+}
+
+/**
+ * An event another share searches that holds keys of this share too (see `Runner.shadow`): counted
+ * and timed as `passEvent` does, and given to the sequences for this share's keys. Internal.
+ */
+export function shadowEvent(set: CompiledRuleSet, event: unknown): AlertDocument[] {
+  return impl(set).shadow(event);
 }

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rng } from "../../bench/random.mjs";
 import { compileRules, type LoadedRule, ruleFromText } from "../../src/index.js";
-import { partitionableRules, spreadSlots, waterLevels } from "../../src/node/parallel/rule-set.js";
+import { partitionableRules, spreadSlots } from "../../src/node/parallel/rule-set.js";
+import { bucketOf, HOST_BUCKETS } from "../../src/node/parallel/shard.js";
 import { ensureBuilt, ROOT, testRuleToml as rule } from "../cli/helpers.js";
 
 type NodeEntry = typeof import("../../src/node/index.js");
@@ -173,11 +174,12 @@ describe("ParallelRuleSet sharing events out", { timeout: 300_000 }, () => {
   });
 
   it("runs the whole rules in one worker with the whole memory budget: evictions as in one rule set", async () => {
-    // Event rules and two whole rules that cost less than a worker's part: they run together.
-    const ids = ["a", "c", "net", "any", "host", "seq-host", "sample"];
+    // Event rules and one whole rule, which holds state: its worker has the whole budget. (A
+    // sequence joined on host.id would be shared out, its state split between the workers.)
+    const ids = ["a", "c", "net", "any", "host", "seq-user"];
     const rules = () => loaded().filter((r) => ids.includes(r.rule.rule_id));
     const input = lines(1500, 5);
-    const options = { window: false, now: NOW, memoryBudget: 10_000 };
+    const options = { window: false, now: NOW, memoryBudget: 2_000 };
     const expected = inProcess(input, options, rules());
     expect(expected.reports.some((r) => r.capped > 0)).toBe(true);
     const set = new entry.ParallelRuleSet(rules(), { ...options, workers: 2 });
@@ -216,6 +218,21 @@ describe("sharing events out: which rules, how many events each", () => {
     const rules = loaded();
     const shared = partitionableRules(rules).map((i) => (rules[i] as LoadedRule).rule.rule_id);
     expect(shared).toEqual(["a", "c", "net", "any", "host"]);
+    // With a limit on alerts, sequences joined on host.id too (by the query or every term).
+    const withSequences = partitionableRules(rules, true).map((i) => (rules[i] as LoadedRule).rule.rule_id);
+    expect(withSequences).toEqual(["a", "c", "net", "any", "host", "seq-host", "seq-opt"]);
+  });
+
+  it("puts host.id values that join as one key in one bucket", () => {
+    // A keyword field joins 5 and "5"; a numeric one "5.0" too: the bucket must not part them.
+    expect(bucketOf(5)).toBe(bucketOf("5"));
+    expect(bucketOf("5.0")).toBe(bucketOf(5));
+    expect(bucketOf(true)).toBe(bucketOf("true"));
+    // No value joins as null: one bucket for all of them.
+    expect([bucketOf(undefined), bucketOf(null), bucketOf({})]).toEqual([0, 0, 0]);
+    const spread = new Set(Array.from({ length: 200 }, (_, i) => bucketOf(`host-${i}`)));
+    expect(spread.size).toBeGreaterThan(50);
+    expect([...spread].every((b) => b >= 0 && b < HOST_BUCKETS)).toBe(true);
   });
 
   it("gives each worker slots in proportion to its part, interleaved", () => {
@@ -224,12 +241,5 @@ describe("sharing events out: which rules, how many events each", () => {
     expect(slots.filter((w) => w === 0).length).toBe(16);
     expect(slots.slice(0, 4).sort()).toEqual([0, 1, 1, 1]);
     expect(spreadSlots([0, 1, 1], 6)).toEqual([1, 2, 1, 2, 1, 2]);
-  });
-
-  it("fills the workers' parts up to one level; a worker already above it gets none", () => {
-    expect(waterLevels([0, 0], 1)).toEqual([0.5, 0.5]);
-    // Worker 0 spends 0.5 per event on its own rules: level (1 + 0.5) / 2 = 0.75.
-    expect(waterLevels([0.5, 0], 1)).toEqual([0.25, 0.75]);
-    expect(waterLevels([2, 0, 0], 1)).toEqual([0, 0.5, 0.5]);
   });
 });

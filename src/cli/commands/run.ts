@@ -8,7 +8,8 @@
  *
  * The rules run in a `ParallelRuleSet` (src/node/parallel): with --workers N > 1 each of N threads
  * reads every event and runs a share of the rules over them, except that with --now or --no-window
- * the event rules run in every thread, each over a share of the events; with one, the same code runs
+ * the event rules (and sequences joined on host.id) run in every thread, each over the events of its
+ * hosts; with one, the same code runs
  * in this thread. Input is read here as bytes and parsed where the rules run.
  *
  * --follow reads one file as it grows (src/node/input/follow.ts) and moves the clock to the wall clock
@@ -69,10 +70,11 @@ export interface RunOptions {
   memoryBudget?: number;
   allowEvictions?: boolean;
   /**
-   * Threads that run a share of the rules each (default 1). Every thread parses every line and reads
-   * and indexes every event for its rules, which over the corpus rules costs about as much as the
-   * share of work a second thread takes: two threads measured 0.8-0.9x the throughput of one on two
-   * cores (README, "Measured"), so more threads are asked for, not assumed.
+   * Threads that run a share of the rules each (default 1). Every thread parses every line, and the
+   * rules that cannot be shared out by host read and index every event in one thread, which over the
+   * corpus rules costs about as much as the share of work a second thread takes: two threads
+   * measured about 0.9x the throughput of one on two cores (README, "Measured"), so more threads are
+   * asked for, not assumed.
    */
   workers?: number;
   /** Output format (default: table on a terminal, else NDJSON). */

@@ -17,9 +17,9 @@
 import { hostname } from "node:os";
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
-import type { Expr, Field } from "../../ast/nodes.js";
 import type { AlertDocument } from "../../rules/alert.js";
 import { setDocumentMeta } from "../../rules/envelope.js";
+import { joinIndex } from "../../rules/joins.js";
 import { type CompiledRuleSet, compileRules, type RuleSetOptions } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
 import { CheckpointStore, checkpointKey } from "./checkpoint.js";
@@ -145,16 +145,10 @@ const DEFAULTS = {
  * query's `by` reads it, or every term's own `by` reads it at one place.
  */
 export function crossPartitionRules(rules: readonly LoadedRule[], keyField: string): LoadedRule[] {
-  const reads = (e: Expr | undefined) => e?.kind === "field" && (e as Field).name === keyField;
   return rules.filter((r) => {
-    const { query: q, pipes } = r.compiled.statement;
-    if (pipes.length > 0) return true;
-    if (q.kind === "event") return false;
-    if (q.by.some(reads)) return false;
-    const terms = q.kind === "sequence" && q.until ? [...q.terms, q.until] : q.terms;
-    const width = Math.min(...terms.map((t) => t.by.length));
-    for (let i = 0; i < width; i++) if (terms.every((t) => reads(t.by[i]))) return false;
-    return true;
+    const { statement } = r.compiled;
+    if (statement.pipes.length > 0) return true;
+    return statement.query.kind !== "event" && joinIndex(statement, keyField) === null;
   });
 }
 

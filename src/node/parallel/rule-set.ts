@@ -8,36 +8,39 @@
  * by rule. With one worker every rule runs in the calling thread, through the same code.
  *
  * Which worker runs what:
+ * - With one execution (`now` or `window: false`) and more than one worker, events are shared out by
+ *   host: each worker holds the `host.id` values of some of 64 buckets (`bucketOf`; events without
+ *   one share a bucket) and runs the partitioned rules on the events of its hosts, so all the work an
+ *   event costs them (reading its fields, the index, the evaluations, the sequences' state) is done
+ *   once, in one worker. The partitioned rules are event rules without pipes and, with a limit on
+ *   alerts, sequences joined on `host.id` (`partitionableRules`): an event rule's verdict on an event
+ *   depends on no other event, and a sequence joined on `host.id` only joins events of one host. A
+ *   worker still counts every other event (its position, the last tie-break of event order) and
+ *   takes its time, so the sequences' clocks, and with them what is late, held or released by time,
+ *   are those of one rule set (see `StreamOptions.clock`). An event with several `host.id` values
+ *   is searched by the worker of the first, and given to the sequences of every other worker that
+ *   holds one of them, each keeping the state of its own keys only (`KeyOwner`).
  * - Whole rules run in one worker over every event, so they see exactly the events and clock they
- *   see in one rule set: sequences, samples, event rules with `| head`/`| tail`, rules sharing a
- *   rule_id or rule uuid (their alert ids could collide), and every rule of scheduled runs.
- * - With one execution (`now` or `window: false`) and more than one worker, the other rules (event
- *   rules) are partitioned: every worker has them and searches them on its share of the events, so
- *   the work per event they cost (reading the fields, the index, the evaluations) is divided. An event
- *   rule's verdict on an event does not depend on any other event, so any sharing is exact; events
- *   are shared by their number in input order (rounds of 64 slots), which balances whatever the
- *   hosts are. Each worker still counts every event, so positions (the last tie-break of event order)
- *   are those of one rule set. Without a limit on alerts their alerts come as each event is searched,
- *   and the calling thread leaves out the ones another worker made before (alert ids seen), counted
- *   as duplicates; with a limit each worker keeps its newest `max_signals` per rule with their alerts
- *   built, and at the end the calling thread takes the newest `max_signals` of all (`alertShares`, by
- *   event order, as one rule set) and de-duplicates them. Reports are summed field by field.
- *
- * Sequences and samples are not partitioned, even by a join key: whether a sequence event is late is
- * judged against the newest event the rule released on any key (with `lateness` 0, any event older
- * than one before it), and with a limit the newest `max_signals` are taken in the order sequences
- * complete across keys, so a share of the keys does not give the rule's answer. Nor are scheduled
- * runs: a rule runs only when it keeps a match, and a match alerts in the first run that has room for
- * it, so the runs of one key depend on the matches of others, with a limit or without.
+ *   see in one rule set: samples, sequences not joined on `host.id` (or without a limit), event rules
+ *   with `| head`/`| tail`, rules sharing a rule_id or rule uuid (their alert ids could collide), and
+ *   every rule of scheduled runs, where a rule runs only when it keeps a match and a match alerts in
+ *   the first run with room for it, so the runs of one host depend on the matches of others.
+ * - Without a limit on alerts, partitioned rules' alerts come as each event is searched, and the
+ *   calling thread leaves out the ones another worker made before (alert ids seen), counted as
+ *   duplicates; with a limit each worker keeps each partitioned rule's newest `max_signals` matches
+ *   (by the ordinal of their last event) with their alerts built, and at the end the calling thread
+ *   takes the newest `max_signals` of all (`alertShares`, as one rule set) and de-duplicates them.
+ *   Reports are summed field by field.
  *
  * The whole rules all go to the first worker when their estimated cost is at most a worker's part of
  * the total (a whole rule reads and indexes every event in the worker that has it, so spreading them
- * would repeat that per worker); that worker then searches the partitioned rules on fewer events.
- * After each chunk the workers' measured time per event (the partitioned rules, and all the rest:
- * reading, whole rules) sets how many of the next events each one searches, so that they finish
- * together. Costlier whole rules are spread
- * by cost, as in scheduled runs. The memory budget (which only sequences and samples use) is split
- * between the workers in proportion to the whole rules each runs, evenly without sharing.
+ * would repeat that per worker); that worker then holds fewer buckets. The buckets are given out once,
+ * by those estimates: a host's sequences keep their state in the worker that holds it, so the
+ * buckets cannot move as the input goes. Costlier whole rules are spread by cost, as in scheduled
+ * runs. The memory budget is split between the workers in proportion to the whole rules each runs
+ * when no partitioned rule holds state (all of it goes with the whole rules to one worker, whose
+ * rules then evict as in one rule set), evenly otherwise: which entries a full budget evicts can then
+ * differ from one rule set's.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -45,9 +48,12 @@ import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_STATE_BYTES } from "../../engine/budget.js";
+import { effectiveMapping } from "../../field-map.js";
+import { resolveField } from "../../mapping.js";
 import { type AlertDocument, ruleUuidOf } from "../../rules/alert.js";
 import { toMillis } from "../../rules/duration.js";
 import { ruleCompileOptions } from "../../rules/from-object.js";
+import { joinIndex } from "../../rules/joins.js";
 import { queryPresearch } from "../../rules/presearch.js";
 import type { MatchShare } from "../../rules/rule-runners.js";
 import { alertShares } from "../../rules/rule-runners.js";
@@ -63,6 +69,8 @@ import type { WorkerReply, WorkerSetup } from "./protocol.js";
 import {
   type ChunkResult,
   type EndResult,
+  HOST_BUCKETS,
+  PARTITION_FIELD,
   RuleShard,
   type RunAlerts,
   restoredReports,
@@ -78,9 +86,10 @@ export interface ParallelRuleSetOptions extends Omit<RuleSetOptions, "wallClock"
    * Threads that run rules (default `os.availableParallelism()`, at most one per rule): the calling
    * thread runs the first share, with the rules as given, and N - 1 worker threads the others; 1 runs
    * every rule in the calling thread. The memory budget is split between them (evenly, or with one
-   * execution by the whole rules each runs). With one execution the event rules search a share of the
-   * events in each (see the module comment). Every thread parses every line: over Elastic's 1,024
-   * rules on two cores, two threads measured 0.8-0.9x the throughput of one (README, "Measured").
+   * execution and no shared sequence by the whole rules each runs). With one execution the events
+   * are shared out by host (see the module comment). Every thread parses every line: over Elastic's
+   * 1,024 rules on two cores, two threads measured about 0.9x the throughput of one (README,
+   * "Measured").
    */
   workers?: number;
   /** The longest NDJSON line in bytes; longer lines are rejected (default 64 MiB). */
@@ -214,7 +223,10 @@ function defaultWorkerScript(): string {
  */
 function ruleCost(loaded: LoadedRule): number {
   const query = loaded.compiled.statement.query;
-  let cost = query.kind === "event" ? 1 : 3;
+  // Measured over the corpus rules: a sequence or sample costs about ten times an event rule per
+  // event (its stages' filters, keys and state); 16 makes the whole rules' share of the cost come out
+  // as measured (0.6 of the partitioned rules').
+  let cost = query.kind === "event" ? 1 : 16;
   try {
     const options = loaded.compileOptions ?? ruleCompileOptions(loaded.rule);
     for (const alt of queryPresearch(query, options)) {
@@ -256,11 +268,13 @@ export function assignRules(rules: readonly LoadedRule[], workers: number): numb
 }
 
 /**
- * The rules whose answer over all events can be put together from their answers over any shares of
- * the events (see the module comment), by index: event rules without pipes whose rule_id and rule
- * uuid no other rule has (their alert ids then collide with no other rule's).
+ * The rules whose answer over all events can be put together from their answers over the events of
+ * shares of the hosts (see the module comment), by index: event rules without pipes and, with
+ * `sequences` (a limit on alerts: they end in shares), sequences joined on `host.id` as the events
+ * hold it (no field map renaming it, not read as a date); each with a rule_id and rule uuid no other
+ * rule has (their alert ids then collide with no other rule's).
  */
-export function partitionableRules(rules: readonly LoadedRule[]): number[] {
+export function partitionableRules(rules: readonly LoadedRule[], sequences = false): number[] {
   const count = (keys: string[]) => {
     const n = new Map<string, number>();
     for (const k of keys) n.set(k, (n.get(k) ?? 0) + 1);
@@ -271,22 +285,31 @@ export function partitionableRules(rules: readonly LoadedRule[]): number[] {
   const out: number[] = [];
   rules.forEach((r, i) => {
     const { statement } = r.compiled;
-    if (statement.query.kind !== "event" || statement.pipes.length > 0) return;
+    if (statement.pipes.length > 0) return;
+    if (statement.query.kind !== "event" && !(sequences && joinedOnHost(r))) return;
     if (ids(r.rule.rule_id) === 1 && uuids(ruleUuidOf(r.rule)) === 1) out.push(i);
   });
   return out;
+}
+
+/** A sequence joined on `host.id`, read from the events' own `host.id` as text or number. */
+function joinedOnHost(r: LoadedRule): boolean {
+  const { statement } = r.compiled;
+  if (statement.query.kind !== "sequence" || joinIndex(statement, PARTITION_FIELD) === null) return false;
+  try {
+    const mapping = effectiveMapping(r.compileOptions ?? ruleCompileOptions(r.rule));
+    const field = resolveField(mapping, PARTITION_FIELD);
+    const type = mapping.fields.get(field.name)?.type;
+    return field.name === PARTITION_FIELD && type !== "date" && type !== "date_nanos";
+  } catch {
+    return false;
+  }
 }
 
 /** The rules at `indexes`. */
 function rulesAt(rules: readonly LoadedRule[], indexes: readonly number[]): LoadedRule[] {
   return indexes.map((k) => rules[k] as LoadedRule);
 }
-
-/** Events are shared out in rounds of this many, each worker searching its number of them. */
-const SLOTS = 64;
-
-/** What is measured of the chunks so far is multiplied by this at each chunk (see `rebalance`). */
-const LOAD_DECAY = 0.8;
 
 /**
  * `count` slots, each naming a worker, in proportion to `weights` and interleaved (each slot goes to
@@ -310,24 +333,6 @@ export function spreadSlots(weights: readonly number[], count: number): number[]
     slots.push(best);
   }
   return slots;
-}
-
-/**
- * Parts of the partitioned work (summing to 1) for workers whose own work per event is `base`, the
- * partitioned work per event being `part`: every worker given a part ends at the same level, and a
- * worker whose own work is already above it gets none.
- */
-export function waterLevels(base: readonly number[], part: number): number[] {
-  const sorted = [...base].sort((a, b) => a - b);
-  let sum = 0;
-  let level = 0;
-  for (let k = 0; k < sorted.length; k++) {
-    sum += sorted[k] as number;
-    level = (part + sum) / (k + 1);
-    const next = sorted[k + 1];
-    if (next === undefined || level <= next) break;
-  }
-  return base.map((b) => Math.max(0, level - b) / part);
 }
 
 /** One rule's reports over shares of the events as one: counts summed, truncated when one was. */
@@ -362,15 +367,13 @@ export class ParallelRuleSet {
   private indexes: number[][];
   /** Events are shared out: more than one worker and one execution (see the module comment). */
   private readonly sharing: boolean;
-  /** The partitioned rules (when sharing), each run by every worker over its share of the events. */
+  /** With a limit on alerts: the partitioned rules end in shares (sequences joined by host can). */
+  private readonly inShares: boolean;
+  /** The partitioned rules (when sharing), each run by every worker over the events of its hosts. */
   private partIndexes: number[] = [];
   private isPart: boolean[] = [];
-  /** Which worker searches the partitioned rules on event k: `slots[k % slots.length]`. */
-  private slots: number[] = [];
-  /** New slots for the workers with the next chunk, from what the chunks so far cost them. */
-  private nextSlots: number[] | null = null;
-  /** Per worker, what its chunks cost so far (see `ShardLoad`). */
-  private readonly loads: { events: number; wholeMs: number; owned: number; partMs: number }[] = [];
+  /** The worker that holds the hosts of each bucket (see `hostBucket`). */
+  private buckets: number[] = [];
   /** Alerts of partitioned rules that two workers both made (without a limit), by rule_id: left out. */
   private readonly duplicates = new Map<string, number>();
   /** Alerts the calling thread made or left out, to add to the workers' count. */
@@ -390,6 +393,7 @@ export class ParallelRuleSet {
     const n = Math.max(1, Math.min(Math.floor(workers ?? availableParallelism()), rules.length));
     const scheduled = setOptions.window !== false && setOptions.now === undefined;
     this.sharing = n > 1 && !scheduled;
+    this.inShares = setOptions.maxSignals !== Number.POSITIVE_INFINITY;
     if (n === 1) this.indexes = [rules.map((_, i) => i)];
     else if (!this.sharing) this.indexes = assignRules(rules, n);
     else this.indexes = this.share(this.rules, n);
@@ -401,17 +405,18 @@ export class ParallelRuleSet {
       ...(scheduled ? {} : { now: toMillis(setOptions.now ?? Date.now()) }),
     };
     const budget = setOptions.memoryBudget ?? DEFAULT_STATE_BYTES;
-    // Only sequences and samples hold state, and they are whole rules: when events are shared out,
-    // each worker's part of the budget is its part of the whole rules (all of it when they all run
-    // in one worker, whose rules then evict as in one rule set); otherwise an even split.
+    // Only sequences and samples hold state. When none is partitioned, each worker's part of the
+    // budget is its part of the whole rules (all of it when they all run in one worker, whose rules
+    // then evict as in one rule set); when some are, or nothing is shared, an even split.
     const wholeRules = this.indexes.reduce((n, list) => n + list.length, 0);
+    const partState = this.partIndexes.some((k) => (this.rules[k] as LoadedRule).compiled.kind !== "event");
     const budgetOf = (indexes: readonly number[]) =>
-      this.sharing && wholeRules > 0 && indexes.length > 0
+      this.sharing && !partState && wholeRules > 0 && indexes.length > 0
         ? (budget * indexes.length) / wholeRules
         : budget / this.workers;
     const setup = (indexes: number[], i: number): ShardSetup => ({
       indexes,
-      ...(this.sharing ? { partition: { indexes: this.partIndexes, worker: i, slots: this.slots } } : {}),
+      ...(this.sharing ? { partition: { indexes: this.partIndexes, worker: i, buckets: this.buckets } } : {}),
       options: this.workers === 1 ? base : { ...base, memoryBudget: budgetOf(indexes) },
       reportRecords: i === 0,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
@@ -465,7 +470,7 @@ export class ParallelRuleSet {
    * whole rules, maybe empty.
    */
   private share(rules: readonly LoadedRule[], n: number): number[][] {
-    this.partIndexes = partitionableRules(rules);
+    this.partIndexes = partitionableRules(rules, this.inShares);
     this.isPart = rules.map(() => false);
     for (const k of this.partIndexes) this.isPart[k] = true;
     const whole = rules.map((_, i) => i).filter((i) => !this.isPart[i]);
@@ -486,7 +491,7 @@ export class ParallelRuleSet {
       while (lists.length < n) lists.push([]);
       weights = new Array<number>(n).fill(1);
     }
-    this.slots = spreadSlots(weights, SLOTS);
+    this.buckets = spreadSlots(weights, HOST_BUCKETS);
     return lists;
   }
 
@@ -508,7 +513,7 @@ export class ParallelRuleSet {
     if (this.ended) throw new Error("the rule set has ended");
     const shares = this.lanes.length;
     if (this.sharing) {
-      this.partIndexes = partitionableRules(rules);
+      this.partIndexes = partitionableRules(rules, this.inShares);
       this.isPart = rules.map(() => false);
       for (const k of this.partIndexes) this.isPart[k] = true;
     }
@@ -583,9 +588,7 @@ export class ParallelRuleSet {
       shared.set(bytes);
       bytes = shared;
     }
-    const slots = this.nextSlots;
-    this.nextSlots = null;
-    return this.merge(await this.step(slots ? { op: "bytes", bytes, slots } : { op: "bytes", bytes }), file);
+    return this.merge(await this.step({ op: "bytes", bytes }), file);
   }
 
   /** The current source has ended: the records its last line held. */
@@ -668,7 +671,6 @@ export class ParallelRuleSet {
       runs = this.dedupe(results.flatMap((r) => r.runs).sort(byRecordAtRule));
     }
     this.remember(runs);
-    if (this.sharing) this.rebalance(results);
     const alerts: { record: number; alerts: AlertDocument[] }[] = [];
     for (const run of runs) {
       const last = alerts[alerts.length - 1];
@@ -712,42 +714,6 @@ export class ParallelRuleSet {
       if (alerts.length > 0) out.push(alerts.length === run.alerts.length ? run : { ...run, alerts });
     }
     return out;
-  }
-
-  /**
-   * Share out the next chunks' events by what the chunks so far cost (the recent ones most): each
-   * worker's time per event on everything but the partitioned rules, and the time per event of the
-   * partitioned rules, give each worker the part of
-   * the events that makes all finish together as near as can be (none for a worker whose whole rules
-   * alone take longer). Any sharing gives the same answers; this one only decides how fast.
-   */
-  private rebalance(results: readonly ChunkResult[]): void {
-    let partMs = 0;
-    let owned = 0;
-    results.forEach((r, w) => {
-      this.loads[w] ??= { events: 0, wholeMs: 0, owned: 0, partMs: 0 };
-      const load = this.loads[w];
-      if (!r.load) return;
-      // Recent chunks count most: the first ones run before the code is optimized.
-      for (const k of ["events", "wholeMs", "owned", "partMs"] as const) load[k] *= LOAD_DECAY;
-      load.events += r.load.events;
-      load.wholeMs += r.load.wholeMs;
-      load.owned += r.load.owned;
-      load.partMs += r.load.partMs;
-    });
-    for (const load of this.loads) {
-      partMs += load.partMs;
-      owned += load.owned;
-    }
-    // Too little measured yet to go by.
-    if (owned < 128 || partMs <= 0) return;
-    const perEvent = partMs / owned;
-    const whole = this.loads.map((l) => (l.events > 0 ? l.wholeMs / l.events : 0));
-    const slots = spreadSlots(waterLevels(whole, perEvent), SLOTS);
-    if (slots.some((w, k) => w !== this.slots[k])) {
-      this.slots = slots;
-      this.nextSlots = slots;
-    }
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * What a `ParallelRuleSet` runs in each worker thread (or in the calling thread, for one worker): a
  * `CompiledRuleSet` of its whole rules, pushed every event, and (when events are shared out) one of
- * the partitioned rules, pushed its share of the events and told of the others. It is given the raw
+ * the partitioned rules, pushed the events of its hosts and told of the others. It is given the raw
  * bytes of the input and parses them itself (src/node/input/records.ts), so each whole rule sees
  * exactly the events and clock it sees in one rule set. Its answers tag every alert with what orders
  * it among the other shards' alerts: the record that made it certain, the time its run was due and
@@ -13,15 +13,18 @@ import type { AlertDocument } from "../../rules/alert.js";
 import type { MatchShare } from "../../rules/rule-runners.js";
 import {
   type CompiledRuleSet,
+  compilePartitionedRules,
   compileRules,
   endInShares,
   passEvent,
   type RuleRunReport,
   type RuleSetOptions,
   type RuleSetStats,
+  shadowEvent,
   traceRuleSet,
 } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
+import { fieldReader } from "../../runtime/fields.js";
 import type { CompiledQuery } from "../../types.js";
 import { DEFAULT_MAX_LINE_BYTES, RecordReader } from "../input/records.js";
 import type { SourceShape } from "../input/shapes.js";
@@ -103,19 +106,6 @@ export interface ChunkResult {
   readonly stats: RuleSetStats;
   /** The source's shape as read so far (only from the shard that reports records). */
   readonly shape?: SourceShape;
-  /** When events are shared out: what the chunk cost the shard, to share out the next ones. */
-  readonly load?: ShardLoad;
-}
-
-/**
- * Milliseconds a shard spent on a chunk: on the partitioned rules over its own events (`partMs`), and
- * on everything else (`wholeMs`: reading the records, the whole rules, counting the other events).
- */
-export interface ShardLoad {
-  readonly events: number;
-  readonly wholeMs: number;
-  readonly owned: number;
-  readonly partMs: number;
 }
 
 /** What a shard gives at the end. */
@@ -136,8 +126,7 @@ export interface EndResult {
 /** An operation on a shard; operations are answered in the order they are given. */
 export type ShardOp =
   | { readonly op: "begin"; readonly file: string }
-  /** With `slots`, the shard shares out events that way from this chunk on (see `PartitionSetup`). */
-  | { readonly op: "bytes"; readonly bytes: Uint8Array; readonly slots?: readonly number[] }
+  | { readonly op: "bytes"; readonly bytes: Uint8Array }
   | { readonly op: "finish" }
   | { readonly op: "abort" }
   | { readonly op: "advance"; readonly time: number }
@@ -154,14 +143,14 @@ export type ShardOp =
     }
   | { readonly op: "end" };
 
-/** Events shared out between shards: which shard searches the partitioned rules on which events. */
+/** Events shared out between shards by host: which shard searches the partitioned rules on which. */
 export interface PartitionSetup {
   /** The partitioned rules' indexes in the whole set, ascending (the same in every shard). */
   readonly indexes: readonly number[];
   /** This shard's number. */
   readonly worker: number;
-  /** The shard that searches event number k (from 0, in input order): `slots[k % slots.length]`. */
-  readonly slots: readonly number[];
+  /** The shard that holds the hosts of bucket k (see `hostBucket`), `HOST_BUCKETS` of them. */
+  readonly buckets: readonly number[];
 }
 
 /** How a shard is set up (it crosses to a worker as `workerData`, with the rules serialized). */
@@ -191,9 +180,10 @@ interface Part {
 
 /**
  * Runs its whole rules over every event and, when events are shared out, the partitioned rules over
- * its share of the events, chosen by their number in input order, which every shard counts alike.
- * The partitioned rule set still counts the other events (`passEvent`), so each event has the same
- * position (the last tie-break of event order) in every shard as in one rule set.
+ * the events whose first `host.id` value is in one of its buckets. The partitioned rule set still
+ * counts the other events and takes their time (`passEvent`), so each event has the same position
+ * (the last tie-break of event order) and the sequences the same clock in every shard as in one rule
+ * set; an event with another `host.id` value of this shard's goes to its sequences (`shadowEvent`).
  */
 export class RuleShard {
   private readonly whole: Part;
@@ -206,10 +196,10 @@ export class RuleShard {
   private readonly maxLineBytes: number;
   private reader: RecordReader | null = null;
   private hit = false;
-  /** Events read so far (the number that decides which shard searches the partitioned rules). */
-  private events = 0;
-  /** Whether this shard searches the partitioned rules on event k, by k mod its length. */
-  private mine: readonly boolean[];
+  /** Whether this shard holds the hosts of bucket k. */
+  private readonly mine: readonly boolean[];
+  /** The current event's `host.id` values are all of one bucket (its keys are this shard's). */
+  private oneHost = true;
 
   constructor(rules: readonly LoadedRule[], partRules: readonly LoadedRule[], setup: ShardSetup) {
     this.reportRecords = setup.reportRecords;
@@ -217,15 +207,25 @@ export class RuleShard {
     this.options = setup.options;
     this.partition = setup.partition;
     this.inShares = setup.options.maxSignals !== Number.POSITIVE_INFINITY;
-    this.whole = this.compile(rules, setup.indexes);
-    this.part = setup.partition ? this.compile(partRules, setup.partition.indexes) : null;
     const partition = setup.partition;
-    this.mine = partition ? partition.slots.map((w) => w === partition.worker) : [];
+    this.mine = partition ? partition.buckets.map((w) => w === partition.worker) : [];
+    this.whole = this.compile(rules, setup.indexes);
+    this.part = partition ? this.compile(partRules, partition.indexes, undefined, true) : null;
   }
 
-  private compile(rules: readonly LoadedRule[], indexes: readonly number[], into?: Part): Part {
+  private compile(
+    rules: readonly LoadedRule[],
+    indexes: readonly number[],
+    into?: Part,
+    shared = false,
+  ): Part {
     const part: Part = into ?? { set: null as unknown as CompiledRuleSet, indexes, pending: [] };
-    const set = compileRules(rules, this.options);
+    const set = shared
+      ? compilePartitionedRules(rules, this.options, {
+          field: PARTITION_FIELD,
+          owns: (v) => this.oneHost || this.mine[bucketOf(v)] === true,
+        })
+      : compileRules(rules, this.options);
     traceRuleSet(set, {
       run: (at, rule, alerts) => {
         if (alerts > 0) part.pending.push(at, rule, alerts);
@@ -252,7 +252,7 @@ export class RuleShard {
     partIndexes: readonly number[] = [],
   ): void {
     this.compile(rules, indexes, this.whole);
-    if (this.part) this.compile(partRules, partIndexes, this.part);
+    if (this.part) this.compile(partRules, partIndexes, this.part, true);
   }
 
   handle(op: ShardOp): ShardReply {
@@ -261,17 +261,13 @@ export class RuleShard {
         this.reader = new RecordReader(op.file, this.maxLineBytes);
         return null;
       case "bytes": {
-        const worker = this.partition?.worker;
-        if (op.slots && worker !== undefined) this.mine = op.slots.map((w) => w === worker);
-        const started = performance.now();
         const reader = this.source();
-        return this.take(reader.write(op.bytes), reader, started);
+        return this.take(reader.write(op.bytes), reader);
       }
       case "finish": {
-        const started = performance.now();
         const reader = this.source();
         this.reader = null;
-        return this.take(reader.end(), reader, started);
+        return this.take(reader.end(), reader);
       }
       case "abort":
         this.reader = null;
@@ -347,42 +343,29 @@ export class RuleShard {
     return this.reader;
   }
 
-  /**
-   * Push the records' events; `started` is when the chunk's bytes came (reading them counts in what
-   * the chunk cost, which shares out the next ones).
-   */
-  private take(
-    records: ReturnType<RecordReader["write"]>,
-    reader: RecordReader,
-    started: number,
-  ): ChunkResult {
+  /** Push the records' events. */
+  private take(records: ReturnType<RecordReader["write"]>, reader: RecordReader): ChunkResult {
     const rejected: RejectedLine[] = [];
     const matched: number[] = [];
     const runs: RunAlerts[] = [];
     const { whole, part } = this;
-    let events = 0;
-    let owned = 0;
-    let partMs = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as (typeof records)[number];
       if (r.kind === "event") {
         this.hit = false;
         if (part) {
           const alerts = whole.set.push(r.event);
-          events++;
           if (alerts.length > 0) this.collect(whole, i, alerts, runs);
-          if (this.mine[this.events % this.mine.length]) {
-            const t2 = performance.now();
-            const mine = part.set.push(r.event);
-            partMs += performance.now() - t2;
-            owned++;
-            if (mine.length > 0) this.collect(part, i, mine, runs);
-          } else {
-            // Its time may still settle a sequence of this shard's keys.
-            const settled = passEvent(part.set, r.event);
-            if (settled.length > 0) this.collect(part, i, settled, runs);
-          }
-          this.events++;
+          const route = this.route(r.event);
+          // Searched here (the first host.id's bucket is this shard's); given to the sequences for
+          // this shard's keys (another host.id's is); or only counted, its time taken.
+          const mine =
+            route === SEARCH
+              ? part.set.push(r.event)
+              : route === SHADOW
+                ? shadowEvent(part.set, r.event)
+                : passEvent(part.set, r.event);
+          if (mine.length > 0) this.collect(part, i, mine, runs);
         } else {
           const alerts = whole.set.push(r.event);
           if (alerts.length > 0) this.collect(whole, i, alerts, runs);
@@ -399,8 +382,27 @@ export class RuleShard {
       runs,
       stats: this.stats(),
       ...(this.reportRecords ? { shape: reader.shape() } : {}),
-      ...(part ? { load: { events, wholeMs: performance.now() - started - partMs, owned, partMs } } : {}),
     };
+  }
+
+  /** What this shard does with an event's partitioned rules (see `take`); sets `oneHost`. */
+  private route(event: unknown): number {
+    let values: readonly unknown[];
+    try {
+      values = hostIds.values(event);
+    } catch {
+      values = [];
+    }
+    const first = values.length === 0 ? 0 : bucketOf(values[0]);
+    let route = this.mine[first] ? SEARCH : PASS;
+    this.oneHost = true;
+    for (let k = 1; k < values.length; k++) {
+      const b = bucketOf(values[k]);
+      if (b === first) continue;
+      this.oneHost = false;
+      if (route === PASS && this.mine[b]) route = SHADOW;
+    }
+    return route;
   }
 
   /** Cut `alerts` into the runs `part`'s rule set reported, tagged with the rules' global indexes. */
@@ -436,4 +438,36 @@ export function restoredReports(reports: readonly RuleRunReport[]): RuleRunRepor
     const error = Object.assign(Object.create(EqlError.prototype) as EqlError, r.error);
     return { ...r, error };
   });
+}
+
+/** The field events are shared out by: its values' buckets say which shard holds their keys. */
+export const PARTITION_FIELD = "host.id";
+const hostIds = fieldReader([PARTITION_FIELD]);
+
+/** Buckets of `host.id` values, each held by one shard. */
+export const HOST_BUCKETS = 64;
+
+const SEARCH = 0;
+const SHADOW = 1;
+const PASS = 2;
+
+/**
+ * The bucket of a `host.id` value: a hash of its text. A number and a text that give the same key
+ * (as a keyword, a number or its text join alike) give the same text here; values that are not text,
+ * numbers or booleans (none: a missing key) share bucket 0.
+ */
+export function bucketOf(value: unknown): number {
+  let text: string;
+  if (typeof value === "number") text = `#${value}`;
+  else if (typeof value === "string") {
+    const n = value.trim() === "" ? Number.NaN : Number(value);
+    text = Number.isFinite(n) ? `#${n}` : `s${value}`;
+  } else if (typeof value === "boolean") text = `s${value}`;
+  else return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % HOST_BUCKETS;
 }
