@@ -147,6 +147,48 @@ try {
   const twoLoops = await loop(2);
   const secondCore = twoLoops / oneLoop;
 
+  // The same for this work: a whole rule set of the corpus rules over the generated events, in one
+  // thread and in two at once, each compiled and run once untimed first. Two workers that split the
+  // work without repeating any of it would reach 2 / this at best.
+  const setCode = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const { readFileSync } = require("node:fs");
+    (async () => {
+      const L = await import(workerData.dist);
+      const rules = workerData.rules.map((r) => L.ruleFromObject(r));
+      const events = readFileSync(workerData.file, "utf8").split("\\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+      const pass = () => { const set = L.compileRules(rules, { window: false }); set.pushBatch(events); set.end(); };
+      pass();
+      parentPort.once("message", () => { pass(); parentPort.postMessage("done"); });
+      parentPort.postMessage("ready");
+    })();`;
+  const setThreads = async (threads) => {
+    const data = {
+      dist: pathToFileURL(resolve(root, "dist/index.js")).href,
+      rules: rows.map(ruleObject),
+      file: genFile,
+    };
+    const workers = Array.from(
+      { length: threads },
+      () => new Worker(setCode, { eval: true, workerData: data }),
+    );
+    await Promise.all(workers.map((w) => new Promise((res) => w.once("message", res))));
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      workers.map((w) => {
+        const done = new Promise((res) => w.once("message", res));
+        w.postMessage("go");
+        return done;
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    await Promise.all(workers.map((w) => w.terminate()));
+    return seconds;
+  };
+  const setPairs = [];
+  for (let r = 0; r < ROUNDS; r++) setPairs.push((await setThreads(2)) / (await setThreads(1)));
+  const secondCoreWork = spread(setPairs);
+
   // ---------- b. in memory ----------
   const loaded = rows.map((row) => ruleFromObject(ruleObject(row)));
   const events = readFileSync(genFile, "utf8")
@@ -192,6 +234,10 @@ try {
   console.log(
     `   the same loop in two threads at once took ${secondCore.toFixed(2)}x the time of one (1.0: a free second core; 2.0: none)`,
   );
+  console.log(
+    `   a whole rule set over the gen-events in two threads at once took ${secondCoreWork.median.toFixed(2)}x (${secondCoreWork.min.toFixed(2)}-${secondCoreWork.max.toFixed(2)}) the time of one:` +
+      ` two workers could reach ${(2 / secondCoreWork.median).toFixed(2)}x at best`,
+  );
   console.log("b. in memory (events/s of CPU time, median (min-max) of %d rounds)", MEM_ROUNDS);
   for (const m of inMemory) {
     console.log(
@@ -205,7 +251,7 @@ try {
     `   cost per event, all rules vs 100: ${(all.microsPerEvent / hundred.microsPerEvent).toFixed(2)}x; indexed ${all.indexed}, always evaluated ${all.always}`,
   );
   console.log(
-    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, secondCore, inMemory })}`,
+    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, secondCore, secondCoreWork, inMemory })}`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

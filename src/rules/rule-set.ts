@@ -936,8 +936,9 @@ class RuleSetImpl implements CompiledRuleSet {
           if (hit === null) hit = [];
           hit.push(i);
         }
+        // Only an event pushed into a stream can leave it waiting for time.
+        if (entry.runner.waiting?.()) this.waiting.add(i);
       }
-      if (entry.runner.waiting?.()) this.waiting.add(i);
       if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
     }
     if (any) {
