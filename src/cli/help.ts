@@ -95,7 +95,7 @@ rule in the main thread); what is printed is the same for any N. Each thread rea
 --now or --no-window, events are shared out by host.id: each thread searches the events of its
 hosts with the event rules and (unless --max-signals 0) the sequences joined on host.id, whose state
 for a host only its thread holds; samples, other sequences and rules with | head or | tail run whole
-in the main thread, over every event. Each thread parses every line, and over Elastic's 1,024 rules
+in one thread (the main one when they cost less than a thread's part), over every event. Each thread parses every line, and over Elastic's 1,024 rules
 two threads on two cores measured about 0.9x the throughput of one: try N > 1 on more cores, and
 measure. Scheduled runs (without --now or --no-window) share out rules, not events: a run's alerts
 depend on the matches of every host. The memory budget is split evenly between the threads when
