@@ -196,8 +196,9 @@ export class SequenceMatcher {
   private readonly shape: MissingShape;
   private nowMs = Number.NEGATIVE_INFINITY;
   private seq = 0;
-  /** The keys last computed during a push, and their tuples. */
+  /** The keys whose state this matcher holds (null: all). */
   private readonly keyOwner: KeyOwner | null;
+  /** The keys last computed during a push, and their tuples. */
   private tuplesSpecs: readonly KeySpec[] | null = null;
   private tuplesOf: KeyTuple[] = [];
   private sinceSweep = 0;
