@@ -228,6 +228,8 @@ describe("sharing events out: which rules, how many events each", () => {
     expect(bucketOf(5)).toBe(bucketOf("5"));
     expect(bucketOf("5.0")).toBe(bucketOf(5));
     expect(bucketOf(true)).toBe(bucketOf("true"));
+    expect(bucketOf("1e400")).toBe(bucketOf(Number.POSITIVE_INFINITY));
+    expect(bucketOf(1e21)).toBe(bucketOf("1.0E21"));
     // No value joins as null: one bucket for all of them.
     expect([bucketOf(undefined), bucketOf(null), bucketOf({})]).toEqual([0, 0, 0]);
     const spread = new Set(Array.from({ length: 200 }, (_, i) => bucketOf(`host-${i}`)));

@@ -460,8 +460,9 @@ export function bucketOf(value: unknown): number {
   let text: string;
   if (typeof value === "number") text = `#${value}`;
   else if (typeof value === "string") {
+    // Every text a key normalises to a number reads as that number here too (infinities included).
     const n = value.trim() === "" ? Number.NaN : Number(value);
-    text = Number.isFinite(n) ? `#${n}` : `s${value}`;
+    text = Number.isNaN(n) ? `s${value}` : `#${n}`;
   } else if (typeof value === "boolean") text = `s${value}`;
   else return 0;
   let h = 0x811c9dc5;
