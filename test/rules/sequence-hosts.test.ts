@@ -66,22 +66,18 @@ function hostAlerts(
 describe("sequences joined on the host", () => {
   it("give one host the same alerts whichever events of another host matched", () => {
     fc.assert(
-      fc.property(
-        fc.array(event, { maxLength: 80 }),
-        fc.constantFrom(0, 3_000),
-        (rows, lateness) => {
-          let t = T0;
-          const stream = rows.map((r) => {
-            t += r.step;
-            return { host: r.host, name: r.name, t: t - r.back };
-          });
-          // Host b's events at the same times, matching none of the rules.
-          const quiet = stream.map((e) => (e.host === "b" ? { ...e, name: "z" } : e));
-          // Without a limit: with one, the newest max_signals are chosen over both hosts together.
-          const options = { lateness, maxSignals: Number.POSITIVE_INFINITY };
-          expect(hostAlerts(quiet, options)).toEqual(hostAlerts(stream, options));
-        },
-      ),
+      fc.property(fc.array(event, { maxLength: 80 }), fc.constantFrom(0, 3_000), (rows, lateness) => {
+        let t = T0;
+        const stream = rows.map((r) => {
+          t += r.step;
+          return { host: r.host, name: r.name, t: t - r.back };
+        });
+        // Host b's events at the same times, matching none of the rules.
+        const quiet = stream.map((e) => (e.host === "b" ? { ...e, name: "z" } : e));
+        // Without a limit: with one, the newest max_signals are chosen over both hosts together.
+        const options = { lateness, maxSignals: Number.POSITIVE_INFINITY };
+        expect(hostAlerts(quiet, options)).toEqual(hostAlerts(stream, options));
+      }),
       { numRuns: 400 },
     );
   });
