@@ -100,12 +100,17 @@ export function sequenceStream(
       buffer.push(top);
     }
   };
-  /** Release what the clock's time settles: events held or buffered, candidates waiting for time. */
+  /**
+   * Release what the clock's time settles: events held or buffered, then candidates waiting for
+   * time. Every event still buffered is at or after the lateness window's edge, past the window of
+   * any candidate the edge releases, so it cannot reject one: they go whatever the buffer holds
+   * (waiting for an empty buffer made one key's alerts wait for another key's events).
+   */
   const settle = (): SequenceHit[] => {
     const out: SequenceHit[] = [];
     admitHeld(false);
     release(out, false);
-    if (buffer.size === 0) emit(out, matcher.advanceTo(clock.newest - lateness));
+    emit(out, matcher.advanceTo(clock.newest - lateness));
     return out;
   };
   /** Time `t` passed without an event of this query (with the owner's clock: its time did). */
