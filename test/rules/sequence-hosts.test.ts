@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { AlertDocument } from "../../src/rules/alert.js";
 import { ruleFromObject } from "../../src/rules/from-object.js";
 import { compileRules } from "../../src/rules/rule-set.js";
+import { ruleObject } from "./helpers.js";
 
 const QUERIES = [
   'sequence by host.name with maxspan=30s [process where process.name == "a"] [process where process.name == "b"]',
@@ -19,17 +20,7 @@ const QUERIES = [
 ];
 
 const rules = QUERIES.map((query, i) =>
-  ruleFromObject({
-    rule_id: `seq-${i}`,
-    name: `sequence ${i}`,
-    description: "test",
-    type: "eql",
-    language: "eql",
-    query,
-    risk_score: 21,
-    severity: "low",
-    index: ["*"],
-  }),
+  ruleFromObject(ruleObject({ rule_id: `seq-${i}`, name: `sequence ${i}`, query, index: ["*"] })),
 );
 
 const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);

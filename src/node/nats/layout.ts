@@ -6,6 +6,7 @@
  */
 import type { Scalar } from "../../functions/types.js";
 import { fieldReader } from "../../runtime/fields.js";
+import { fnv1a } from "../../runtime/fnv.js";
 import { javaString } from "../../runtime/java.js";
 
 /** The layout of the events stream, recorded by the publisher and read back by workers. */
@@ -39,16 +40,6 @@ export function partitionOf(token: string, partitions: number): number {
     throw new RangeError(`partitions must be a positive integer, not ${partitions}`);
   }
   return fnv1a(token) % partitions;
-}
-
-/** FNV-1a, 32 bits, of the UTF-8 bytes of `text` (as Go's hash/fnv New32a, which the server uses). */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (const b of utf8.encode(text)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 /** Bytes kept as they are in a key token; every other byte is written `%XX`. */

@@ -372,7 +372,7 @@ export class ParallelRuleSet {
   /** The partitioned rules (when sharing), each run by every worker over the events of its hosts. */
   private partIndexes: number[] = [];
   private isPart: boolean[] = [];
-  /** The worker that holds the hosts of each bucket (see `hostBucket`). */
+  /** The worker that holds the hosts of each bucket (see `bucketOf`). */
   private buckets: number[] = [];
   /** Alerts of partitioned rules that two workers both made (without a limit), by rule_id: left out. */
   private readonly duplicates = new Map<string, number>();

@@ -25,6 +25,7 @@ import {
 } from "../../rules/rule-set.js";
 import type { LoadedRule } from "../../rules/types.js";
 import { fieldReader } from "../../runtime/fields.js";
+import { fnv1a } from "../../runtime/fnv.js";
 import type { CompiledQuery } from "../../types.js";
 import { DEFAULT_MAX_LINE_BYTES, RecordReader } from "../input/records.js";
 import type { SourceShape } from "../input/shapes.js";
@@ -149,7 +150,7 @@ export interface PartitionSetup {
   readonly indexes: readonly number[];
   /** This shard's number. */
   readonly worker: number;
-  /** The shard that holds the hosts of bucket k (see `hostBucket`), `HOST_BUCKETS` of them. */
+  /** The shard that holds the hosts of bucket k (see `bucketOf`), `HOST_BUCKETS` of them. */
   readonly buckets: readonly number[];
 }
 
@@ -465,10 +466,5 @@ export function bucketOf(value: unknown): number {
     text = Number.isNaN(n) ? `s${value}` : `#${n}`;
   } else if (typeof value === "boolean") text = `s${value}`;
   else return 0;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h % HOST_BUCKETS;
+  return fnv1a(text) % HOST_BUCKETS;
 }
