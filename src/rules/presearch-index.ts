@@ -2,10 +2,10 @@
  * The rule index of a rule set: rules by event category and by the literal terms their filters
  * require (see presearch.ts). Per event it lists the event's own keys once (see `Segments`), reads
  * the category field and, through the shared field table, each indexed field that may have values
- * and that the event's categories look at, once for all categories; looks the values up; keeps the
- * rules found whose other required terms (their checks) the event holds too; and lists those as the
- * candidate rules. Rules with nothing to index are always candidates in their category. It never
- * allocates per rule.
+ * and that the event's categories look rules up by; looks the values up; keeps the rules found whose
+ * other required terms (their checks) the event holds too; and lists those as the candidate rules.
+ * A field is scanned at most once per event, for the lookups and the checks together. Rules with
+ * nothing to index are always candidates in their category. It never allocates per rule.
  */
 import { type CachedFieldReader, type FieldTable, firstStringAt } from "../runtime/field-table.js";
 import { foldCase } from "../runtime/text.js";
@@ -146,11 +146,15 @@ class SubstringMatcher {
 }
 
 /**
- * The terms on one field, of one category field's alternatives or of one check. When any of them is
- * case-insensitive, every term is kept by its folded text and values are folded before the lookup:
- * a case-sensitive term's value also holds it once both are folded (folding maps each code point
- * alone and keeps the length), so the index stays a superset, and each value is scanned once, at
- * the price of a few more candidates for values that differ from a term only in case.
+ * Every term on one field, of every category field's alternatives and of every check: each field is
+ * scanned at most once per event, whatever looks at it. A term's target is an alternative (an even
+ * number, twice its number) or a check (odd, twice its number plus one).
+ *
+ * When any term is case-insensitive, every term is kept by its folded text and values are folded
+ * before the lookup: a case-sensitive term's value also holds it once both are folded (folding maps
+ * each code point alone and keeps the length), so the index stays a superset, and each value is
+ * scanned once, at the price of a few more candidates for values that differ from a term only in
+ * case.
  */
 class FieldTerms {
   readonly exact = new Map<string, number[]>();
@@ -159,11 +163,13 @@ class FieldTerms {
   substrings = new SubstringMatcher();
   /** Whether values are case-folded before the lookup (some term here is case-insensitive). */
   folded = false;
-  /** Every alternative with a term here: a value that is not a string may match any of them. */
+  /** Every target with a term here: a value that is not a string may match any of them. */
   readonly all: number[] = [];
-  /** The categories (numbers, see `PresearchIndex`) of the alternatives with a term here. */
+  /** Whether an alternative looks rules up by a term here (the field is then scanned first). */
+  lookup = false;
+  /** The categories (numbers, see `PresearchIndex`) of the alternatives looked up here. */
   readonly categories: number[] = [];
-  /** Whether an alternative of any category has a term here. */
+  /** Whether an alternative of any category is looked up here. */
   anyCategory = false;
   /** The longest exact term (a longer value cannot equal one). */
   longestExact = -1;
@@ -171,7 +177,9 @@ class FieldTerms {
   readonly memo: Map<string, readonly number[]>;
   /** Whether the lookup structures hold every term added. */
   built = true;
-  private readonly terms: { readonly term: PresearchTerm; readonly rule: number }[] = [];
+  /** The epoch of the last event whose values were scanned. */
+  scanned = -1;
+  private readonly terms: { readonly term: PresearchTerm; readonly target: number }[] = [];
 
   /**
    * @param segment the number of the field's first path segment (see `Segments`): the event has
@@ -185,9 +193,9 @@ class FieldTerms {
     this.memo = memos.memo();
   }
 
-  add(term: PresearchTerm, rule: number): void {
-    if (!this.all.includes(rule)) this.all.push(rule);
-    this.terms.push({ term, rule });
+  add(term: PresearchTerm, target: number): void {
+    if (!this.all.includes(target)) this.all.push(target);
+    this.terms.push({ term, target });
     this.built = false;
   }
 
@@ -200,17 +208,17 @@ class FieldTerms {
     this.substrings = new SubstringMatcher();
     this.longestExact = -1;
     this.memo.clear();
-    for (const { term, rule } of this.terms) {
+    for (const { term, target } of this.terms) {
       // A case-insensitive term's text is folded already.
       const text = this.folded && !term.folded ? foldCase(term.text) : term.text;
       if (term.kind === "exact") {
         if (text.length > this.longestExact) this.longestExact = text.length;
         const list = this.exact.get(text);
-        if (!list) this.exact.set(text, [rule]);
-        else if (!list.includes(rule)) list.push(rule);
-      } else if (term.kind === "prefix") this.prefixes.add(text, rule, false);
-      else if (term.kind === "contains") this.substrings.add(text, rule);
-      else this.suffixes.add(text, rule, true);
+        if (!list) this.exact.set(text, [target]);
+        else if (!list.includes(target)) list.push(target);
+      } else if (term.kind === "prefix") this.prefixes.add(text, target, false);
+      else if (term.kind === "contains") this.substrings.add(text, target);
+      else this.suffixes.add(text, target, true);
     }
     this.built = true;
   }
@@ -292,52 +300,15 @@ class Memos {
   }
 }
 
-/** Terms grouped by the field they are on, one `FieldTerms` (and one field reader) per field. */
-class TermFields {
-  readonly fields: FieldTerms[] = [];
-  /** The fields by the number of their first segment (see `Segments`). */
-  readonly bySegment: (FieldTerms[] | undefined)[] = [];
-  private readonly byName = new Map<string, FieldTerms>();
-
-  constructor(
-    private readonly table: FieldTable,
-    private readonly segments: Segments,
-    private readonly memos: Memos,
-  ) {}
-
-  /** Register `terms` under `id`, an alternative of category number `category` (-1: any). */
-  addTerms(terms: readonly PresearchTerm[], id: number, category = -1): void {
-    for (const term of terms) {
-      let f = this.byName.get(term.field);
-      if (!f) {
-        f = new FieldTerms(this.table.reader([term.field]), this.segments.id(term.field), this.memos);
-        this.byName.set(term.field, f);
-        this.fields.push(f);
-        const same = this.bySegment[f.segment];
-        if (same) same.push(f);
-        else this.bySegment[f.segment] = [f];
-      }
-      f.add(term, id);
-      if (category < 0) f.anyCategory = true;
-      else if (!f.categories.includes(category)) f.categories.push(category);
-    }
-  }
-}
-
 /**
- * A further disjunction some alternatives require, tested only when the lookup found one of them
- * (the fields it reads are then read through the same table, once per event). Alternatives with the
- * same disjunction share one check, so its answer is worked out once per event.
+ * A further disjunction some alternatives require, tested only when the lookup found one of them.
+ * Alternatives with the same disjunction share one check, so its answer is worked out once per event.
  */
-class Check extends TermFields {
-  /** The epoch of the event `result` is for. */
-  epoch = -1;
-  result = false;
-
-  constructor(table: FieldTable, segments: Segments, memos: Memos, terms: readonly PresearchTerm[]) {
-    super(table, segments, memos);
-    this.addTerms(terms, 0);
-  }
+interface Check {
+  /** Its number: its target in the fields' terms is `2 * id + 1`. */
+  readonly id: number;
+  /** The fields its terms are on. */
+  readonly fields: FieldTerms[];
 }
 
 /** The same disjunction, whatever rule or order it comes in, gives the same key. */
@@ -349,25 +320,17 @@ function clauseKey(terms: readonly PresearchTerm[]): string {
 }
 
 /**
- * The alternatives of one category field (`event.category`, or a rule's `event_category_override`):
- * their terms, one `FieldTerms` per field whatever the categories (so a value is looked up once
- * however many categories' rules test it), and the alternatives with no term, by category.
+ * The alternatives of one category field (`event.category`, or a rule's `event_category_override`)
+ * without a term, by category. Their terms are with every other term, on their fields.
  */
-class CategoryIndex extends TermFields {
+class CategoryIndex {
   /** Category values to their numbers (unique across the index's category fields). */
   readonly categories = new Map<string, number>();
   /** Alternatives without terms, by category number; `anyAlways` for those of any category. */
   readonly always = new Map<number, number[]>();
   readonly anyAlways: number[] = [];
 
-  constructor(
-    table: FieldTable,
-    segments: Segments,
-    memos: Memos,
-    readonly reader: CachedFieldReader,
-  ) {
-    super(table, segments, memos);
-  }
+  constructor(readonly reader: CachedFieldReader) {}
 }
 
 /** Sizes of the index, for reports. */
@@ -399,13 +362,14 @@ export class PresearchIndex {
   /** How many entries of `found` are the current event's (the array is reused, never shrunk). */
   private foundCount = 0;
   private readonly checks = new Map<string, Check>();
+  /** Per check: the epoch of the last event that holds one of its terms. */
+  private readonly checkMarks: number[] = [];
   private readonly segments = new Segments();
   private readonly memos = new Memos();
-  /** Set by `hit` while a check is tested. */
-  private held = false;
-  private readonly hit = () => {
-    this.held = true;
-  };
+  /** Every field with a term, by name. */
+  private readonly fields = new Map<string, FieldTerms>();
+  /** The fields alternatives are looked up by, by the number of their first segment (see `Segments`). */
+  private readonly lookupBySegment: (FieldTerms[] | undefined)[] = [];
   /** Per rule: the number of its first alternative, and how many it has. */
   private readonly altBase: number[] = [];
   private readonly altCount: number[] = [];
@@ -417,20 +381,15 @@ export class PresearchIndex {
   private readonly altCategory: number[] = [];
   /** Per category number: the epoch of the last event in that category. */
   private readonly categoryMarks: number[] = [];
+  /**
+   * Note the targets of `hits` (see `FieldTerms`): each check, and while alternatives are looked up
+   * (not while checks are tested) each alternative of a category of the event.
+   */
+  private readonly markAll = (hits: readonly number[]) => this.markTargets(hits, true);
+  private readonly markChecks = (hits: readonly number[]) => this.markTargets(hits, false);
   /** Mark the alternatives of `alts` that are of a category of the event. */
   private readonly mark = (alts: readonly number[]) => {
-    const { altMarks, altCategory, categoryMarks, found } = this;
-    let k = this.foundCount;
-    const epoch = this.epoch;
-    for (let i = 0; i < alts.length; i++) {
-      const a = alts[i] as number;
-      if (altMarks[a] === epoch) continue;
-      const c = altCategory[a] as number;
-      if (c >= 0 && categoryMarks[c] !== epoch) continue;
-      altMarks[a] = epoch;
-      found[k++] = a;
-    }
-    this.foundCount = k;
+    for (let i = 0; i < alts.length; i++) this.markAlternative(alts[i] as number);
   };
 
   constructor(
@@ -444,7 +403,7 @@ export class PresearchIndex {
   add(rule: number, categoryField: string, alternatives: readonly PresearchAlternative[]): void {
     let index = this.indices.get(categoryField);
     if (!index) {
-      index = new CategoryIndex(this.table, this.segments, this.memos, this.table.reader([categoryField]));
+      index = new CategoryIndex(this.table.reader([categoryField]));
       this.indices.set(categoryField, index);
     }
     this.rules.add(rule);
@@ -474,20 +433,47 @@ export class PresearchIndex {
           index.always.set(category, list);
         }
         if (!list.includes(id)) list.push(id);
-      } else {
-        index.addTerms(alt.terms, id, category);
-        this.terms += alt.terms.length;
-        for (const clause of alt.checks) {
-          const key = clauseKey(clause);
-          let check = this.checks.get(key);
-          if (!check) {
-            check = new Check(this.table, this.segments, this.memos, clause);
-            this.checks.set(key, check);
-          }
-          if (!checks.includes(check)) checks.push(check);
+        continue;
+      }
+      for (const term of alt.terms) {
+        const f = this.field(term.field);
+        f.add(term, 2 * id);
+        if (!f.lookup) {
+          f.lookup = true;
+          const same = this.lookupBySegment[f.segment];
+          if (same) same.push(f);
+          else this.lookupBySegment[f.segment] = [f];
         }
+        if (category < 0) f.anyCategory = true;
+        else if (!f.categories.includes(category)) f.categories.push(category);
+      }
+      this.terms += alt.terms.length;
+      for (const clause of alt.checks) {
+        const key = clauseKey(clause);
+        let check = this.checks.get(key);
+        if (!check) {
+          check = { id: this.checkMarks.length, fields: [] };
+          this.checkMarks.push(-1);
+          for (const term of clause) {
+            const f = this.field(term.field);
+            f.add(term, 2 * check.id + 1);
+            if (!check.fields.includes(f)) check.fields.push(f);
+          }
+          this.checks.set(key, check);
+        }
+        if (!checks.includes(check)) checks.push(check);
       }
     }
+  }
+
+  /** The terms on `name`, made on first use. */
+  private field(name: string): FieldTerms {
+    let f = this.fields.get(name);
+    if (!f) {
+      f = new FieldTerms(this.table.reader([name]), this.segments.id(name), this.memos);
+      this.fields.set(name, f);
+    }
+    return f;
   }
 
   /** How many rules are indexed by terms and how many always run. */
@@ -508,7 +494,7 @@ export class PresearchIndex {
     this.epoch++;
     if (typeof event === "object" && event !== null) this.segments.see(event, this.epoch);
     this.foundCount = 0;
-    for (const index of this.indices.values()) this.scan(index, event);
+    this.scan(event);
     // The alternatives found keep their mark only when the event holds a term of each check.
     const { found, foundCount, altChecks, altMarks, altRule, marks, epoch } = this;
     let out: number[] = NO_CANDIDATES as number[];
@@ -551,49 +537,74 @@ export class PresearchIndex {
     return mask;
   }
 
-  /**
-   * Mark the alternatives of `index` the event reaches: those without terms in its categories, and
-   * those with a term the event holds on a field that may have values (see `Segments`) and that
-   * alternatives of the event's categories (or of any) look at.
-   */
-  private scan(index: CategoryIndex, event: unknown): void {
-    const { segments, epoch, categoryMarks } = this;
-    const cats = index.reader.list(event);
-    for (let i = 0; i < cats.length; i++) {
-      if (!firstStringAt(cats, i)) continue;
-      const c = index.categories.get(cats[i] as string);
-      if (c === undefined) continue;
-      categoryMarks[c] = epoch;
-      const always = index.always.get(c);
-      if (always) this.mark(always);
+  /** Note alternative `a` as found, when it is of a category of the event and not noted yet. */
+  private markAlternative(a: number): void {
+    const epoch = this.epoch;
+    if (this.altMarks[a] === epoch) return;
+    const c = this.altCategory[a] as number;
+    if (c >= 0 && this.categoryMarks[c] !== epoch) return;
+    this.altMarks[a] = epoch;
+    this.found[this.foundCount++] = a;
+  }
+
+  private markTargets(hits: readonly number[], alternatives: boolean): void {
+    const { checkMarks, epoch } = this;
+    for (let i = 0; i < hits.length; i++) {
+      const t = hits[i] as number;
+      if ((t & 1) === 1) checkMarks[t >> 1] = epoch;
+      else if (alternatives) this.markAlternative(t >> 1);
     }
-    this.mark(index.anyAlways);
-    const { bySegment } = index;
+  }
+
+  /**
+   * Mark the alternatives the event reaches: those without terms in its categories, and those with
+   * a term the event holds on a field that may have values (see `Segments`) and that alternatives
+   * of the event's categories (or of any) look rules up by.
+   */
+  private scan(event: unknown): void {
+    const { segments, epoch, categoryMarks } = this;
+    for (const index of this.indices.values()) {
+      const cats = index.reader.list(event);
+      for (let i = 0; i < cats.length; i++) {
+        if (!firstStringAt(cats, i)) continue;
+        const c = index.categories.get(cats[i] as string);
+        if (c === undefined) continue;
+        categoryMarks[c] = epoch;
+        const always = index.always.get(c);
+        if (always) this.mark(always);
+      }
+      this.mark(index.anyAlways);
+    }
+    const { lookupBySegment } = this;
     const { seen, seenCount } = segments;
     for (let s = 0; s < seenCount; s++) {
-      const fields = bySegment[seen[s] as number];
+      const fields = lookupBySegment[seen[s] as number];
       if (fields === undefined) continue;
       for (let f = 0; f < fields.length; f++) {
         const terms = fields[f] as FieldTerms;
         if (!terms.anyCategory && !inSome(terms.categories, categoryMarks, epoch)) continue;
-        scanField(terms, event, this.mark);
+        terms.scanned = epoch;
+        scanField(terms, event, this.markAll);
       }
     }
   }
 
-  /** True when the event holds a term of `check` (worked out once per event). */
+  /**
+   * True when the event holds a term of `check`: its fields not scanned yet for this event are
+   * scanned now, for the checks only (the alternatives found are settled by then).
+   */
   private holds(check: Check, event: unknown): boolean {
-    if (check.epoch === this.epoch) return check.result;
-    this.held = false;
+    const { segments, epoch, checkMarks } = this;
+    if (checkMarks[check.id] === epoch) return true;
     const { fields } = check;
-    const { segments, epoch } = this;
-    for (let f = 0; f < fields.length && !this.held; f++) {
+    for (let f = 0; f < fields.length; f++) {
       const terms = fields[f] as FieldTerms;
-      if (segments.has(terms.segment, epoch)) scanField(terms, event, this.hit);
+      if (terms.scanned === epoch || !segments.has(terms.segment, epoch)) continue;
+      terms.scanned = epoch;
+      scanField(terms, event, this.markChecks);
+      if (checkMarks[check.id] === epoch) return true;
     }
-    check.epoch = this.epoch;
-    check.result = this.held;
-    return this.held;
+    return false;
   }
 }
 
@@ -631,7 +642,7 @@ const MEMO_ENTRY_CHARS = 32;
 const MEMO_VALUE_LENGTH = 256;
 
 /**
- * Calls `mark` with the numbers of the terms of `terms` that the event's values of its field hold.
+ * Calls `mark` with the targets of the terms of `terms` that the event's values of its field hold.
  * Which terms a value holds depends on the value alone, and the values of a field recur from event
  * to event (process names, actions, users, directories): each field remembers the answer for the
  * values it saw lately, so a value seen before costs one lookup instead of folding it and walking
@@ -659,7 +670,7 @@ function scanField(terms: FieldTerms, event: unknown, mark: (ids: readonly numbe
   }
 }
 
-/** The numbers of the terms of `terms` that the string `v` holds (some more than once). */
+/** The targets of the terms of `terms` that the string `v` holds (some more than once). */
 function termsOf(terms: FieldTerms, v: string): readonly number[] {
   let out: number[] = NO_HITS as number[];
   const add = (ids: readonly number[]) => {
