@@ -22,7 +22,10 @@ import { foldCase } from "./text.js";
 
 /** A reader whose values are cached per event; also gives each value case-folded, folded once. */
 export interface CachedFieldReader extends FieldReader {
-  /** The values of the field for `event` (do not keep or modify the array). */
+  /**
+   * The values of the field for `event`. Do not keep or modify the array: the reader fills it again
+   * at its next event.
+   */
   list(event: unknown): readonly Scalar[];
   /** The case-folded text of every string value (others: null), folded once per event. */
   folded(event: unknown): readonly (string | null)[];
@@ -32,20 +35,26 @@ export interface CachedFieldReader extends FieldReader {
 const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /**
- * A reader's values for one event are a fresh array, or the shared empty one: emptying and refilling
- * one array per reader made V8 release its backing store at each emptying and allocate a larger
- * one at the next value, which cost more than a small new array (and a call into the runtime).
+ * A reader's values for one event are the shared empty array, the reader's own array of one (most
+ * fields have one value: filled again for each event, it spares an allocation per field and event),
+ * or a fresh array for several values. Emptying and refilling one array of any length made V8
+ * release its backing store at each emptying and allocate a larger one at the next value, which
+ * cost more than a small new array (and a call into the runtime).
  */
 class TableReader implements CachedFieldReader {
   private event: unknown = undefined;
   private epoch = -1;
   private values_: readonly Scalar[] = NO_VALUES;
+  /** The array `list` returns for a field with a single value; its element is that value. */
+  private readonly one: Scalar[] = [null];
   private folded_: readonly (string | null)[] = NO_VALUES;
   private foldedEpoch = -1;
   private readonly collect: Visit = (v) => {
-    // Only the shared empty array is empty: the others are made with their first value.
     const values = this.values_;
-    if (values.length === 0) this.values_ = [v];
+    if (values.length === 0) {
+      this.one[0] = v;
+      this.values_ = this.one;
+    } else if (values === this.one) this.values_ = [values[0] as Scalar, v];
     else (values as Scalar[]).push(v);
     return false;
   };
@@ -86,6 +95,7 @@ class TableReader implements CachedFieldReader {
     this.event = undefined;
     this.epoch = -1;
     this.values_ = NO_VALUES;
+    this.one[0] = null;
     this.folded_ = NO_VALUES;
     this.foldedEpoch = -1;
   }
