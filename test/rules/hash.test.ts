@@ -10,6 +10,16 @@ describe("hash", () => {
     }
   });
 
+  it("matches node:crypto on every length up to a few blocks, and on a long text", () => {
+    let text = "";
+    for (let n = 0; n < 300; n++) {
+      expect(sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
+      text += String.fromCharCode(32 + ((n * 37) % 95));
+    }
+    const long = "ab\u00e9\u6f22\ud83d\ude42".repeat(40_000);
+    expect(sha256Hex(long)).toBe(createHash("sha256").update(long).digest("hex"));
+  });
+
   it("derives version-8 UUIDs from names, and canonical JSON ignores key order", () => {
     expect(uuidFromName("abc")).toBe("ba7816bf-8f01-8fea-8141-40de5dae2223");
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe(
