@@ -109,14 +109,13 @@ class SubstringMatcher {
         for (const r of child.fail.out) if (!child.out.includes(r)) child.out.push(r);
         order.push(child);
       }
-      for (let c = 0; c < DENSE; c++) {
-        const child = node.next.get(c);
-        table[node.id * DENSE + c] = child
-          ? child.id
-          : node.fail
-            ? (table[node.fail.id * DENSE + c] as number)
-            : root.id;
+      // A move the node lacks is its failure's move (the root's lacking ones stay at the root, 0).
+      const row = node.id * DENSE;
+      if (node.fail) {
+        const from = node.fail.id * DENSE;
+        for (let c = 0; c < DENSE; c++) table[row + c] = table[from + c] as number;
       }
+      for (const [c, child] of node.next) if (c < DENSE) table[row + c] = child.id;
     }
     this.table = table;
     this.built = true;
@@ -165,6 +164,7 @@ class FieldTerms {
   folded = false;
   /** Every target with a term here: a value that is not a string may match any of them. */
   readonly all: number[] = [];
+  private readonly allSet = new Set<number>();
   /** Whether an alternative looks rules up by a term here (the field is then scanned first). */
   lookup = false;
   /** The categories (numbers, see `PresearchIndex`) of the alternatives looked up here. */
@@ -194,7 +194,10 @@ class FieldTerms {
   }
 
   add(term: PresearchTerm, target: number): void {
-    if (!this.all.includes(target)) this.all.push(target);
+    if (!this.allSet.has(target)) {
+      this.allSet.add(target);
+      this.all.push(target);
+    }
     this.terms.push({ term, target });
     this.built = false;
   }
