@@ -127,6 +127,21 @@ export function sequenceStream(
     }
   };
   const charge = (w: Waiting) => owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(w.e));
+  /**
+   * Whether `accept` would give the event to the matcher at once: nothing waits before it, and with
+   * the owner's clock (already at the event's time) it is neither late nor ahead. Then what its
+   * hits do is decided now, by the partial sequences there are now.
+   */
+  const immediate = (event: EqlEvent): boolean => {
+    if (!shared || buffer.size > 0 || held.size > 0 || ctx.tiebreaker !== null) return false;
+    try {
+      // One timestamp, as the ordinal needs: an event it refuses is counted as before.
+      const ts = ctx.timestamp.values(event);
+      return ts.length === 1 && ctx.parseTime(ts[0] ?? null)?.millis === clock.newest - lateness;
+    } catch {
+      return false;
+    }
+  };
 
   if (restore?.sequence) {
     const s = restore.sequence;
@@ -168,7 +183,7 @@ export function sequenceStream(
       // The owner's clock counts the times it refused among all its events.
       futureSetAside: () => (shared ? 0 : clock.futureSetAside),
     },
-    evaluate: (event, possible) => matcher.evaluate(event, possible),
+    evaluate: (event, possible) => matcher.evaluate(event, possible, immediate),
     accept(event, hits, position) {
       // Unrelated events still move the clock, which can make a waiting sequence certain.
       if (hits === null) return passTime(eventTime(event));
