@@ -80,17 +80,9 @@ export class FilterSet {
    * when none of them matches, the others in order until one does. The filters left over stay
    * undefined in the hits: whether the event matches some filter (null or not) is decided exactly,
    * what the others say is left to `test` when it is asked. Filters of `ruledOut` (known not to
-   * match this event) count as evaluated and not matched. When no filter of `needed` matches and
-   * `unneeded(event)` says the others cannot matter (the caller would push the event at once, and
-   * only the needed filters do anything then), the answer is null without evaluating them. Never
-   * throws.
+   * match this event) count as evaluated and not matched. Never throws.
    */
-  evaluateNeeded(
-    event: EqlEvent,
-    needed: number,
-    ruledOut: number,
-    unneeded?: (event: EqlEvent) => boolean,
-  ): FilterHits | null {
+  evaluateNeeded(event: EqlEvent, needed: number, ruledOut: number): FilterHits | null {
     const filters = this.filters;
     const n = filters.length;
     let known = ruledOut;
@@ -101,7 +93,6 @@ export class FilterSet {
       known |= bit;
       if (safeTest(filters[f] as EventFilter, event)) mask |= bit;
     }
-    if (mask === 0 && unneeded !== undefined && unneeded(event)) return null;
     for (let f = 0; f < n && mask === 0; f++) {
       const bit = 1 << f;
       if ((known & bit) !== 0) continue;

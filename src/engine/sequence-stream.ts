@@ -128,18 +128,18 @@ export function sequenceStream(
   };
   const charge = (w: Waiting) => owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(w.e));
   /**
-   * Whether `accept` would give the event to the matcher at once: nothing waits before it, and with
-   * the owner's clock (already at the event's time) it is neither late nor ahead. Then what its
-   * hits do is decided now, by the partial sequences there are now.
+   * The time of an event `accept` would give the matcher at once, with the owner's clock (already at
+   * the event's time): nothing waits before it, and its single timestamp is neither late nor ahead.
+   * Undefined for any other event.
    */
-  const immediate = (event: EqlEvent): boolean => {
-    if (!shared || buffer.size > 0 || held.size > 0 || ctx.tiebreaker !== null) return false;
+  const immediateTime = (event: EqlEvent): number | undefined => {
+    if (!shared || buffer.size > 0 || held.size > 0 || ctx.tiebreaker !== null) return undefined;
     try {
-      // One timestamp, as the ordinal needs: an event it refuses is counted as before.
       const ts = ctx.timestamp.values(event);
-      return ts.length === 1 && ctx.parseTime(ts[0] ?? null)?.millis === clock.newest - lateness;
+      const t = ts.length === 1 ? ctx.parseTime(ts[0] ?? null)?.millis : undefined;
+      return t === clock.newest - lateness ? t : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   };
 
@@ -183,10 +183,19 @@ export function sequenceStream(
       // The owner's clock counts the times it refused among all its events.
       futureSetAside: () => (shared ? 0 : clock.futureSetAside),
     },
-    evaluate: (event, possible) => matcher.evaluate(event, possible, immediate),
+    evaluate: (event, possible) => matcher.evaluate(event, possible),
     accept(event, hits, position) {
       // Unrelated events still move the clock, which can make a waiting sequence certain.
       if (hits === null) return passTime(eventTime(event));
+      // A match of terms nothing waits for, taken at once, only lets time pass: no ordinal is made.
+      if (!matcher.uses(hits)) {
+        const t = immediateTime(event);
+        if (t !== undefined) {
+          const out: SequenceHit[] = [];
+          emit(out, matcher.pass(t));
+          return out;
+        }
+      }
       const ord = strictOrdinal(event, position, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
       const t = ord.timestamp?.millis ?? 0;
       // With the owner's clock an event is late when it is older than the lateness window, whatever

@@ -289,33 +289,22 @@ export class SequenceMatcher {
    * last; bit t for term t) that can match the event, when the caller knows (an index of the
    * literal values the terms require): a filter of none of them is taken as not matching without
    * being evaluated (lazily; eagerly every filter is evaluated).
-   *
-   * `immediate(event)` says whether the caller would push the event at once (nothing buffered before
-   * it, its time neither late nor ahead): then only the filters needed now can do anything with it,
-   * and when none of them matches the answer is null (lazily; an event matching only a later stage
-   * no partial sequence waits for goes no further).
    */
-  evaluate(event: EqlEvent, possible?: number, immediate?: (event: EqlEvent) => boolean): FilterHits | null {
-    if (!this.lazy) {
-      // Eagerly the same events go no further, so that both ways count alike.
-      const hits = this.filterSet.evaluate(event);
-      if (hits === null || immediate === undefined || hits.length > MASK_FILTERS) return hits;
-      const needed = this.neededMask();
-      for (let f = 0; f < hits.length; f++) if (hits[f] === true && (needed & (1 << f)) !== 0) return hits;
-      return immediate(event) ? null : hits;
-    }
+  evaluate(event: EqlEvent, possible?: number): FilterHits | null {
+    if (!this.lazy) return this.filterSet.evaluate(event);
     const needed = this.neededMask();
     let ruledOut = 0;
     if (possible !== undefined) {
       const masks = this.termMask;
       for (let f = 0; f < masks.length; f++) if (((masks[f] as number) & possible) === 0) ruledOut |= 1 << f;
     }
-    return this.filterSet.evaluateNeeded(event, needed, ruledOut, immediate);
+    return this.filterSet.evaluateNeeded(event, needed, ruledOut);
   }
 
   /**
    * The filters (bit f: filter f) that can do something with an event pushed now: those of first
-   * stages, and of later, missing and `until` terms a partial sequence or candidate waits on.
+   * stages and leading missing stages, and of later, missing and `until` terms a partial sequence
+   * or candidate waits on. At most `MASK_FILTERS` filters.
    */
   private neededMask(): number {
     let needed = this.alwaysMask;
@@ -331,6 +320,32 @@ export class SequenceMatcher {
     }
     if (this.untilBit !== 0 && this.anyOpen()) needed |= this.untilBit;
     return needed;
+  }
+
+  /**
+   * Whether `push` would do more with an event of these hits than let time pass: some filter it
+   * needs now (see `neededMask`) matched. Undefined entries (not evaluated) count as matching.
+   */
+  uses(hits: FilterHits): boolean {
+    const n = hits.length;
+    if (n > MASK_FILTERS) return true;
+    const needed = this.neededMask();
+    for (let f = 0; f < n; f++) if ((needed & (1 << f)) !== 0 && hits[f] !== false) return true;
+    return false;
+  }
+
+  /**
+   * `push` of an event that `uses` says nothing needs, at `ms`: time passes, and it counts towards
+   * the next sweep of expired partial sequences, as a push does.
+   */
+  pass(ms: number): Completed[] {
+    const out: Completed[] = [];
+    if (ms > this.nowMs) {
+      this.nowMs = ms;
+      this.releasePending(out, false);
+    }
+    if (++this.sinceSweep >= this.sweepInterval) this.sweep();
+    return out;
   }
 
   /** `hits` of `event` with every filter evaluated (for a snapshot of an event not pushed yet). */

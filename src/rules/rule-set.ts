@@ -180,11 +180,7 @@ export interface RuleSetStats {
   events: number;
   /** Pushed values that were not objects (ignored). */
   notObjects: number;
-  /**
-   * Events at least one rule matched: for a sample one of its terms; for a sequence a term that could
-   * take the event (one a partial sequence waits for, or the first), or any term when the event had
-   * to wait for re-ordering.
-   */
+  /** Events at least one rule matched (for sequences and samples: one of their terms). */
   matched: number;
   /** Rule evaluations: candidate rules run on events that passed their indices and window. */
   evaluations: number;
