@@ -34,18 +34,7 @@ function oneOf(labels: readonly string[]): string {
 }
 
 // Rules whose first-token sets are long lists better summarised as "an expression".
-const EXPRESSION_RULES = new Set([
-  "expression",
-  "orExpression",
-  "andExpression",
-  "notExpression",
-  "comparison",
-  "additive",
-  "multiplicative",
-  "unary",
-  "predicated",
-  "primary",
-]);
+const EXPRESSION_RULES = new Set(["expression", "operand", "primary"]);
 
 function expectedLabels(paths: readonly (readonly TokenType[])[], ruleName: string): string {
   const labels: string[] = [];

@@ -1,6 +1,7 @@
 /**
  * The EQL grammar (spec §3) as a chevrotain CstParser. The grammar is pure: it builds a CST and
- * `to-ast.ts` turns it into the AST. Rule names follow grammar/eql.ebnf.
+ * `to-ast.ts` turns it into the AST. Rule names follow grammar/eql.ebnf, except that the operator
+ * levels are one flat `expression` (see there).
  */
 import { CstParser, type IOrAlt, tokenMatcher } from "chevrotain";
 import { grammarChecks } from "./checks.js";
@@ -166,86 +167,39 @@ export class EqlParser extends CstParser {
     { ALT: () => this.CONSUME(T.DecimalLiteral) },
   ];
 
-  /** expression := orExpression */
+  /**
+   * expression := operand ( binaryOp operand )*
+   *
+   * The operator levels of grammar/eql.ebnf (`or`, `and`, `not`, comparison, `+ -`, `* / %`) are read
+   * as one flat chain and nested by precedence in the AST builder: each level a rule of its own put
+   * a dozen rule invocations, each with its syntax-tree node, under every leaf, most of the time and
+   * allocation of parsing the detection-rules corpus. What the levels refused is refused here too,
+   * at the same token: a second comparison with no `and` or `or` between (comparisons do not chain),
+   * and `not` anywhere but first or after `and` or `or`.
+   */
   public expression = this.RULE("expression", () => {
-    this.SUBRULE(this.orExpression);
-  });
-
-  /** orExpression := andExpression ( 'or' andExpression )* */
-  public orExpression = this.RULE("orExpression", () => {
-    this.SUBRULE(this.andExpression, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpression, { LABEL: "operands" });
-    });
-  });
-
-  /** andExpression := notExpression ( 'and' notExpression )* */
-  public andExpression = this.RULE("andExpression", () => {
-    this.SUBRULE(this.notExpression, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.And);
-      this.SUBRULE2(this.notExpression, { LABEL: "operands" });
-    });
-  });
-
-  /** notExpression := 'not' notExpression | comparison */
-  public notExpression = this.RULE("notExpression", () => {
-    this.OR(this.notExpressionAlternatives);
-  });
-  private readonly notExpressionAlternatives: IOrAlt<unknown>[] = [
-    {
-      ALT: () => {
-        this.CONSUME(T.Not);
-        this.SUBRULE(this.notExpression);
+    let compared = false;
+    this.notAllowed = true;
+    this.SUBRULE(this.operand, { LABEL: "operands" });
+    this.MANY({
+      GATE: () => !(compared && tokenMatcher(this.LA(1), T.CompareOp)),
+      DEF: () => {
+        const op = this.CONSUME(T.BinaryOp, { LABEL: "ops" });
+        const logical = tokenMatcher(op, T.And) || tokenMatcher(op, T.Or);
+        if (logical) compared = false;
+        else if (tokenMatcher(op, T.CompareOp)) compared = true;
+        this.notAllowed = logical;
+        this.SUBRULE2(this.operand, { LABEL: "operands" });
       },
-    },
-    { ALT: () => this.SUBRULE(this.comparison) },
-  ];
-
-  /** comparison := additive ( compareOp additive )?   (non-associative) */
-  public comparison = this.RULE("comparison", () => {
-    this.SUBRULE(this.additive, { LABEL: "operands" });
-    this.OPTION(() => {
-      this.CONSUME(T.CompareOp);
-      this.SUBRULE2(this.additive, { LABEL: "operands" });
     });
   });
+  /** Whether the operand about to be read may start with `not` (see `expression`). */
+  private notAllowed = true;
 
-  /** additive := multiplicative ( ('+' | '-') multiplicative )* */
-  public additive = this.RULE("additive", () => {
-    this.SUBRULE(this.multiplicative, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.AddOp);
-      this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
-    });
-  });
-
-  /** multiplicative := unary ( ('*' | '/' | '%') unary )* */
-  public multiplicative = this.RULE("multiplicative", () => {
-    this.SUBRULE(this.unary, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.MulOp);
-      this.SUBRULE2(this.unary, { LABEL: "operands" });
-    });
-  });
-
-  /** unary := ('-' | '+') unary | predicated */
-  public unary = this.RULE("unary", () => {
-    this.OR(this.unaryAlternatives);
-  });
-  private readonly unaryAlternatives: IOrAlt<unknown>[] = [
-    {
-      ALT: () => {
-        this.CONSUME(T.AddOp);
-        this.SUBRULE(this.unary);
-      },
-    },
-    { ALT: () => this.SUBRULE(this.predicated) },
-  ];
-
-  /** predicated := primary predicate? */
-  public predicated = this.RULE("predicated", () => {
+  /** operand := 'not'* ( '-' | '+' )* primary predicate?   (`not` only where `expression` allows it) */
+  public operand = this.RULE("operand", () => {
+    this.MANY({ GATE: () => this.notAllowed, DEF: () => this.CONSUME(T.Not) });
+    this.MANY2(() => this.CONSUME(T.AddOp));
     this.SUBRULE(this.primary);
     this.OPTION(() => this.SUBRULE(this.predicate));
   });

@@ -187,66 +187,61 @@ class AstBuilder extends BaseVisitor {
     return { kind: "literal", type, value: Number(t.image), span };
   }
 
+  /**
+   * A flat chain of operands and binary operators (see the parser's `expression`), nested by
+   * precedence: `or` loosest, then `and`, `not` (which takes the comparison and arithmetic after
+   * it), comparisons, `+ -`, and `* / %` tightest; `or`, `and` and arithmetic group to the left.
+   */
   expression(ctx: Ctx): Expr {
-    return this.visit(node(ctx, "orExpression")!) as Expr;
+    const operands = nodes(ctx, "operands");
+    const ops = tokens(ctx, "ops");
+    const at = { next: 1 };
+    return this.climb(this.operandExpr(operands[0]!, operands, ops, at), 1, operands, ops, at);
   }
 
-  orExpression(ctx: Ctx): Expr {
-    return this.logical(ctx, "or");
-  }
-
-  andExpression(ctx: Ctx): Expr {
-    return this.logical(ctx, "and");
-  }
-
-  notExpression(ctx: Ctx): Expr {
-    const not = tok(ctx, "Kw_not");
-    if (!not) return this.visit(node(ctx, "comparison")!) as Expr;
-    const operand = this.visit(node(ctx, "notExpression")!) as Expr;
-    return { kind: "not", operand, span: joinSpans(tokenSpan(not), operand.span) };
-  }
-
-  comparison(ctx: Ctx): Expr {
-    const children = nodes(ctx, "operands");
-    const op = tok(ctx, "CompareOp");
-    const left = this.visit(children[0]!) as Expr;
-    if (!op || children.length < 2) return left;
-    const right = this.visit(children[1]!) as Expr;
-    return {
-      kind: "compare",
-      op: op.image as CompareOp,
-      left,
-      right,
-      span: joinSpans(left.span, right.span),
-    };
-  }
-
-  additive(ctx: Ctx): Expr {
-    return this.arithmetic(ctx, "AddOp");
-  }
-
-  multiplicative(ctx: Ctx): Expr {
-    return this.arithmetic(ctx, "MulOp");
-  }
-
-  unary(ctx: Ctx): Expr {
-    const sign = tok(ctx, "AddOp");
-    if (!sign) return this.visit(node(ctx, "predicated")!) as Expr;
-    const operand = this.visit(node(ctx, "unary")!) as Expr;
-    const span = joinSpans(tokenSpan(sign), operand.span);
-    if (sign.image === "+") return withSpan(operand, span);
-    if (operand.kind === "literal" && (operand.type === "integer" || operand.type === "double")) {
-      const v = operand.value as number;
-      // Avoid producing -0 for integers, which have no negative zero.
-      return { ...operand, value: operand.type === "integer" && v === 0 ? 0 : -v, span };
+  /**
+   * Extend `left` with the operators from `ops[at.next - 1]` on whose precedence is at least `min`,
+   * taking their operands from `operands[at.next]` on.
+   */
+  private climb(left: Expr, min: number, operands: CstNode[], ops: IToken[], at: { next: number }): Expr {
+    let result = left;
+    for (;;) {
+      const op = ops[at.next - 1];
+      if (op === undefined) return result;
+      const p = precedence(op);
+      if (p < min) return result;
+      let right = this.operandExpr(operands[at.next++]!, operands, ops, at);
+      for (;;) {
+        const after = ops[at.next - 1];
+        if (after === undefined || precedence(after) <= p) break;
+        right = this.climb(right, p + 1, operands, ops, at);
+      }
+      result = binary(op, result, right);
     }
-    return { kind: "negate", operand, span };
   }
 
-  predicated(ctx: Ctx): Expr {
-    const primary = this.visit(node(ctx, "primary")!) as Expr;
-    const predicate = node(ctx, "predicate");
-    return predicate ? (this.visit(predicate, primary) as Expr) : primary;
+  /**
+   * One operand: its primary with its predicate, then its signs, then its `not`s, each of which
+   * takes the comparison and arithmetic that follow the operand.
+   */
+  private operandExpr(operand: CstNode, operands: CstNode[], ops: IToken[], at: { next: number }): Expr {
+    const c = operand.children as Ctx;
+    let e = this.visit(node(c, "primary")!) as Expr;
+    const predicate = node(c, "predicate");
+    if (predicate) e = this.visit(predicate, e) as Expr;
+    const signs = tokens(c, "AddOp");
+    for (let i = signs.length - 1; i >= 0; i--) e = signed(signs[i]!, e);
+    const nots = tokens(c, "Kw_not");
+    if (nots.length === 0) return e;
+    e = this.climb(e, COMPARISON, operands, ops, at);
+    for (let i = nots.length - 1; i >= 0; i--) {
+      e = { kind: "not", operand: e, span: joinSpans(tokenSpan(nots[i]!), e.span) };
+    }
+    return e;
+  }
+
+  operand(): never {
+    throw new Error("operands are read by expression");
   }
 
   predicate(ctx: Ctx, operand: Expr): Expr {
@@ -347,33 +342,37 @@ class AstBuilder extends BaseVisitor {
     const t = (numberNode.children.IntegerLiteral?.[0] ?? numberNode.children.DecimalLiteral?.[0]) as IToken;
     return { image: t.image, decimal: tokenMatcher(t, T.DecimalLiteral), span: tokenSpan(t) };
   }
+}
 
-  private logical(ctx: Ctx, kind: "and" | "or"): Expr {
-    const children = nodes(ctx, "operands");
-    // Every leaf passes through each operator level with one operand: no list to build then.
-    if (children.length === 1) return this.visit(children[0]!) as Expr;
-    const operands = children.map((o) => this.visit(o) as Expr);
-    let result = operands[0]!;
-    for (let i = 1; i < operands.length; i++) {
-      const right = operands[i]!;
-      result = { kind, left: result, right, span: joinSpans(result.span, right.span) };
-    }
-    return result;
-  }
+/** Precedence of a binary operator: `or` 1, `and` 2, comparisons 3, `+ -` 4, `* / %` 5. */
+const COMPARISON = 3;
+function precedence(op: IToken): number {
+  if (tokenMatcher(op, T.Or)) return 1;
+  if (tokenMatcher(op, T.And)) return 2;
+  if (tokenMatcher(op, T.CompareOp)) return COMPARISON;
+  if (tokenMatcher(op, T.AddOp)) return 4;
+  return 5;
+}
 
-  private arithmetic(ctx: Ctx, opKey: "AddOp" | "MulOp"): Expr {
-    const children = nodes(ctx, "operands");
-    if (children.length === 1) return this.visit(children[0]!) as Expr;
-    const operands = children.map((o) => this.visit(o) as Expr);
-    const ops = tokens(ctx, opKey);
-    let result = operands[0]!;
-    for (let i = 1; i < operands.length; i++) {
-      const right = operands[i]!;
-      const op = ops[i - 1]!.image as "+" | "-" | "*" | "/" | "%";
-      result = { kind: "arith", op, left: result, right, span: joinSpans(result.span, right.span) };
-    }
-    return result;
+/** The node of binary operator `op` over `left` and `right`. */
+function binary(op: IToken, left: Expr, right: Expr): Expr {
+  const span = joinSpans(left.span, right.span);
+  if (tokenMatcher(op, T.Or)) return { kind: "or", left, right, span };
+  if (tokenMatcher(op, T.And)) return { kind: "and", left, right, span };
+  if (tokenMatcher(op, T.CompareOp)) return { kind: "compare", op: op.image as CompareOp, left, right, span };
+  return { kind: "arith", op: op.image as "+" | "-" | "*" | "/" | "%", left, right, span };
+}
+
+/** `operand` under a unary sign: `+` drops, `-` folds into a number literal or negates. */
+function signed(sign: IToken, operand: Expr): Expr {
+  const span = joinSpans(tokenSpan(sign), operand.span);
+  if (sign.image === "+") return withSpan(operand, span);
+  if (operand.kind === "literal" && (operand.type === "integer" || operand.type === "double")) {
+    const v = operand.value as number;
+    // Avoid producing -0 for integers, which have no negative zero.
+    return { ...operand, value: operand.type === "integer" && v === 0 ? 0 : -v, span };
   }
+  return { kind: "negate", operand, span };
 }
 
 const builder = new AstBuilder();

@@ -8,12 +8,29 @@ import { createToken, Lexer, type TokenType } from "chevrotain";
 
 /** Any string literal (`"..."` or `"""..."""`). */
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: Lexer.NA, label: "string" });
+/** Every binary operator: `or`, `and`, comparisons, `+ - * / %` (the parser reads their chains flat). */
+export const BinaryOp = createToken({ name: "BinaryOp", pattern: Lexer.NA, label: "an operator" });
 /** `==`, `!=`, `<`, `<=`, `>`, `>=` */
-export const CompareOp = createToken({ name: "CompareOp", pattern: Lexer.NA, label: "comparison operator" });
+export const CompareOp = createToken({
+  name: "CompareOp",
+  pattern: Lexer.NA,
+  label: "comparison operator",
+  categories: BinaryOp,
+});
 /** `+`, `-` */
-export const AddOp = createToken({ name: "AddOp", pattern: Lexer.NA, label: "`+` or `-`" });
+export const AddOp = createToken({
+  name: "AddOp",
+  pattern: Lexer.NA,
+  label: "`+` or `-`",
+  categories: BinaryOp,
+});
 /** `*`, `/`, `%` */
-export const MulOp = createToken({ name: "MulOp", pattern: Lexer.NA, label: "`*`, `/` or `%`" });
+export const MulOp = createToken({
+  name: "MulOp",
+  pattern: Lexer.NA,
+  label: "`*`, `/` or `%`",
+  categories: BinaryOp,
+});
 /** `:`, `like`, `like~`, `regex`, `regex~` */
 export const MatchOp = createToken({ name: "MatchOp", pattern: Lexer.NA, label: "matching operator" });
 /** `in`, `in~` */
@@ -220,7 +237,7 @@ const keyword = (word: string, categories?: TokenType) =>
   });
 
 /** `and` */
-export const And = keyword("and");
+export const And = keyword("and", BinaryOp);
 /** `any` */
 export const Any = keyword("any");
 /** `by` */
@@ -246,7 +263,7 @@ export const Null = keyword("null");
 /** `of` (reserved; lineage is rejected with a dedicated error) */
 export const Of = keyword("of");
 /** `or` */
-export const Or = keyword("or");
+export const Or = keyword("or", BinaryOp);
 /** `regex~` */
 export const RegexTilde = keyword("regex~", MatchOp);
 /** `regex` */

@@ -24,6 +24,22 @@ describe("precedence (spec §3.2)", () => {
     expect(cond("not not a")).toBe("(not (not a))");
     expect(cond("a and not b or c")).toBe("((a and (not b)) or c)");
   });
+  it("nests a long chain of mixed operators, read flat, by the same rules", () => {
+    expect(cond("a or not b + 1 == c and d")).toBe("(a or ((not ((b + 1) == c)) and d))");
+    expect(cond("a == b or c + d * e > f and not g")).toBe("((a == b) or (((c + (d * e)) > f) and (not g)))");
+    expect(cond("not -a * 2 < b or c")).toBe("((not (((-a) * 2) < b)) or c)");
+    expect(cond("a < b and b < c")).toBe("((a < b) and (b < c))");
+  });
+  it("refuses not after an operator other than and / or, and chained comparisons, where the levels did", () => {
+    for (const [text, code, column] of [
+      ["process where a == not b", "EQL_UNEXPECTED_TOKEN", 20],
+      ["process where a + not b", "EQL_UNEXPECTED_TOKEN", 19],
+      ["process where a < b + c < d", "EQL_CHAINED_COMPARISON", 25],
+      ["process where not a == b == c", "EQL_CHAINED_COMPARISON", 26],
+    ] as const) {
+      expect(() => parse(text)).toThrow(expect.objectContaining({ code, column }));
+    }
+  });
   it("puts and above or, both left-associative", () => {
     expect(cond("a or b and c")).toBe("(a or (b and c))");
     expect(cond("a and b and c")).toBe("((a and b) and c)");
