@@ -339,11 +339,7 @@ export class SequenceMatcher {
    * the next sweep of expired partial sequences, as a push does.
    */
   pass(ms: number): Completed[] {
-    const out: Completed[] = [];
-    if (ms > this.nowMs) {
-      this.nowMs = ms;
-      this.releasePending(out, false);
-    }
+    const out = this.advanceTo(ms);
     if (++this.sinceSweep >= this.sweepInterval) this.sweep();
     return out;
   }
