@@ -240,6 +240,7 @@ class AstBuilder extends BaseVisitor {
     return e;
   }
 
+  /** Never visited (`expression` reads its operands); chevrotain's visitor check wants every rule. */
   operand(): never {
     throw new Error("operands are read by expression");
   }
