@@ -60,6 +60,7 @@ interface MatcherNode {
 
 /** Code units below this move through a dense table; the rest follow goto and failure links. */
 const DENSE = 128;
+const DENSE_SHIFT = 7;
 
 /**
  * Substrings to the alternatives that require them, matched in one pass over a value (Aho-Corasick over
@@ -115,7 +116,8 @@ class SubstringMatcher {
         const from = node.fail.id * DENSE;
         for (let c = 0; c < DENSE; c++) table[row + c] = table[from + c] as number;
       }
-      for (const [c, child] of node.next) if (c < DENSE) table[row + c] = child.id;
+      for (const [c, child] of node.next)
+        if (c < DENSE) table[row + c] = child.id * DENSE + (child.out.length > 0 ? 1 : 0);
     }
     this.table = table;
     this.built = true;
@@ -125,21 +127,22 @@ class SubstringMatcher {
   walk(value: string, hit: (rules: readonly number[]) => void): void {
     if (!this.built) this.build();
     const { nodes, table, root } = this;
-    let state = root.id;
+    // A state is its row in the table plus 1 when it ends some substring (rows are multiples of DENSE).
+    let state = root.id * DENSE;
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i);
-      if (c < DENSE) state = table[state * DENSE + c] as number;
+      if (c < DENSE) state = table[(state & ~1) + c] as number;
       else {
-        let node = nodes[state] as MatcherNode;
+        let node = nodes[state >> DENSE_SHIFT] as MatcherNode;
         let next = node.next.get(c);
         while (next === undefined && node !== root) {
           node = node.fail as MatcherNode;
           next = node.next.get(c);
         }
-        state = (next ?? root).id;
+        const to = next ?? root;
+        state = to.id * DENSE + (to.out.length > 0 ? 1 : 0);
       }
-      const out = (nodes[state] as MatcherNode).out;
-      if (out.length > 0) hit(out);
+      if ((state & 1) === 1) hit((nodes[state >> DENSE_SHIFT] as MatcherNode).out);
     }
   }
 }

@@ -148,9 +148,10 @@ const VALUES = [
   "5",
   "",
   "éÉ",
+  "xÉy",
   "k\u212a",
 ];
-const PATTERNS = ["cu*", "*rl", "*url*", "c?rl", "/tmp/*", "*.so", "*", "5*", "?", "*É", "K*"];
+const PATTERNS = ["cu*", "*rl", "*url*", "c?rl", "/tmp/*", "*.so", "*", "5*", "?", "*É", "K*", "*é*", "*xé*"];
 
 const str = (s: string) => JSON.stringify(s);
 const field = fc.constantFrom(...FIELDS).chain((f) => fc.constantFrom(f, `?${f}`));
