@@ -77,12 +77,16 @@ export class FilterSet {
 
   /**
    * Evaluate the filters of the bit mask `needed` (bit f: filter f; at most `MASK_FILTERS` filters);
-   * when none of them matches, the others in order until one does. The filters left over stay
-   * undefined in the hits: whether the event matches some filter (null or not) is decided exactly,
-   * what the others say is left to `test` when it is asked. Filters of `ruledOut` (known not to
-   * match this event) count as evaluated and not matched. Never throws.
+   * when none of them matches, the others in order until one does (as `settle`). The filters left
+   * over stay undefined in the hits: whether the event matches some filter (null or not) is decided
+   * exactly, what the others say is left to `test` when it is asked. Filters of `ruledOut` (known
+   * not to match this event) count as evaluated and not matched.
+   *
+   * `undecided`: when no needed filter matches, the others are left unevaluated too, and the hits
+   * (no entry true, some undefined) leave open whether the event matches some filter; `settle`
+   * decides it. Never throws.
    */
-  evaluateNeeded(event: EqlEvent, needed: number, ruledOut: number): FilterHits | null {
+  evaluateNeeded(event: EqlEvent, needed: number, ruledOut: number, undecided = false): FilterHits | null {
     const filters = this.filters;
     const n = filters.length;
     let known = ruledOut;
@@ -93,15 +97,46 @@ export class FilterSet {
       known |= bit;
       if (safeTest(filters[f] as EventFilter, event)) mask |= bit;
     }
-    for (let f = 0; f < n && mask === 0; f++) {
+    if (mask === 0 && !undecided) return this.settleMask(event, known);
+    return this.partly(known, mask);
+  }
+
+  /**
+   * Hits of `evaluateNeeded` that leave open whether the event matches some filter (none true):
+   * the filters left undefined are evaluated in order until one matches; null when none does.
+   * Other hits are returned as they are. Never throws.
+   */
+  settle(event: EqlEvent, hits: FilterHits): FilterHits | null {
+    const n = hits.length;
+    if (n > MASK_FILTERS) return hits;
+    let known = 0;
+    for (let f = 0; f < n; f++) {
+      const h = hits[f];
+      if (h === true) return hits;
+      if (h === false) known |= 1 << f;
+    }
+    return this.settleMask(event, known);
+  }
+
+  /** The filters not in `known` in order until one matches: the hits then, or null. */
+  private settleMask(event: EqlEvent, known: number): FilterHits | null {
+    const filters = this.filters;
+    const n = filters.length;
+    for (let f = 0; f < n; f++) {
       const bit = 1 << f;
       if ((known & bit) !== 0) continue;
       known |= bit;
-      if (safeTest(filters[f] as EventFilter, event)) mask |= bit;
+      if (safeTest(filters[f] as EventFilter, event)) return this.partly(known, bit);
     }
-    if (mask === 0) return null;
+    return null;
+  }
+
+  /** The hits of the filters of `known` evaluated, those of `mask` matched (shared when it can be). */
+  private partly(known: number, mask: number): FilterHits | null {
+    const n = this.filters.length;
     const all = n === 31 ? 0x7fffffff : (1 << n) - 1;
     known &= all;
+    if (mask === 0 && known === all) return null;
     if (n <= SHARED_UP_TO && known === all) return this.evaluatedAs(mask);
     if (n > SHARED_UP_TO) return partlyEvaluated(n, known, mask);
     const key = known * SHARED_SPAN + mask;

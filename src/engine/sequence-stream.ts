@@ -183,18 +183,28 @@ export function sequenceStream(
       // The owner's clock counts the times it refused among all its events.
       futureSetAside: () => (shared ? 0 : clock.futureSetAside),
     },
-    evaluate: (event, possible) => matcher.evaluate(event, possible),
+    evaluate(event, possible, undecided) {
+      if (!undecided) return matcher.evaluate(event, possible);
+      const hits = matcher.evaluate(event, possible, true);
+      if (hits === null || hits.includes(true)) return hits;
+      // Left undecided only for an event `accept` takes at once: it then only lets time pass,
+      // whatever the other filters say. Any other event may wait in the buffer, where a partial
+      // sequence that comes to need another filter must find it.
+      return immediateTime(event) === undefined ? matcher.settle(event, hits) : hits;
+    },
+    settle: (event, hits) => matcher.settle(event, hits),
     accept(event, hits, position) {
-      // Unrelated events still move the clock, which can make a waiting sequence certain.
-      if (hits === null) return passTime(eventTime(event));
-      // A match of terms nothing waits for, taken at once, only lets time pass: no ordinal is made.
-      if (!matcher.uses(hits)) {
+      // An event that matches no term nothing waits for, taken at once, only lets time pass: no
+      // ordinal is made. Whether it matches such a term does not matter (hits may leave it open).
+      if (hits === null || !matcher.uses(hits)) {
         const t = immediateTime(event);
         if (t !== undefined) {
           const out: SequenceHit[] = [];
           emit(out, matcher.pass(t));
           return out;
         }
+        // Unrelated events still move the clock, which can make a waiting sequence certain.
+        if (hits === null) return passTime(eventTime(event));
       }
       const ord = strictOrdinal(event, position, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
       const t = ord.timestamp?.millis ?? 0;

@@ -289,8 +289,11 @@ export class SequenceMatcher {
    * last; bit t for term t) that can match the event, when the caller knows (an index of the
    * literal values the terms require): a filter of none of them is taken as not matching without
    * being evaluated (lazily; eagerly every filter is evaluated).
+   *
+   * `undecided` (lazily): when no filter needed now matches, the others are not evaluated either,
+   * leaving open whether the event matches some term (hits with no entry true); `settle` decides.
    */
-  evaluate(event: EqlEvent, possible?: number): FilterHits | null {
+  evaluate(event: EqlEvent, possible?: number, undecided = false): FilterHits | null {
     if (!this.lazy) return this.filterSet.evaluate(event);
     const needed = this.neededMask();
     let ruledOut = 0;
@@ -298,7 +301,12 @@ export class SequenceMatcher {
       const masks = this.termMask;
       for (let f = 0; f < masks.length; f++) if (((masks[f] as number) & possible) === 0) ruledOut |= 1 << f;
     }
-    return this.filterSet.evaluateNeeded(event, needed, ruledOut);
+    return this.filterSet.evaluateNeeded(event, needed, ruledOut, undecided);
+  }
+
+  /** Hits of an undecided `evaluate` decided: null when the event matches no term (see `FilterSet.settle`). */
+  settle(event: EqlEvent, hits: FilterHits): FilterHits | null {
+    return this.filterSet.settle(event, hits);
   }
 
   /**

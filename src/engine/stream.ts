@@ -103,9 +103,20 @@ export interface QueryStream<H> {
    * (from the literal values they require, as a rule set's index does) passes them as the bit mask
    * `possible` (bit t for term t, in query order with `until` last; terms past bit 30 are always
    * evaluated): a sequence takes the filters of the others as not matching without evaluating
-   * them. Never throws.
+   * them.
+   *
+   * A caller that need not know whether the event matches some term passes `undecided`: a sequence
+   * that would take the event at once (nothing re-ordered waits before it, its one timestamp is at
+   * the clock) and finds that no filter a partial sequence needs now matches it, evaluates no other
+   * filter. Such hits have no entry true and some undefined: the event only lets time pass either
+   * way, and `settle` tells whether it matches some term. Never throws.
    */
-  evaluate(event: EqlEvent, possible?: number): FilterHits | null;
+  evaluate(event: EqlEvent, possible?: number, undecided?: boolean): FilterHits | null;
+  /**
+   * Hits of an undecided `evaluate` of `event` decided: the filters it left undefined evaluated in
+   * order until one matches; null when none does. Decided hits are returned as they are. Never throws.
+   */
+  settle(event: EqlEvent, hits: FilterHits): FilterHits | null;
   /**
    * `push` for an event already evaluated with `evaluate` (null hits: only its time counts).
    * `position` is the event's place in its owner's input, the last tie-break of event order (default:
@@ -155,7 +166,9 @@ export interface StreamParts<H> {
   readonly kind: StreamSnapshot["kind"];
   readonly sources: StatSources;
   /** Evaluate an event (an object); see `QueryStream.evaluate`. */
-  evaluate(event: EqlEvent, possible?: number): FilterHits | null;
+  evaluate(event: EqlEvent, possible?: number, undecided?: boolean): FilterHits | null;
+  /** See `QueryStream.settle`; absent where `evaluate` always decides. */
+  settle?(event: EqlEvent, hits: FilterHits): FilterHits | null;
   /** Take an event (an object) with its hits; `position` is its input position. */
   accept(event: EqlEvent, hits: FilterHits | null, position: number): H[];
   advanceTo(ms: number): H[];
@@ -226,7 +239,9 @@ export function assemble<H>(ctx: StreamContext, counters: Counters, parts: Strea
     get waiting() {
       return parts.waiting();
     },
-    evaluate: (event, possible) => (isEvent(event) ? parts.evaluate(event, possible) : null),
+    evaluate: (event, possible, undecided) =>
+      isEvent(event) ? parts.evaluate(event, possible, undecided) : null,
+    settle: (event, hits) => (parts.settle && isEvent(event) ? parts.settle(event, hits) : hits),
     push: (event) => stream.pushEvaluated(event, stream.evaluate(event)),
     pushEvaluated(event, hits, at) {
       const position = counters.eventsIn++;

@@ -13,6 +13,7 @@
 import type { QueryInternals } from "../compile.js";
 import type { StateBudget } from "../engine/budget.js";
 import type { ClockOptions, EventClock } from "../engine/clock.js";
+import type { FilterHits } from "../engine/filter.js";
 import { compareOrdinals, type Ordinal, ordinalOf } from "../engine/order.js";
 import { lastOrdinalOf } from "../engine/run.js";
 import type { KeyOwner } from "../engine/sequence.js";
@@ -84,9 +85,15 @@ export interface RunnerContext {
 export interface Runner {
   /**
    * The event passed the rule's indices (and window, for one execution); true when it matched a
-   * term. `indexed`: the rule set's index gave the rule for this event (`possibleTerms` applies).
+   * term, false when it did not and found no match. `indexed`: the rule set's index gave the rule
+   * for this event (`possibleTerms` applies). Null for a sequence when the event may have found
+   * matches (with `streaming`, for the next `due`) but whether it matched a term is left open or
+   * false (it only let time pass, see `QueryStream.evaluate`): `matchedSome` tells, when the
+   * caller needs to know.
    */
-  push(event: EqlEvent, index: number, indexed: boolean): boolean;
+  push(event: EqlEvent, index: number, indexed: boolean): boolean | null;
+  /** Whether the event the last `push` returned null for matched a term. */
+  matchedSome?(event: EqlEvent): boolean;
   /** The time of the earliest run not yet final (scheduled), or null. */
   nextDue(): number | null;
   /**
@@ -641,15 +648,26 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     alertAll(list.slice(Math.max(0, list.length - max)), run, seen, out);
   };
 
+  /** The hits the last `push` left undecided (see `matchedSome`). */
+  let undecided: FilterHits | null = null;
   return {
     // A sequence's matches are ordered by their last event, whatever shard found them; a sample's
     // come at the end, in the order of their keys.
     ...(schedule || streaming || compiled.kind !== "sequence" ? {} : { share }),
     push(e, index, indexed) {
       // Each distinct filter is evaluated once. An event no term matches is not pushed: the rule
-      // set moves the stream's clock (`streamClock`) with every event.
-      const hits = stream.evaluate(e, indexed && possibleTerms ? possibleTerms() : undefined);
-      if (hits === null) return false;
+      // set moves the stream's clock (`streamClock`) with every event. Whether an event that only
+      // lets time pass matched a term is left to `matchedSome`: the rule set asks only when no other
+      // rule matched the event.
+      undecided = null;
+      const hits = stream.evaluate(e, indexed && possibleTerms ? possibleTerms() : undefined, true);
+      if (hits === null) {
+        // Given to the stream all the same, as an event that matches only terms nothing waits for
+        // is (whether it matched one may be left open): both let time pass alike.
+        const before = report.matched;
+        take(stream.pushEvaluated(e, null, index));
+        return report.matched === before ? false : null;
+      }
       if (orderTime !== null && orderTime.values(e).length === 0) {
         report.skipped++;
         return false;
@@ -658,7 +676,9 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         // The set's count of events places it (the last tie-break of event order), so the ordinal
         // is the same whichever events the stream was given before.
         take(stream.pushEvaluated(e, hits, index));
-        return true;
+        if (hits.includes(true)) return true;
+        undecided = hits;
+        return null;
       } catch (err) {
         if (!(err instanceof EqlDataError)) throw err;
         if (err.code === DataErrorCodes.LATE_EVENT) report.late++;
@@ -666,6 +686,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         return false;
       }
     },
+    matchedSome: (e) => undecided !== null && stream.settle(e, undecided) !== null,
     shadow(e, index) {
       const hits = stream.evaluate(e);
       if (hits === null || (orderTime !== null && orderTime.values(e).length === 0)) return false;

@@ -487,6 +487,8 @@ class RuleSetImpl implements CompiledRuleSet {
   private readonly streamClocks = new Map<string, StreamClock>();
   /** The rules whose stream holds something the passing of time may release (see `tick`). */
   private readonly waiting = new Set<number>();
+  /** Rules whose last `push` left open whether the event matched a term (see `push`); empty between events. */
+  private readonly undecided: number[] = [];
   private due = new DueHeap();
   private budget: StateBudget;
   private readonly budgetOptions: { maxBytes?: number };
@@ -924,14 +926,20 @@ class RuleSetImpl implements CompiledRuleSet {
     let any = false;
     // Without a limit, the rules that matched give their alerts now (made only when one did).
     let hit: number[] | null = null;
+    // Sequences that left open whether the event matched one of their terms (it only let time pass
+    // for them): asked only when no rule is known to have matched it, for `stats().matched`.
+    const undecided = this.undecided;
+    undecided.length = 0;
     for (let c = 0; c < candidates.length; c++) {
       const i = candidates[c] as number;
       const entry = this.entries[i] as Entry;
       if (entry.runner === null || entry.group.passed !== epoch) continue;
       this.counters.evaluations++;
       entry.report.evaluated++;
-      if (entry.runner.push(e, n, indexed)) {
-        any = true;
+      const matched = entry.runner.push(e, n, indexed);
+      if (matched === null && !any) undecided.push(i);
+      if (matched !== false) {
+        if (matched) any = true;
         if (this.streaming) {
           if (hit === null) hit = [];
           hit.push(i);
@@ -941,6 +949,11 @@ class RuleSetImpl implements CompiledRuleSet {
       }
       if (this.scheduled && !this.queued[i]) this.enqueue(i, entry.runner);
     }
+    for (let u = 0; u < undecided.length && !any; u++) {
+      const runner = (this.entries[undecided[u] as number] as Entry).runner as Runner;
+      if (runner.matchedSome?.(e)) any = true;
+    }
+    undecided.length = 0;
     if (any) {
       this.counters.matched++;
       this.trace?.matched();
