@@ -929,7 +929,7 @@ class RuleSetImpl implements CompiledRuleSet {
     // Sequences that left open whether the event matched one of their terms (it only let time pass
     // for them): asked only when no rule is known to have matched it, for `stats().matched`.
     const undecided = this.undecided;
-    undecided.length = 0;
+    if (undecided.length > 0) undecided.length = 0;
     for (let c = 0; c < candidates.length; c++) {
       const i = candidates[c] as number;
       const entry = this.entries[i] as Entry;
@@ -953,7 +953,8 @@ class RuleSetImpl implements CompiledRuleSet {
       const runner = (this.entries[undecided[u] as number] as Entry).runner as Runner;
       if (runner.matchedSome?.(e)) any = true;
     }
-    undecided.length = 0;
+    // Setting the length calls into the runtime even for an empty array.
+    if (undecided.length > 0) undecided.length = 0;
     if (any) {
       this.counters.matched++;
       this.trace?.matched();
