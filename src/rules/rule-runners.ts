@@ -27,6 +27,7 @@ import {
 } from "../engine/snapshot.js";
 import type { QueryStream } from "../engine/stream.js";
 import { DataErrorCodes, EqlDataError } from "../errors.js";
+import { NONE } from "../runtime/fields.js";
 import type { CompiledQuery, EqlEvent, SequenceHit } from "../types.js";
 import type { AlertContext, AlertDocument } from "./alert.js";
 import { buildEventAlert, buildSequenceAlerts } from "./alert.js";
@@ -80,6 +81,9 @@ export interface RunnerContext {
    */
   readonly possibleTerms: (() => number) | null;
 }
+
+/** A visit that stops at the first value (to tell whether a field has one). */
+const stopAtFirst = () => true;
 
 /** A rule fed event by event. */
 export interface Runner {
@@ -516,6 +520,8 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
   // that here, through the reader the stream itself uses (cached per event), spares building and
   // catching an error per rule for every such event.
   const orderTime = compiled.kind === "sequence" ? ctx.internals.order.timestamp : null;
+  /** Whether the event has no timestamp to be ordered by (read without making a list of values). */
+  const untimed = (e: EqlEvent) => orderTime !== null && orderTime.each(e, stopAtFirst) === NONE;
   const state: StreamRunnerState | null = stateOf(restore, "stream");
   const saved = restore?.events ?? [];
   const eventsAt = (refs: readonly number[]) => {
@@ -668,7 +674,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
         take(stream.pushEvaluated(e, null, index));
         return report.matched === before ? false : null;
       }
-      if (orderTime !== null && orderTime.values(e).length === 0) {
+      if (untimed(e)) {
         report.skipped++;
         return false;
       }
@@ -689,7 +695,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
     matchedSome: (e) => undecided !== null && stream.settle(e, undecided) !== null,
     shadow(e, index) {
       const hits = stream.evaluate(e);
-      if (hits === null || (orderTime !== null && orderTime.values(e).length === 0)) return false;
+      if (hits === null || untimed(e)) return false;
       const before = report.matched;
       try {
         take(stream.pushEvaluated(e, hits, index));
