@@ -14,11 +14,10 @@ import {
   type PartitionWorker,
   runPartitionWorker,
 } from "../../src/node/nats/worker.js";
-import { ruleFromObject } from "../../src/rules/from-object.js";
 import { compileRules } from "../../src/rules/rule-set.js";
-import type { LoadedRule } from "../../src/rules/types.js";
 import { type NatsServer, startNatsServer } from "../helpers/nats-server.js";
 import { processEvents } from "../helpers/process-events.js";
+import { testRule } from "../helpers/rules.js";
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -28,25 +27,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const rule = (rule_id: string, query: string, extra: Record<string, unknown> = {}): LoadedRule =>
-  ruleFromObject({
-    rule_id,
-    name: `Rule ${rule_id}`,
-    description: "Written by the test.",
-    type: "eql",
-    language: "eql",
-    query,
-    index: ["logs-*"],
-    risk_score: 50,
-    severity: "medium",
-    interval: "1m",
-    from: "now-2m",
-    ...extra,
-  });
-
 const RULES = [
-  rule("a", 'process where process.name == "a"'),
-  rule(
+  testRule("a", 'process where process.name == "a"'),
+  testRule(
     "seq",
     'sequence by host.id with maxspan=30s [process where process.name == "a"] [process where process.name == "b"]',
   ),
@@ -328,11 +311,11 @@ describe("crossPartitionRules", () => {
   it("names the sequences and samples not joined by the partition key", () => {
     const rules = [
       ...RULES,
-      rule("byname", "sequence by process.name [process where true] [process where true]"),
-      rule("terms", "sequence [process where true] by host.id [process where true] by host.id"),
-      rule("termsOther", "sequence [process where true] by host.id [process where true] by host.name"),
-      rule("none", "sequence [process where true] [process where true]"),
-      rule(
+      testRule("byname", "sequence by process.name [process where true] [process where true]"),
+      testRule("terms", "sequence [process where true] by host.id [process where true] by host.id"),
+      testRule("termsOther", "sequence [process where true] by host.id [process where true] by host.name"),
+      testRule("none", "sequence [process where true] [process where true]"),
+      testRule(
         "sample",
         'sample by host.name [process where process.name == "c"] [process where process.name == "x"]',
       ),

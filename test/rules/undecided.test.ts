@@ -5,42 +5,22 @@
  */
 import { describe, expect, it } from "vitest";
 import { stageEvaluation } from "../../src/engine/sequence.js";
-import type { FunctionDef } from "../../src/functions/types.js";
-import { ruleFromObject } from "../../src/rules/from-object.js";
 import { compileRules } from "../../src/rules/rule-set.js";
+import { countingFunction, testRule } from "../helpers/rules.js";
 
 function setUp() {
-  let calls = 0;
-  const tick: FunctionDef = {
-    name: "tick",
-    params: [{ name: "x", type: "any" }],
-    returns: "boolean",
-    hasInsensitiveVariant: false,
-    create: () => () => {
-      calls++;
-      return true;
-    },
-  };
-  const rule = (rule_id: string, query: string) =>
-    ruleFromObject(
-      {
-        rule_id,
-        name: `Rule ${rule_id}`,
-        description: "Written by the test.",
-        type: "eql",
-        language: "eql",
-        query,
-        index: ["logs-*"],
-        risk_score: 50,
-        severity: "medium",
-      },
-      { compile: { functions: [tick] } },
-    );
+  const tick = countingFunction();
+  const options = { compile: { functions: [tick.def] } };
   const rules = [
-    rule("seq", "sequence by k with maxspan=1m [process where x == 1] [network where tick(x)]"),
-    rule("net", "network where k == 1"),
+    testRule(
+      "seq",
+      "sequence by k with maxspan=1m [process where x == 1] [network where tick(x)]",
+      {},
+      options,
+    ),
+    testRule("net", "network where k == 1", {}, options),
   ];
-  return { rules, calls: () => calls };
+  return { rules, calls: tick.calls };
 }
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();

@@ -1,31 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compile.js";
 import { stageEvaluation } from "../../src/engine/sequence.js";
-import type { FunctionDef } from "../../src/functions/types.js";
 import type { EqlEvent, SequenceHit, SequencesResult } from "../../src/types.js";
+import { countingFunction } from "../helpers/rules.js";
 import { idsOf } from "./helpers.js";
 
 /** A query whose A filter counts its calls (three stages by `runs`, one filter). */
 function counted() {
-  let calls = 0;
-  const tick: FunctionDef = {
-    name: "tick",
-    params: [{ name: "x", type: "any" }],
-    returns: "boolean",
-    hasInsensitiveVariant: false,
-    create: () => () => {
-      calls++;
-      return true;
-    },
-  };
+  const tick = countingFunction();
   const compiled = compile(
     "sequence by k [A where tick(x)] with runs=3 [B where true] until [C where true]",
     {
-      functions: [tick],
+      functions: [tick.def],
       size: 100,
     },
   );
-  return { compiled, calls: () => calls };
+  return { compiled, calls: tick.calls };
 }
 
 const events: EqlEvent[] = [];
@@ -91,17 +81,7 @@ describe("stage filters are evaluated once per event", () => {
   });
 
   it("lazily: a later stage no partial sequence waits for is not evaluated, in a stream and a batch", () => {
-    let calls = 0;
-    const tick: FunctionDef = {
-      name: "tick",
-      params: [{ name: "x", type: "any" }],
-      returns: "boolean",
-      hasInsensitiveVariant: false,
-      create: () => () => {
-        calls++;
-        return true;
-      },
-    };
+    const tick = countingFunction();
     const query = "sequence by k [A where x == 1] [B where tick(x)]";
     // B events before any A and with an A of another key: B's filter only once an A is held, and
     // on A events (already taking part through the first stage) not at all.
@@ -112,7 +92,7 @@ describe("stage filters are evaluated once per event", () => {
       { id: 3, "@timestamp": 3, event: { category: "B" }, k: 1, x: 1 },
       { id: 4, "@timestamp": 4, event: { category: "B" }, k: 2, x: 1 },
     ];
-    const compiled = compile(query, { functions: [tick], size: 100 });
+    const compiled = compile(query, { functions: [tick.def], size: 100 });
     const s = compiled.stream();
     const out: SequenceHit[] = [];
     for (const e of input) out.push(...(s.push(e) as SequenceHit[]));
@@ -122,13 +102,13 @@ describe("stage filters are evaluated once per event", () => {
     ]);
     // Event 0 needs B's filter to know it takes part (no other filter matched); events 3 and 4
     // reach B while partials wait there.
-    expect(calls).toBe(3);
-    calls = 0;
+    expect(tick.calls()).toBe(3);
+    tick.reset();
     expect((compiled.run(input) as SequencesResult).sequences.map(idsOf)).toEqual([
       [1, 3],
       [2, 4],
     ]);
-    expect(calls).toBe(3);
+    expect(tick.calls()).toBe(3);
   });
 
   it("lazily: terms the caller says cannot match are not evaluated, and count as not matching", () => {
