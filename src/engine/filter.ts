@@ -118,6 +118,21 @@ export class FilterSet {
     return this.settleMask(event, known);
   }
 
+  /**
+   * Hits of every filter evaluated and none matched (shared, read-only): what `evaluate` gives as
+   * null, for a caller that must tell the event apart from one it did not evaluate.
+   */
+  noneMatched(): FilterHits {
+    let hits = this.none;
+    if (hits === null || hits.length !== this.filters.length) {
+      hits = Object.freeze(this.filters.map(() => false));
+      this.none = hits;
+    }
+    return hits;
+  }
+
+  private none: FilterHits | null = null;
+
   /** The filters not in `known` in order until one matches: the hits then, or null. */
   private settleMask(event: EqlEvent, known: number): FilterHits | null {
     const filters = this.filters;

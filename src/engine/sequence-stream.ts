@@ -5,6 +5,7 @@
  */
 import type { Plan } from "../compile/plan.js";
 import { DataErrorCodes, EqlDataError } from "../errors.js";
+import type { Scalar } from "../functions/types.js";
 import type { EqlEvent, SequenceHit } from "../types.js";
 import { Charged, StateBudget } from "./budget.js";
 import { EventClock } from "./clock.js";
@@ -127,6 +128,13 @@ export function sequenceStream(
     }
   };
   const charge = (w: Waiting) => owner.charge(w, WAITING_BYTES + owner.budget.sizeOf(w.e));
+  /** `immediateTime`'s count of an event's timestamps (it stops at two) and the first one. */
+  let stamps = 0;
+  let stamp: Scalar = null;
+  const countStamp = (v: Scalar): boolean => {
+    if (stamps++ === 0) stamp = v;
+    return stamps > 1;
+  };
   /**
    * The time of an event `accept` would give the matcher at once, with the owner's clock (already at
    * the event's time): nothing waits before it, and its single timestamp is neither late nor ahead.
@@ -135,8 +143,11 @@ export function sequenceStream(
   const immediateTime = (event: EqlEvent): number | undefined => {
     if (!shared || buffer.size > 0 || held.size > 0 || ctx.tiebreaker !== null) return undefined;
     try {
-      const ts = ctx.timestamp.values(event);
-      const t = ts.length === 1 ? ctx.parseTime(ts[0] ?? null)?.millis : undefined;
+      // The first two values at most, without making a list (this runs for most events).
+      stamps = 0;
+      stamp = null;
+      ctx.timestamp.each(event, countStamp);
+      const t = stamps === 1 ? ctx.parseTime(stamp)?.millis : undefined;
       return t === clock.newest - lateness ? t : undefined;
     } catch {
       return undefined;
@@ -186,25 +197,28 @@ export function sequenceStream(
     evaluate(event, possible, undecided) {
       if (!undecided) return matcher.evaluate(event, possible);
       const hits = matcher.evaluate(event, possible, true);
-      if (hits === null || hits.includes(true)) return hits;
+      if (hits !== null && hits.includes(true)) return hits;
       // Left undecided only for an event `accept` takes at once: it then only lets time pass,
       // whatever the other filters say. Any other event may wait in the buffer, where a partial
-      // sequence that comes to need another filter must find it.
-      return immediateTime(event) === undefined ? matcher.settle(event, hits) : hits;
+      // sequence that comes to need another filter must find it. An event taken at once that
+      // matches no term gets hits all false instead of null, so that it lets time pass alike
+      // (its caller may not have known which of the two it was).
+      if (immediateTime(event) === undefined) return hits === null ? null : matcher.settle(event, hits);
+      return hits ?? matcher.noneMatched();
     },
     settle: (event, hits) => matcher.settle(event, hits),
     accept(event, hits, position) {
-      // An event that matches no term nothing waits for, taken at once, only lets time pass: no
-      // ordinal is made. Whether it matches such a term does not matter (hits may leave it open).
-      if (hits === null || !matcher.uses(hits)) {
+      // Unrelated events still move the clock, which can make a waiting sequence certain.
+      if (hits === null) return passTime(eventTime(event));
+      // A match of terms nothing waits for, taken at once, only lets time pass: no ordinal is made.
+      // Whether it matches such a term does not matter (hits may leave it open, see `evaluate`).
+      if (!matcher.uses(hits)) {
         const t = immediateTime(event);
         if (t !== undefined) {
           const out: SequenceHit[] = [];
           emit(out, matcher.pass(t));
           return out;
         }
-        // Unrelated events still move the clock, which can make a waiting sequence certain.
-        if (hits === null) return passTime(eventTime(event));
       }
       const ord = strictOrdinal(event, position, ctx.timestamp, ctx.tiebreaker, ctx.parseTime);
       const t = ord.timestamp?.millis ?? 0;

@@ -304,6 +304,11 @@ export class SequenceMatcher {
     return this.filterSet.evaluateNeeded(event, needed, ruledOut, undecided);
   }
 
+  /** Hits of every filter evaluated and none matched (see `FilterSet.noneMatched`). */
+  noneMatched(): FilterHits {
+    return this.filterSet.noneMatched();
+  }
+
   /** Hits of an undecided `evaluate` decided: null when the event matches no term (see `FilterSet.settle`). */
   settle(event: EqlEvent, hits: FilterHits): FilterHits | null {
     return this.filterSet.settle(event, hits);

@@ -109,7 +109,8 @@ export interface QueryStream<H> {
    * that would take the event at once (nothing re-ordered waits before it, its one timestamp is at
    * the clock) and finds that no filter a partial sequence needs now matches it, evaluates no other
    * filter. Such hits have no entry true and some undefined: the event only lets time pass either
-   * way, and `settle` tells whether it matches some term. Never throws.
+   * way, and `settle` tells whether it matches some term. Such an event that matches no term at
+   * all gets hits all false rather than null, so that it lets time pass alike. Never throws.
    */
   evaluate(event: EqlEvent, possible?: number, undecided?: boolean): FilterHits | null;
   /**

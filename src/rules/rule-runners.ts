@@ -667,13 +667,7 @@ export function streamRunner(ctx: RunnerContext, restore?: RunnerRestore): Runne
       // rule matched the event.
       undecided = null;
       const hits = stream.evaluate(e, indexed && possibleTerms ? possibleTerms() : undefined, true);
-      if (hits === null) {
-        // Given to the stream all the same, as an event that matches only terms nothing waits for
-        // is (whether it matched one may be left open): both let time pass alike.
-        const before = report.matched;
-        take(stream.pushEvaluated(e, null, index));
-        return report.matched === before ? false : null;
-      }
+      if (hits === null) return false;
       if (untimed(e)) {
         report.skipped++;
         return false;
