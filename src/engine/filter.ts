@@ -43,6 +43,8 @@ export class FilterSet {
   private readonly shared: (FilterHits | undefined)[] = [];
   /** Partly evaluated hits arrays, by evaluated pattern × 2^16 + matched pattern. */
   private readonly sharedPartly = new Map<number, FilterHits>();
+  /** The hits of every filter evaluated and none matched (see `noneMatched`), made at first use. */
+  private none: FilterHits | null = null;
 
   /** The number of `filter`, adding it when it is new. */
   add(filter: EventFilter): number {
@@ -130,8 +132,6 @@ export class FilterSet {
     }
     return hits;
   }
-
-  private none: FilterHits | null = null;
 
   /** The filters not in `known` in order until one matches: the hits then, or null. */
   private settleMask(event: EqlEvent, known: number): FilterHits | null {
