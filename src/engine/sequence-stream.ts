@@ -197,7 +197,7 @@ export function sequenceStream(
     evaluate(event, possible, undecided) {
       if (!undecided) return matcher.evaluate(event, possible);
       const hits = matcher.evaluate(event, possible, true);
-      if (hits !== null && hits.includes(true)) return hits;
+      if (hits?.includes(true)) return hits;
       // Left undecided only for an event `accept` takes at once: it then only lets time pass,
       // whatever the other filters say. Any other event may wait in the buffer, where a partial
       // sequence that comes to need another filter must find it. An event taken at once that
