@@ -15,7 +15,7 @@
  * The corpus is $MINI_EQL_CORPUS or ../shared/corpus/detection-rules-eql.jsonl from the repository
  * root; without it the script says so and exits 0. Prints a table and one `RESULT {json}` line.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -147,47 +147,79 @@ try {
   const twoLoops = await loop(2);
   const secondCore = twoLoops / oneLoop;
 
-  // The same for this work: a whole rule set of the corpus rules over the generated events, in one
-  // thread and in two at once, each compiled and run once untimed first. Two workers that split the
-  // work without repeating any of it would reach 2 / this at best.
-  const setCode = `
-    const { parentPort, workerData } = require("node:worker_threads");
+  // The same for this work: a whole rule set of the corpus rules over the generated events, one copy
+  // alone and two at once, each compiled and run once untimed first; as threads of this process
+  // and as separate processes, taking turns. Two workers that split the work without repeating any
+  // of it would reach 2 / this at best.
+  const copyCode = (send, receive, data) => `
     const { readFileSync } = require("node:fs");
     (async () => {
-      const L = await import(workerData.dist);
-      const rules = workerData.rules.map((r) => L.ruleFromObject(r));
-      const events = readFileSync(workerData.file, "utf8").split("\\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+      const data = ${data};
+      const L = await import(data.dist);
+      const rules = data.rules.map((r) => L.ruleFromObject(r));
+      const events = readFileSync(data.file, "utf8").split("\\n").filter((l) => l !== "").map((l) => JSON.parse(l));
       const pass = () => { const set = L.compileRules(rules, { window: false }); set.pushBatch(events); set.end(); };
       pass();
-      parentPort.once("message", () => { pass(); parentPort.postMessage("done"); });
-      parentPort.postMessage("ready");
+      ${receive}(() => { pass(); ${send}("done"); });
+      ${send}("ready");
     })();`;
-  const setThreads = async (threads) => {
-    const data = {
-      dist: pathToFileURL(resolve(root, "dist/index.js")).href,
-      rules: rows.map(ruleObject),
-      file: genFile,
+  const copyData = {
+    dist: pathToFileURL(resolve(root, "dist/index.js")).href,
+    rules: rows.map(ruleObject),
+    file: genFile,
+  };
+  const threadCode = `const { parentPort, workerData } = require("node:worker_threads");${copyCode(
+    "parentPort.postMessage",
+    "parentPort.once.bind(parentPort, 'message')",
+    "workerData",
+  )}`;
+  const processCode = copyCode(
+    "process.send.bind(process)",
+    "process.once.bind(process, 'message')",
+    "JSON.parse(readFileSync(process.env.MINI_EQL_COPY_DATA, 'utf8'))",
+  );
+  const dataFile = join(work, "copy-data.json");
+  writeFileSync(dataFile, JSON.stringify(copyData));
+  const startCopy = (kind) => {
+    if (kind === "thread") {
+      const w = new Worker(threadCode, { eval: true, workerData: copyData });
+      return {
+        once: () => new Promise((res) => w.once("message", res)),
+        go: () => w.postMessage("go"),
+        stop: () => w.terminate(),
+      };
+    }
+    const p = spawn(process.execPath, ["-e", processCode], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      env: { ...process.env, MINI_EQL_COPY_DATA: dataFile },
+    });
+    return {
+      once: () => new Promise((res) => p.once("message", res)),
+      go: () => p.send("go"),
+      stop: () => p.kill(),
     };
-    const workers = Array.from(
-      { length: threads },
-      () => new Worker(setCode, { eval: true, workerData: data }),
-    );
-    await Promise.all(workers.map((w) => new Promise((res) => w.once("message", res))));
+  };
+  const copies = async (kind, n) => {
+    const running = Array.from({ length: n }, () => startCopy(kind));
+    await Promise.all(running.map((c) => c.once()));
     const t0 = process.hrtime.bigint();
     await Promise.all(
-      workers.map((w) => {
-        const done = new Promise((res) => w.once("message", res));
-        w.postMessage("go");
+      running.map((c) => {
+        const done = c.once();
+        c.go();
         return done;
       }),
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(running.map((c) => c.stop()));
     return seconds;
   };
-  const setPairs = [];
-  for (let r = 0; r < ROUNDS; r++) setPairs.push((await setThreads(2)) / (await setThreads(1)));
-  const secondCoreWork = spread(setPairs);
+  const copyPairs = { thread: [], process: [] };
+  for (let r = 0; r < ROUNDS; r++)
+    for (const kind of r % 2 === 0 ? ["thread", "process"] : ["process", "thread"])
+      copyPairs[kind].push((await copies(kind, 2)) / (await copies(kind, 1)));
+  const secondCoreWork = spread(copyPairs.thread);
+  const secondCoreProcesses = spread(copyPairs.process);
 
   // ---------- b. in memory ----------
   const loaded = rows.map((row) => ruleFromObject(ruleObject(row)));
@@ -238,6 +270,9 @@ try {
     `   a whole rule set over the gen-events in two threads at once took ${secondCoreWork.median.toFixed(2)}x (${secondCoreWork.min.toFixed(2)}-${secondCoreWork.max.toFixed(2)}) the time of one:` +
       ` two workers could reach ${(2 / secondCoreWork.median).toFixed(2)}x at best`,
   );
+  console.log(
+    `   the same in two processes at once took ${secondCoreProcesses.median.toFixed(2)}x (${secondCoreProcesses.min.toFixed(2)}-${secondCoreProcesses.max.toFixed(2)}) the time of one (threads and processes taking turns)`,
+  );
   console.log("b. in memory (events/s of CPU time, median (min-max) of %d rounds)", MEM_ROUNDS);
   for (const m of inMemory) {
     console.log(
@@ -251,7 +286,7 @@ try {
     `   cost per event, all rules vs 100: ${(all.microsPerEvent / hundred.microsPerEvent).toFixed(2)}x; indexed ${all.indexed}, always evaluated ${all.always}`,
   );
   console.log(
-    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, secondCore, secondCoreWork, inMemory })}`,
+    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, secondCore, secondCoreWork, secondCoreProcesses, inMemory })}`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
