@@ -5,7 +5,8 @@
  *      read + JSON.parse floor (../shared/bench/io-floor.mjs) over the same NDJSON, wall time of each
  *      process, alternating, for events from ../shared/bench/gen-events.mjs and from corpus-events.mjs;
  *      with `--workers 1` and `--workers 2` (when the command line has `--workers`) in the same rounds,
- *      and the two-worker / one-worker throughput ratio (one worker's median time over two's);
+ *      and the two-worker / one-worker throughput ratio (one worker's median time over two's); the
+ *      start-up alone (the same command over a file without events) against the same floor;
  *   b. in memory: events/s (CPU time) of `compileRules(...).pushBatch(events)` with 100, 300 and all
  *      rules, and the cost per event at each size (a fresh rule set per round, compiled outside the
  *      timing).
@@ -101,7 +102,12 @@ try {
       throw new Error(`${args.join(" ")} exited ${r.status}: ${String(r.stderr).slice(-500)}`);
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
+  // Start-up alone: the same command over a file without events (loading and compiling the rules).
+  const emptyFile = join(work, "empty.ndjson");
+  writeFileSync(emptyFile, "");
   const endToEnd = [];
+  /** Start-up of one worker over no events, against the floor of each event file in the same rounds. */
+  const startUp = [];
   /** Two workers' throughput over one worker's, per event file. */
   const twoToOne = [];
   for (const [label, file] of [
@@ -109,15 +115,19 @@ try {
     ["corpus-events", corpusFile],
   ]) {
     const floor = [];
+    const start = [];
     const runs = new Map(workerCounts.map((w) => [w, []]));
     for (let r = 0; r < ROUNDS; r++) {
       floor.push(wall([join(shared, "io-floor.mjs"), file, "--what=parse", "--reps=1"]));
+      start.push(wall([cli, "run", "--rules", rulesDir, "--no-window", "-q", emptyFile]));
       for (const w of workerCounts) {
         const extra = help.includes("--workers") ? ["--workers", String(w)] : [];
         runs.get(w).push(wall([cli, "run", "--rules", rulesDir, "--no-window", "-q", ...extra, file]));
       }
     }
     const f = spread(floor);
+    const st = spread(start);
+    startUp.push({ events: label, seconds: st, floor: f, ratio: st.median / f.median });
     for (const w of workerCounts) {
       const s = spread(runs.get(w));
       endToEnd.push({ events: label, workers: w, seconds: s, floor: f, ratio: s.median / f.median });
@@ -151,10 +161,10 @@ try {
   // alone and two at once, each compiled and run once untimed first; as threads of this process
   // and as separate processes, taking turns. Two workers that split the work without repeating any
   // of it would reach 2 / this at best.
-  const copyCode = (send, receive, data) => `
+  const copyCode = (send, receive) => `
     const { readFileSync } = require("node:fs");
     (async () => {
-      const data = ${data};
+      const data = JSON.parse(readFileSync(process.env.MINI_EQL_COPY_DATA, "utf8"));
       const L = await import(data.dist);
       const rules = data.rules.map((r) => L.ruleFromObject(r));
       const events = readFileSync(data.file, "utf8").split("\\n").filter((l) => l !== "").map((l) => JSON.parse(l));
@@ -168,21 +178,18 @@ try {
     rules: rows.map(ruleObject),
     file: genFile,
   };
-  const threadCode = `const { parentPort, workerData } = require("node:worker_threads");${copyCode(
-    "parentPort.postMessage",
+  const threadCode = `const { parentPort } = require("node:worker_threads");${copyCode(
+    "parentPort.postMessage.bind(parentPort)",
     "parentPort.once.bind(parentPort, 'message')",
-    "workerData",
   )}`;
-  const processCode = copyCode(
-    "process.send.bind(process)",
-    "process.once.bind(process, 'message')",
-    "JSON.parse(readFileSync(process.env.MINI_EQL_COPY_DATA, 'utf8'))",
-  );
+  const processCode = copyCode("process.send.bind(process)", "process.once.bind(process, 'message')");
+  // Both kinds read what they run from one file, named in their environment.
   const dataFile = join(work, "copy-data.json");
   writeFileSync(dataFile, JSON.stringify(copyData));
+  const copyEnv = { ...process.env, MINI_EQL_COPY_DATA: dataFile };
   const startCopy = (kind) => {
     if (kind === "thread") {
-      const w = new Worker(threadCode, { eval: true, workerData: copyData });
+      const w = new Worker(threadCode, { eval: true, env: copyEnv });
       return {
         once: () => new Promise((res) => w.once("message", res)),
         go: () => w.postMessage("go"),
@@ -191,7 +198,7 @@ try {
     }
     const p = spawn(process.execPath, ["-e", processCode], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
-      env: { ...process.env, MINI_EQL_COPY_DATA: dataFile },
+      env: copyEnv,
     });
     return {
       once: () => new Promise((res) => p.once("message", res)),
@@ -260,6 +267,11 @@ try {
         `  floor ${e.floor.median.toFixed(2)} s (${e.floor.min.toFixed(2)}-${e.floor.max.toFixed(2)})  ratio ${e.ratio.toFixed(2)}x the floor`,
     );
   }
+  for (const t of startUp) {
+    console.log(
+      `   ${t.events.padEnd(14)} start-up alone (no events): ${t.seconds.median.toFixed(2)} s (${t.seconds.min.toFixed(2)}-${t.seconds.max.toFixed(2)}), ${t.ratio.toFixed(2)}x the floor`,
+    );
+  }
   for (const t of twoToOne) {
     console.log(`   ${t.events.padEnd(14)} two workers / one: ${t.throughput.toFixed(2)}x the throughput`);
   }
@@ -286,7 +298,7 @@ try {
     `   cost per event, all rules vs 100: ${(all.microsPerEvent / hundred.microsPerEvent).toFixed(2)}x; indexed ${all.indexed}, always evaluated ${all.always}`,
   );
   console.log(
-    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, twoToOne, secondCore, secondCoreWork, secondCoreProcesses, inMemory })}`,
+    `RESULT ${JSON.stringify({ what: "rule-set", events: EVENTS, endToEnd, startUp, twoToOne, secondCore, secondCoreWork, secondCoreProcesses, inMemory })}`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
